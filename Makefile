@@ -1,0 +1,65 @@
+# gcfuzz - build everything with `make`, test everything with `make test`.
+#
+#   make            addon (release + ASan), runner (build/gcfuzz), fuzzers
+#   make test       all tests; ends with "N passed, N failed"
+#   make soak       a one-minute soak of the shipped entry into out/soak
+#   make fuzz       each libFuzzer target for FUZZ_TIME seconds (default 60)
+#   make clean
+#
+# Missing Debian packages are installed first (scripts/ensure-deps).
+
+CC       ?= cc
+BUILD    := build
+NODE     ?= node
+PKGS     := libuv libcjson
+WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+CFLAGS   ?= -O2 -g
+GF_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Irunner -Iaddon/src $(shell pkg-config --cflags $(PKGS))
+GF_LIBS   = $(shell pkg-config --libs $(PKGS)) -lm
+
+RUNNER_SRC := $(filter-out runner/main.c,$(wildcard runner/*.c))
+RUNNER_OBJ := $(RUNNER_SRC:runner/%.c=$(BUILD)/obj/%.o)
+UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+ADDON_SRC  := $(wildcard addon/src/*.c addon/src/*.h) addon/binding.gyp
+ADDON_OUT  := addon/build/Release/gcfuzz_addon.node
+
+.PHONY: all build-all deps addon runner unit test soak fuzz clean
+
+all: deps
+	@$(MAKE) --no-print-directory build-all
+
+deps:
+	@scripts/ensure-deps
+
+build-all: addon runner unit fuzzers
+
+addon: $(ADDON_OUT)
+$(ADDON_OUT): $(ADDON_SRC)
+	$(NODE) scripts/node-gyp.js rebuild --silent
+
+runner: $(BUILD)/gcfuzz
+
+$(BUILD)/obj/%.o: runner/%.c $(wildcard runner/*.h) | $(BUILD)/obj
+	$(CC) $(GF_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/gcfuzz: $(BUILD)/obj/main.o $(RUNNER_OBJ)
+	$(CC) $(CFLAGS) $^ $(GF_LIBS) -o $@
+
+unit: $(UNIT_BIN)
+$(BUILD)/tests/%: tests/unit/%.c $(RUNNER_OBJ) $(wildcard tests/unit/*.h) | $(BUILD)/tests
+	$(CC) $(GF_CFLAGS) $(CFLAGS) -Itests/unit $< $(RUNNER_OBJ) $(GF_LIBS) -lcmocka -o $@
+
+$(BUILD)/obj $(BUILD)/tests:
+	mkdir -p $@
+
+include fuzzer/fuzzer.mk
+
+test: all
+	@$(NODE) scripts/run-tests.js
+
+soak: all
+	$(BUILD)/gcfuzz soak --config config/soak.json --out out/soak --max-time 60
+
+clean:
+	rm -rf $(BUILD) addon/build

@@ -1,0 +1,151 @@
+#!/usr/bin/env node
+// gcfuzz harness: the adapter the runner drives. Run as
+//   node --expose-gc addon/harness.js [--build release|asan|PATH.node] [--once]
+// Protocol (README "Harness contract"): one JSON case per stdin line; on
+// stdout, JSON lines: a `ready` line at start, then per case a `start` line
+// *before* any work (so a runner knows what was in flight if we die) and one
+// `result` line. --once: run one case, then exit.
+'use strict';
+const readline = require('node:readline');
+const { load } = require('./index.js');
+const { parseCase, CaseError } = require('./lib/case.js');
+
+const ENTRIES = {
+  sum: 'sumAsync',
+  sum_ref: 'sumRefAsync',
+  sum_borrowed: 'sumBorrowedAsync', // positive control: the bug on purpose
+};
+
+function parseArgs(argv) {
+  const opts = { build: process.env.GCFUZZ_BUILD || 'release', once: false };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--once') opts.once = true;
+    else if (argv[i] === '--build' && i + 1 < argv.length) opts.build = argv[++i];
+    else {
+      process.stderr.write(`harness: unknown argument '${argv[i]}'\n`);
+      process.exit(2);
+    }
+  }
+  return opts;
+}
+
+function emit(obj) {
+  process.stdout.write(JSON.stringify(obj) + '\n');
+}
+
+// Elem seeds per (call k, element i): distinct, reproducible from the case.
+function elemSeed(c, k, i) {
+  return (Math.imul(c.seed, 2654435761) + Math.imul(k, 65599) + i) >>> 0;
+}
+
+// Not async on purpose: the Elems are created and handed to the entry inside
+// this frame, and once it returns no JS reference to them is left, so GC may
+// finalize them while the workers run.
+function launch(addon, fn, c) {
+  const calls = [];
+  for (let k = 0; k < c.concurrency; k++) {
+    const elems = new Array(c.elems);
+    let expected = 0;
+    for (let i = 0; i < c.elems; i++) {
+      elems[i] = new addon.Elem(c.elem_len, elemSeed(c, k, i));
+      expected += elems[i].sum();
+    }
+    calls.push({ expected, promise: fn(elems, { delayUs: c.delay_us }) });
+  }
+  return calls;
+}
+
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+async function runStep(step) {
+  switch (step.op) {
+    case 'gc':
+      global.gc({ type: step.type, execution: 'sync' });
+      break;
+    case 'immediate':
+      for (let i = 0; i < step.n; i++) await turn();
+      break;
+    case 'sleep_ms':
+      await new Promise((resolve) => setTimeout(resolve, step.ms));
+      break;
+    case 'alloc_kb': {
+      // Short-lived garbage: about 1 KiB per array of 128 doubles.
+      let junk = [];
+      for (let i = 0; i < step.kb; i++) junk.push(new Array(128).fill(i + 0.5));
+      junk = null;
+      break;
+    }
+  }
+}
+
+async function runCase(addon, c) {
+  const t0 = process.hrtime.bigint();
+  const ms = () => Number(process.hrtime.bigint() - t0) / 1e6;
+  const fn = addon[ENTRIES[c.entry]];
+  let calls;
+  try {
+    calls = launch(addon, fn, c);
+  } catch (e) {
+    return { outcome: 'exception', message: String(e && e.message), ms: ms() };
+  }
+  for (const step of c.gc) await runStep(step);
+  const settled = await Promise.allSettled(calls.map((x) => x.promise));
+  const expected = calls.reduce((a, x) => a + x.expected, 0);
+  let result = 0;
+  for (let k = 0; k < settled.length; k++) {
+    const s = settled[k];
+    if (s.status === 'rejected')
+      return { outcome: 'exception', call: k, message: String(s.reason && s.reason.message), ms: ms() };
+    result += s.value;
+    if (s.value !== calls[k].expected)
+      return { outcome: 'mismatch', call: k, result: s.value, expected: calls[k].expected, ms: ms() };
+  }
+  return { outcome: 'ok', result, expected, ms: ms() };
+}
+
+function decode(line) {
+  let obj;
+  try {
+    obj = JSON.parse(line);
+  } catch (e) {
+    throw new CaseError(`not JSON: ${e.message}`);
+  }
+  const c = parseCase(obj);
+  if (!(c.entry in ENTRIES))
+    throw new CaseError(`entry: unknown entry '${c.entry}' (this harness has ${Object.keys(ENTRIES).join(', ')})`);
+  return c;
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  if (typeof global.gc !== 'function') {
+    process.stderr.write('harness: run node with --expose-gc\n');
+    process.exit(2);
+  }
+  const addon = load(opts.build);
+  emit({ event: 'ready', pid: process.pid, node: process.version, build: addon.build, entries: Object.keys(ENTRIES) });
+  const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of rl) {
+    if (line.trim() === '') continue;
+    let c;
+    try {
+      c = decode(line);
+    } catch (e) {
+      let id = null;
+      try { id = typeof JSON.parse(line).id === 'string' ? JSON.parse(line).id : null; } catch { /* keep null */ }
+      emit({ event: 'result', id, outcome: 'error', message: e.message });
+      if (opts.once) break;
+      continue;
+    }
+    emit({ event: 'start', id: c.id });
+    emit({ event: 'result', id: c.id, ...(await runCase(addon, c)) });
+    if (opts.once) break;
+  }
+  rl.close();
+  process.stdin.destroy();
+}
+
+main().catch((e) => {
+  process.stderr.write(`harness: ${e && e.stack}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,3 @@
+# libFuzzer targets (issue: fuzzer/). Filled in by the fuzzer work.
+.PHONY: fuzzers
+fuzzers:
