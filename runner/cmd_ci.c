@@ -1,0 +1,93 @@
+/* cmd_ci.c - `gcfuzz ci`: the nightly job.
+ *
+ * 1. Positive control: fuzz control.entry (the known bug, sum_borrowed) into
+ *    DIR/control until the first crash, within control.max_s. Not detected:
+ *    exit 3 - the harness or build cannot see the bug class, so a clean
+ *    phase 2 would prove nothing.
+ * 2. Fuzz the shipped entry into DIR for the rest of --max-time.
+ * Writes DIR/summary.json and DIR/junit.xml; exit 0 clean, 1 crash found.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "gf_cli.h"
+#include "gf_fs.h"
+#include "gf_fuzz.h"
+#include "gf_report.h"
+#include "gf_store.h"
+
+static const char usage[] =
+    "usage: gcfuzz ci --config FILE --out DIR [--max-time S] [--workers N] [--seed N]\n"
+    "                 [--entry NAME]\n"
+    "Positive control first (config control.entry, at most control.max_s), then the\n"
+    "shipped entry for the rest of --max-time (default 300). Writes DIR/summary.json\n"
+    "and DIR/junit.xml.\n"
+    "Exit: 0 clean, 1 crash found, 2 usage/config error, 3 known bug not detected.\n";
+
+static int run_phase(gf_cli *cli, const char *phase, const char *entry, const char *out,
+                     double max_s, int stop_on_finding, uint64_t seed, gf_fuzz_result *res) {
+  gf_fuzz_opts o = {.cfg = &cli->cfg, .plan = &cli->plan, .out_dir = out, .seed = seed,
+                    .workers = gf_cli_workers(cli), .max_time_s = max_s, .entry = entry,
+                    .stop_on_finding = stop_on_finding, .phase = phase,
+                    .replay_prefix = cli->replay_prefix, .status_line = 0};
+  gf_err err = {{0}};
+  fprintf(stderr, "gcfuzz ci: %s phase: entry %s, up to %.0fs\n", phase, entry, max_s);
+  if (gf_fuzz_run(&o, res, &err) != 0) {
+    fprintf(stderr, "gcfuzz ci: %s\n", err.msg);
+    return -1;
+  }
+  return 0;
+}
+
+int gf_cmd_ci(int argc, char **argv) {
+  gf_cli cli;
+  int rc = gf_cli_parse(&cli, "ci", argc, argv, "comwse", usage);
+  if (rc) return rc < 0 ? GF_EXIT_OK : rc;
+  if (cli.out == NULL || cli.npaths) {
+    fprintf(stderr, "gcfuzz ci: --out DIR is required (and no other arguments)\n%s", usage);
+    return GF_EXIT_USAGE;
+  }
+  if ((rc = gf_cli_plan(&cli)) != 0) return rc;
+  double budget = cli.max_time_s > 0 ? cli.max_time_s : 300;
+  uint64_t seed = cli.seed_given ? cli.seed : (uint64_t)time(NULL);
+  const char *entry = cli.cfg.entry[0] ? cli.cfg.entry : "sum";
+  char control_dir[PATH_MAX + 16];
+  snprintf(control_dir, sizeof control_dir, "%s/control", cli.out);
+
+  gf_ci_summary s = {.seed = seed, .entry = entry, .control_entry = cli.cfg.control_entry,
+                     .budget_s = budget};
+  double control_max = cli.cfg.control_max_s < budget ? cli.cfg.control_max_s : budget;
+  if (run_phase(&cli, "control", cli.cfg.control_entry, control_dir, control_max, 1, seed,
+                &s.control) != 0) {
+    gf_cli_free(&cli);
+    return GF_EXIT_USAGE;
+  }
+  s.control_detected = s.control.findings > 0;
+  if (s.control_detected && !s.control.stopped_by_signal) {
+    double left = budget - s.control.elapsed_s;
+    s.target_ran = 1;
+    if (run_phase(&cli, "target", entry, cli.out, left > 1 ? left : 1, 0, seed + 1,
+                  &s.target) != 0) {
+      gf_cli_free(&cli);
+      return GF_EXIT_USAGE;
+    }
+  }
+  if (!s.control_detected && !s.control.stopped_by_signal) {
+    s.exit_code = GF_EXIT_NO_CONTROL;
+    fprintf(stderr, "gcfuzz ci: cannot detect the known bug (%s) in %.0fs: the harness or "
+                    "build is broken\n", cli.cfg.control_entry, control_max);
+  } else {
+    s.exit_code = s.target.findings > 0 ? GF_EXIT_FOUND : GF_EXIT_OK;
+  }
+  gf_err err = {{0}};
+  if (gf_ci_write_reports(&s, cli.out, &err) != 0)
+    fprintf(stderr, "gcfuzz ci: cannot write the reports: %s\n", err.msg);
+  fprintf(stderr, "gcfuzz ci: control %s in %.1fs; %s: %llu execs, %llu crashes -> exit %d\n",
+          s.control_detected ? "detected" : "NOT detected", s.control.elapsed_s, entry,
+          (unsigned long long)s.target.execs, (unsigned long long)s.target.findings, s.exit_code);
+  gf_cli_free(&cli);
+  return s.exit_code;
+}

@@ -1,0 +1,69 @@
+/* gf_case.h - the case format: one stress case for the harness.
+ *
+ * The same table as the harness's addon/lib/case.js (README "Case format");
+ * both are tested against tests/fixtures/cases/. A case on the wire is one
+ * line of JSON with every field explicit, so the harness's defaults never
+ * matter to the runner.
+ */
+#ifndef GF_CASE_H
+#define GF_CASE_H
+
+#include <cjson/cJSON.h>
+#include <stdint.h>
+
+#include "gf_err.h"
+
+#define GF_CASE_MAX_STEPS 64
+#define GF_CASE_MAX_TOTAL_DOUBLES 33554432ull /* elems * elem_len * concurrency */
+#define GF_ID_MAX 64
+#define GF_ENTRY_MAX 32
+
+/* One integer field of a case: its name, range and default. */
+typedef struct gf_field_spec {
+  const char *name;
+  uint32_t lo, hi, dflt;
+} gf_field_spec;
+
+enum { GF_F_ELEMS, GF_F_ELEM_LEN, GF_F_DELAY_US, GF_F_CONCURRENCY, GF_F_SEED, GF_F__COUNT };
+extern const gf_field_spec gf_case_fields[GF_F__COUNT];
+
+/* One GC-schedule op and its single argument (integer range, or an enum when
+ * names != NULL, stored as the name's index). */
+typedef struct gf_step_spec {
+  const char *op;
+  const char *arg;
+  uint32_t lo, hi, dflt;
+  const char *const *names;
+} gf_step_spec;
+
+enum { GF_OP_GC, GF_OP_IMMEDIATE, GF_OP_SLEEP_MS, GF_OP_ALLOC_KB, GF_OP__COUNT };
+extern const gf_step_spec gf_step_specs[GF_OP__COUNT];
+
+typedef struct gf_step {
+  uint8_t op;
+  uint32_t arg;
+} gf_step;
+
+typedef struct gf_case {
+  char id[GF_ID_MAX];
+  char entry[GF_ENTRY_MAX];
+  uint32_t f[GF_F__COUNT]; /* indexed by GF_F_* */
+  uint32_t nsteps;
+  gf_step steps[GF_CASE_MAX_STEPS];
+} gf_case;
+
+void gf_case_default(gf_case *c);
+
+/* Validates and fills c (defaults for absent fields). On failure err names
+ * the field: "elems: must be an integer in [0, 100000], got -1". */
+int gf_case_from_json(gf_case *c, const cJSON *obj, gf_err *err);
+int gf_case_parse(gf_case *c, const char *text, gf_err *err);
+
+cJSON *gf_case_to_json(const gf_case *c);
+/* One line of JSON, malloc'd, without the newline. */
+char *gf_case_to_line(const gf_case *c);
+
+uint64_t gf_case_total_doubles(const gf_case *c);
+int gf_case_equal(const gf_case *a, const gf_case *b);
+
+#endif

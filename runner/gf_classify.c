@@ -1,0 +1,296 @@
+/* gf_classify.c - see gf_classify.h. Stderr is untrusted text from a crashed
+ * process: every parse is bounded, tolerates garbage and never reads past the
+ * terminating NUL. */
+#include "gf_classify.h"
+
+#include <ctype.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gf_err.h"
+
+static const char *const kind_names[] = {"none",     "signal",    "asan", "v8_fatal",
+                                         "timeout",  "mismatch", "exception", "exit"};
+
+const char *gf_kind_name(gf_kind k) {
+  return (unsigned)k < sizeof kind_names / sizeof kind_names[0] ? kind_names[k] : "none";
+}
+
+gf_kind gf_kind_from_name(const char *name) {
+  for (unsigned i = 0; i < sizeof kind_names / sizeof kind_names[0]; i++)
+    if (strcmp(kind_names[i], name) == 0) return (gf_kind)i;
+  return GF_KIND_NONE;
+}
+
+const char *gf_signal_name(int sig) {
+  switch (sig) {
+    case SIGSEGV: return "SIGSEGV";
+    case SIGBUS: return "SIGBUS";
+    case SIGABRT: return "SIGABRT";
+    case SIGILL: return "SIGILL";
+    case SIGFPE: return "SIGFPE";
+    case SIGKILL: return "SIGKILL";
+    case SIGTERM: return "SIGTERM";
+    case SIGTRAP: return "SIGTRAP";
+    case SIGSYS: return "SIGSYS";
+    default: return "SIGNAL";
+  }
+}
+
+uint64_t gf_fnv1a64(const char *s) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+  return h;
+}
+
+void gf_normalize_message(const char *in, char *out, size_t cap) {
+  size_t o = 0;
+  while (*in && o + 2 < cap) {
+    if (in[0] == '0' && (in[1] == 'x' || in[1] == 'X') && isxdigit((unsigned char)in[2])) {
+      in += 2;
+      while (isxdigit((unsigned char)*in)) in++;
+      out[o++] = 'X';
+    } else if (isdigit((unsigned char)*in)) {
+      while (isdigit((unsigned char)*in) || *in == '.') in++;
+      out[o++] = 'N';
+    } else if (*in == '\n' || *in == '\r' || *in == '\t') {
+      out[o++] = ' ';
+      in++;
+    } else {
+      out[o++] = *in++;
+    }
+  }
+  out[o] = '\0';
+}
+
+/* Copies the line starting at p (without '\n') into out; returns the start
+ * of the next line, or NULL at the end. */
+static const char *next_line(const char *p, char *out, size_t cap) {
+  const char *e = strchr(p, '\n');
+  size_t n = e ? (size_t)(e - p) : strlen(p);
+  if (n >= cap) n = cap - 1;
+  memcpy(out, p, n);
+  out[n] = '\0';
+  return e ? e + 1 : NULL;
+}
+
+/* Sanitizer runtime frames (interceptors, allocator) are never the target,
+ * whatever their source path looks like. */
+static int is_runtime_frame(const gf_frame *fr) {
+  return strstr(fr->location, "sanitizer") || strncmp(fr->func, "__interceptor_", 14) == 0 ||
+         strncmp(fr->func, "__asan", 6) == 0 || strncmp(fr->func, "__sanitizer", 11) == 0;
+}
+
+static int matches_target(const gf_frame *fr, const char *const *pats) {
+  if (is_runtime_frame(fr)) return 0;
+  for (; pats && *pats; pats++)
+    if (**pats && (strstr(fr->location, *pats) || strstr(fr->func, *pats))) return 1;
+  return 0;
+}
+
+/* Function name without its parameter list: "a::b(int)" -> "a::b". */
+static void set_func(gf_frame *fr, const char *s, size_t n) {
+  const char *paren = memchr(s, '(', n);
+  if (paren && paren > s) n = (size_t)(paren - s);
+  if (n >= sizeof fr->func) n = sizeof fr->func - 1;
+  memcpy(fr->func, s, n);
+  fr->func[n] = '\0';
+}
+
+/* ASan frame: "#0 0x7f.. in FUNC LOCATION" or "#3 0x7f.. (/lib/x.so+0x12)". */
+static int parse_asan_frame(const char *line, gf_frame *fr) {
+  while (*line == ' ') line++;
+  if (line[0] != '#' || !isdigit((unsigned char)line[1])) return 0;
+  memset(fr, 0, sizeof *fr);
+  const char *in = strstr(line, " in ");
+  if (in == NULL) {
+    const char *paren = strchr(line, '(');
+    gf_strlcpy(fr->location, paren ? paren + 1 : "", sizeof fr->location);
+    char *close = strrchr(fr->location, ')');
+    if (close) *close = '\0';
+    return 1;
+  }
+  const char *rest = in + 4;
+  size_t n = strlen(rest);
+  const char *loc = NULL;
+  if (n > 0 && rest[n - 1] == ')') { /* "FUNC (/module+0x12)" */
+    loc = strstr(rest, " (/");
+    if (loc) {
+      set_func(fr, rest, (size_t)(loc - rest));
+      gf_strlcpy(fr->location, loc + 2, sizeof fr->location);
+      fr->location[strlen(fr->location) - 1] = '\0';
+      return 1;
+    }
+  }
+  loc = strrchr(rest, ' '); /* "FUNC path/file.c:12:3" */
+  if (loc && strchr(loc, ':')) {
+    set_func(fr, rest, (size_t)(loc - rest));
+    gf_strlcpy(fr->location, loc + 1, sizeof fr->location);
+  } else {
+    set_func(fr, rest, n);
+  }
+  return 1;
+}
+
+/* V8/Node fatal frame: " 3: 0xb7a940 node::Abort() [node]". */
+static int parse_v8_frame(const char *line, gf_frame *fr) {
+  while (*line == ' ') line++;
+  const char *p = line;
+  while (isdigit((unsigned char)*p)) p++;
+  if (p == line || p[0] != ':' || p[1] != ' ' || strncmp(p + 2, "0x", 2) != 0) return 0;
+  memset(fr, 0, sizeof *fr);
+  p += 4;
+  while (isxdigit((unsigned char)*p)) p++;
+  while (*p == ' ') p++;
+  const char *mod = strrchr(p, '[');
+  size_t n = mod ? (size_t)(mod - p) : strlen(p);
+  while (n > 0 && p[n - 1] == ' ') n--;
+  set_func(fr, p, n);
+  if (mod) {
+    gf_strlcpy(fr->location, mod + 1, sizeof fr->location);
+    char *close = strchr(fr->location, ']');
+    if (close) *close = '\0';
+  }
+  return 1;
+}
+
+/* Reads consecutive frames starting at p into st; returns where it stopped. */
+static const char *read_stack(const char *p, gf_stack *st, const char *const *pats,
+                              int (*parse)(const char *, gf_frame *)) {
+  char line[512];
+  gf_frame fr;
+  st->n = 0;
+  while (p) {
+    const char *next = next_line(p, line, sizeof line);
+    if (!parse(line, &fr)) break;
+    fr.target = matches_target(&fr, pats);
+    if (st->n < GF_MAX_FRAMES) st->f[st->n++] = fr;
+    p = next;
+  }
+  return p;
+}
+
+/* Finds the first line after `from` that contains `needle`; returns the
+ * start of the line after it. */
+static const char *after_line_with(const char *from, const char *needle) {
+  const char *hit = from ? strstr(from, needle) : NULL;
+  if (hit == NULL) return NULL;
+  const char *nl = strchr(hit, '\n');
+  return nl ? nl + 1 : NULL;
+}
+
+static int parse_asan(const char *text, const char *const *pats, gf_finding *f) {
+  const char *hit = strstr(text, "ERROR: AddressSanitizer: ");
+  if (hit == NULL) return 0;
+  char line[512];
+  next_line(hit + strlen("ERROR: AddressSanitizer: "), line, sizeof line);
+  line[strcspn(line, " ")] = '\0';
+  gf_strlcpy(f->bug_type, line[0] ? line : "unknown", sizeof f->bug_type);
+  const char *p = strchr(hit, '\n');
+  p = p ? p + 1 : NULL;
+  if (p && (strncmp(p, "READ of size", 12) == 0 || strncmp(p, "WRITE of size", 13) == 0)) {
+    next_line(p, line, sizeof line);
+    char *at = strstr(line, " at ");
+    if (at) *at = '\0';
+    gf_strlcpy(f->access, line, sizeof f->access);
+    p = strchr(p, '\n');
+    p = p ? p + 1 : NULL;
+  }
+  /* Skip lines up to the first frame (e.g. "The signal is caused by..."). */
+  while (p && !parse_asan_frame(p, &(gf_frame){0})) {
+    const char *nl = strchr(p, '\n');
+    p = nl ? nl + 1 : NULL;
+    if (p && *p == '\n') break;
+  }
+  if (p) read_stack(p, &f->stack, pats, parse_asan_frame);
+  read_stack(after_line_with(hit, "freed by thread"), &f->free_stack, pats, parse_asan_frame);
+  read_stack(after_line_with(hit, "previously allocated by thread"), &f->alloc_stack, pats,
+             parse_asan_frame);
+  return 1;
+}
+
+static const char *const v8_markers[] = {"FATAL ERROR: ", "Fatal process out of memory",
+                                         "# Fatal error in ", "Check failed: ", NULL};
+
+static int parse_v8_fatal(const char *text, const char *const *pats, gf_finding *f) {
+  const char *hit = NULL;
+  for (int i = 0; v8_markers[i] && !hit; i++) hit = strstr(text, v8_markers[i]);
+  if (hit == NULL) return 0;
+  char line[512];
+  next_line(hit, line, sizeof line);
+  const char *msg = line;
+  if (strncmp(msg, "FATAL ERROR: ", 13) == 0) msg += 13;
+  /* "# Fatal error in , line 0" is followed by the real message line. */
+  const char *check = strstr(hit, "Check failed: ");
+  if (strncmp(line, "# Fatal error in", 16) == 0 && check) {
+    next_line(check, line, sizeof line);
+    msg = line;
+  }
+  gf_normalize_message(msg, f->bug_type, sizeof f->bug_type);
+  gf_strlcpy(f->message, msg, sizeof f->message);
+  /* The native stack Node prints after the message. */
+  const char *p = hit;
+  while (p && !parse_v8_frame(p, &(gf_frame){0})) {
+    const char *nl = strchr(p, '\n');
+    p = nl ? nl + 1 : NULL;
+  }
+  if (p) read_stack(p, &f->stack, pats, parse_v8_frame);
+  return 1;
+}
+
+/* kind:bug_type[:access]:frames  (frames: top target frames, else "entry=X"). */
+static void make_signature(gf_finding *f, const char *entry) {
+  char frames[256] = "";
+  int used = 0;
+  for (int i = 0; i < f->stack.n && used < GF_SIG_FRAMES; i++) {
+    if (!f->stack.f[i].target || f->stack.f[i].func[0] == '\0') continue;
+    if (used++) strncat(frames, ">", sizeof frames - strlen(frames) - 1);
+    strncat(frames, f->stack.f[i].func, sizeof frames - strlen(frames) - 1);
+  }
+  if (used == 0) snprintf(frames, sizeof frames, "entry=%s", entry ? entry : "?");
+  char access[16] = "";
+  if (f->access[0]) {
+    gf_strlcpy(access, f->access, sizeof access);
+    access[strcspn(access, " ")] = '\0'; /* READ / WRITE, size left out */
+  }
+  snprintf(f->signature, sizeof f->signature, "%s:%s%s%s:%s", gf_kind_name(f->kind),
+           f->bug_type, access[0] ? ":" : "", access, frames);
+  snprintf(f->hash, sizeof f->hash, "%016llx", (unsigned long long)gf_fnv1a64(f->signature));
+}
+
+int gf_classify(const gf_outcome *o, gf_finding *f) {
+  memset(f, 0, sizeof *f);
+  f->exit_code = -1;
+  const char *text = o->stderr_text ? o->stderr_text : "";
+  if (o->exited && o->term_signal == 0) f->exit_code = o->exit_code;
+  if (o->exited) f->signal = o->term_signal;
+
+  if (parse_asan(text, o->target_patterns, f)) {
+    f->kind = GF_KIND_ASAN;
+  } else if (parse_v8_fatal(text, o->target_patterns, f)) {
+    f->kind = GF_KIND_V8_FATAL;
+  } else if (o->timed_out) {
+    f->kind = GF_KIND_TIMEOUT;
+    gf_strlcpy(f->bug_type, "hang", sizeof f->bug_type);
+  } else if (o->exited && o->term_signal != 0) {
+    f->kind = GF_KIND_SIGNAL;
+    gf_strlcpy(f->bug_type, gf_signal_name(o->term_signal), sizeof f->bug_type);
+  } else if (o->result_outcome && strcmp(o->result_outcome, "mismatch") == 0) {
+    f->kind = GF_KIND_MISMATCH;
+    gf_strlcpy(f->bug_type, "wrong-result", sizeof f->bug_type);
+  } else if (o->result_outcome && strcmp(o->result_outcome, "exception") == 0) {
+    f->kind = GF_KIND_EXCEPTION;
+    gf_normalize_message(o->result_message ? o->result_message : "", f->bug_type,
+                         sizeof f->bug_type);
+  } else if (o->exited && (o->exit_code != 0 || o->case_in_flight)) {
+    f->kind = GF_KIND_EXIT;
+    snprintf(f->bug_type, sizeof f->bug_type, "exit-%lld", (long long)o->exit_code);
+  } else {
+    return 0;
+  }
+  if (o->result_message && !f->message[0])
+    gf_strlcpy(f->message, o->result_message, sizeof f->message);
+  make_signature(f, o->entry);
+  return 1;
+}

@@ -1,0 +1,81 @@
+/* gf_classify.h - from what a worker did to a finding and its signature.
+ *
+ * Input: how the process ended (exit code / signal / killed for timeout), its
+ * stderr tail, and the harness's result line if there was one. Output: the
+ * kind, the bug type, the parsed stacks, and a signature that is stable
+ * across runs, machines and ASLR: kind + bug type + the top frames that
+ * belong to the target (function names only, no addresses, no paths).
+ * Pure functions over text: no I/O, so unit tests and fuzz_stderr drive it.
+ */
+#ifndef GF_CLASSIFY_H
+#define GF_CLASSIFY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define GF_MAX_FRAMES 16
+#define GF_SIG_FRAMES 3
+#define GF_MAX_TARGETS 8
+
+typedef enum {
+  GF_KIND_NONE = 0,
+  GF_KIND_SIGNAL,
+  GF_KIND_ASAN,
+  GF_KIND_V8_FATAL,
+  GF_KIND_TIMEOUT,
+  GF_KIND_MISMATCH,
+  GF_KIND_EXCEPTION,
+  GF_KIND_EXIT,
+} gf_kind;
+
+typedef struct gf_frame {
+  char func[128];     /* "gf_borrowed_sum", "node::Abort" ("" if unknown) */
+  char location[160]; /* "../src/core.c:82" or "/usr/bin/node+0xc71348" */
+  int target;         /* matched a target_frames pattern */
+} gf_frame;
+
+typedef struct gf_stack {
+  int n;
+  gf_frame f[GF_MAX_FRAMES];
+} gf_stack;
+
+typedef struct gf_outcome {
+  int exited;           /* the process is gone */
+  int64_t exit_code;    /* valid when exited and term_signal == 0 */
+  int term_signal;      /* 0 if it exited normally */
+  int timed_out;        /* we killed it: the case ran past timeout_ms */
+  int case_in_flight;   /* a case was sent and had no result yet */
+  const char *stderr_text;
+  const char *result_outcome; /* harness result: "ok", "mismatch", ... or NULL */
+  const char *result_message;
+  const char *entry;
+  const char *target_patterns[GF_MAX_TARGETS + 1]; /* NULL-terminated */
+} gf_outcome;
+
+typedef struct gf_finding {
+  gf_kind kind;
+  char bug_type[96];  /* "heap-use-after-free", "SIGSEGV", "heap out of memory" */
+  char access[48];    /* "READ of size 8" (ASan) */
+  int signal;
+  int64_t exit_code;  /* -1 when not applicable */
+  char message[256];
+  gf_stack stack, free_stack, alloc_stack;
+  char signature[512];
+  char hash[17];      /* FNV-1a 64 of the signature, hex */
+} gf_finding;
+
+/* Returns 1 and fills f when the outcome is a finding, 0 when it is not
+ * (a clean result, or an orderly exit with nothing in flight). */
+int gf_classify(const gf_outcome *o, gf_finding *f);
+
+const char *gf_kind_name(gf_kind k);
+gf_kind gf_kind_from_name(const char *name);
+const char *gf_signal_name(int sig);
+
+/* Exposed for tests: replaces digit runs and hex with placeholders so
+ * messages that differ only in numbers share a signature. */
+void gf_normalize_message(const char *in, char *out, size_t cap);
+
+uint64_t gf_fnv1a64(const char *s);
+
+#endif

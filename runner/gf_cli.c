@@ -1,0 +1,134 @@
+/* gf_cli.c - see gf_cli.h. */
+#include "gf_cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+static int parse_number(const char *opt, const char *s, double lo, double hi, double *out) {
+  char *end;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (errno || end == s || *end || !(v >= lo && v <= hi)) {
+    fprintf(stderr, "gcfuzz: %s: must be a number in [%g, %g], got '%s'\n", opt, lo, hi, s);
+    return -1;
+  }
+  *out = v;
+  return 0;
+}
+
+static void find_root(gf_cli *cli) {
+  size_t n = sizeof cli->exe;
+  char tmp[PATH_MAX];
+  if (uv_exepath(cli->exe, &n) != 0) strcpy(cli->exe, "gcfuzz");
+  gf_strlcpy(tmp, cli->exe, sizeof tmp);
+  char *bindir = dirname(tmp);
+  snprintf(cli->root, sizeof cli->root, "%s/..", bindir);
+  char *real = realpath(cli->root, NULL);
+  if (real) {
+    gf_strlcpy(cli->root, real, sizeof cli->root);
+    free(real);
+  }
+}
+
+static int apply_options(gf_cli *cli) {
+  gf_err err = {{0}};
+  if (cli->config_path) {
+    if (gf_config_load(&cli->cfg, cli->config_path, cli->root, &err) != 0) {
+      fprintf(stderr, "gcfuzz: config error: %s\n", err.msg);
+      return GF_EXIT_USAGE;
+    }
+  } else {
+    gf_config_default(&cli->cfg, cli->root);
+  }
+  if (cli->entry) {
+    if (!gf_config_has_entry(&cli->cfg, cli->entry)) {
+      fprintf(stderr, "gcfuzz: --entry: '%s' is not one of the config's entries\n", cli->entry);
+      return GF_EXIT_USAGE;
+    }
+    gf_strlcpy(cli->cfg.entry, cli->entry, sizeof cli->cfg.entry);
+  }
+  if (cli->workers >= 0) cli->cfg.workers = (uint32_t)cli->workers;
+  char *cfg_abs = cli->config_path ? realpath(cli->config_path, NULL) : NULL;
+  if (cfg_abs)
+    snprintf(cli->replay_prefix, sizeof cli->replay_prefix, "%s replay --config %s", cli->exe,
+             cfg_abs);
+  else
+    snprintf(cli->replay_prefix, sizeof cli->replay_prefix, "%s replay", cli->exe);
+  free(cfg_abs);
+  return 0;
+}
+
+int gf_cli_parse(gf_cli *cli, const char *cmd, int argc, char **argv, const char *allowed,
+                 const char *usage) {
+  static const struct option longs[] = {
+      {"config", required_argument, 0, 'c'}, {"out", required_argument, 0, 'o'},
+      {"max-time", required_argument, 0, 'm'}, {"workers", required_argument, 0, 'w'},
+      {"seed", required_argument, 0, 's'}, {"entry", required_argument, 0, 'e'},
+      {"runs", required_argument, 0, 'r'}, {"output", required_argument, 0, 'O'},
+      {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+  memset(cli, 0, sizeof *cli);
+  cli->cmd = cmd;
+  cli->max_time_s = cli->workers = cli->runs = -1;
+  find_root(cli);
+  optind = 1;
+  opterr = 0;
+  int ch;
+  double v;
+  while ((ch = getopt_long(argc, argv, "+c:o:m:w:s:e:r:O:h", longs, NULL)) != -1) {
+    if (ch == 'h') {
+      fputs(usage, stdout);
+      return -1;
+    }
+    if (ch == '?' || ch == ':' || !strchr(allowed, ch)) {
+      fprintf(stderr, "gcfuzz %s: unknown or incomplete option '%s'\n%s", cmd,
+              argv[optind - 1], usage);
+      return GF_EXIT_USAGE;
+    }
+    switch (ch) {
+      case 'c': cli->config_path = optarg; break;
+      case 'o': cli->out = optarg; break;
+      case 'O': cli->output = optarg; break;
+      case 'e': cli->entry = optarg; break;
+      case 'm':
+        if (parse_number("--max-time", optarg, 0, 1e9, &v)) return GF_EXIT_USAGE;
+        cli->max_time_s = v;
+        break;
+      case 'w':
+        if (parse_number("--workers", optarg, 1, 256, &v)) return GF_EXIT_USAGE;
+        cli->workers = (long)v;
+        break;
+      case 'r':
+        if (parse_number("--runs", optarg, 1, 100000, &v)) return GF_EXIT_USAGE;
+        cli->runs = (long)v;
+        break;
+      case 's':
+        if (parse_number("--seed", optarg, 0, 18446744073709551615.0, &v)) return GF_EXIT_USAGE;
+        cli->seed = strtoull(optarg, NULL, 10);
+        cli->seed_given = 1;
+        break;
+    }
+  }
+  cli->paths = argv + optind;
+  cli->npaths = argc - optind;
+  return apply_options(cli);
+}
+
+int gf_cli_plan(gf_cli *cli) {
+  gf_err err = {{0}};
+  if (gf_spawn_plan_init(&cli->plan, &cli->cfg, &err) != 0) {
+    fprintf(stderr, "gcfuzz: config error: %s\n", err.msg);
+    return GF_EXIT_USAGE;
+  }
+  return 0;
+}
+
+unsigned gf_cli_workers(const gf_cli *cli) {
+  return cli->cfg.workers ? cli->cfg.workers : uv_available_parallelism();
+}
+
+void gf_cli_free(gf_cli *cli) { gf_spawn_plan_free(&cli->plan); }

@@ -1,0 +1,55 @@
+/* gf_cli.h - what the subcommands share: options, config and spawn plan.
+ *
+ * Exit codes (README "Subcommands"): 0 clean, 1 crash found / reproduced,
+ * 2 usage or config error, 3 ci's positive control not detected.
+ */
+#ifndef GF_CLI_H
+#define GF_CLI_H
+
+#include <limits.h>
+#include <stdint.h>
+
+#include "gf_config.h"
+#include "gf_spawn.h"
+
+enum { GF_EXIT_OK = 0, GF_EXIT_FOUND = 1, GF_EXIT_USAGE = 2, GF_EXIT_NO_CONTROL = 3 };
+
+typedef struct gf_cli {
+  const char *cmd;
+  const char *config_path; /* NULL: built-in defaults */
+  const char *out;
+  double max_time_s;       /* -1: not given */
+  long workers;            /* -1: not given */
+  uint64_t seed;
+  int seed_given;
+  const char *entry;
+  long runs;               /* -1: not given */
+  char **paths;            /* positional arguments */
+  int npaths;
+  const char *output;      /* -o */
+  char root[PATH_MAX];     /* project root: parent of the binary's dir */
+  char exe[PATH_MAX];
+  gf_config cfg;
+  gf_spawn_plan plan;
+  char replay_prefix[PATH_MAX * 2 + 64];
+} gf_cli;
+
+/* Parses argv (after the subcommand) with the options in `allowed` (a
+ * string of short option letters, e.g. "comwseEr"); loads the config and
+ * applies --entry/--workers. Prints the error and returns GF_EXIT_USAGE, or
+ * 0. A --help prints usage and returns -1. */
+int gf_cli_parse(gf_cli *cli, const char *cmd, int argc, char **argv, const char *allowed,
+                 const char *usage);
+
+/* Builds the spawn plan (asks the compiler for libasan when needed). */
+int gf_cli_plan(gf_cli *cli);
+
+unsigned gf_cli_workers(const gf_cli *cli);
+
+void gf_cli_free(gf_cli *cli);
+
+int gf_cmd_soak(int argc, char **argv);
+int gf_cmd_ci(int argc, char **argv);
+int gf_cmd_replay(int argc, char **argv);
+
+#endif

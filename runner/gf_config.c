@@ -1,0 +1,250 @@
+/* gf_config.c - see gf_config.h. */
+#include "gf_config.h"
+
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gf_fs.h"
+#include "gf_json.h"
+
+/* Resolves a relative path against base; absolute paths stay as they are. */
+static void resolve_path(char *out, size_t cap, const char *base, const char *p) {
+  if (p[0] == '/' || base[0] == '\0')
+    gf_strlcpy(out, p, cap);
+  else if (snprintf(out, cap, "%s/%s", base, p) >= (int)cap)
+    gf_strlcpy(out, p, cap); /* too long to join: an error at open names it */
+}
+
+void gf_config_default(gf_config *cfg, const char *root) {
+  memset(cfg, 0, sizeof *cfg);
+  strcpy(cfg->node, "node");
+  strcpy(cfg->node_args[cfg->n_node_args++], "--expose-gc");
+  cfg->max_old_space_mb = 512;
+  resolve_path(cfg->harness, sizeof cfg->harness, root, "addon/harness.js");
+  strcpy(cfg->build, "release");
+  strcpy(cfg->entry, "sum");
+  static const char *const entries[] = {"sum", "sum_ref", "sum_borrowed"};
+  for (int i = 0; i < 3; i++) strcpy(cfg->entries[cfg->n_entries++], entries[i]);
+  cfg->timeout_ms = 10000;
+  cfg->grace_ms = 5000;
+  cfg->stats_interval_ms = 2000;
+  cfg->confirm_runs = 5;
+  cfg->crash_bias = 4;
+  resolve_path(cfg->seeds, sizeof cfg->seeds, root, "corpus/seeds");
+  strcpy(cfg->target_frames[cfg->n_target_frames++], "../src/");
+  strcpy(cfg->target_frames[cfg->n_target_frames++], "gcfuzz_addon");
+  cfg->limits = (gf_limits){.max_elems = 2000,
+                            .max_elem_len = 65536,
+                            .max_delay_us = 50000,
+                            .max_concurrency = 8,
+                            .max_steps = 16,
+                            .max_immediate = 16,
+                            .max_sleep_ms = 20,
+                            .max_alloc_kb = 8192,
+                            .max_total_doubles = 4194304};
+  strcpy(cfg->control_entry, "sum_borrowed");
+  cfg->control_max_s = 60;
+}
+
+/* A JSON array of strings into a fixed table. */
+static int str_array(const cJSON *obj, const char *key, char *table, size_t width,
+                     int max, int *n, gf_err *err) {
+  const cJSON *a = cJSON_GetObjectItemCaseSensitive(obj, key), *it;
+  if (a == NULL) return 0;
+  if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) > max)
+    return gf_errf(err, "%s: must be an array of at most %d strings", key, max);
+  *n = 0;
+  cJSON_ArrayForEach(it, a) {
+    if (!cJSON_IsString(it) || strlen(it->valuestring) >= width)
+      return gf_errf(err, "%s[%d]: must be a string of at most %zu bytes", key, *n, width - 1);
+    gf_strlcpy(table + (size_t)*n * width, it->valuestring, width);
+    (*n)++;
+  }
+  return 0;
+}
+
+static int load_env(gf_config *cfg, const cJSON *obj, gf_err *err) {
+  const cJSON *e = cJSON_GetObjectItemCaseSensitive(obj, "env"), *it;
+  if (e == NULL) return 0;
+  if (!cJSON_IsObject(e)) return gf_errf(err, "env: must be an object of strings");
+  cJSON_ArrayForEach(it, e) {
+    if (cfg->n_env == GF_MAX_ENV) return gf_errf(err, "env: at most %d variables", GF_MAX_ENV);
+    if (!cJSON_IsString(it) || it->string[0] == '\0' || strchr(it->string, '='))
+      return gf_errf(err, "env.%s: must be a string (and the name non-empty, without '=')",
+                     it->string);
+    if (snprintf(cfg->env[cfg->n_env], GF_ARG_MAX, "%s=%s", it->string, it->valuestring) >=
+        GF_ARG_MAX)
+      return gf_errf(err, "env.%s: longer than %d bytes", it->string, GF_ARG_MAX - 1);
+    cfg->n_env++;
+  }
+  return 0;
+}
+
+static int u32(const cJSON *o, const char *key, uint32_t lo, uint32_t hi, uint32_t *v,
+               const char *where, gf_err *err) {
+  uint64_t x;
+  if (gf_json_uint(o, key, lo, hi, *v, where, &x, err) != 0) return -1;
+  *v = (uint32_t)x;
+  return 0;
+}
+
+static int load_limits(gf_limits *l, const cJSON *obj, gf_err *err) {
+  static const char *const keys[] = {"max_elems", "max_elem_len", "max_delay_us",
+                                     "max_concurrency", "max_steps", "max_total_doubles",
+                                     "max_immediate", "max_sleep_ms", "max_alloc_kb", NULL};
+  const cJSON *o = cJSON_GetObjectItemCaseSensitive(obj, "limits");
+  if (o == NULL) return 0;
+  if (!cJSON_IsObject(o)) return gf_errf(err, "limits: must be an object");
+  const gf_field_spec *f = gf_case_fields;
+  uint64_t total;
+  if (gf_json_known_keys(o, keys, "limits.", err) ||
+      u32(o, "max_elems", 0, f[GF_F_ELEMS].hi, &l->max_elems, "limits.", err) ||
+      u32(o, "max_elem_len", 0, f[GF_F_ELEM_LEN].hi, &l->max_elem_len, "limits.", err) ||
+      u32(o, "max_delay_us", 0, f[GF_F_DELAY_US].hi, &l->max_delay_us, "limits.", err) ||
+      u32(o, "max_concurrency", 1, f[GF_F_CONCURRENCY].hi, &l->max_concurrency, "limits.",
+          err) ||
+      u32(o, "max_steps", 0, GF_CASE_MAX_STEPS, &l->max_steps, "limits.", err) ||
+      u32(o, "max_immediate", 1, gf_step_specs[GF_OP_IMMEDIATE].hi, &l->max_immediate,
+          "limits.", err) ||
+      u32(o, "max_sleep_ms", 0, gf_step_specs[GF_OP_SLEEP_MS].hi, &l->max_sleep_ms,
+          "limits.", err) ||
+      u32(o, "max_alloc_kb", 1, gf_step_specs[GF_OP_ALLOC_KB].hi, &l->max_alloc_kb,
+          "limits.", err) ||
+      gf_json_uint(o, "max_total_doubles", 0, GF_CASE_MAX_TOTAL_DOUBLES,
+                   l->max_total_doubles, "limits.", &total, err))
+    return -1;
+  l->max_total_doubles = total;
+  return 0;
+}
+
+static int load_control(gf_config *cfg, const cJSON *obj, gf_err *err) {
+  static const char *const keys[] = {"entry", "max_s", NULL};
+  const cJSON *o = cJSON_GetObjectItemCaseSensitive(obj, "control");
+  if (o == NULL) return 0;
+  if (!cJSON_IsObject(o)) return gf_errf(err, "control: must be an object");
+  if (gf_json_known_keys(o, keys, "control.", err) ||
+      gf_json_str(o, "entry", cfg->control_entry, "control.", cfg->control_entry,
+                  sizeof cfg->control_entry, err) ||
+      u32(o, "max_s", 1, 86400, &cfg->control_max_s, "control.", err))
+    return -1;
+  return 0;
+}
+
+/* Paths: node is looked up in PATH when it has no '/'. */
+static int load_paths(gf_config *cfg, const cJSON *o, const char *base, gf_err *err) {
+  char tmp[PATH_MAX];
+  if (gf_json_str(o, "node", cfg->node, "", tmp, sizeof tmp, err)) return -1;
+  if (strchr(tmp, '/'))
+    resolve_path(cfg->node, sizeof cfg->node, base, tmp);
+  else
+    gf_strlcpy(cfg->node, tmp, sizeof cfg->node);
+  if (cJSON_GetObjectItemCaseSensitive(o, "harness")) {
+    if (gf_json_str(o, "harness", NULL, "", tmp, sizeof tmp, err)) return -1;
+    resolve_path(cfg->harness, sizeof cfg->harness, base, tmp);
+  }
+  if (cJSON_GetObjectItemCaseSensitive(o, "seeds")) {
+    if (gf_json_str(o, "seeds", NULL, "", tmp, sizeof tmp, err)) return -1;
+    resolve_path(cfg->seeds, sizeof cfg->seeds, base, tmp);
+  }
+  if (gf_json_str(o, "build", cfg->build, "", tmp, sizeof tmp, err)) return -1;
+  if (strcmp(tmp, "release") && strcmp(tmp, "asan"))
+    resolve_path(cfg->build, sizeof cfg->build, base, tmp); /* a .node path */
+  else
+    gf_strlcpy(cfg->build, tmp, sizeof cfg->build);
+  return gf_json_str(o, "libasan", cfg->libasan, "", cfg->libasan, sizeof cfg->libasan, err);
+}
+
+static int load_object(gf_config *cfg, const cJSON *o, const char *base, gf_err *err) {
+  static const char *const keys[] = {
+      "node", "node_args", "max_old_space_mb", "harness", "harness_args", "build", "env",
+      "libasan", "entry", "entries", "workers", "timeout_ms", "grace_ms",
+      "stats_interval_ms", "confirm_runs", "crash_bias", "seeds", "target_frames",
+      "limits", "control", NULL};
+  if (!cJSON_IsObject(o)) return gf_errf(err, "config: must be a JSON object");
+  if (gf_json_known_keys(o, keys, "", err) || load_paths(cfg, o, base, err) ||
+      str_array(o, "node_args", cfg->node_args[0], GF_ARG_MAX, GF_MAX_ARGS,
+                &cfg->n_node_args, err) ||
+      str_array(o, "harness_args", cfg->harness_args[0], GF_ARG_MAX, GF_MAX_ARGS,
+                &cfg->n_harness_args, err) ||
+      str_array(o, "entries", cfg->entries[0], GF_ENTRY_MAX, GF_MAX_ENTRIES,
+                &cfg->n_entries, err) ||
+      str_array(o, "target_frames", cfg->target_frames[0], 128, GF_MAX_PATTERNS,
+                &cfg->n_target_frames, err) ||
+      load_env(cfg, o, err) || load_limits(&cfg->limits, o, err) ||
+      load_control(cfg, o, err) ||
+      u32(o, "max_old_space_mb", 16, 1048576, &cfg->max_old_space_mb, "", err) ||
+      u32(o, "workers", 0, 256, &cfg->workers, "", err) ||
+      u32(o, "timeout_ms", 100, 3600000, &cfg->timeout_ms, "", err) ||
+      u32(o, "grace_ms", 0, 600000, &cfg->grace_ms, "", err) ||
+      u32(o, "stats_interval_ms", 100, 3600000, &cfg->stats_interval_ms, "", err) ||
+      u32(o, "confirm_runs", 0, 1000, &cfg->confirm_runs, "", err) ||
+      u32(o, "crash_bias", 1, 1000, &cfg->crash_bias, "", err))
+    return -1;
+  const cJSON *entry = cJSON_GetObjectItemCaseSensitive(o, "entry");
+  if (cJSON_IsNull(entry))
+    cfg->entry[0] = '\0';
+  else if (gf_json_str(o, "entry", cfg->entry, "", cfg->entry, sizeof cfg->entry, err))
+    return -1;
+  if (cfg->entry[0] && !gf_config_has_entry(cfg, cfg->entry))
+    return gf_errf(err, "entry: '%s' is not in entries", cfg->entry);
+  if (!gf_config_has_entry(cfg, cfg->control_entry))
+    return gf_errf(err, "control.entry: '%s' is not in entries", cfg->control_entry);
+  return 0;
+}
+
+int gf_config_load(gf_config *cfg, const char *path, const char *root, gf_err *err) {
+  gf_config_default(cfg, root);
+  char *text = gf_read_file(path, 1 << 20, NULL, err);
+  if (text == NULL) return -1;
+  cJSON *o = cJSON_Parse(text);
+  free(text);
+  if (o == NULL) return gf_errf(err, "%s: not valid JSON", path);
+  char dir[PATH_MAX];
+  gf_strlcpy(dir, path, sizeof dir);
+  int rc = load_object(cfg, o, dirname(dir), err);
+  cJSON_Delete(o);
+  if (rc != 0) return gf_err_prefix(err, "%s", path);
+  gf_strlcpy(cfg->source, path, sizeof cfg->source);
+  return 0;
+}
+
+int gf_config_has_entry(const gf_config *cfg, const char *entry) {
+  for (int i = 0; i < cfg->n_entries; i++)
+    if (strcmp(cfg->entries[i], entry) == 0) return 1;
+  return 0;
+}
+
+static int clamp_u32(uint32_t *v, uint32_t hi) {
+  if (*v <= hi) return 0;
+  *v = hi;
+  return 1;
+}
+
+int gf_config_clamp_case(const gf_config *cfg, gf_case *c) {
+  const gf_limits *l = &cfg->limits;
+  int changed = clamp_u32(&c->f[GF_F_ELEMS], l->max_elems) +
+                clamp_u32(&c->f[GF_F_ELEM_LEN], l->max_elem_len) +
+                clamp_u32(&c->f[GF_F_DELAY_US], l->max_delay_us) +
+                clamp_u32(&c->f[GF_F_CONCURRENCY], l->max_concurrency);
+  if (c->nsteps > l->max_steps) {
+    c->nsteps = l->max_steps;
+    changed++;
+  }
+  for (uint32_t i = 0; i < c->nsteps; i++) {
+    gf_step *st = &c->steps[i];
+    uint32_t hi = st->op == GF_OP_IMMEDIATE  ? l->max_immediate
+                  : st->op == GF_OP_SLEEP_MS ? l->max_sleep_ms
+                  : st->op == GF_OP_ALLOC_KB ? l->max_alloc_kb
+                                             : st->arg;
+    changed += clamp_u32(&st->arg, hi);
+  }
+  /* Too many doubles in all: shrink the element count, the cheapest axis. */
+  while (gf_case_total_doubles(c) > l->max_total_doubles && c->f[GF_F_ELEMS] > 0) {
+    uint64_t per = (uint64_t)c->f[GF_F_ELEM_LEN] * c->f[GF_F_CONCURRENCY];
+    c->f[GF_F_ELEMS] = per ? (uint32_t)(l->max_total_doubles / per) : 0;
+    changed++;
+  }
+  return changed;
+}

@@ -1,0 +1,71 @@
+/* gf_config.h - the daemon's configuration (README "Config").
+ *
+ * Loaded strictly: an unknown field, a wrong type or an out-of-range value is
+ * an error naming the field, reported before anything starts. Relative paths
+ * in a config file are relative to that file's directory; without a config
+ * file, to the gcfuzz project root (the parent of the binary's directory).
+ */
+#ifndef GF_CONFIG_H
+#define GF_CONFIG_H
+
+#include <limits.h>
+#include <stdint.h>
+
+#include "gf_case.h"
+#include "gf_err.h"
+
+#define GF_MAX_ARGS 16
+#define GF_MAX_ENV 32
+#define GF_MAX_ENTRIES 32
+#define GF_MAX_PATTERNS 8
+#define GF_ARG_MAX 512
+
+/* Bounds on every case the runner sends: seeds above them are clamped, the
+ * mutator stays inside them. They keep one case from taking the host down. */
+typedef struct gf_limits {
+  uint32_t max_elems, max_elem_len, max_delay_us, max_concurrency, max_steps;
+  uint32_t max_immediate, max_sleep_ms, max_alloc_kb; /* GC-step arguments */
+  uint64_t max_total_doubles;
+} gf_limits;
+
+typedef struct gf_config {
+  char source[PATH_MAX]; /* the file it came from, "" for built-in defaults */
+  char node[PATH_MAX];
+  char node_args[GF_MAX_ARGS][GF_ARG_MAX];
+  int n_node_args;
+  uint32_t max_old_space_mb;
+  char harness[PATH_MAX];
+  char harness_args[GF_MAX_ARGS][GF_ARG_MAX];
+  int n_harness_args;
+  char build[PATH_MAX];
+  char env[GF_MAX_ENV][GF_ARG_MAX]; /* "KEY=VALUE" */
+  int n_env;
+  char libasan[PATH_MAX]; /* "" = ask the C compiler */
+  char entry[GF_ENTRY_MAX]; /* "" = each case keeps its own entry */
+  char entries[GF_MAX_ENTRIES][GF_ENTRY_MAX];
+  int n_entries;
+  uint32_t workers; /* 0 = number of CPUs */
+  uint32_t timeout_ms, grace_ms, stats_interval_ms;
+  uint32_t confirm_runs;
+  uint32_t crash_bias;
+  char seeds[PATH_MAX];
+  char target_frames[GF_MAX_PATTERNS][128];
+  int n_target_frames;
+  gf_limits limits;
+  char control_entry[GF_ENTRY_MAX];
+  uint32_t control_max_s;
+} gf_config;
+
+/* Built-in defaults, paths resolved against root. */
+void gf_config_default(gf_config *cfg, const char *root);
+
+/* Loads path over the defaults. */
+int gf_config_load(gf_config *cfg, const char *path, const char *root, gf_err *err);
+
+/* Whether the harness is known to have `entry` (cfg->entries). */
+int gf_config_has_entry(const gf_config *cfg, const char *entry);
+
+/* Clamps c into cfg->limits; returns how many fields it changed. */
+int gf_config_clamp_case(const gf_config *cfg, gf_case *c);
+
+#endif

@@ -1,0 +1,80 @@
+/* gf_corpus.c - see gf_corpus.h. */
+#include "gf_corpus.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gf_fs.h"
+
+void gf_corpus_init(gf_corpus *c) { memset(c, 0, sizeof *c); }
+
+void gf_corpus_free(gf_corpus *c) {
+  free(c->v);
+  memset(c, 0, sizeof *c);
+}
+
+int gf_corpus_add(gf_corpus *c, const gf_case *cs, uint32_t weight, int from_crash) {
+  if (c->n == c->cap) {
+    size_t cap = c->cap ? c->cap * 2 : 32;
+    gf_corpus_item *v = realloc(c->v, cap * sizeof *v);
+    if (v == NULL) return -1;
+    c->v = v;
+    c->cap = cap;
+  }
+  c->v[c->n++] = (gf_corpus_item){*cs, weight, from_crash};
+  c->total_weight += weight;
+  return 0;
+}
+
+int gf_case_load_file(gf_case *out, const char *path, gf_err *err) {
+  char *text = gf_read_file(path, 1 << 20, NULL, err);
+  if (text == NULL) return -1;
+  cJSON *j = cJSON_Parse(text);
+  free(text);
+  if (j == NULL) return gf_errf(err, "%s: not valid JSON", path);
+  /* A crash record carries its case under "case". */
+  const cJSON *inner = cJSON_GetObjectItemCaseSensitive(j, "gcfuzz_record")
+                           ? cJSON_GetObjectItemCaseSensitive(j, "case")
+                           : j;
+  int rc = gf_case_from_json(out, inner, err);
+  cJSON_Delete(j);
+  return rc ? gf_err_prefix(err, "%s", path) : 0;
+}
+
+int gf_corpus_load_dir(gf_corpus *c, const char *dir, const gf_config *cfg, uint32_t weight,
+                       int from_crash, FILE *log, gf_err *err) {
+  char **names;
+  int n = gf_list_dir(dir, ".json", &names, err);
+  if (n < 0) return -1;
+  int loaded = 0;
+  for (int i = 0; i < n; i++) {
+    char path[PATH_MAX + 256];
+    gf_case cs;
+    gf_err e = {{0}};
+    snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+    if (gf_case_load_file(&cs, path, &e) != 0) {
+      fprintf(log, "gcfuzz: skipping %s\n", e.msg);
+      continue;
+    }
+    if (!gf_config_has_entry(cfg, cs.entry)) {
+      fprintf(log, "gcfuzz: skipping %s: entry: '%s' is not one of the config's entries\n",
+              path, cs.entry);
+      continue;
+    }
+    if (gf_config_clamp_case(cfg, &cs)) c->clamped++;
+    if (gf_corpus_add(c, &cs, weight, from_crash) != 0) break;
+    loaded++;
+  }
+  gf_free_names(names, n);
+  return loaded;
+}
+
+const gf_case *gf_corpus_pick(const gf_corpus *c, gf_prng *p) {
+  uint64_t r = gf_prng_below(p, c->total_weight);
+  for (size_t i = 0; i < c->n; i++) {
+    if (r < c->v[i].weight) return &c->v[i].c;
+    r -= c->v[i].weight;
+  }
+  return &c->v[c->n - 1].c;
+}

@@ -1,0 +1,48 @@
+/* gf_corpus.h - the cases mutation starts from.
+ *
+ * Seeds (weight 1) and cases that produced a new bucket (weight crash_bias):
+ * picking parents by weight biases the fuzzer toward the regions that
+ * crashed. Files are loaded in sorted name order, so the same corpus and
+ * --seed give the same case stream.
+ */
+#ifndef GF_CORPUS_H
+#define GF_CORPUS_H
+
+#include <stdio.h>
+
+#include "gf_case.h"
+#include "gf_config.h"
+#include "gf_prng.h"
+
+typedef struct gf_corpus_item {
+  gf_case c;
+  uint32_t weight;
+  int from_crash;
+} gf_corpus_item;
+
+typedef struct gf_corpus {
+  gf_corpus_item *v;
+  size_t n, cap;
+  uint64_t total_weight;
+  int clamped; /* seeds changed to fit the config's limits */
+} gf_corpus;
+
+void gf_corpus_init(gf_corpus *c);
+void gf_corpus_free(gf_corpus *c);
+
+/* Loads every *.json of dir. A file that does not parse, has an
+ * out-of-range field or an entry the harness lacks is skipped with one line
+ * on log naming the file and the reason. Returns the number loaded, -1 if
+ * dir itself cannot be read. */
+int gf_corpus_load_dir(gf_corpus *c, const char *dir, const gf_config *cfg, uint32_t weight,
+                       int from_crash, FILE *log, gf_err *err);
+
+int gf_corpus_add(gf_corpus *c, const gf_case *cs, uint32_t weight, int from_crash);
+
+/* A parent, chosen by weight. The corpus must not be empty. */
+const gf_case *gf_corpus_pick(const gf_corpus *c, gf_prng *p);
+
+/* Reads one case from a file: a case object, or a crash record (its "case"). */
+int gf_case_load_file(gf_case *out, const char *path, gf_err *err);
+
+#endif

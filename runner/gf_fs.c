@@ -1,0 +1,169 @@
+/* gf_fs.c - see gf_fs.h. */
+#include "gf_fs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+char *gf_read_file(const char *path, size_t max, size_t *len, gf_err *err) {
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) {
+    gf_errf(err, "%s: %s", path, strerror(errno));
+    return NULL;
+  }
+  size_t cap = 4096, n = 0;
+  char *buf = malloc(cap + 1);
+  while (buf != NULL) {
+    size_t got = fread(buf + n, 1, cap - n, f);
+    n += got;
+    if (n > max) {
+      gf_errf(err, "%s: larger than %zu bytes", path, max);
+      free(buf);
+      buf = NULL;
+      break;
+    }
+    if (got == 0) break;
+    if (n == cap) {
+      char *bigger = realloc(buf, cap * 2 + 1);
+      if (bigger == NULL) free(buf);
+      buf = bigger;
+      cap *= 2;
+    }
+  }
+  int read_error = ferror(f);
+  fclose(f);
+  if (buf == NULL) {
+    if (err && err->msg[0] == '\0') gf_errf(err, "%s: out of memory", path);
+    return NULL;
+  }
+  if (read_error) {
+    free(buf);
+    gf_errf(err, "%s: read error", path);
+    return NULL;
+  }
+  buf[n] = '\0';
+  if (len) *len = n;
+  return buf;
+}
+
+static int write_all(int fd, const char *data, size_t len) {
+  while (len > 0) {
+    ssize_t w = write(fd, data, len);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return -1;
+    }
+    data += w;
+    len -= (size_t)w;
+  }
+  return 0;
+}
+
+static void fsync_parent_dir(const char *path) {
+  char copy[PATH_MAX];
+  gf_strlcpy(copy, path, sizeof copy);
+  int dfd = open(dirname(copy), O_RDONLY | O_DIRECTORY);
+  if (dfd >= 0) {
+    fsync(dfd);
+    close(dfd);
+  }
+}
+
+int gf_write_atomic(const char *path, const char *data, size_t len, gf_err *err) {
+  char tmp[PATH_MAX];
+  if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp)
+    return gf_errf(err, "%s: path too long", path);
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return gf_errf(err, "%s: %s", tmp, strerror(errno));
+  if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+    int e = errno;
+    close(fd);
+    unlink(tmp);
+    return gf_errf(err, "%s: %s", tmp, strerror(e));
+  }
+  close(fd);
+  if (rename(tmp, path) != 0) {
+    int e = errno;
+    unlink(tmp);
+    return gf_errf(err, "%s: rename: %s", path, strerror(e));
+  }
+  fsync_parent_dir(path);
+  return 0;
+}
+
+int gf_append_line(int fd, const char *line, gf_err *err) {
+  size_t n = strlen(line);
+  char *buf = malloc(n + 1);
+  if (buf == NULL) return gf_errf(err, "out of memory");
+  memcpy(buf, line, n);
+  buf[n] = '\n';
+  int rc = write_all(fd, buf, n + 1);
+  free(buf);
+  if (rc != 0) return gf_errf(err, "append: %s", strerror(errno));
+  fdatasync(fd);
+  return 0;
+}
+
+int gf_mkdirs(const char *path, gf_err *err) {
+  char p[PATH_MAX];
+  gf_strlcpy(p, path, sizeof p);
+  for (char *s = p + 1; *s; s++) {
+    if (*s != '/') continue;
+    *s = '\0';
+    if (mkdir(p, 0755) != 0 && errno != EEXIST)
+      return gf_errf(err, "%s: %s", p, strerror(errno));
+    *s = '/';
+  }
+  if (mkdir(p, 0755) != 0 && errno != EEXIST)
+    return gf_errf(err, "%s: %s", p, strerror(errno));
+  if (!gf_is_dir(p)) return gf_errf(err, "%s: not a directory", p);
+  return 0;
+}
+
+int gf_is_dir(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int cmp_names(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int has_suffix(const char *s, const char *suffix) {
+  size_t n = strlen(s), m = strlen(suffix);
+  return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+int gf_list_dir(const char *dir, const char *suffix, char ***names, gf_err *err) {
+  DIR *d = opendir(dir);
+  if (d == NULL) return gf_errf(err, "%s: %s", dir, strerror(errno));
+  int n = 0, cap = 16;
+  char **v = malloc(sizeof *v * cap);
+  struct dirent *de;
+  while (v != NULL && (de = readdir(d)) != NULL) {
+    if (de->d_name[0] == '.' || !has_suffix(de->d_name, suffix)) continue;
+    if (n == cap) {
+      char **bigger = realloc(v, sizeof *v * (cap *= 2));
+      if (bigger == NULL) break;
+      v = bigger;
+    }
+    v[n++] = strdup(de->d_name);
+  }
+  closedir(d);
+  if (v == NULL) return gf_errf(err, "%s: out of memory", dir);
+  qsort(v, n, sizeof *v, cmp_names);
+  *names = v;
+  return n;
+}
+
+void gf_free_names(char **names, int n) {
+  for (int i = 0; i < n; i++) free(names[i]);
+  free(names);
+}

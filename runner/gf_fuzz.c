@@ -1,0 +1,380 @@
+/* gf_fuzz.c - see gf_fuzz.h. */
+#include "gf_fuzz.h"
+
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "gf_corpus.h"
+#include "gf_fs.h"
+#include "gf_mutate.h"
+#include "gf_oneshot.h"
+#include "gf_stats.h"
+#include "gf_store.h"
+#include "gf_worker.h"
+
+/* Workers that die before their ready line this many times in a row mean
+ * the harness or node cannot run at all: stop instead of spinning. */
+#define GF_MAX_STARTUP_FAILURES 5
+
+typedef struct confirm_tally {
+  char hash[17];
+  unsigned runs, done, hits;
+} confirm_tally;
+
+typedef struct fuzz {
+  const gf_fuzz_opts *o;
+  const gf_config *cfg;
+  uv_loop_t loop;
+  uv_timer_t tick, grace, deadline;
+  uv_signal_t sigint, sigterm;
+  gf_worker *w;
+  unsigned nw, live;
+  gf_oneshot confirm;
+  gf_store store;
+  gf_corpus corpus;
+  gf_prng prng;
+  gf_stats stats;
+  gf_fuzz_result *res;
+  uint64_t case_no;
+  int stopping, signals, fatal;
+  unsigned consecutive_startup_failures;
+  char fatal_msg[512];
+  char node_version[32], build[64];
+  char corpus_dir[PATH_MAX];
+  char *stderr_buf;
+} fuzz;
+
+static void begin_stop(fuzz *f, int now);
+
+static uint64_t now_ns(void) { return uv_hrtime(); }
+
+static void next_case(fuzz *f, gf_case *c) {
+  *c = *gf_corpus_pick(&f->corpus, &f->prng);
+  gf_mutate(c, f->cfg, &f->prng);
+  if (f->o->entry[0]) gf_strlcpy(c->entry, f->o->entry, sizeof c->entry);
+  snprintf(c->id, sizeof c->id, "g%llu", (unsigned long long)++f->case_no);
+}
+
+static void dispatch(fuzz *f, gf_worker *w) {
+  if (f->stopping || !w->ready || w->busy || w->exited) return;
+  gf_case c;
+  next_case(f, &c);
+  if (gf_worker_send(w, &c) != 0) gf_worker_kill(w, 0);
+}
+
+static void log_new_bucket(fuzz *f, const gf_bucket *b, const gf_case *c) {
+  if (f->o->status_line) fputc('\n', stderr);
+  fprintf(stderr, "gcfuzz: NEW %s (case %s, entry %s) -> %s/%s.json\n", b->signature, c->id,
+          c->entry, f->store.crashes, b->hash);
+}
+
+/* Saves the crashing case into OUT/corpus so a resumed run starts from it. */
+static void keep_case(fuzz *f, const gf_bucket *b, const gf_case *c) {
+  char path[PATH_MAX + 32];
+  char *text = gf_case_to_line(c);
+  gf_err err = {{0}};
+  snprintf(path, sizeof path, "%s/%s.json", f->corpus_dir, b->hash);
+  if (text == NULL || gf_write_atomic(path, text, strlen(text), &err) != 0)
+    fprintf(stderr, "gcfuzz: cannot save corpus case: %s\n", err.msg);
+  free(text);
+  gf_corpus_add(&f->corpus, c, f->cfg->crash_bias, 1);
+  f->stats.corpus = f->corpus.n;
+}
+
+static void record_finding(fuzz *f, const gf_finding *fd, const gf_case *c,
+                           const char *tail) {
+  gf_run_meta meta = {f->node_version, f->build, f->o->replay_prefix};
+  gf_err err = {{0}};
+  int is_new = 0;
+  f->stats.crashes++;
+  if (fd->kind == GF_KIND_TIMEOUT) f->stats.timeouts++;
+  gf_bucket *b = gf_store_add(&f->store, fd, c, tail, &meta, &is_new, &err);
+  if (b == NULL) {
+    fprintf(stderr, "gcfuzz: cannot write crash record: %s\n", err.msg);
+    return;
+  }
+  f->stats.buckets = f->store.n;
+  f->res->findings++;
+  if (f->res->first_finding_s < 0) {
+    f->res->first_finding_s = gf_stats_uptime(&f->stats, now_ns());
+    gf_strlcpy(f->res->first_hash, b->hash, sizeof f->res->first_hash);
+  }
+  if (is_new) {
+    log_new_bucket(f, b, c);
+    keep_case(f, b, c);
+    f->res->new_buckets++;
+  }
+  if (f->o->stop_on_finding) {
+    begin_stop(f, 0);
+    return;
+  }
+  if (!is_new || f->cfg->confirm_runs == 0) return;
+  confirm_tally *t = calloc(1, sizeof *t);
+  if (t == NULL) return;
+  gf_strlcpy(t->hash, b->hash, sizeof t->hash);
+  t->runs = f->cfg->confirm_runs;
+  for (unsigned i = 0; i < t->runs; i++) gf_oneshot_submit(&f->confirm, c, t);
+}
+
+static void on_confirmed(gf_oneshot *o, void *data, int found, const gf_finding *fd,
+                         const char *tail) {
+  fuzz *f = o->owner;
+  confirm_tally *t = data;
+  (void)tail;
+  f->stats.confirm_runs++;
+  t->done++;
+  if (found == 1 && strcmp(fd->hash, t->hash) == 0) t->hits++;
+  if (t->done < t->runs) return;
+  gf_bucket *b = gf_store_find(&f->store, t->hash);
+  gf_err err = {{0}};
+  if (b && gf_store_set_repro(&f->store, b, t->runs, t->hits, &err) != 0)
+    fprintf(stderr, "gcfuzz: cannot update record: %s\n", err.msg);
+  free(t);
+}
+
+/* --- workers --------------------------------------------------------- */
+
+static void spawn_worker(fuzz *f, gf_worker *w);
+
+static void on_worker_ready(gf_worker *w) {
+  fuzz *f = w->owner;
+  f->consecutive_startup_failures = 0;
+  if (!f->node_version[0]) {
+    gf_strlcpy(f->node_version, w->node_version, sizeof f->node_version);
+    gf_strlcpy(f->build, w->build, sizeof f->build);
+  }
+  dispatch(f, w);
+}
+
+static void on_worker_result(gf_worker *w, const cJSON *result) {
+  fuzz *f = w->owner;
+  (void)result;
+  f->stats.execs++;
+  if (strcmp(w->result_outcome, "ok") == 0) {
+    if (f->stopping)
+      gf_worker_kill(w, 1);
+    else
+      dispatch(f, w);
+  } else if (strcmp(w->result_outcome, "error") == 0) {
+    /* The harness refused a case we sent: a runner/harness mismatch. */
+    f->stats.protocol_errors++;
+    fprintf(stderr, "gcfuzz: harness rejected case %s: %s\n", w->current.id, w->result_message);
+    dispatch(f, w);
+  } else {
+    gf_worker_recycle(w); /* mismatch / exception: classified at close */
+  }
+}
+
+static void startup_failure(fuzz *f, gf_worker *w) {
+  f->stats.startup_failures++;
+  if (++f->consecutive_startup_failures < GF_MAX_STARTUP_FAILURES) return;
+  /* The first lines of stderr usually say it all (module not found...). */
+  char *tail = f->stderr_buf;
+  tail[strcspn(tail, "\n")] = '\0';
+  snprintf(f->fatal_msg, sizeof f->fatal_msg,
+           "workers exit before the harness is ready (%u times in a row); last: exit %lld "
+           "signal %d: %.300s",
+           f->consecutive_startup_failures, (long long)w->exit_code, w->term_signal,
+           tail[0] ? tail : "(no stderr)");
+  f->fatal = 1;
+  begin_stop(f, 1);
+}
+
+static void on_worker_closed(gf_worker *w) {
+  fuzz *f = w->owner;
+  f->live--;
+  f->stats.protocol_errors += w->protocol_errors;
+  if (w->protocol_errors)
+    fprintf(stderr, "gcfuzz: worker %d: %u bad stdout line(s), last: %s\n", w->slot,
+            w->protocol_errors, w->last_protocol_error);
+  if (!w->retiring) {
+    gf_outcome out;
+    gf_finding fd;
+    gf_outcome_for(&out, w, f->cfg, f->stderr_buf, GF_STDERR_TAIL);
+    if (w->spawn_failed || !w->ready)
+      startup_failure(f, w);
+    else if (w->has_case && gf_classify(&out, &fd))
+      record_finding(f, &fd, &w->current, f->stderr_buf);
+  }
+  if (!f->stopping) {
+    f->stats.restarts++;
+    spawn_worker(f, w);
+  } else if (f->live == 0 && gf_oneshot_idle(&f->confirm)) {
+    begin_stop(f, 1); /* closes the loop's own handles */
+  }
+}
+
+static const gf_worker_ops fuzz_ops = {on_worker_ready, on_worker_result, on_worker_closed};
+
+static void spawn_worker(fuzz *f, gf_worker *w) {
+  gf_err err = {{0}};
+  f->live++; /* on_closed follows even when the spawn fails */
+  if (gf_worker_spawn(w, &f->loop, f->o->plan, 0, f->cfg->timeout_ms, &fuzz_ops, &err) != 0 &&
+      f->consecutive_startup_failures == 0)
+    fprintf(stderr, "gcfuzz: %s\n", err.msg);
+}
+
+/* --- stopping, timers, signals --------------------------------------- */
+
+static void write_stats(fuzz *f) {
+  gf_err err = {{0}};
+  uint64_t t = now_ns();
+  gf_stats_tick(&f->stats, t);
+  if (gf_stats_write(&f->stats, f->o->out_dir, t, &err) != 0)
+    fprintf(stderr, "gcfuzz: cannot write stats: %s\n", err.msg);
+  if (f->o->status_line) gf_stats_status_line(&f->stats, t, stderr);
+}
+
+static void close_loop_handles(fuzz *f) {
+  uv_handle_t *hs[] = {(uv_handle_t *)&f->tick, (uv_handle_t *)&f->grace,
+                       (uv_handle_t *)&f->deadline, (uv_handle_t *)&f->sigint,
+                       (uv_handle_t *)&f->sigterm};
+  for (int i = 0; i < 5; i++)
+    if (!uv_is_closing(hs[i])) uv_close(hs[i], NULL);
+}
+
+static void kill_all(fuzz *f) {
+  for (unsigned i = 0; i < f->nw; i++)
+    if (!f->w[i].closed) gf_worker_kill(&f->w[i], 1);
+  gf_oneshot_stop(&f->confirm);
+}
+
+static void on_grace_over(uv_timer_t *t) { kill_all(t->data); }
+
+/* now: kill everything at once; else idle workers go now and busy ones get
+ * grace_ms to finish their case. Once nothing is alive the loop's own
+ * handles close and uv_run returns. */
+static void begin_stop(fuzz *f, int now) {
+  if (!f->stopping) {
+    f->stopping = 1;
+    for (unsigned i = 0; i < f->nw; i++)
+      if (!f->w[i].closed && !f->w[i].busy) gf_worker_kill(&f->w[i], 1);
+    /* Confirmations in flight get the same grace period as the workers. */
+    uv_timer_start(&f->grace, on_grace_over, f->cfg->grace_ms, 0);
+  }
+  if (now) kill_all(f);
+  if (f->live == 0 && gf_oneshot_idle(&f->confirm)) close_loop_handles(f);
+}
+
+static void on_deadline(uv_timer_t *t) { begin_stop(t->data, 0); }
+
+static void on_tick(uv_timer_t *t) {
+  fuzz *f = t->data;
+  write_stats(f);
+  if (f->stopping && f->live == 0 && gf_oneshot_idle(&f->confirm)) close_loop_handles(f);
+}
+
+static void on_signal(uv_signal_t *s, int signum) {
+  fuzz *f = s->data;
+  f->res->stopped_by_signal = 1;
+  if (f->o->status_line) fputc('\n', stderr);
+  fprintf(stderr, "gcfuzz: %s: %s\n", signum == SIGINT ? "SIGINT" : "SIGTERM",
+          f->signals++ ? "stopping now" : "finishing in-flight cases (signal again to stop now)");
+  begin_stop(f, f->signals > 1);
+}
+
+/* --- setup ------------------------------------------------------------ */
+
+static int load_corpus(fuzz *f, gf_err *err) {
+  gf_corpus_init(&f->corpus);
+  snprintf(f->corpus_dir, sizeof f->corpus_dir, "%s/corpus", f->o->out_dir);
+  if (gf_corpus_load_dir(&f->corpus, f->cfg->seeds, f->cfg, 1, 0, stderr, err) < 0)
+    return gf_err_prefix(err, "seeds");
+  if (gf_mkdirs(f->corpus_dir, err) != 0 ||
+      gf_corpus_load_dir(&f->corpus, f->corpus_dir, f->cfg, f->cfg->crash_bias, 1, stderr,
+                         err) < 0)
+    return -1;
+  if (f->corpus.n == 0)
+    return gf_errf(err, "seeds: no usable case in %s (see the lines above)", f->cfg->seeds);
+  return 0;
+}
+
+static int fuzz_setup(fuzz *f, gf_err *err) {
+  if (uv_loop_init(&f->loop) != 0) return gf_errf(err, "uv_loop_init failed");
+  if (gf_store_open(&f->store, f->o->out_dir, err) != 0 || load_corpus(f, err) != 0) return -1;
+  gf_prng_seed(&f->prng, f->o->seed);
+  gf_stats_init(&f->stats, now_ns());
+  f->stats.phase = f->o->phase;
+  f->stats.entry = f->o->entry[0] ? f->o->entry : "(case)";
+  f->stats.buckets = f->store.n;
+  f->stats.corpus = f->corpus.n;
+  f->stats.workers = f->nw;
+  f->stderr_buf = malloc(GF_STDERR_TAIL);
+  f->w = calloc(f->nw, sizeof *f->w);
+  if (!f->stderr_buf || !f->w ||
+      gf_oneshot_init(&f->confirm, &f->loop, f->cfg, f->o->plan, 1, on_confirmed, f) != 0)
+    return gf_errf(err, "out of memory");
+  uv_timer_init(&f->loop, &f->tick);
+  uv_timer_init(&f->loop, &f->grace);
+  uv_timer_init(&f->loop, &f->deadline);
+  uv_signal_init(&f->loop, &f->sigint);
+  uv_signal_init(&f->loop, &f->sigterm);
+  f->tick.data = f->grace.data = f->deadline.data = f->sigint.data = f->sigterm.data = f;
+  return 0;
+}
+
+static void fuzz_teardown(fuzz *f) {
+  if (f->w) {
+    for (unsigned i = 0; i < f->nw; i++) gf_worker_release(&f->w[i]);
+    free(f->w);
+  }
+  if (f->confirm.slots) gf_oneshot_free(&f->confirm);
+  gf_corpus_free(&f->corpus);
+  gf_store_close(&f->store);
+  free(f->stderr_buf);
+  uv_loop_close(&f->loop);
+}
+
+static void log_event(fuzz *f, const char *what) {
+  cJSON *ev = cJSON_CreateObject();
+  cJSON_AddStringToObject(ev, "event", what);
+  cJSON_AddStringToObject(ev, "phase", f->o->phase);
+  cJSON_AddStringToObject(ev, "entry", f->stats.entry);
+  cJSON_AddNumberToObject(ev, "execs", (double)f->stats.execs);
+  cJSON_AddNumberToObject(ev, "buckets", (double)f->store.n);
+  if (strcmp(what, "start") == 0) {
+    cJSON_AddNumberToObject(ev, "seed", (double)f->o->seed);
+    cJSON_AddNumberToObject(ev, "workers", f->nw);
+  }
+  gf_store_event(&f->store, ev);
+}
+
+int gf_fuzz_run(const gf_fuzz_opts *o, gf_fuzz_result *res, gf_err *err) {
+  fuzz *f = calloc(1, sizeof *f);
+  if (f == NULL) return gf_errf(err, "out of memory");
+  f->o = o;
+  f->cfg = o->cfg;
+  f->nw = o->workers ? o->workers : 1;
+  f->res = res;
+  memset(res, 0, sizeof *res);
+  res->first_finding_s = -1;
+  int rc = fuzz_setup(f, err);
+  if (rc == 0) {
+    uv_timer_start(&f->tick, on_tick, f->cfg->stats_interval_ms, f->cfg->stats_interval_ms);
+    if (o->max_time_s > 0)
+      uv_timer_start(&f->deadline, on_deadline, (uint64_t)(o->max_time_s * 1000), 0);
+    uv_signal_start(&f->sigint, on_signal, SIGINT);
+    uv_signal_start(&f->sigterm, on_signal, SIGTERM);
+    log_event(f, "start");
+    for (unsigned i = 0; i < f->nw; i++) {
+      f->w[i].owner = f;
+      f->w[i].slot = (int)i;
+      spawn_worker(f, &f->w[i]);
+    }
+    uv_run(&f->loop, UV_RUN_DEFAULT);
+    write_stats(f);
+    if (o->status_line) fputc('\n', stderr);
+    log_event(f, "stop");
+    res->execs = f->stats.execs;
+    res->elapsed_s = gf_stats_uptime(&f->stats, now_ns());
+    if (f->fatal) rc = gf_errf(err, "%s", f->fatal_msg);
+  }
+  fuzz_teardown(f);
+  free(f);
+  return rc;
+}

@@ -1,0 +1,39 @@
+/* gf_json.h - typed, range-checked reads of cJSON fields.
+ *
+ * Errors read "<where><key>: <reason>, got <value>", the same wording as the
+ * harness's JS validator, so a user sees one style whichever side rejects.
+ */
+#ifndef GF_JSON_H
+#define GF_JSON_H
+
+#include <cjson/cJSON.h>
+#include <stdint.h>
+
+#include "gf_err.h"
+
+/* Fails on a key of obj not listed in allowed (NULL-terminated). */
+int gf_json_known_keys(const cJSON *obj, const char *const *allowed,
+                       const char *where, gf_err *err);
+
+/* An integer in [lo, hi]; dflt when the key is absent. */
+int gf_json_uint(const cJSON *obj, const char *key, uint64_t lo, uint64_t hi,
+                 uint64_t dflt, const char *where, uint64_t *out, gf_err *err);
+
+/* A string of at most cap-1 bytes; dflt when absent (dflt NULL: required). */
+int gf_json_str(const cJSON *obj, const char *key, const char *dflt,
+                const char *where, char *out, size_t cap, gf_err *err);
+
+/* One of names[] (NULL-terminated); *out is its index. */
+int gf_json_enum(const cJSON *obj, const char *key, const char *const *names,
+                 int dflt, const char *where, int *out, gf_err *err);
+
+int gf_json_bool(const cJSON *obj, const char *key, int dflt, const char *where,
+                 int *out, gf_err *err);
+
+/* A short rendering of item for error messages ("got ..."). */
+void gf_json_brief(const cJSON *item, char *out, size_t cap);
+
+/* Prints without formatting and frees nothing; NULL on OOM. */
+char *gf_json_print(const cJSON *item);
+
+#endif

@@ -1,0 +1,98 @@
+/* gf_mutate.c - see gf_mutate.h. */
+#include "gf_mutate.h"
+
+#include <string.h>
+
+/* A new value for an integer field: anywhere (log-uniform), double, halve,
+ * or nudge. Clamping afterwards keeps it in range. */
+static uint32_t mutate_value(uint32_t v, uint32_t lo, uint32_t hi, gf_prng *p) {
+  switch (gf_prng_below(p, 4)) {
+    case 0: return gf_prng_log_range(p, lo, hi);
+    case 1: return v > hi / 2 ? hi : (v ? v * 2 : 1);
+    case 2: return v / 2 > lo ? v / 2 : lo;
+    default: {
+      uint32_t d = gf_prng_range(p, 1, 8);
+      if (gf_prng_chance(p, 1, 2)) return v > hi - d ? hi : v + d;
+      return v < lo + d ? lo : v - d;
+    }
+  }
+}
+
+static uint32_t step_arg_max(const gf_limits *l, int op) {
+  switch (op) {
+    case GF_OP_IMMEDIATE: return l->max_immediate;
+    case GF_OP_SLEEP_MS: return l->max_sleep_ms;
+    case GF_OP_ALLOC_KB: return l->max_alloc_kb;
+    default: return gf_step_specs[op].hi;
+  }
+}
+
+static uint32_t random_arg(const gf_limits *l, int op, gf_prng *p) {
+  const gf_step_spec *sp = &gf_step_specs[op];
+  uint32_t hi = step_arg_max(l, op);
+  return sp->names ? gf_prng_range(p, sp->lo, sp->hi) : gf_prng_log_range(p, sp->lo, hi);
+}
+
+gf_step gf_random_step(const gf_limits *l, gf_prng *p) {
+  gf_step st;
+  st.op = (uint8_t)gf_prng_below(p, GF_OP__COUNT);
+  st.arg = random_arg(l, st.op, p);
+  return st;
+}
+
+static void mutate_steps(gf_case *c, const gf_limits *l, gf_prng *p) {
+  uint32_t n = c->nsteps;
+  int move = (int)gf_prng_below(p, 5);
+  if (n == 0 || (move == 0 && n < l->max_steps)) { /* insert */
+    if (n >= l->max_steps) return;
+    uint32_t at = (uint32_t)gf_prng_below(p, n + 1);
+    memmove(&c->steps[at + 1], &c->steps[at], (n - at) * sizeof c->steps[0]);
+    c->steps[at] = gf_random_step(l, p);
+    c->nsteps++;
+    return;
+  }
+  uint32_t i = (uint32_t)gf_prng_below(p, n), j = (uint32_t)gf_prng_below(p, n);
+  switch (move) {
+    case 1: /* delete */
+      memmove(&c->steps[i], &c->steps[i + 1], (n - i - 1) * sizeof c->steps[0]);
+      c->nsteps--;
+      break;
+    case 2: /* change the argument */
+      c->steps[i].arg = random_arg(l, c->steps[i].op, p);
+      break;
+    case 3: { /* swap */
+      gf_step t = c->steps[i];
+      c->steps[i] = c->steps[j];
+      c->steps[j] = t;
+      break;
+    }
+    default: /* duplicate */
+      if (n < l->max_steps) {
+        memmove(&c->steps[i + 1], &c->steps[i], (n - i) * sizeof c->steps[0]);
+        c->nsteps++;
+      }
+      break;
+  }
+}
+
+void gf_mutate(gf_case *c, const gf_config *cfg, gf_prng *p) {
+  const gf_limits *l = &cfg->limits;
+  int moves = (int)gf_prng_range(p, 1, 4);
+  for (int m = 0; m < moves; m++) {
+    switch (gf_prng_below(p, 8)) {
+      case 0: c->f[GF_F_ELEMS] = mutate_value(c->f[GF_F_ELEMS], 0, l->max_elems, p); break;
+      case 1:
+        c->f[GF_F_ELEM_LEN] = mutate_value(c->f[GF_F_ELEM_LEN], 0, l->max_elem_len, p);
+        break;
+      case 2:
+        c->f[GF_F_DELAY_US] = gf_prng_chance(p, 1, 10)
+                                  ? 0
+                                  : mutate_value(c->f[GF_F_DELAY_US], 0, l->max_delay_us, p);
+        break;
+      case 3: c->f[GF_F_CONCURRENCY] = gf_prng_range(p, 1, l->max_concurrency); break;
+      case 4: c->f[GF_F_SEED] = (uint32_t)gf_prng_next(p); break;
+      default: mutate_steps(c, l, p); break;
+    }
+  }
+  gf_config_clamp_case(cfg, c);
+}

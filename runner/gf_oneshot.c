@@ -1,0 +1,122 @@
+/* gf_oneshot.c - see gf_oneshot.h. */
+#include "gf_oneshot.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void gf_outcome_for(gf_outcome *out, const gf_worker *w, const gf_config *cfg, char *buf,
+                    size_t cap) {
+  gf_worker_outcome(w, out, buf, cap);
+  int n = cfg->n_target_frames < GF_MAX_TARGETS ? cfg->n_target_frames : GF_MAX_TARGETS;
+  for (int i = 0; i < n; i++) out->target_patterns[i] = cfg->target_frames[i];
+  out->target_patterns[n] = NULL;
+}
+
+static void start_next(gf_oneshot *o);
+
+static void os_on_ready(gf_worker *w) {
+  gf_oneshot *o = w->owner;
+  gf_worker_send(w, &o->running[w->slot].c);
+}
+
+static void os_on_result(gf_worker *w, const cJSON *result) {
+  (void)w;
+  (void)result; /* --once: the harness exits by itself after this */
+}
+
+static void os_on_closed(gf_worker *w) {
+  gf_oneshot *o = w->owner;
+  gf_oneshot_job job = o->running[w->slot];
+  o->nbusy--;
+  if (!w->retiring) {
+    gf_outcome out;
+    gf_finding f;
+    int found = -1; /* the harness never got to the case */
+    gf_outcome_for(&out, w, o->cfg, o->stderr_buf, GF_STDERR_TAIL);
+    if (w->spawn_failed) {
+      memset(&f, 0, sizeof f);
+      gf_strlcpy(o->stderr_buf, "gcfuzz: could not start the harness", GF_STDERR_TAIL);
+    } else if (w->ready) {
+      out.case_in_flight = w->busy;
+      out.entry = job.c.entry;
+      found = gf_classify(&out, &f);
+    }
+    o->runs++;
+    o->cb(o, job.data, found, &f, o->stderr_buf);
+  }
+  if (!o->stopping) start_next(o);
+}
+
+static const gf_worker_ops oneshot_ops = {os_on_ready, os_on_result, os_on_closed};
+
+static void start_next(gf_oneshot *o) {
+  for (int i = 0; i < o->nslots && o->qlen > 0; i++) {
+    if (!o->slots[i].closed) continue;
+    gf_oneshot_job job = o->queue[o->qhead];
+    o->qhead = (o->qhead + 1) % o->qcap;
+    o->qlen--;
+    o->running[i] = job;
+    o->nbusy++;
+    gf_err err = {{0}};
+    if (gf_worker_spawn(&o->slots[i], o->loop, o->plan, 1, o->cfg->timeout_ms, &oneshot_ops,
+                        &err) != 0)
+      fprintf(stderr, "gcfuzz: %s\n", err.msg);
+  }
+}
+
+int gf_oneshot_init(gf_oneshot *o, uv_loop_t *loop, const gf_config *cfg,
+                    const gf_spawn_plan *plan, int nslots, gf_oneshot_cb cb, void *owner) {
+  memset(o, 0, sizeof *o);
+  o->loop = loop;
+  o->cfg = cfg;
+  o->plan = plan;
+  o->cb = cb;
+  o->owner = owner;
+  o->nslots = nslots;
+  o->slots = calloc((size_t)nslots, sizeof *o->slots);
+  o->running = calloc((size_t)nslots, sizeof *o->running);
+  o->stderr_buf = malloc(GF_STDERR_TAIL);
+  if (!o->slots || !o->running || !o->stderr_buf) return -1;
+  for (int i = 0; i < nslots; i++) {
+    o->slots[i].owner = o;
+    o->slots[i].slot = i;
+    o->slots[i].closed = 1;
+  }
+  return 0;
+}
+
+int gf_oneshot_submit(gf_oneshot *o, const gf_case *c, void *data) {
+  if (o->stopping) return -1;
+  if (o->qlen == o->qcap) { /* grow the ring, unrolled into order */
+    size_t cap = o->qcap ? o->qcap * 2 : 16;
+    gf_oneshot_job *q = malloc(cap * sizeof *q);
+    if (q == NULL) return -1;
+    for (size_t i = 0; i < o->qlen; i++) q[i] = o->queue[(o->qhead + i) % o->qcap];
+    free(o->queue);
+    o->queue = q;
+    o->qhead = 0;
+    o->qcap = cap;
+  }
+  o->queue[(o->qhead + o->qlen) % o->qcap] = (gf_oneshot_job){*c, data};
+  o->qlen++;
+  start_next(o);
+  return 0;
+}
+
+void gf_oneshot_stop(gf_oneshot *o) {
+  o->stopping = 1;
+  o->qlen = 0;
+  for (int i = 0; i < o->nslots; i++)
+    if (!o->slots[i].closed) gf_worker_kill(&o->slots[i], 1);
+}
+
+int gf_oneshot_idle(const gf_oneshot *o) { return o->nbusy == 0 && o->qlen == 0; }
+
+void gf_oneshot_free(gf_oneshot *o) {
+  for (int i = 0; i < o->nslots; i++) gf_worker_release(&o->slots[i]);
+  free(o->slots);
+  free(o->running);
+  free(o->queue);
+  free(o->stderr_buf);
+  memset(o, 0, sizeof *o);
+}

@@ -1,0 +1,58 @@
+/* gf_oneshot.h - run cases in fresh processes (harness --once), a few at a
+ * time, and report each run's finding (or none).
+ *
+ * The reproducibility check: confirmation of new buckets, `replay`, and
+ * `minimize` all ask "does this case still fail, in a process that saw
+ * nothing else?".
+ */
+#ifndef GF_ONESHOT_H
+#define GF_ONESHOT_H
+
+#include <uv.h>
+
+#include "gf_classify.h"
+#include "gf_config.h"
+#include "gf_spawn.h"
+#include "gf_worker.h"
+
+typedef struct gf_oneshot gf_oneshot;
+
+/* found: 1 with f filled, 0 for a clean run, -1 when the harness never got to
+ * the case (could not start, died before its ready line). */
+typedef void (*gf_oneshot_cb)(gf_oneshot *o, void *data, int found, const gf_finding *f,
+                              const char *stderr_tail);
+
+typedef struct gf_oneshot_job {
+  gf_case c;
+  void *data;
+} gf_oneshot_job;
+
+struct gf_oneshot {
+  uv_loop_t *loop;
+  const gf_config *cfg;
+  const gf_spawn_plan *plan;
+  gf_oneshot_cb cb;
+  void *owner;
+  gf_worker *slots;
+  gf_oneshot_job *running; /* per slot */
+  int nslots, nbusy;
+  gf_oneshot_job *queue;
+  size_t qhead, qlen, qcap;
+  int stopping;
+  uint64_t runs;
+  char *stderr_buf;
+};
+
+int gf_oneshot_init(gf_oneshot *o, uv_loop_t *loop, const gf_config *cfg,
+                    const gf_spawn_plan *plan, int nslots, gf_oneshot_cb cb, void *owner);
+int gf_oneshot_submit(gf_oneshot *o, const gf_case *c, void *data);
+/* Drops the queue and kills running processes (no callbacks for them). */
+void gf_oneshot_stop(gf_oneshot *o);
+int gf_oneshot_idle(const gf_oneshot *o);
+void gf_oneshot_free(gf_oneshot *o);
+
+/* Fills the outcome's fixed fields the same way for every caller. */
+void gf_outcome_for(gf_outcome *out, const gf_worker *w, const gf_config *cfg, char *buf,
+                    size_t cap);
+
+#endif

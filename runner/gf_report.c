@@ -1,0 +1,167 @@
+/* gf_report.c - see gf_report.h. */
+#include "gf_report.h"
+
+#include <cjson/cJSON.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gf_fs.h"
+#include "gf_store.h"
+
+void gf_xml_escape(const char *s, char *out, size_t cap) {
+  size_t o = 0;
+  for (; *s && o + 7 < cap; s++) {
+    const char *rep = NULL;
+    switch (*s) {
+      case '<': rep = "&lt;"; break;
+      case '>': rep = "&gt;"; break;
+      case '&': rep = "&amp;"; break;
+      case '"': rep = "&quot;"; break;
+      case '\'': rep = "&apos;"; break;
+      default:
+        /* XML 1.0 forbids most control characters, even escaped. */
+        if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t') rep = "?";
+    }
+    if (rep) {
+      size_t n = strlen(rep);
+      memcpy(out + o, rep, n);
+      o += n;
+    } else {
+      out[o++] = *s;
+    }
+  }
+  out[o] = '\0';
+}
+
+static cJSON *phase_json(const gf_fuzz_result *r, const char *entry) {
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddStringToObject(o, "entry", entry);
+  cJSON_AddNumberToObject(o, "execs", (double)r->execs);
+  cJSON_AddNumberToObject(o, "seconds", r->elapsed_s);
+  cJSON_AddNumberToObject(o, "crashes", (double)r->findings);
+  cJSON_AddNumberToObject(o, "new_buckets", r->new_buckets);
+  if (r->first_finding_s >= 0) {
+    cJSON_AddNumberToObject(o, "first_crash_s", r->first_finding_s);
+    cJSON_AddStringToObject(o, "first_crash_hash", r->first_hash);
+  }
+  cJSON_AddBoolToObject(o, "stopped_by_signal", r->stopped_by_signal);
+  return o;
+}
+
+static int write_summary(const gf_ci_summary *s, const gf_store *st, const char *out,
+                         gf_err *err) {
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddNumberToObject(o, "exit_code", s->exit_code);
+  cJSON_AddNumberToObject(o, "seed", (double)s->seed);
+  cJSON_AddNumberToObject(o, "budget_s", s->budget_s);
+  cJSON *c = phase_json(&s->control, s->control_entry);
+  cJSON_AddBoolToObject(c, "detected", s->control_detected);
+  cJSON_AddItemToObject(o, "control", c);
+  cJSON_AddItemToObject(o, "target", s->target_ran ? phase_json(&s->target, s->entry)
+                                                   : cJSON_CreateNull());
+  cJSON *b = cJSON_AddArrayToObject(o, "buckets");
+  for (size_t i = 0; i < st->n; i++) {
+    cJSON *e = cJSON_CreateObject();
+    char path[PATH_MAX + 32];
+    gf_store_record_path(st, &st->b[i], path, sizeof path);
+    cJSON_AddStringToObject(e, "hash", st->b[i].hash);
+    cJSON_AddStringToObject(e, "signature", st->b[i].signature);
+    cJSON_AddStringToObject(e, "kind", gf_kind_name(st->b[i].kind));
+    cJSON_AddStringToObject(e, "entry", st->b[i].entry);
+    cJSON_AddNumberToObject(e, "count", (double)st->b[i].count);
+    cJSON_AddStringToObject(e, "record", path);
+    cJSON_AddItemToArray(b, e);
+  }
+  char *text = cJSON_Print(o);
+  cJSON_Delete(o);
+  char path[PATH_MAX + 32];
+  snprintf(path, sizeof path, "%s/summary.json", out);
+  int rc = text ? gf_write_atomic(path, text, strlen(text), err) : gf_errf(err, "out of memory");
+  free(text);
+  return rc;
+}
+
+/* Appends formatted text to a growing buffer. */
+typedef struct sbuf {
+  char *p;
+  size_t len, cap;
+} sbuf;
+
+static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(sbuf *b, const char *fmt, ...) {
+  va_list ap;
+  for (;;) {
+    va_start(ap, fmt);
+    int n = vsnprintf(b->p ? b->p + b->len : NULL, b->p ? b->cap - b->len : 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    if (b->p && b->len + (size_t)n < b->cap) {
+      b->len += (size_t)n;
+      return;
+    }
+    size_t cap = (b->cap + (size_t)n + 1) * 2;
+    char *q = realloc(b->p, cap);
+    if (q == NULL) return;
+    b->p = q;
+    b->cap = cap;
+  }
+}
+
+static void junit_bucket(sbuf *x, const gf_store *st, const gf_bucket *bk) {
+  char sig[1200], tail[6000], path[PATH_MAX + 32], replay[2 * PATH_MAX];
+  const cJSON *rp = cJSON_GetObjectItemCaseSensitive(bk->record, "replay");
+  const cJSON *tl = cJSON_GetObjectItemCaseSensitive(bk->record, "stderr_tail");
+  const char *t = cJSON_IsString(tl) ? tl->valuestring : "";
+  size_t tn = strlen(t);
+  gf_xml_escape(bk->signature, sig, sizeof sig);
+  gf_xml_escape(tn > 3000 ? t + tn - 3000 : t, tail, sizeof tail);
+  gf_xml_escape(cJSON_IsString(rp) ? rp->valuestring : "", replay, sizeof replay);
+  gf_store_record_path(st, bk, path, sizeof path);
+  sb_printf(x,
+            "    <testcase classname=\"gcfuzz.%s\" name=\"%s\">\n"
+            "      <failure type=\"%s\" message=\"%s (seen %llu times)\">record: %s\n"
+            "replay: %s\n%s</failure>\n    </testcase>\n",
+            bk->entry, sig, gf_kind_name(bk->kind), sig, (unsigned long long)bk->count, path,
+            replay, tail);
+}
+
+static int write_junit(const gf_ci_summary *s, const gf_store *st, const char *out,
+                       gf_err *err) {
+  sbuf x = {0};
+  size_t tests = 1 + (st->n ? st->n : (s->target_ran ? 1 : 0));
+  size_t failures = (size_t)!s->control_detected + st->n;
+  sb_printf(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                "<testsuites name=\"gcfuzz\" tests=\"%zu\" failures=\"%zu\">\n"
+                "  <testsuite name=\"gcfuzz.ci\" tests=\"%zu\" failures=\"%zu\" time=\"%.3f\">\n",
+            tests, failures, tests, failures, s->control.elapsed_s + s->target.elapsed_s);
+  sb_printf(&x, "    <testcase classname=\"gcfuzz.control\" name=\"positive control %s is "
+                "detected\" time=\"%.3f\">\n",
+            s->control_entry, s->control.elapsed_s);
+  if (!s->control_detected)
+    sb_printf(&x, "      <failure type=\"no-control\" message=\"cannot detect the known bug: "
+                  "the harness or build is broken\"/>\n");
+  sb_printf(&x, "    </testcase>\n");
+  for (size_t i = 0; i < st->n; i++) junit_bucket(&x, st, &st->b[i]);
+  if (st->n == 0 && s->target_ran)
+    sb_printf(&x, "    <testcase classname=\"gcfuzz.%s\" name=\"no crash in %llu execs\" "
+                  "time=\"%.3f\"/>\n",
+              s->entry, (unsigned long long)s->target.execs, s->target.elapsed_s);
+  sb_printf(&x, "  </testsuite>\n</testsuites>\n");
+  char path[PATH_MAX + 32];
+  snprintf(path, sizeof path, "%s/junit.xml", out);
+  int rc = x.p ? gf_write_atomic(path, x.p, x.len, err) : gf_errf(err, "out of memory");
+  free(x.p);
+  return rc;
+}
+
+int gf_ci_write_reports(const gf_ci_summary *s, const char *out_dir, gf_err *err) {
+  gf_store st;
+  if (gf_store_open(&st, out_dir, err) != 0) return -1;
+  int rc = write_summary(s, &st, out_dir, err);
+  if (rc == 0) rc = write_junit(s, &st, out_dir, err);
+  gf_store_close(&st);
+  return rc;
+}

@@ -1,0 +1,27 @@
+/* gf_report.h - machine-readable results of a ci run:
+ *   DIR/summary.json  phases, rates, exit code, buckets
+ *   DIR/junit.xml     one testcase for the positive control, one per bucket
+ *                     (a failure each), or one passing "no crash" testcase
+ */
+#ifndef GF_REPORT_H
+#define GF_REPORT_H
+
+#include <stdint.h>
+
+#include "gf_err.h"
+#include "gf_fuzz.h"
+
+typedef struct gf_ci_summary {
+  uint64_t seed;
+  const char *entry, *control_entry;
+  double budget_s;
+  int control_detected, target_ran, exit_code;
+  gf_fuzz_result control, target;
+} gf_ci_summary;
+
+int gf_ci_write_reports(const gf_ci_summary *s, const char *out_dir, gf_err *err);
+
+/* XML-escapes s into out (truncating); exposed for tests. */
+void gf_xml_escape(const char *s, char *out, size_t cap);
+
+#endif

@@ -1,0 +1,159 @@
+/* gf_spawn.c - see gf_spawn.h. */
+#include "gf_spawn.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+extern char **environ;
+
+typedef struct capture {
+  char *out;
+  size_t cap, len;
+  int64_t status;
+  int signal;
+} capture;
+
+static void capture_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf) {
+  static char scratch[4096];
+  (void)h;
+  (void)hint;
+  *buf = uv_buf_init(scratch, sizeof scratch);
+}
+
+static void capture_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
+  capture *c = s->data;
+  if (n < 0) {
+    uv_close((uv_handle_t *)s, NULL);
+    return;
+  }
+  size_t room = c->cap - 1 - c->len;
+  size_t take = (size_t)n < room ? (size_t)n : room;
+  memcpy(c->out + c->len, buf->base, take);
+  c->len += take;
+}
+
+static void capture_exit(uv_process_t *p, int64_t status, int sig) {
+  capture *c = p->data;
+  c->status = status;
+  c->signal = sig;
+  uv_close((uv_handle_t *)p, NULL);
+}
+
+int gf_run_capture(char *const *argv, char *out, size_t cap, gf_err *err) {
+  uv_loop_t loop;
+  uv_pipe_t pipe;
+  uv_process_t proc;
+  capture c = {out, cap, 0, -1, 0};
+  uv_loop_init(&loop);
+  uv_pipe_init(&loop, &pipe, 0);
+  pipe.data = &c;
+  proc.data = &c;
+  uv_stdio_container_t stdio[3] = {{UV_IGNORE, {0}},
+                                   {UV_CREATE_PIPE | UV_WRITABLE_PIPE, {(uv_stream_t *)&pipe}},
+                                   {UV_IGNORE, {0}}};
+  uv_process_options_t opt = {.exit_cb = capture_exit, .file = argv[0],
+                              .args = (char **)argv, .stdio_count = 3, .stdio = stdio};
+  int rc = uv_spawn(&loop, &proc, &opt);
+  if (rc != 0) {
+    uv_close((uv_handle_t *)&pipe, NULL);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    uv_loop_close(&loop);
+    return gf_errf(err, "cannot run %s: %s", argv[0], uv_strerror(rc));
+  }
+  uv_read_start((uv_stream_t *)&pipe, capture_alloc, capture_read);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  uv_loop_close(&loop);
+  out[c.len] = '\0';
+  while (c.len > 0 && (out[c.len - 1] == '\n' || out[c.len - 1] == ' ')) out[--c.len] = '\0';
+  if (c.status != 0 || c.signal != 0)
+    return gf_errf(err, "%s exited with status %lld", argv[0], (long long)c.status);
+  return 0;
+}
+
+static char **argv_build(const gf_config *cfg, int once) {
+  char **v = calloc(GF_MAX_ARGS * 2 + 12, sizeof *v);
+  int n = 0;
+  char heap[64];
+  if (v == NULL) return NULL;
+  v[n++] = strdup(cfg->node);
+  for (int i = 0; i < cfg->n_node_args; i++) v[n++] = strdup(cfg->node_args[i]);
+  snprintf(heap, sizeof heap, "--max-old-space-size=%u", cfg->max_old_space_mb);
+  v[n++] = strdup(heap);
+  v[n++] = strdup(cfg->harness);
+  for (int i = 0; i < cfg->n_harness_args; i++) v[n++] = strdup(cfg->harness_args[i]);
+  v[n++] = strdup("--build");
+  v[n++] = strdup(cfg->build);
+  if (once) v[n++] = strdup("--once");
+  return v;
+}
+
+static void strv_free(char **v) {
+  if (v == NULL) return;
+  for (char **p = v; *p; p++) free(*p);
+  free(v);
+}
+
+static int env_has(const gf_config *cfg, const char *name) {
+  size_t n = strlen(name);
+  for (int i = 0; i < cfg->n_env; i++)
+    if (strncmp(cfg->env[i], name, n) == 0 && cfg->env[i][n] == '=') return 1;
+  return 0;
+}
+
+/* Config variables override the runner's own of the same name. */
+static char **env_build(const gf_config *cfg, const char *libasan) {
+  size_t n = 0;
+  while (environ[n]) n++;
+  char **v = calloc(n + GF_MAX_ENV + 3, sizeof *v);
+  size_t k = 0;
+  if (v == NULL) return NULL;
+  for (size_t i = 0; i < n; i++) {
+    size_t len = strcspn(environ[i], "=");
+    int overridden = 0;
+    for (int j = 0; j < cfg->n_env && !overridden; j++)
+      overridden = strncmp(cfg->env[j], environ[i], len + 1) == 0;
+    if (libasan && (strncmp(environ[i], "LD_PRELOAD=", 11) == 0 ||
+                    strncmp(environ[i], "ASAN_OPTIONS=", 13) == 0))
+      overridden = 1;
+    if (!overridden) v[k++] = strdup(environ[i]);
+  }
+  for (int j = 0; j < cfg->n_env; j++) v[k++] = strdup(cfg->env[j]);
+  if (libasan && !env_has(cfg, "LD_PRELOAD")) {
+    v[k] = malloc(strlen(libasan) + 12);
+    sprintf(v[k++], "LD_PRELOAD=%s", libasan);
+  }
+  if (libasan && !env_has(cfg, "ASAN_OPTIONS")) v[k++] = strdup("ASAN_OPTIONS=" GF_ASAN_OPTIONS);
+  return v;
+}
+
+int gf_spawn_plan_init(gf_spawn_plan *p, const gf_config *cfg, gf_err *err) {
+  memset(p, 0, sizeof *p);
+  int asan = strcmp(cfg->build, "asan") == 0;
+  if (asan && cfg->libasan[0]) {
+    gf_strlcpy(p->libasan, cfg->libasan, sizeof p->libasan);
+  } else if (asan) {
+    const char *cc = getenv("CC") ? getenv("CC") : "cc";
+    char *argv[] = {(char *)cc, "-print-file-name=libasan.so", NULL};
+    if (gf_run_capture(argv, p->libasan, sizeof p->libasan, err) != 0)
+      return gf_err_prefix(err, "build asan: cannot find libasan (set libasan in config)");
+    if (p->libasan[0] != '/')
+      return gf_errf(err, "build asan: %s does not know libasan.so (set libasan in config)", cc);
+  }
+  p->argv_persistent = argv_build(cfg, 0);
+  p->argv_once = argv_build(cfg, 1);
+  p->env = env_build(cfg, asan ? p->libasan : NULL);
+  if (!p->argv_persistent || !p->argv_once || !p->env) {
+    gf_spawn_plan_free(p);
+    return gf_errf(err, "out of memory");
+  }
+  return 0;
+}
+
+void gf_spawn_plan_free(gf_spawn_plan *p) {
+  strv_free(p->argv_persistent);
+  strv_free(p->argv_once);
+  strv_free(p->env);
+  p->argv_persistent = p->argv_once = p->env = NULL;
+}

@@ -1,0 +1,32 @@
+/* gf_spawn.h - how a worker process is started: argv and environment.
+ *
+ * Built once per run from the config, so every worker of a run is started
+ * the same way, and a record can say exactly how to start one again.
+ *   argv: node <node_args> --max-old-space-size=M <harness> <harness_args>
+ *         --build <build> [--once]
+ *   env:  the runner's environment + config env (+ LD_PRELOAD of the
+ *         compiler's libasan and ASAN_OPTIONS for the asan build).
+ */
+#ifndef GF_SPAWN_H
+#define GF_SPAWN_H
+
+#include "gf_config.h"
+#include "gf_err.h"
+
+#define GF_ASAN_OPTIONS "detect_leaks=0:abort_on_error=1:allocator_may_return_null=1"
+
+typedef struct gf_spawn_plan {
+  char **argv_persistent; /* NULL-terminated */
+  char **argv_once;
+  char **env;
+  char libasan[4096];
+} gf_spawn_plan;
+
+int gf_spawn_plan_init(gf_spawn_plan *p, const gf_config *cfg, gf_err *err);
+void gf_spawn_plan_free(gf_spawn_plan *p);
+
+/* Runs argv (no shell) to completion and returns its stdout, trimmed, in
+ * out. Uses a private uv loop. */
+int gf_run_capture(char *const *argv, char *out, size_t cap, gf_err *err);
+
+#endif

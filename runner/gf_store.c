@@ -1,0 +1,254 @@
+/* gf_store.c - see gf_store.h. */
+#include "gf_store.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gf_fs.h"
+#include "gf_json.h"
+
+void gf_iso_time(char *out, size_t cap) {
+  time_t now = time(NULL);
+  struct tm tm;
+  gmtime_r(&now, &tm);
+  strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void gf_store_record_path(const gf_store *s, const gf_bucket *b, char *out, size_t cap) {
+  snprintf(out, cap, "%s/%s.json", s->crashes, b->hash);
+}
+
+static gf_bucket *bucket_new(gf_store *s) {
+  if (s->n == s->cap) {
+    size_t cap = s->cap ? s->cap * 2 : 16;
+    gf_bucket *b = realloc(s->b, cap * sizeof *b);
+    if (b == NULL) return NULL;
+    s->b = b;
+    s->cap = cap;
+  }
+  gf_bucket *b = &s->b[s->n++];
+  memset(b, 0, sizeof *b);
+  return b;
+}
+
+/* Loads one existing record; fills err when it is not a gcfuzz record. */
+static int load_record(gf_store *s, const char *path, gf_err *err) {
+  char *text = gf_read_file(path, 16 << 20, NULL, err);
+  if (text == NULL) return -1;
+  cJSON *r = cJSON_Parse(text);
+  free(text);
+  const cJSON *hash = cJSON_GetObjectItemCaseSensitive(r, "hash");
+  const cJSON *sig = cJSON_GetObjectItemCaseSensitive(r, "signature");
+  const cJSON *kind = cJSON_GetObjectItemCaseSensitive(r, "kind");
+  const cJSON *count = cJSON_GetObjectItemCaseSensitive(r, "count");
+  const cJSON *entry = cJSON_GetObjectItemCaseSensitive(r, "entry");
+  if (r == NULL || !cJSON_IsString(hash) || strlen(hash->valuestring) != 16 ||
+      !cJSON_IsString(sig) || !cJSON_IsString(kind) || !cJSON_IsNumber(count) ||
+      !cJSON_IsString(entry)) {
+    cJSON_Delete(r);
+    return gf_errf(err, "%s: not a gcfuzz crash record (needs hash, signature, kind, "
+                   "count, entry); left as it is", path);
+  }
+  gf_bucket *b = bucket_new(s);
+  if (b == NULL) {
+    cJSON_Delete(r);
+    return gf_errf(err, "out of memory");
+  }
+  gf_strlcpy(b->hash, hash->valuestring, sizeof b->hash);
+  gf_strlcpy(b->signature, sig->valuestring, sizeof b->signature);
+  gf_strlcpy(b->entry, entry->valuestring, sizeof b->entry);
+  b->kind = gf_kind_from_name(kind->valuestring);
+  b->count = (uint64_t)count->valuedouble;
+  b->record = r;
+  return 0;
+}
+
+int gf_store_open(gf_store *s, const char *out_dir, gf_err *err) {
+  memset(s, 0, sizeof *s);
+  s->events_fd = -1;
+  gf_strlcpy(s->dir, out_dir, sizeof s->dir);
+  snprintf(s->crashes, sizeof s->crashes, "%s/crashes", out_dir);
+  if (gf_mkdirs(s->crashes, err) != 0) return -1;
+  char events[PATH_MAX + 16];
+  snprintf(events, sizeof events, "%s/events.jsonl", out_dir);
+  s->events_fd = open(events, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (s->events_fd < 0) return gf_errf(err, "%s: cannot open for append", events);
+  char **names;
+  int n = gf_list_dir(s->crashes, ".json", &names, err);
+  if (n < 0) return -1;
+  for (int i = 0; i < n; i++) {
+    char path[PATH_MAX + 256];
+    gf_err e = {{0}};
+    snprintf(path, sizeof path, "%s/%s", s->crashes, names[i]);
+    if (load_record(s, path, &e) != 0) {
+      fprintf(stderr, "gcfuzz: skipping %s\n", e.msg);
+      s->skipped++;
+    }
+  }
+  gf_free_names(names, n);
+  return 0;
+}
+
+void gf_store_close(gf_store *s) {
+  for (size_t i = 0; i < s->n; i++) cJSON_Delete(s->b[i].record);
+  free(s->b);
+  if (s->events_fd >= 0) close(s->events_fd);
+  memset(s, 0, sizeof *s);
+  s->events_fd = -1;
+}
+
+gf_bucket *gf_store_find(gf_store *s, const char *hash) {
+  for (size_t i = 0; i < s->n; i++)
+    if (strcmp(s->b[i].hash, hash) == 0) return &s->b[i];
+  return NULL;
+}
+
+uint64_t gf_store_total(const gf_store *s) {
+  uint64_t t = 0;
+  for (size_t i = 0; i < s->n; i++) t += s->b[i].count;
+  return t;
+}
+
+cJSON *gf_stack_to_json(const gf_stack *st) {
+  cJSON *a = cJSON_CreateArray();
+  for (int i = 0; i < st->n; i++) {
+    cJSON *fr = cJSON_CreateObject();
+    cJSON_AddStringToObject(fr, "function", st->f[i].func);
+    cJSON_AddStringToObject(fr, "location", st->f[i].location);
+    cJSON_AddBoolToObject(fr, "target", st->f[i].target);
+    cJSON_AddItemToArray(a, fr);
+  }
+  return a;
+}
+
+static void set_item(cJSON *o, const char *key, cJSON *v) {
+  if (cJSON_GetObjectItemCaseSensitive(o, key))
+    cJSON_ReplaceItemInObjectCaseSensitive(o, key, v);
+  else
+    cJSON_AddItemToObject(o, key, v);
+}
+
+static int write_record(gf_store *s, gf_bucket *b, gf_err *err) {
+  char path[PATH_MAX + 32];
+  gf_store_record_path(s, b, path, sizeof path);
+  char *text = cJSON_Print(b->record);
+  if (text == NULL) return gf_errf(err, "out of memory");
+  int rc = gf_write_atomic(path, text, strlen(text), err);
+  free(text);
+  return rc;
+}
+
+static cJSON *new_record(const gf_store *s, const gf_finding *f, const gf_case *c,
+                         const char *stderr_tail, const gf_run_meta *m) {
+  char now[32], replay[PATH_MAX * 2 + 64];
+  gf_iso_time(now, sizeof now);
+  cJSON *r = cJSON_CreateObject();
+  cJSON_AddNumberToObject(r, "gcfuzz_record", 1);
+  cJSON_AddStringToObject(r, "hash", f->hash);
+  cJSON_AddStringToObject(r, "signature", f->signature);
+  cJSON_AddStringToObject(r, "kind", gf_kind_name(f->kind));
+  cJSON_AddStringToObject(r, "bug_type", f->bug_type);
+  cJSON_AddStringToObject(r, "access", f->access);
+  if (f->signal)
+    cJSON_AddStringToObject(r, "signal", gf_signal_name(f->signal));
+  else
+    cJSON_AddNullToObject(r, "signal");
+  if (f->exit_code >= 0)
+    cJSON_AddNumberToObject(r, "exit_code", (double)f->exit_code);
+  else
+    cJSON_AddNullToObject(r, "exit_code");
+  cJSON_AddStringToObject(r, "message", f->message);
+  cJSON_AddStringToObject(r, "entry", c->entry);
+  cJSON_AddItemToObject(r, "case", gf_case_to_json(c));
+  cJSON_AddNumberToObject(r, "count", 0);
+  cJSON_AddStringToObject(r, "first_seen", now);
+  cJSON_AddStringToObject(r, "last_seen", now);
+  cJSON *rep = cJSON_AddObjectToObject(r, "reproducibility");
+  cJSON_AddNumberToObject(rep, "runs", 0);
+  cJSON_AddNumberToObject(rep, "reproduced", 0);
+  cJSON_AddItemToObject(r, "frames", gf_stack_to_json(&f->stack));
+  cJSON_AddItemToObject(r, "free_frames", gf_stack_to_json(&f->free_stack));
+  cJSON_AddItemToObject(r, "alloc_frames", gf_stack_to_json(&f->alloc_stack));
+  cJSON_AddStringToObject(r, "stderr_tail", stderr_tail ? stderr_tail : "");
+  cJSON_AddStringToObject(r, "node_version", m->node_version ? m->node_version : "");
+  cJSON_AddStringToObject(r, "addon_build", m->build ? m->build : "");
+  snprintf(replay, sizeof replay, "%s --runs 10 %s/%s.json", m->replay_prefix, s->crashes,
+           f->hash);
+  cJSON_AddStringToObject(r, "replay", replay);
+  return r;
+}
+
+gf_bucket *gf_store_add(gf_store *s, const gf_finding *f, const gf_case *c,
+                        const char *stderr_tail, const gf_run_meta *m, int *is_new,
+                        gf_err *err) {
+  gf_bucket *b = gf_store_find(s, f->hash);
+  *is_new = b == NULL;
+  if (b == NULL) {
+    b = bucket_new(s);
+    if (b == NULL) {
+      gf_errf(err, "out of memory");
+      return NULL;
+    }
+    gf_strlcpy(b->hash, f->hash, sizeof b->hash);
+    gf_strlcpy(b->signature, f->signature, sizeof b->signature);
+    gf_strlcpy(b->entry, c->entry, sizeof b->entry);
+    b->kind = f->kind;
+    b->record = new_record(s, f, c, stderr_tail, m);
+  } else {
+    char now[32];
+    gf_iso_time(now, sizeof now);
+    set_item(b->record, "last_seen", cJSON_CreateString(now));
+  }
+  b->count++;
+  set_item(b->record, "count", cJSON_CreateNumber((double)b->count));
+  if (write_record(s, b, err) != 0) return NULL;
+
+  cJSON *ev = cJSON_CreateObject();
+  cJSON_AddStringToObject(ev, "event", "crash");
+  cJSON_AddStringToObject(ev, "hash", b->hash);
+  cJSON_AddBoolToObject(ev, "new", *is_new);
+  cJSON_AddStringToObject(ev, "kind", gf_kind_name(f->kind));
+  cJSON_AddStringToObject(ev, "signature", f->signature);
+  cJSON_AddStringToObject(ev, "case_id", c->id);
+  cJSON_AddNumberToObject(ev, "count", (double)b->count);
+  gf_store_event(s, ev);
+  return b;
+}
+
+int gf_store_set_repro(gf_store *s, gf_bucket *b, unsigned runs, unsigned reproduced,
+                       gf_err *err) {
+  cJSON *rep = cJSON_CreateObject();
+  cJSON_AddNumberToObject(rep, "runs", runs);
+  cJSON_AddNumberToObject(rep, "reproduced", reproduced);
+  set_item(b->record, "reproducibility", rep);
+  if (write_record(s, b, err) != 0) return -1;
+  cJSON *ev = cJSON_CreateObject();
+  cJSON_AddStringToObject(ev, "event", "confirm");
+  cJSON_AddStringToObject(ev, "hash", b->hash);
+  cJSON_AddNumberToObject(ev, "runs", runs);
+  cJSON_AddNumberToObject(ev, "reproduced", reproduced);
+  return gf_store_event(s, ev);
+}
+
+int gf_store_event(gf_store *s, cJSON *event) {
+  char now[32];
+  gf_iso_time(now, sizeof now);
+  cJSON *line = cJSON_CreateObject();
+  cJSON_AddStringToObject(line, "time", now);
+  cJSON *it = event->child;
+  while (it) { /* move the fields after "time" */
+    cJSON *next = it->next;
+    cJSON_AddItemToObject(line, it->string, cJSON_Duplicate(it, 1));
+    it = next;
+  }
+  cJSON_Delete(event);
+  char *text = cJSON_PrintUnformatted(line);
+  cJSON_Delete(line);
+  int rc = text && s->events_fd >= 0 ? gf_append_line(s->events_fd, text, NULL) : -1;
+  free(text);
+  return rc;
+}

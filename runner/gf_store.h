@@ -1,0 +1,74 @@
+/* gf_store.h - the bucket store: one durable JSON record per signature.
+ *
+ *   OUT/crashes/<hash>.json  the record (README "Crash record"), replaced
+ *                            atomically on every update
+ *   OUT/events.jsonl         append-only log: start, crash, confirm, stop
+ *
+ * Reopening an OUT directory loads its records, so a resumed run keeps its
+ * buckets and counts. A record that does not parse is reported and left
+ * alone (never overwritten), and the run goes on.
+ */
+#ifndef GF_STORE_H
+#define GF_STORE_H
+
+#include <cjson/cJSON.h>
+#include <limits.h>
+#include <stdint.h>
+
+#include "gf_case.h"
+#include "gf_classify.h"
+#include "gf_err.h"
+
+typedef struct gf_run_meta {
+  const char *node_version;
+  const char *build;
+  const char *replay_prefix; /* "gcfuzz replay --config X" (absolute paths) */
+} gf_run_meta;
+
+typedef struct gf_bucket {
+  char hash[17];
+  char signature[512];
+  gf_kind kind;
+  char entry[GF_ENTRY_MAX];
+  uint64_t count;
+  cJSON *record;
+} gf_bucket;
+
+typedef struct gf_store {
+  char dir[PATH_MAX];
+  char crashes[PATH_MAX];
+  gf_bucket *b;
+  size_t n, cap;
+  int events_fd;
+  int skipped; /* unreadable records found on open */
+} gf_store;
+
+int gf_store_open(gf_store *s, const char *out_dir, gf_err *err);
+void gf_store_close(gf_store *s);
+
+gf_bucket *gf_store_find(gf_store *s, const char *hash);
+uint64_t gf_store_total(const gf_store *s);
+
+/* Counts one occurrence of f (caused by case c); creates the bucket when
+ * new (*is_new = 1). The record is on disk when this returns. */
+gf_bucket *gf_store_add(gf_store *s, const gf_finding *f, const gf_case *c,
+                        const char *stderr_tail, const gf_run_meta *m, int *is_new,
+                        gf_err *err);
+
+/* Records the confirmation rate: reproduced of runs fresh processes. */
+int gf_store_set_repro(gf_store *s, gf_bucket *b, unsigned runs, unsigned reproduced,
+                       gf_err *err);
+
+/* Appends {"time": ..., ...event} to events.jsonl; consumes event. */
+int gf_store_event(gf_store *s, cJSON *event);
+
+/* The record path of a bucket. */
+void gf_store_record_path(const gf_store *s, const gf_bucket *b, char *out, size_t cap);
+
+/* "2026-11-25T09:00:00Z" for now. */
+void gf_iso_time(char *out, size_t cap);
+
+/* Frames as JSON: [{"function":..,"location":..,"target":..}]. */
+cJSON *gf_stack_to_json(const gf_stack *st);
+
+#endif

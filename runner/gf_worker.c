@@ -1,0 +1,248 @@
+/* gf_worker.c - see gf_worker.h. */
+#include "gf_worker.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void on_handle_closed(uv_handle_t *h) {
+  gf_worker *w = h->data;
+  if (--w->handles_open == 0) {
+    w->closed = 1;
+    w->ops->on_closed(w);
+  }
+}
+
+static void close_handle(gf_worker *w, uv_handle_t *h) {
+  if (!uv_is_closing(h)) uv_close(h, on_handle_closed);
+  (void)w;
+}
+
+/* All done once the process has exited and both output pipes hit EOF. */
+static void maybe_close(gf_worker *w) {
+  if (!w->exited || !w->out_eof || !w->err_eof) return;
+  uv_timer_stop(&w->timer);
+  close_handle(w, (uv_handle_t *)&w->timer);
+  close_handle(w, (uv_handle_t *)&w->in);
+  close_handle(w, (uv_handle_t *)&w->out);
+  close_handle(w, (uv_handle_t *)&w->err);
+  close_handle(w, (uv_handle_t *)&w->proc);
+}
+
+static void kill_group(gf_worker *w) {
+  if (w->pid > 0 && kill(-w->pid, SIGKILL) != 0 && errno == ESRCH) kill(w->pid, SIGKILL);
+}
+
+void gf_worker_kill(gf_worker *w, int retire) {
+  if (retire) w->retiring = 1;
+  if (!w->exited) kill_group(w);
+}
+
+void gf_worker_recycle(gf_worker *w) {
+  w->recycled = 1;
+  if (!w->exited) kill_group(w);
+}
+
+static void on_timeout(uv_timer_t *t) {
+  gf_worker *w = t->data;
+  w->timed_out = 1;
+  kill_group(w);
+}
+
+static void on_process_exit(uv_process_t *p, int64_t status, int sig) {
+  gf_worker *w = p->data;
+  w->exited = 1;
+  w->exit_code = status;
+  w->term_signal = sig;
+  kill_group(w); /* anything the harness left behind holds our pipes */
+  maybe_close(w);
+}
+
+static void protocol_error(gf_worker *w, const char *what, const char *line) {
+  w->protocol_errors++;
+  snprintf(w->last_protocol_error, sizeof w->last_protocol_error, "%s: %.100s", what, line);
+}
+
+static void handle_line(gf_worker *w, char *line) {
+  cJSON *j = cJSON_Parse(line);
+  const cJSON *ev = cJSON_GetObjectItemCaseSensitive(j, "event");
+  const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, "id");
+  if (!cJSON_IsString(ev)) {
+    protocol_error(w, "not a harness event", line);
+  } else if (strcmp(ev->valuestring, "ready") == 0 && !w->ready) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, "node");
+    const cJSON *b = cJSON_GetObjectItemCaseSensitive(j, "build");
+    if (cJSON_IsString(v)) gf_strlcpy(w->node_version, v->valuestring, sizeof w->node_version);
+    if (cJSON_IsString(b)) gf_strlcpy(w->build, b->valuestring, sizeof w->build);
+    w->ready = 1;
+    uv_timer_stop(&w->timer);
+    w->ops->on_ready(w);
+  } else if (!w->busy || !cJSON_IsString(id) || strcmp(id->valuestring, w->current.id) != 0) {
+    protocol_error(w, "event for no case in flight", line);
+  } else if (strcmp(ev->valuestring, "start") == 0) {
+    w->announced = 1;
+  } else if (strcmp(ev->valuestring, "result") == 0) {
+    const cJSON *oc = cJSON_GetObjectItemCaseSensitive(j, "outcome");
+    const cJSON *msg = cJSON_GetObjectItemCaseSensitive(j, "message");
+    gf_strlcpy(w->result_outcome, cJSON_IsString(oc) ? oc->valuestring : "?",
+               sizeof w->result_outcome);
+    gf_strlcpy(w->result_message, cJSON_IsString(msg) ? msg->valuestring : "",
+               sizeof w->result_message);
+    uv_timer_stop(&w->timer);
+    w->busy = 0;
+    w->cases_done++;
+    w->ops->on_result(w, j);
+  } else {
+    protocol_error(w, "unknown event", line);
+  }
+  cJSON_Delete(j);
+}
+
+static void alloc_buf(uv_handle_t *h, size_t hint, uv_buf_t *buf) {
+  (void)hint;
+  gf_worker *w = h->data;
+  static char scratch[65536]; /* one loop thread: read callbacks never nest */
+  (void)w;
+  *buf = uv_buf_init(scratch, sizeof scratch);
+}
+
+static void on_stdout(uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
+  gf_worker *w = s->data;
+  if (n < 0) {
+    uv_read_stop(s);
+    w->out_eof = 1;
+    maybe_close(w);
+    return;
+  }
+  for (ssize_t i = 0; i < n; i++) {
+    char ch = buf->base[i];
+    if (ch != '\n') {
+      if (w->line_len + 1 < sizeof w->line)
+        w->line[w->line_len++] = ch;
+      else
+        w->line_overflow = 1;
+      continue;
+    }
+    w->line[w->line_len] = '\0';
+    if (w->line_overflow)
+      protocol_error(w, "line longer than 64 KiB", w->line);
+    else if (w->line_len > 0)
+      handle_line(w, w->line);
+    w->line_len = 0;
+    w->line_overflow = 0;
+  }
+}
+
+static void on_stderr(uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
+  gf_worker *w = s->data;
+  if (n < 0) {
+    uv_read_stop(s);
+    w->err_eof = 1;
+    maybe_close(w);
+    return;
+  }
+  gf_ring_write(&w->stderr_tail, buf->base, (size_t)n);
+}
+
+static void on_written(uv_write_t *req, int status) {
+  (void)status; /* EPIPE: the worker died; its exit tells the story */
+  free(req->data);
+  free(req);
+}
+
+int gf_worker_send(gf_worker *w, const gf_case *c) {
+  char *line = gf_case_to_line(c);
+  uv_write_t *req = malloc(sizeof *req);
+  if (line == NULL || req == NULL) {
+    free(line);
+    free(req);
+    return -1;
+  }
+  size_t n = strlen(line);
+  line[n] = '\n'; /* cJSON allocates exactly n+1: reuse the NUL slot */
+  req->data = line;
+  uv_buf_t buf = uv_buf_init(line, (unsigned)n + 1);
+  w->current = *c;
+  w->has_case = 1;
+  w->result_outcome[0] = w->result_message[0] = '\0';
+  w->busy = 1;
+  w->announced = 0;
+  w->sent_ns = uv_hrtime();
+  uv_timer_start(&w->timer, on_timeout, w->timeout_ms, 0);
+  if (uv_write(req, (uv_stream_t *)&w->in, &buf, 1, on_written) != 0) {
+    on_written(req, -1);
+    return -1;
+  }
+  return 0;
+}
+
+int gf_worker_spawn(gf_worker *w, uv_loop_t *loop, const gf_spawn_plan *plan, int once,
+                    uint32_t timeout_ms, const gf_worker_ops *ops, gf_err *err) {
+  /* A slot is reused for each new process: keep owner, slot and the ring's
+   * buffer (so memory does not grow with restarts), reset the rest. */
+  void *owner = w->owner;
+  int slot = w->slot;
+  gf_ring ring = w->stderr_tail;
+  memset(w, 0, sizeof *w);
+  w->owner = owner;
+  w->slot = slot;
+  w->stderr_tail = ring;
+  w->loop = loop;
+  w->ops = ops;
+  w->timeout_ms = timeout_ms;
+  if (w->stderr_tail.buf == NULL && gf_ring_init(&w->stderr_tail, GF_STDERR_TAIL) != 0)
+    return gf_errf(err, "out of memory");
+  gf_ring_clear(&w->stderr_tail);
+  uv_handle_t *hs[] = {(uv_handle_t *)&w->in, (uv_handle_t *)&w->out, (uv_handle_t *)&w->err,
+                       (uv_handle_t *)&w->timer, (uv_handle_t *)&w->proc};
+  uv_pipe_init(loop, &w->in, 0);
+  uv_pipe_init(loop, &w->out, 0);
+  uv_pipe_init(loop, &w->err, 0);
+  uv_timer_init(loop, &w->timer);
+  for (int i = 0; i < 5; i++) hs[i]->data = w;
+  w->handles_open = 4; /* proc counts once spawned */
+
+  uv_stdio_container_t stdio[3] = {
+      {UV_CREATE_PIPE | UV_READABLE_PIPE, {(uv_stream_t *)&w->in}},
+      {UV_CREATE_PIPE | UV_WRITABLE_PIPE, {(uv_stream_t *)&w->out}},
+      {UV_CREATE_PIPE | UV_WRITABLE_PIPE, {(uv_stream_t *)&w->err}}};
+  char **argv = once ? plan->argv_once : plan->argv_persistent;
+  uv_process_options_t opt = {.exit_cb = on_process_exit, .file = argv[0], .args = argv,
+                              .env = plan->env, .stdio_count = 3, .stdio = stdio,
+                              /* own session and process group: one kill takes all */
+                              .flags = UV_PROCESS_DETACHED};
+  int rc = uv_spawn(loop, &w->proc, &opt);
+  if (rc != 0) {
+    /* Every spawn ends in exactly one on_closed, a failed one too, so the
+     * owner frees or reuses the slot in one place. */
+    w->spawn_failed = 1;
+    w->exited = w->out_eof = w->err_eof = 1;
+    w->handles_open = 5;
+    for (int i = 0; i < 5; i++) uv_close(hs[i], on_handle_closed);
+    return gf_errf(err, "cannot start '%s': %s", argv[0], uv_strerror(rc));
+  }
+  w->handles_open = 5;
+  w->pid = w->proc.pid;
+  uv_read_start((uv_stream_t *)&w->out, alloc_buf, on_stdout);
+  uv_read_start((uv_stream_t *)&w->err, alloc_buf, on_stderr);
+  uv_timer_start(&w->timer, on_timeout, timeout_ms, 0); /* until ready */
+  return 0;
+}
+
+void gf_worker_outcome(const gf_worker *w, gf_outcome *o, char *stderr_buf, size_t cap) {
+  memset(o, 0, sizeof *o);
+  /* A recycled worker died of our SIGKILL: that is not its outcome. */
+  o->exited = w->exited && !w->recycled;
+  o->exit_code = w->exit_code;
+  o->term_signal = w->recycled ? 0 : w->term_signal;
+  o->result_outcome = w->result_outcome[0] ? w->result_outcome : NULL;
+  o->result_message = w->result_message[0] ? w->result_message : NULL;
+  o->timed_out = w->timed_out;
+  o->case_in_flight = w->busy;
+  gf_ring_read(&w->stderr_tail, stderr_buf, cap);
+  o->stderr_text = stderr_buf;
+  o->entry = w->has_case ? w->current.entry : NULL;
+}
+
+void gf_worker_release(gf_worker *w) { gf_ring_free(&w->stderr_tail); }

@@ -1,0 +1,97 @@
+/* gf_worker.h - one harness process on the uv loop.
+ *
+ * Spawns `node ... harness` (argv from gf_spawn_plan, its own process group),
+ * writes cases to its stdin one at a time, reads JSON lines from its stdout
+ * and keeps the tail of its stderr in a ring. A per-case uv timer kills the
+ * whole process group on timeout. When the process is gone and both pipes
+ * are drained, every handle is closed and ops->on_closed runs: only then is
+ * the stderr tail complete, so classification happens there.
+ */
+#ifndef GF_WORKER_H
+#define GF_WORKER_H
+
+#include <cjson/cJSON.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "gf_case.h"
+#include "gf_classify.h"
+#include "gf_ring.h"
+#include "gf_spawn.h"
+
+#define GF_STDERR_TAIL (64 * 1024)
+#define GF_LINE_MAX (64 * 1024)
+
+typedef struct gf_worker gf_worker;
+
+typedef struct gf_worker_ops {
+  void (*on_ready)(gf_worker *w);
+  /* The result line of the case in flight (outcome ok/mismatch/...). */
+  void (*on_result)(gf_worker *w, const cJSON *result);
+  /* Process gone, handles closed. The struct may be reused or freed here. */
+  void (*on_closed)(gf_worker *w);
+} gf_worker_ops;
+
+struct gf_worker {
+  void *owner; /* for the callbacks */
+  int slot;
+
+  uv_loop_t *loop;
+  const gf_worker_ops *ops;
+  uint32_t timeout_ms;
+  uv_process_t proc;
+  uv_pipe_t in, out, err;
+  uv_timer_t timer;
+  int handles_open;
+  int pid;
+
+  int spawn_failed; /* uv_spawn failed; on_closed still follows */
+  int closed;       /* every handle closed: the slot may be reused */
+  int ready, exited, out_eof, err_eof;
+  int64_t exit_code;
+  int term_signal;
+  int timed_out; /* killed by us for running past the timeout */
+  int retiring;  /* killed by us on purpose: not a finding */
+  int recycled;  /* killed by us after a bad result: classify the result */
+
+  int busy; /* a case was sent, no result yet */
+  int announced;
+  gf_case current;
+  int has_case; /* current holds the last case sent */
+  uint64_t sent_ns;
+  char result_outcome[16]; /* of the last result line */
+  char result_message[256];
+  uint64_t cases_done;
+  unsigned protocol_errors;
+  char last_protocol_error[160];
+
+  char line[GF_LINE_MAX];
+  size_t line_len;
+  int line_overflow;
+  gf_ring stderr_tail;
+  char node_version[32];
+  char build[64];
+};
+
+/* Starts the process. On failure err says why, and on_closed still follows
+ * (with spawn_failed set) once the handles are closed. */
+int gf_worker_spawn(gf_worker *w, uv_loop_t *loop, const gf_spawn_plan *plan, int once,
+                    uint32_t timeout_ms, const gf_worker_ops *ops, gf_err *err);
+
+/* Sends one case (the worker must be ready and not busy). */
+int gf_worker_send(gf_worker *w, const gf_case *c);
+
+/* SIGKILLs the process group. retire: an orderly stop, not a finding. */
+void gf_worker_kill(gf_worker *w, int retire);
+/* Kills a worker whose last result was bad (mismatch, exception): its memory
+ * may be corrupt. Classified at on_closed from the result and stderr, not
+ * from our SIGKILL. */
+void gf_worker_recycle(gf_worker *w);
+
+/* Frees the slot's buffers; only after on_closed (or before any spawn). */
+void gf_worker_release(gf_worker *w);
+
+/* The outcome to classify, once on_closed ran. stderr_buf receives the tail. */
+void gf_worker_outcome(const gf_worker *w, gf_outcome *o, char *stderr_buf, size_t cap);
+
+#endif

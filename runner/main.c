@@ -1,0 +1,34 @@
+/* main.c - gcfuzz: a stress-testing fuzzer daemon for GC use-after-free bugs
+ * in Node.js native addons. Dispatches to the subcommands. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gf_cli.h"
+
+static const char usage[] =
+    "usage: gcfuzz <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  soak    fuzz until stopped or --max-time; resumes from --out\n"
+    "  ci      nightly job: positive control, then the shipped entry; exit code\n"
+    "  replay  re-run saved cases/crashes in fresh processes: reproduced or fixed\n"
+    "\n"
+    "exit codes: 0 clean, 1 crash found/reproduced, 2 usage or config error,\n"
+    "            3 ci could not detect the known bug (harness or build broken)\n"
+    "'gcfuzz <command> --help' for a command's options.\n";
+
+int main(int argc, char **argv) {
+  /* A worker that dies while we write to its stdin must not kill us. */
+  signal(SIGPIPE, SIG_IGN);
+  if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0 ||
+      strcmp(argv[1], "-h") == 0) {
+    fputs(usage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? GF_EXIT_USAGE : GF_EXIT_OK;
+  }
+  if (strcmp(argv[1], "soak") == 0) return gf_cmd_soak(argc - 1, argv + 1);
+  if (strcmp(argv[1], "ci") == 0) return gf_cmd_ci(argc - 1, argv + 1);
+  if (strcmp(argv[1], "replay") == 0) return gf_cmd_replay(argc - 1, argv + 1);
+  fprintf(stderr, "gcfuzz: unknown command '%s'\n%s", argv[1], usage);
+  return GF_EXIT_USAGE;
+}
