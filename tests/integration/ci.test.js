@@ -1,0 +1,71 @@
+'use strict';
+// `gcfuzz ci` and `gcfuzz replay` end to end, with the ASan build (config/ci.json).
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('node:fs');
+const path = require('node:path');
+const { tmpdir, gcfuzz, writeConfig, readJson, records } = require('./helpers.js');
+
+const CI = 'config/ci.json';
+
+test('ci finds the borrowed bug and exits 1 when the shipped entry is sum_borrowed; replay agrees', async () => {
+  const out = tmpdir('ci-borrowed');
+  const r = await gcfuzz(['ci', '--config', CI, '--out', out, '--entry', 'sum_borrowed', '--max-time', '10', '--seed', '1', '--workers', '2']);
+  assert.strictEqual(r.code, 1, r.stderr);
+  const summary = readJson(path.join(out, 'summary.json'));
+  assert.strictEqual(summary.exit_code, 1);
+  assert.strictEqual(summary.control.detected, true);
+  assert.ok(summary.target.crashes >= 1);
+  const recs = records(out);
+  assert.ok(recs.length >= 1);
+  const uaf = recs.find((x) => x.kind === 'asan' && x.bug_type === 'heap-use-after-free');
+  assert.ok(uaf, `an ASan UAF bucket among ${recs.map((x) => x.signature)}`);
+  assert.match(uaf.signature, /gf_borrowed_sum/);
+  assert.strictEqual(uaf.entry, 'sum_borrowed');
+  assert.strictEqual(uaf.addon_build, 'asan');
+  assert.match(uaf.node_version, /^v\d+/);
+  assert.match(uaf.replay, /gcfuzz replay --config .* --runs 10 .*crashes\/[0-9a-f]{16}\.json$/);
+  const junit = fs.readFileSync(path.join(out, 'junit.xml'), 'utf8');
+  assert.strictEqual((junit.match(/<testcase /g) || []).length, 1 + recs.length);
+  assert.ok(junit.includes('<failure type="asan"'));
+
+  const file = path.join(out, 'crashes', `${uaf.hash}.json`);
+  const borrowed = await gcfuzz(['replay', '--config', CI, '--runs', '3', file]);
+  assert.strictEqual(borrowed.code, 1, borrowed.stderr);
+  const bj = JSON.parse(borrowed.stdout);
+  assert.strictEqual(bj.cases[0].status, 'reproduced');
+  assert.ok(bj.cases[0].reproduced >= 2, `reproduced ${bj.cases[0].reproduced}/3`);
+  for (const entry of ['sum', 'sum_ref']) {
+    const fixed = await gcfuzz(['replay', '--config', CI, '--runs', '3', '--entry', entry, file]);
+    assert.strictEqual(fixed.code, 0, fixed.stderr);
+    const fj = JSON.parse(fixed.stdout);
+    assert.strictEqual(fj.cases[0].status, 'fixed');
+    assert.strictEqual(fj.cases[0].entry, entry);
+    assert.strictEqual(fj.cases[0].runs, 3);
+  }
+});
+
+test('ci exits 0 on the shipped entry, after detecting the positive control', async () => {
+  const out = tmpdir('ci-clean');
+  const r = await gcfuzz(['ci', '--config', CI, '--out', out, '--max-time', '8', '--seed', '2', '--workers', '2']);
+  assert.strictEqual(r.code, 0, r.stderr);
+  const summary = readJson(path.join(out, 'summary.json'));
+  assert.strictEqual(summary.control.detected, true);
+  assert.strictEqual(summary.target.entry, 'sum');
+  assert.ok(summary.target.execs > 50, `execs ${summary.target.execs}`);
+  assert.deepStrictEqual(summary.buckets, []);
+  assert.match(fs.readFileSync(path.join(out, 'junit.xml'), 'utf8'), /no crash in \d+ execs/);
+});
+
+test('ci exits 3 when the positive control cannot be detected', async () => {
+  const dir = tmpdir('ci-nocontrol');
+  // A "control" that is not buggy: the harness or build can't see the bug.
+  const cfg = writeConfig(dir, 'ci', { control: { entry: 'sum', max_s: 2 } });
+  const r = await gcfuzz(['ci', '--config', cfg, '--out', path.join(dir, 'out'), '--max-time', '10', '--workers', '1']);
+  assert.strictEqual(r.code, 3, r.stderr);
+  assert.match(r.stderr, /cannot detect the known bug/);
+  const summary = readJson(path.join(dir, 'out', 'summary.json'));
+  assert.strictEqual(summary.exit_code, 3);
+  assert.strictEqual(summary.target, null);
+  assert.match(fs.readFileSync(path.join(dir, 'out', 'junit.xml'), 'utf8'), /failure type="no-control"/);
+});

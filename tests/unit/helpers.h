@@ -1,0 +1,45 @@
+/* helpers.h - shared by the cmocka unit tests. Tests run from the project
+ * root (scripts/run-tests.js sets the cwd). */
+#ifndef GF_TEST_HELPERS_H
+#define GF_TEST_HELPERS_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+/* cmocka must come after the headers above */
+#include <cmocka.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gf_fs.h"
+
+/* A fixture file's text (malloc'd), failing the test if it is missing. */
+static inline char *fixture(const char *rel) {
+  char path[PATH_MAX];
+  gf_err err = {{0}};
+  snprintf(path, sizeof path, "tests/fixtures/%s", rel);
+  char *text = gf_read_file(path, 1 << 24, NULL, &err);
+  if (text == NULL) fail_msg("fixture: %s", err.msg);
+  return text;
+}
+
+/* A fresh temporary directory; removed by the OS's tmp cleaning. */
+static inline void temp_dir(char *out, size_t cap) {
+  snprintf(out, cap, "%s/gcfuzz-test-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+  if (mkdtemp(out) == NULL) fail_msg("mkdtemp failed");
+}
+
+static inline void write_text(const char *dir, const char *name, const char *text) {
+  char path[PATH_MAX];
+  if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path) fail_msg("path too long");
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+#endif

@@ -1,0 +1,159 @@
+/* test_classify.c - classification and signatures on stored stderr samples
+ * (tests/fixtures/stderr/: a real ASan report from the borrowed entry, a real
+ * V8 OOM, a V8 CHECK failure, and garbage). */
+#include "helpers.h"
+
+#include <signal.h>
+
+#include "gf_classify.h"
+
+static gf_outcome outcome(const char *stderr_text, int sig, int64_t code) {
+  gf_outcome o;
+  memset(&o, 0, sizeof o);
+  o.exited = 1;
+  o.term_signal = sig;
+  o.exit_code = code;
+  o.case_in_flight = 1;
+  o.stderr_text = stderr_text;
+  o.entry = "sum_borrowed";
+  o.target_patterns[0] = "../src/";
+  o.target_patterns[1] = "gcfuzz_addon";
+  return o;
+}
+
+static void asan_use_after_free(void **state) {
+  (void)state;
+  char *text = fixture("stderr/asan_uaf.txt");
+  gf_outcome o = outcome(text, SIGABRT, 0);
+  gf_finding f;
+  assert_int_equal(gf_classify(&o, &f), 1);
+  assert_int_equal(f.kind, GF_KIND_ASAN);
+  assert_string_equal(f.bug_type, "heap-use-after-free");
+  assert_string_equal(f.access, "READ of size 8");
+  assert_string_equal(f.stack.f[0].func, "gf_borrowed_sum");
+  assert_true(f.stack.f[0].target);
+  assert_false(f.stack.f[2].target); /* node's ThreadPoolWork */
+  assert_string_equal(f.free_stack.f[0].func, "__interceptor_free");
+  assert_false(f.free_stack.f[0].target); /* sanitizer runtime, never target */
+  assert_string_equal(f.free_stack.f[1].func, "gf_elem_free");
+  assert_string_equal(f.alloc_stack.f[1].func, "gf_elem_new");
+  assert_string_equal(f.signature, "asan:heap-use-after-free:READ:gf_borrowed_sum>job_execute");
+  assert_int_equal(strlen(f.hash), 16);
+  free(text);
+}
+
+/* The same bug from another run: other addresses, pids, thread ids, and the
+ * tree checked out elsewhere. Same signature. */
+static void signature_ignores_addresses_and_paths(void **state) {
+  (void)state;
+  char *a = fixture("stderr/asan_uaf.txt");
+  char *b = strdup(a);
+  for (char *p = b; (p = strstr(p, "0x7f")) != NULL; p += 4) memcpy(p, "0x55", 4);
+  for (char *p = b; (p = strstr(p, "==")) != NULL; p += 2)
+    if (p[2] >= '0' && p[2] <= '9') p[2] = p[2] == '9' ? '1' : p[2] + 1;
+  gf_finding fa, fb;
+  gf_outcome oa = outcome(a, SIGABRT, 0), ob = outcome(b, 0, 1);
+  assert_int_equal(gf_classify(&oa, &fa), 1);
+  assert_int_equal(gf_classify(&ob, &fb), 1);
+  assert_string_equal(fa.signature, fb.signature);
+  assert_string_equal(fa.hash, fb.hash);
+  free(a);
+  free(b);
+}
+
+static void bare_sigsegv(void **state) {
+  (void)state;
+  gf_outcome o = outcome("", SIGSEGV, 0);
+  gf_finding f;
+  assert_int_equal(gf_classify(&o, &f), 1);
+  assert_int_equal(f.kind, GF_KIND_SIGNAL);
+  assert_string_equal(f.bug_type, "SIGSEGV");
+  assert_string_equal(f.signature, "signal:SIGSEGV:entry=sum_borrowed");
+  assert_int_equal(f.signal, SIGSEGV);
+  assert_int_equal(f.exit_code, -1);
+}
+
+static void v8_out_of_memory(void **state) {
+  (void)state;
+  char *text = fixture("stderr/v8_oom.txt");
+  gf_outcome o = outcome(text, SIGABRT, 0);
+  gf_finding f;
+  assert_int_equal(gf_classify(&o, &f), 1);
+  assert_int_equal(f.kind, GF_KIND_V8_FATAL);
+  assert_string_equal(f.bug_type, "Reached heap limit Allocation failed - JavaScript heap out of memory");
+  assert_string_equal(f.stack.f[0].func, "node::OOMErrorHandler");
+  assert_string_equal(f.stack.f[0].location, "node");
+  assert_string_equal(f.signature, "v8_fatal:Reached heap limit Allocation failed - JavaScript "
+                                   "heap out of memory:entry=sum_borrowed");
+  free(text);
+}
+
+static void v8_check_failure_with_target_frames(void **state) {
+  (void)state;
+  char *text = fixture("stderr/v8_check_failed.txt");
+  gf_outcome o = outcome(text, SIGTRAP, 0);
+  gf_finding f;
+  assert_int_equal(gf_classify(&o, &f), 1);
+  assert_int_equal(f.kind, GF_KIND_V8_FATAL);
+  assert_string_equal(f.bug_type, "Check failed: !IsInvalid().");
+  assert_string_equal(f.signature, "v8_fatal:Check failed: !IsInvalid().:elem_finalize>gf_elem_free");
+  free(text);
+}
+
+/* Garbage on stderr: no crash in the text, so the exit status decides, and
+ * nothing is read out of bounds (this test runs under ASan in fuzz_stderr). */
+static void garbage_falls_back_to_exit_status(void **state) {
+  (void)state;
+  char *text = fixture("stderr/garbage.txt");
+  gf_finding f;
+  gf_outcome o = outcome(text, 0, 7);
+  assert_int_equal(gf_classify(&o, &f), 1);
+  /* garbage.txt ends with a truncated "ERROR: AddressSanitizer:" line */
+  assert_int_equal(f.kind, GF_KIND_ASAN);
+  assert_string_equal(f.bug_type, "unknown");
+  o.stderr_text = "just some noise\n\x01\x02 #0 0x in\n";
+  assert_int_equal(gf_classify(&o, &f), 1);
+  assert_int_equal(f.kind, GF_KIND_EXIT);
+  assert_string_equal(f.bug_type, "exit-7");
+  free(text);
+}
+
+static void results_timeouts_and_clean_exits(void **state) {
+  (void)state;
+  gf_finding f;
+  gf_outcome o = outcome("", 0, 0);
+  o.exited = 0;
+  o.case_in_flight = 0;
+  o.result_outcome = "mismatch";
+  assert_int_equal(gf_classify(&o, &f), 1);
+  assert_string_equal(f.signature, "mismatch:wrong-result:entry=sum_borrowed");
+  o.result_outcome = "exception";
+  o.result_message = "elems[3] is not an Elem (at 0x1234, call 17)";
+  assert_int_equal(gf_classify(&o, &f), 1);
+  assert_string_equal(f.bug_type, "elems[N] is not an Elem (at X, call N)");
+  o.result_outcome = "ok";
+  assert_int_equal(gf_classify(&o, &f), 0);
+  o = outcome("", SIGKILL, 0);
+  o.timed_out = 1;
+  assert_int_equal(gf_classify(&o, &f), 1);
+  assert_string_equal(f.signature, "timeout:hang:entry=sum_borrowed");
+  o = outcome("", 0, 0);
+  o.case_in_flight = 0; /* an orderly exit between cases */
+  assert_int_equal(gf_classify(&o, &f), 0);
+  o.case_in_flight = 1; /* exit 0 with a case unanswered */
+  assert_int_equal(gf_classify(&o, &f), 1);
+  assert_int_equal(f.kind, GF_KIND_EXIT);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(asan_use_after_free),
+      cmocka_unit_test(signature_ignores_addresses_and_paths),
+      cmocka_unit_test(bare_sigsegv),
+      cmocka_unit_test(v8_out_of_memory),
+      cmocka_unit_test(v8_check_failure_with_target_frames),
+      cmocka_unit_test(garbage_falls_back_to_exit_status),
+      cmocka_unit_test(results_timeouts_and_clean_exits),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,98 @@
+/* test_config.c - strict config loading: every error names its field. */
+#include "helpers.h"
+
+#include "gf_config.h"
+
+/* Loads `json` from a temp file; returns gf_config_load's result. */
+static int load(const char *json, gf_config *cfg, gf_err *err) {
+  char dir[PATH_MAX], path[PATH_MAX + 16];
+  temp_dir(dir, sizeof dir);
+  write_text(dir, "c.json", json);
+  snprintf(path, sizeof path, "%s/c.json", dir);
+  return gf_config_load(cfg, path, "/root-of-project", err);
+}
+
+static void expect_error(const char *json, const char *needle) {
+  gf_config cfg;
+  gf_err err = {{0}};
+  if (load(json, &cfg, &err) == 0) fail_msg("accepted: %s", json);
+  if (strstr(err.msg, needle) == NULL) fail_msg("error '%s' lacks '%s'", err.msg, needle);
+  assert_non_null(strstr(err.msg, "c.json: ")); /* names the file too */
+}
+
+static void rejects_bad_fields(void **state) {
+  (void)state;
+  expect_error("{\"wokers\": 2}", "wokers: unknown field");
+  expect_error("{\"workers\": \"2\"}", "workers: must be an integer in [0, 256]");
+  expect_error("{\"workers\": 1000}", "workers: must be an integer");
+  expect_error("{\"timeout_ms\": 5}", "timeout_ms: must be an integer in [100,");
+  expect_error("{\"node\": 7}", "node: must be a string");
+  expect_error("{\"node_args\": \"--expose-gc\"}", "node_args: must be an array");
+  expect_error("{\"node_args\": [1]}", "node_args[0]: must be a string");
+  expect_error("{\"env\": {\"A\": 1}}", "env.A: must be a string");
+  expect_error("{\"env\": []}", "env: must be an object");
+  expect_error("{\"limits\": {\"max_elems\": 100001}}", "limits.max_elems: must be an integer");
+  expect_error("{\"limits\": {\"max_elemz\": 1}}", "limits.max_elemz: unknown field");
+  expect_error("{\"limits\": 3}", "limits: must be an object");
+  expect_error("{\"control\": {\"max_s\": 0}}", "control.max_s: must be an integer");
+  expect_error("{\"entry\": \"nope\"}", "entry: 'nope' is not in entries");
+  expect_error("{\"entries\": [\"sum\"]}", "control.entry: 'sum_borrowed' is not in entries");
+  expect_error("{\"workers\": 2", "not valid JSON");
+  expect_error("[]", "config: must be a JSON object");
+}
+
+static void missing_file_is_named(void **state) {
+  (void)state;
+  gf_config cfg;
+  gf_err err = {{0}};
+  assert_int_equal(gf_config_load(&cfg, "/nonexistent/gcfuzz.json", "/r", &err), -1);
+  assert_non_null(strstr(err.msg, "/nonexistent/gcfuzz.json: No such file"));
+}
+
+static void paths_are_relative_to_the_config_file(void **state) {
+  (void)state;
+  gf_config cfg;
+  gf_err err = {{0}};
+  assert_int_equal(load("{\"harness\": \"../h.js\", \"seeds\": \"/abs/seeds\", \"node\": "
+                        "\"./bin/node\", \"entry\": null}",
+                        &cfg, &err),
+                   0);
+  assert_non_null(strstr(cfg.harness, "/gcfuzz-test-"));
+  assert_non_null(strstr(cfg.harness, "/../h.js"));
+  assert_string_equal(cfg.seeds, "/abs/seeds");
+  assert_non_null(strstr(cfg.node, "/./bin/node"));
+  assert_string_equal(cfg.entry, ""); /* null: each case keeps its entry */
+  gf_config_default(&cfg, "/root-of-project");
+  assert_string_equal(cfg.harness, "/root-of-project/addon/harness.js");
+  assert_string_equal(cfg.node, "node"); /* looked up in PATH */
+}
+
+static void clamp_keeps_cases_inside_limits(void **state) {
+  (void)state;
+  gf_config cfg;
+  gf_config_default(&cfg, "/r");
+  gf_case c;
+  gf_case_default(&c);
+  c.f[GF_F_ELEMS] = 100000;
+  c.f[GF_F_ELEM_LEN] = 300;
+  c.f[GF_F_DELAY_US] = 9000000;
+  c.nsteps = 20;
+  for (int i = 0; i < 20; i++) c.steps[i] = (gf_step){GF_OP_SLEEP_MS, 9999};
+  assert_true(gf_config_clamp_case(&cfg, &c) > 0);
+  assert_true(c.f[GF_F_ELEMS] <= cfg.limits.max_elems);
+  assert_int_equal(c.f[GF_F_DELAY_US], cfg.limits.max_delay_us);
+  assert_int_equal(c.nsteps, cfg.limits.max_steps);
+  assert_int_equal(c.steps[0].arg, cfg.limits.max_sleep_ms);
+  assert_true(gf_case_total_doubles(&c) <= cfg.limits.max_total_doubles);
+  assert_int_equal(gf_config_clamp_case(&cfg, &c), 0); /* idempotent */
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(rejects_bad_fields),
+      cmocka_unit_test(missing_file_is_named),
+      cmocka_unit_test(paths_are_relative_to_the_config_file),
+      cmocka_unit_test(clamp_keeps_cases_inside_limits),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

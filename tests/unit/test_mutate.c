@@ -1,0 +1,168 @@
+/* test_mutate.c - the PRNG, the mutator and the corpus. */
+#include "helpers.h"
+
+#include "gf_corpus.h"
+#include "gf_mutate.h"
+
+static void load_seeds(gf_corpus *corpus, const gf_config *cfg) {
+  gf_err err = {{0}};
+  gf_corpus_init(corpus);
+  FILE *devnull = fopen("/dev/null", "w");
+  assert_true(gf_corpus_load_dir(corpus, "corpus/seeds", cfg, 1, 0, devnull, &err) >= 12);
+  fclose(devnull);
+}
+
+/* n children of the seed corpus under one PRNG seed, as JSON lines. */
+static char *stream(uint64_t seed, int n) {
+  gf_config cfg;
+  gf_corpus corpus;
+  gf_prng p;
+  gf_config_default(&cfg, ".");
+  load_seeds(&corpus, &cfg);
+  gf_prng_seed(&p, seed);
+  size_t cap = 1 << 20, len = 0;
+  char *out = calloc(1, cap);
+  for (int i = 0; i < n; i++) {
+    gf_case c = *gf_corpus_pick(&corpus, &p);
+    gf_mutate(&c, &cfg, &p);
+    char *line = gf_case_to_line(&c);
+    size_t l = strlen(line);
+    if (len + l + 2 >= cap) out = realloc(out, cap *= 2);
+    memcpy(out + len, line, l);
+    len += l;
+    out[len++] = '\n';
+    out[len] = '\0';
+    free(line);
+  }
+  gf_corpus_free(&corpus);
+  return out;
+}
+
+static void same_seed_same_stream(void **state) {
+  (void)state;
+  char *a = stream(42, 500), *b = stream(42, 500), *c = stream(43, 500);
+  assert_string_equal(a, b);
+  assert_string_not_equal(a, c);
+  free(a);
+  free(b);
+  free(c);
+}
+
+/* 20000 mutations never leave the config's limits or the format's ranges,
+ * and every move is exercised (each field changes at least once). */
+static void mutations_stay_in_bounds(void **state) {
+  (void)state;
+  gf_config cfg;
+  gf_corpus corpus;
+  gf_prng p;
+  gf_config_default(&cfg, ".");
+  load_seeds(&corpus, &cfg);
+  gf_prng_seed(&p, 7);
+  int changed[GF_F__COUNT] = {0}, fewer_steps = 0, more_steps = 0, changed_steps = 0;
+  for (int i = 0; i < 20000; i++) {
+    const gf_case *parent = gf_corpus_pick(&corpus, &p);
+    gf_case c = *parent;
+    gf_mutate(&c, &cfg, &p);
+    assert_true(c.f[GF_F_ELEMS] <= cfg.limits.max_elems);
+    assert_true(c.f[GF_F_ELEM_LEN] <= cfg.limits.max_elem_len);
+    assert_true(c.f[GF_F_DELAY_US] <= cfg.limits.max_delay_us);
+    assert_true(c.f[GF_F_CONCURRENCY] >= 1 && c.f[GF_F_CONCURRENCY] <= cfg.limits.max_concurrency);
+    assert_true(gf_case_total_doubles(&c) <= cfg.limits.max_total_doubles);
+    assert_true(c.nsteps <= cfg.limits.max_steps);
+    for (uint32_t s = 0; s < c.nsteps; s++) {
+      const gf_step_spec *sp = &gf_step_specs[c.steps[s].op];
+      assert_true(c.steps[s].op < GF_OP__COUNT);
+      assert_true(c.steps[s].arg >= sp->lo && c.steps[s].arg <= sp->hi);
+    }
+    /* The serialised child must pass the strict parser. */
+    char *line = gf_case_to_line(&c);
+    gf_case back;
+    gf_err err = {{0}};
+    if (gf_case_parse(&back, line, &err) != 0) fail_msg("%s: %s", line, err.msg);
+    free(line);
+    for (int f = 0; f < GF_F__COUNT; f++) changed[f] += c.f[f] != parent->f[f];
+    fewer_steps += c.nsteps < parent->nsteps;
+    more_steps += c.nsteps > parent->nsteps;
+    changed_steps += c.nsteps == parent->nsteps &&
+                     memcmp(c.steps, parent->steps, c.nsteps * sizeof c.steps[0]) != 0;
+  }
+  for (int f = 0; f < GF_F__COUNT; f++) assert_true(changed[f] > 100);
+  assert_true(fewer_steps > 100 && more_steps > 100 && changed_steps > 100);
+  gf_corpus_free(&corpus);
+}
+
+/* Crash cases carry crash_bias weight: with 1 crash case (weight 4) among
+ * 4 seeds (weight 1 each), it is picked half the time. 40000 draws: the
+ * rate lies within 0.5 +- 0.02 (more than 8 standard deviations). */
+static void crash_cases_are_picked_more(void **state) {
+  (void)state;
+  gf_corpus corpus;
+  gf_prng p;
+  gf_case c;
+  gf_corpus_init(&corpus);
+  gf_case_default(&c);
+  for (int i = 0; i < 4; i++) gf_corpus_add(&corpus, &c, 1, 0);
+  strcpy(c.id, "crash");
+  gf_corpus_add(&corpus, &c, 4, 1);
+  gf_prng_seed(&p, 1);
+  int hits = 0;
+  for (int i = 0; i < 40000; i++) hits += strcmp(gf_corpus_pick(&corpus, &p)->id, "crash") == 0;
+  assert_in_range(hits, 19200, 20800);
+  gf_corpus_free(&corpus);
+}
+
+/* Bad files are skipped with a line naming file and reason; files load in
+ * sorted order whatever readdir says. */
+static void corpus_skips_bad_files(void **state) {
+  (void)state;
+  char dir[PATH_MAX], logbuf[4096] = "";
+  temp_dir(dir, sizeof dir);
+  write_text(dir, "b.json", "{\"id\":\"second\"}");
+  write_text(dir, "a.json", "{\"id\":\"first\"}");
+  write_text(dir, "c.json", "{\"elems\": -4}");
+  write_text(dir, "d.json", "not json at all");
+  write_text(dir, "e.json", "{\"entry\":\"sum_unknown\"}");
+  write_text(dir, "f.txt", "ignored: not .json");
+  gf_config cfg;
+  gf_corpus corpus;
+  gf_err err = {{0}};
+  gf_config_default(&cfg, ".");
+  gf_corpus_init(&corpus);
+  FILE *log = fmemopen(logbuf, sizeof logbuf, "w");
+  assert_int_equal(gf_corpus_load_dir(&corpus, dir, &cfg, 1, 0, log, &err), 2);
+  fclose(log);
+  assert_string_equal(corpus.v[0].c.id, "first");
+  assert_string_equal(corpus.v[1].c.id, "second");
+  assert_non_null(strstr(logbuf, "c.json: elems: must be an integer"));
+  assert_non_null(strstr(logbuf, "d.json: not valid JSON"));
+  assert_non_null(strstr(logbuf, "e.json: entry: 'sum_unknown' is not one of"));
+  assert_int_equal(gf_corpus_load_dir(&corpus, "/nonexistent-dir", &cfg, 1, 0, stderr, &err), -1);
+  gf_corpus_free(&corpus);
+}
+
+static void prng_ranges(void **state) {
+  (void)state;
+  gf_prng p;
+  gf_prng_seed(&p, 99);
+  int low = 0;
+  for (int i = 0; i < 10000; i++) {
+    uint32_t v = gf_prng_log_range(&p, 0, 1000000);
+    assert_true(v <= 1000000);
+    low += v < 1000;
+    uint32_t r = gf_prng_range(&p, 5, 9);
+    assert_in_range(r, 5, 9);
+  }
+  /* log-uniform: values below 1000 take about half the draws. */
+  assert_in_range(low, 4000, 6000);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(same_seed_same_stream),
+      cmocka_unit_test(mutations_stay_in_bounds),
+      cmocka_unit_test(crash_cases_are_picked_more),
+      cmocka_unit_test(corpus_skips_bad_files),
+      cmocka_unit_test(prng_ranges),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,131 @@
+/* test_store.c - durable records: atomic writes, buckets, resume, events;
+ * and the stderr ring. */
+#include "helpers.h"
+
+#include <dirent.h>
+#include <signal.h>
+
+#include "gf_ring.h"
+#include "gf_store.h"
+
+static void atomic_write_replaces_whole_file(void **state) {
+  (void)state;
+  char dir[PATH_MAX], path[PATH_MAX + 16];
+  gf_err err = {{0}};
+  temp_dir(dir, sizeof dir);
+  snprintf(path, sizeof path, "%s/r.json", dir);
+  assert_int_equal(gf_write_atomic(path, "{\"v\":1}", 7, &err), 0);
+  assert_int_equal(gf_write_atomic(path, "{\"v\":22}", 8, &err), 0);
+  char *text = gf_read_file(path, 100, NULL, &err);
+  assert_string_equal(text, "{\"v\":22}");
+  free(text);
+  /* No temp file is left behind. */
+  char **names;
+  int n = gf_list_dir(dir, "", &names, &err);
+  assert_int_equal(n, 1);
+  assert_string_equal(names[0], "r.json");
+  gf_free_names(names, n);
+  assert_int_equal(gf_write_atomic("/nonexistent-dir/x.json", "x", 1, &err), -1);
+  assert_non_null(strstr(err.msg, "/nonexistent-dir/x.json.tmp"));
+}
+
+static gf_finding segv_finding(void) {
+  gf_outcome o;
+  gf_finding f;
+  memset(&o, 0, sizeof o);
+  o.exited = 1;
+  o.term_signal = SIGSEGV;
+  o.entry = "sum_borrowed";
+  gf_classify(&o, &f);
+  return f;
+}
+
+static void buckets_count_and_survive_reopen(void **state) {
+  (void)state;
+  char dir[PATH_MAX];
+  gf_store s;
+  gf_err err = {{0}};
+  temp_dir(dir, sizeof dir);
+  assert_int_equal(gf_store_open(&s, dir, &err), 0);
+  gf_finding f = segv_finding();
+  gf_case c;
+  gf_case_default(&c);
+  strcpy(c.entry, "sum_borrowed");
+  gf_run_meta m = {"v20.0.0", "release", "gcfuzz replay"};
+  int is_new;
+  gf_bucket *b = gf_store_add(&s, &f, &c, "tail", &m, &is_new, &err);
+  assert_non_null(b);
+  assert_true(is_new);
+  b = gf_store_add(&s, &f, &c, "tail", &m, &is_new, &err);
+  assert_false(is_new);
+  assert_int_equal(b->count, 2);
+  assert_int_equal(gf_store_set_repro(&s, b, 5, 4, &err), 0);
+  gf_store_close(&s);
+
+  /* A corrupt record beside it is reported, skipped and left untouched. */
+  char crashes[PATH_MAX + 16];
+  snprintf(crashes, sizeof crashes, "%s/crashes", dir);
+  write_text(crashes, "0000000000000000.json", "{\"truncated\": ");
+  assert_int_equal(gf_store_open(&s, dir, &err), 0);
+  assert_int_equal(s.n, 1);
+  assert_int_equal(s.skipped, 1);
+  assert_int_equal(s.b[0].count, 2);
+  const cJSON *rep = cJSON_GetObjectItem(s.b[0].record, "reproducibility");
+  assert_int_equal(cJSON_GetObjectItem(rep, "reproduced")->valueint, 4);
+  assert_string_equal(cJSON_GetObjectItem(s.b[0].record, "signature")->valuestring,
+                      "signal:SIGSEGV:entry=sum_borrowed");
+  assert_string_equal(cJSON_GetObjectItem(s.b[0].record, "signal")->valuestring, "SIGSEGV");
+  gf_store_add(&s, &f, &c, "tail", &m, &is_new, &err);
+  assert_int_equal(s.b[0].count, 3);
+  gf_store_close(&s);
+  char path[PATH_MAX + 64];
+  snprintf(path, sizeof path, "%s/0000000000000000.json", crashes);
+  char *text = gf_read_file(path, 100, NULL, &err);
+  assert_string_equal(text, "{\"truncated\": ");
+  free(text);
+
+  /* events.jsonl: one valid JSON object per line. */
+  snprintf(path, sizeof path, "%s/events.jsonl", dir);
+  text = gf_read_file(path, 1 << 20, NULL, &err);
+  int lines = 0;
+  for (char *l = strtok(text, "\n"); l; l = strtok(NULL, "\n"), lines++) {
+    cJSON *j = cJSON_Parse(l);
+    assert_non_null(j);
+    assert_non_null(cJSON_GetObjectItem(j, "time"));
+    cJSON_Delete(j);
+  }
+  assert_int_equal(lines, 4); /* crash, crash, confirm, crash */
+  free(text);
+}
+
+static void ring_keeps_the_tail(void **state) {
+  (void)state;
+  gf_ring r;
+  char out[64];
+  assert_int_equal(gf_ring_init(&r, 8), 0);
+  gf_ring_write(&r, "abc", 3);
+  gf_ring_read(&r, out, sizeof out);
+  assert_string_equal(out, "abc");
+  gf_ring_write(&r, "defghij", 7); /* wraps */
+  gf_ring_read(&r, out, sizeof out);
+  assert_string_equal(out, "cdefghij");
+  assert_int_equal(r.dropped, 2);
+  gf_ring_write(&r, "0123456789XY", 12); /* larger than the ring */
+  gf_ring_read(&r, out, sizeof out);
+  assert_string_equal(out, "456789XY");
+  gf_ring_read(&r, out, 4); /* small output: newest bytes */
+  assert_string_equal(out, "9XY");
+  gf_ring_clear(&r);
+  gf_ring_read(&r, out, sizeof out);
+  assert_string_equal(out, "");
+  gf_ring_free(&r);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(atomic_write_replaces_whole_file),
+      cmocka_unit_test(buckets_count_and_survive_reopen),
+      cmocka_unit_test(ring_keeps_the_tail),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
