@@ -1,0 +1,102 @@
+'use strict';
+// Bad input and misbehaving workers: hangs, garbage on stdout, bad config,
+// bad seed files, a harness that cannot start.
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('node:fs');
+const path = require('node:path');
+const { ROOT, tmpdir, gcfuzz, writeConfig, readJson, records } = require('./helpers.js');
+
+test('a worker that hangs is killed and recorded as timeout; the daemon goes on', async () => {
+  const dir = tmpdir('hang');
+  const seeds = path.join(dir, 'seeds');
+  fs.mkdirSync(seeds);
+  // The worker sleeps 5 s per case; the timeout is 300 ms.
+  fs.writeFileSync(path.join(seeds, 'slow.json'), JSON.stringify({ id: 'slow', entry: 'sum', elems: 1, elem_len: 1, delay_us: 5000000 }));
+  const cfg = writeConfig(dir, 'soak', {
+    seeds, timeout_ms: 300, confirm_runs: 1,
+    limits: { max_delay_us: 10000000, max_elems: 4, max_elem_len: 4 },
+  });
+  const out = path.join(dir, 'out');
+  const r = await gcfuzz(['soak', '--config', cfg, '--out', out, '--workers', '1', '--max-time', '3', '--seed', '1']);
+  assert.strictEqual(r.code, 0, r.stderr);
+  const timeouts = records(out).filter((x) => x.kind === 'timeout');
+  assert.strictEqual(timeouts.length, 1, JSON.stringify(records(out).map((x) => x.signature)));
+  assert.strictEqual(timeouts[0].signature, 'timeout:hang:entry=sum');
+  assert.ok(timeouts[0].count >= 2, 'the replacement worker was fed and timed out again');
+  const stats = readJson(path.join(out, 'stats.json'));
+  assert.ok(stats.restarts >= 2);
+  assert.ok(stats.timeouts >= 2);
+});
+
+test('a worker that prints garbage is counted, not fatal', async () => {
+  const dir = tmpdir('garbage');
+  const cfg = writeConfig(dir, 'soak', { harness: path.join(ROOT, 'tests/fixtures/garbage_harness.js') });
+  const out = path.join(dir, 'out');
+  const r = await gcfuzz(['soak', '--config', cfg, '--out', out, '--workers', '1', '--max-time', '2', '--seed', '1']);
+  assert.strictEqual(r.code, 0, r.stderr);
+  const stats = readJson(path.join(out, 'stats.json'));
+  assert.ok(stats.execs > 10, `execs ${stats.execs}`);
+  assert.ok(stats.protocol_errors >= stats.execs, `protocol errors ${stats.protocol_errors}`);
+  assert.deepStrictEqual(records(out), []);
+  assert.match(r.stderr, /bad stdout line\(s\), last: /);
+});
+
+test('config errors name the field and exit 2 before anything starts', async () => {
+  const dir = tmpdir('badcfg');
+  const cases = [
+    [{ workers: -1 }, /workers: must be an integer in \[0, 256\]/],
+    [{ timeout_ms: 'soon' }, /timeout_ms: must be an integer/],
+    [{ limits: { max_elems: 1e9 } }, /limits\.max_elems: must be an integer/],
+    [{ colour: 'blue' }, /colour: unknown field/],
+  ];
+  for (const [override, re] of cases) {
+    const cfg = writeConfig(dir, 'soak', override);
+    const r = await gcfuzz(['soak', '--config', cfg, '--out', path.join(dir, 'never'), '--max-time', '1']);
+    assert.strictEqual(r.code, 2);
+    assert.match(r.stderr, re);
+    assert.ok(r.stderr.includes(cfg), 'names the config file');
+    assert.ok(!fs.existsSync(path.join(dir, 'never')), 'nothing started');
+  }
+  const missing = await gcfuzz(['soak', '--config', path.join(dir, 'nope.json'), '--out', dir]);
+  assert.strictEqual(missing.code, 2);
+  assert.match(missing.stderr, /nope\.json: No such file/);
+  const usage = await gcfuzz(['soak', '--config', 'config/soak.json']);
+  assert.strictEqual(usage.code, 2);
+  assert.match(usage.stderr, /--out DIR is required/);
+  const badOpt = await gcfuzz(['replay', '--workers', 'many', 'x.json']);
+  assert.strictEqual(badOpt.code, 2);
+  assert.match(badOpt.stderr, /--workers: must be a number/);
+  for (const cmd of ['soak', 'ci', 'replay']) {
+    const help = await gcfuzz([cmd, '--help']);
+    assert.strictEqual(help.code, 0);
+    assert.match(help.stdout, new RegExp(`usage: gcfuzz ${cmd}`));
+  }
+});
+
+test('bad seed files are skipped with a line naming file and reason', async () => {
+  const dir = tmpdir('badseeds');
+  const seeds = path.join(dir, 'seeds');
+  fs.mkdirSync(seeds);
+  fs.writeFileSync(path.join(seeds, 'good.json'), JSON.stringify({ id: 'good', elems: 2, elem_len: 2 }));
+  fs.writeFileSync(path.join(seeds, 'corrupt.json'), '{"id": "half');
+  fs.writeFileSync(path.join(seeds, 'huge.json'), JSON.stringify({ elems: 100000000 }));
+  const cfg = writeConfig(dir, 'soak', { seeds });
+  const r = await gcfuzz(['soak', '--config', cfg, '--out', path.join(dir, 'out'), '--workers', '1', '--max-time', '1']);
+  assert.strictEqual(r.code, 0, r.stderr);
+  assert.match(r.stderr, /skipping .*corrupt\.json: not valid JSON/);
+  assert.match(r.stderr, /skipping .*huge\.json: elems: must be an integer in \[0, 100000\], got 100000000/);
+  assert.strictEqual(readJson(path.join(dir, 'out', 'stats.json')).corpus, 1);
+});
+
+test('a harness that cannot start is a clear fatal error, exit 2', async () => {
+  const dir = tmpdir('nostart');
+  const cfg = writeConfig(dir, 'soak', { harness: path.join(dir, 'missing-harness.js') });
+  const r = await gcfuzz(['soak', '--config', cfg, '--out', path.join(dir, 'out'), '--workers', '1', '--max-time', '30']);
+  assert.strictEqual(r.code, 2);
+  assert.match(r.stderr, /workers exit before the harness is ready .*Cannot find module|workers exit before the harness is ready/);
+  const nonode = writeConfig(dir, 'soak', { node: '/nonexistent/node' });
+  const r2 = await gcfuzz(['soak', '--config', nonode, '--out', path.join(dir, 'out2'), '--workers', '1', '--max-time', '30']);
+  assert.strictEqual(r2.code, 2);
+  assert.match(r2.stderr, /cannot start '\/nonexistent\/node'/);
+});
