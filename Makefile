@@ -18,7 +18,7 @@ GF_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Irunner -Iaddon/src $(shell pkg-conf
 GF_LIBS   = $(shell pkg-config --libs $(PKGS)) -lm
 
 RUNNER_SRC := $(filter-out runner/main.c,$(wildcard runner/*.c))
-RUNNER_OBJ := $(RUNNER_SRC:runner/%.c=$(BUILD)/obj/%.o)
+RUNNER_OBJ := $(RUNNER_SRC:runner/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/core.o
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 ADDON_SRC  := $(wildcard addon/src/*.c addon/src/*.h) addon/binding.gyp
@@ -41,6 +41,10 @@ $(ADDON_OUT): $(ADDON_SRC)
 runner: $(BUILD)/gcfuzz
 
 $(BUILD)/obj/%.o: runner/%.c $(wildcard runner/*.h) | $(BUILD)/obj
+	$(CC) $(GF_CFLAGS) $(CFLAGS) -c $< -o $@
+
+# The addon's N-API-free core: the lifecycle model (gcfuzz import) runs it.
+$(BUILD)/obj/core.o: addon/src/core.c addon/src/core.h | $(BUILD)/obj
 	$(CC) $(GF_CFLAGS) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/gcfuzz: $(BUILD)/obj/main.o $(RUNNER_OBJ)

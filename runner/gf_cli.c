@@ -79,7 +79,7 @@ int gf_cli_parse(gf_cli *cli, const char *cmd, int argc, char **argv, const char
   opterr = 0;
   int ch;
   double v;
-  while ((ch = getopt_long(argc, argv, "+c:o:m:w:s:e:r:O:h", longs, NULL)) != -1) {
+  while ((ch = getopt_long(argc, argv, "c:o:m:w:s:e:r:O:h", longs, NULL)) != -1) {
     if (ch == 'h') {
       fputs(usage, stdout);
       return -1;

@@ -51,5 +51,6 @@ void gf_cli_free(gf_cli *cli);
 int gf_cmd_soak(int argc, char **argv);
 int gf_cmd_ci(int argc, char **argv);
 int gf_cmd_replay(int argc, char **argv);
+int gf_cmd_import(int argc, char **argv);
 
 #endif

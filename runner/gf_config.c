@@ -194,17 +194,24 @@ static int load_object(gf_config *cfg, const cJSON *o, const char *base, gf_err 
   return 0;
 }
 
+int gf_config_parse(gf_config *cfg, const char *text, const char *base, const char *root,
+                    gf_err *err) {
+  gf_config_default(cfg, root);
+  cJSON *o = cJSON_Parse(text);
+  if (o == NULL) return gf_errf(err, "not valid JSON");
+  int rc = load_object(cfg, o, base, err);
+  cJSON_Delete(o);
+  return rc;
+}
+
 int gf_config_load(gf_config *cfg, const char *path, const char *root, gf_err *err) {
   gf_config_default(cfg, root);
   char *text = gf_read_file(path, 1 << 20, NULL, err);
   if (text == NULL) return -1;
-  cJSON *o = cJSON_Parse(text);
-  free(text);
-  if (o == NULL) return gf_errf(err, "%s: not valid JSON", path);
   char dir[PATH_MAX];
   gf_strlcpy(dir, path, sizeof dir);
-  int rc = load_object(cfg, o, dirname(dir), err);
-  cJSON_Delete(o);
+  int rc = gf_config_parse(cfg, text, dirname(dir), root, err);
+  free(text);
   if (rc != 0) return gf_err_prefix(err, "%s", path);
   gf_strlcpy(cfg->source, path, sizeof cfg->source);
   return 0;

@@ -59,7 +59,11 @@ typedef struct gf_config {
 /* Built-in defaults, paths resolved against root. */
 void gf_config_default(gf_config *cfg, const char *root);
 
-/* Loads path over the defaults. */
+/* Parses config text over the defaults; relative paths against base. */
+int gf_config_parse(gf_config *cfg, const char *text, const char *base, const char *root,
+                    gf_err *err);
+
+/* Loads path over the defaults; errors are prefixed with the path. */
 int gf_config_load(gf_config *cfg, const char *path, const char *root, gf_err *err);
 
 /* Whether the harness is known to have `entry` (cfg->entries). */

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs every test suite of gcfuzz and ends with one line: "N passed, N failed".
 //   cmocka unit tests   build/tests/test_*        (C: runner modules)
-//   node --test         addon/test/, tests/integration/
+//   node --test         addon/test/, tests/integration/, tests/fuzz/ (libFuzzer targets)
 // Usage: node scripts/run-tests.js [suite-name-substring...]
 'use strict';
 const fs = require('node:fs');
@@ -52,7 +52,8 @@ function nodeSuite(name, dir) {
 const suites = [
   ...cmockaSuites(),
   nodeSuite('addon', 'addon/test/'),
-  ...(fs.existsSync(path.join(ROOT, 'tests/integration')) ? [nodeSuite('integration', 'tests/integration/')] : []),
+  nodeSuite('integration', 'tests/integration/'),
+  nodeSuite('fuzz', 'tests/fuzz/'),
 ].filter((s) => filters.length === 0 || filters.some((f) => s.name.includes(f)));
 
 let passed = 0;
