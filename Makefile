@@ -24,7 +24,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 ADDON_SRC  := $(wildcard addon/src/*.c addon/src/*.h) addon/binding.gyp
 ADDON_OUT  := addon/build/Release/gcfuzz_addon.node
 
-.PHONY: all build-all deps addon runner unit test soak fuzz clean
+.PHONY: all build-all deps test-deps addon runner unit test soak fuzz clean
 
 all: deps
 	@$(MAKE) --no-print-directory build-all
@@ -59,7 +59,12 @@ $(BUILD)/obj $(BUILD)/tests:
 
 include fuzzer/fuzzer.mk
 
-test: all
+# The report test needs a real browser, the SARIF test a schema validator.
+test-deps:
+	@GCFUZZ_EXTRA_PKGS=chromium scripts/ensure-deps
+	@[ -d node_modules/ajv ] || npm ci --no-audit --no-fund --ignore-scripts
+
+test: all test-deps
 	@$(NODE) scripts/run-tests.js
 
 soak: all

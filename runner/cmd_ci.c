@@ -16,7 +16,7 @@
 #include "gf_cli.h"
 #include "gf_fs.h"
 #include "gf_fuzz.h"
-#include "gf_report.h"
+#include "gf_ci_report.h"
 #include "gf_store.h"
 
 static const char usage[] =

@@ -52,5 +52,7 @@ int gf_cmd_soak(int argc, char **argv);
 int gf_cmd_ci(int argc, char **argv);
 int gf_cmd_replay(int argc, char **argv);
 int gf_cmd_import(int argc, char **argv);
+int gf_cmd_minimize(int argc, char **argv);
+int gf_cmd_report(int argc, char **argv);
 
 #endif

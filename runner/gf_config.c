@@ -160,7 +160,7 @@ static int load_object(gf_config *cfg, const cJSON *o, const char *base, gf_err 
   static const char *const keys[] = {
       "node", "node_args", "max_old_space_mb", "harness", "harness_args", "build", "env",
       "libasan", "entry", "entries", "workers", "timeout_ms", "grace_ms",
-      "stats_interval_ms", "confirm_runs", "crash_bias", "seeds", "target_frames",
+      "stats_interval_ms", "confirm_runs", "minimize_new", "crash_bias", "seeds", "target_frames",
       "limits", "control", NULL};
   if (!cJSON_IsObject(o)) return gf_errf(err, "config: must be a JSON object");
   if (gf_json_known_keys(o, keys, "", err) || load_paths(cfg, o, base, err) ||
@@ -180,7 +180,8 @@ static int load_object(gf_config *cfg, const cJSON *o, const char *base, gf_err 
       u32(o, "grace_ms", 0, 600000, &cfg->grace_ms, "", err) ||
       u32(o, "stats_interval_ms", 100, 3600000, &cfg->stats_interval_ms, "", err) ||
       u32(o, "confirm_runs", 0, 1000, &cfg->confirm_runs, "", err) ||
-      u32(o, "crash_bias", 1, 1000, &cfg->crash_bias, "", err))
+      u32(o, "crash_bias", 1, 1000, &cfg->crash_bias, "", err) ||
+      gf_json_bool(o, "minimize_new", cfg->minimize_new, "", &cfg->minimize_new, err))
     return -1;
   const cJSON *entry = cJSON_GetObjectItemCaseSensitive(o, "entry");
   if (cJSON_IsNull(entry))

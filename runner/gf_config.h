@@ -47,6 +47,7 @@ typedef struct gf_config {
   uint32_t workers; /* 0 = number of CPUs */
   uint32_t timeout_ms, grace_ms, stats_interval_ms;
   uint32_t confirm_runs;
+  int minimize_new; /* soak: minimize each new, confirmed bucket in the background */
   uint32_t crash_bias;
   char seeds[PATH_MAX];
   char target_frames[GF_MAX_PATTERNS][128];

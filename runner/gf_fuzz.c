@@ -11,6 +11,7 @@
 
 #include "gf_corpus.h"
 #include "gf_fs.h"
+#include "gf_minimize.h"
 #include "gf_mutate.h"
 #include "gf_oneshot.h"
 #include "gf_stats.h"
@@ -21,10 +22,25 @@
  * the harness or node cannot run at all: stop instead of spinning. */
 #define GF_MAX_STARTUP_FAILURES 5
 
+/* Runs on the one-shot pool are either confirmations or minimization; the
+ * callback tells them apart by the first field. */
+enum { JOB_CONFIRM, JOB_MINIMIZE };
+
 typedef struct confirm_tally {
+  int kind;
   char hash[17];
   unsigned runs, done, hits;
+  gf_case c;
 } confirm_tally;
+
+typedef struct min_job {
+  int kind; /* must stay first: gf_min's owner pointer is the job */
+  gf_min m;
+  struct fuzz *f;
+  char hash[17];
+} min_job;
+
+#define GF_MIN_QUEUE 16
 
 typedef struct fuzz {
   const gf_fuzz_opts *o;
@@ -47,6 +63,9 @@ typedef struct fuzz {
   char node_version[32], build[64];
   char corpus_dir[PATH_MAX];
   char *stderr_buf;
+  min_job *minimizing;               /* background minimization, one at a time */
+  confirm_tally *min_queue[GF_MIN_QUEUE];
+  unsigned min_queued;
 } fuzz;
 
 static void begin_stop(fuzz *f, int now);
@@ -116,25 +135,80 @@ static void record_finding(fuzz *f, const gf_finding *fd, const gf_case *c,
   if (!is_new || f->cfg->confirm_runs == 0) return;
   confirm_tally *t = calloc(1, sizeof *t);
   if (t == NULL) return;
+  t->kind = JOB_CONFIRM;
+  t->c = *c;
   gf_strlcpy(t->hash, b->hash, sizeof t->hash);
   t->runs = f->cfg->confirm_runs;
   for (unsigned i = 0; i < t->runs; i++) gf_oneshot_submit(&f->confirm, c, t);
 }
 
-static void on_confirmed(gf_oneshot *o, void *data, int found, const gf_finding *fd,
-                         const char *tail) {
-  fuzz *f = o->owner;
-  confirm_tally *t = data;
-  (void)tail;
-  f->stats.confirm_runs++;
-  t->done++;
-  if (found == 1 && strcmp(fd->hash, t->hash) == 0) t->hits++;
-  if (t->done < t->runs) return;
+static void start_minimizing(fuzz *f);
+
+static void log_min_line(gf_min *m, const char *line) {
+  min_job *j = m->owner;
+  if (j->f->o->status_line) fputc('\n', stderr);
+  fprintf(stderr, "gcfuzz: %s: %s\n", j->hash, line);
+}
+
+static void on_min_done(gf_min *m) {
+  min_job *j = m->owner;
+  fuzz *f = j->f;
+  gf_bucket *b = gf_store_find(&f->store, j->hash);
+  gf_err err = {{0}};
+  if (!m->failure[0] && b &&
+      gf_store_set_minimized(&f->store, b, &m->best, m->runs, m->best_hits, &err) != 0)
+    fprintf(stderr, "gcfuzz: cannot update record: %s\n", err.msg);
+  f->minimizing = NULL;
+  free(j);
+  start_minimizing(f);
+}
+
+/* Takes the next confirmed bucket off the queue (the tally is reused). */
+static void start_minimizing(fuzz *f) {
+  if (f->minimizing || f->min_queued == 0 || f->stopping) return;
+  confirm_tally *t = f->min_queue[--f->min_queued];
+  min_job *j = calloc(1, sizeof *j);
+  if (j != NULL) {
+    j->kind = JOB_MINIMIZE;
+    j->f = f;
+    gf_strlcpy(j->hash, t->hash, sizeof j->hash);
+    j->m.pool = &f->confirm;
+    j->m.owner = j;
+    j->m.run_data = j;
+    j->m.log = log_min_line;
+    j->m.done = on_min_done;
+    f->minimizing = j;
+    gf_min_start(&j->m, &t->c, t->hash, f->cfg->confirm_runs, 0);
+  }
+  free(t);
+}
+
+static void tally_done(fuzz *f, confirm_tally *t) {
   gf_bucket *b = gf_store_find(&f->store, t->hash);
   gf_err err = {{0}};
   if (b && gf_store_set_repro(&f->store, b, t->runs, t->hits, &err) != 0)
     fprintf(stderr, "gcfuzz: cannot update record: %s\n", err.msg);
-  free(t);
+  if (f->cfg->minimize_new && t->hits > 0 && f->min_queued < GF_MIN_QUEUE) {
+    f->min_queue[f->min_queued++] = t;
+    start_minimizing(f);
+  } else {
+    free(t);
+  }
+}
+
+static void on_confirmed(gf_oneshot *o, void *data, int found, const gf_finding *fd,
+                         const char *tail) {
+  fuzz *f = o->owner;
+  (void)tail;
+  f->stats.confirm_runs++;
+  if (*(int *)data == JOB_MINIMIZE) {
+    gf_min_on_run(&((min_job *)data)->m, found, fd);
+    return;
+  }
+  confirm_tally *t = data;
+  t->done++;
+  if (found == 1 && strcmp(fd->hash, t->hash) == 0) t->hits++;
+  if (t->done == t->runs) tally_done(f, t);
 }
 
 /* --- workers --------------------------------------------------------- */
@@ -324,6 +398,10 @@ static void fuzz_teardown(fuzz *f) {
     free(f->w);
   }
   if (f->confirm.slots) gf_oneshot_free(&f->confirm);
+  /* Work cut short by the stop: confirmations in flight are not tracked
+   * (their tallies are lost with the pool), queued minimizations are. */
+  free(f->minimizing);
+  while (f->min_queued) free(f->min_queue[--f->min_queued]);
   gf_corpus_free(&f->corpus);
   gf_store_close(&f->store);
   free(f->stderr_buf);

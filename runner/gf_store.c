@@ -234,6 +234,22 @@ int gf_store_set_repro(gf_store *s, gf_bucket *b, unsigned runs, unsigned reprod
   return gf_store_event(s, ev);
 }
 
+int gf_store_set_minimized(gf_store *s, gf_bucket *b, const gf_case *c, unsigned runs,
+                           unsigned reproduced, gf_err *err) {
+  cJSON *rate = cJSON_CreateObject();
+  cJSON_AddNumberToObject(rate, "runs", runs);
+  cJSON_AddNumberToObject(rate, "reproduced", reproduced);
+  set_item(b->record, "minimized_case", gf_case_to_json(c));
+  set_item(b->record, "minimized_rate", rate);
+  if (write_record(s, b, err) != 0) return -1;
+  cJSON *ev = cJSON_CreateObject();
+  cJSON_AddStringToObject(ev, "event", "minimized");
+  cJSON_AddStringToObject(ev, "hash", b->hash);
+  cJSON_AddNumberToObject(ev, "runs", runs);
+  cJSON_AddNumberToObject(ev, "reproduced", reproduced);
+  return gf_store_event(s, ev);
+}
+
 int gf_store_event(gf_store *s, cJSON *event) {
   char now[32];
   gf_iso_time(now, sizeof now);

@@ -59,6 +59,10 @@ gf_bucket *gf_store_add(gf_store *s, const gf_finding *f, const gf_case *c,
 int gf_store_set_repro(gf_store *s, gf_bucket *b, unsigned runs, unsigned reproduced,
                        gf_err *err);
 
+/* Records a minimized case and its rate (reproduced of runs). */
+int gf_store_set_minimized(gf_store *s, gf_bucket *b, const gf_case *c, unsigned runs,
+                           unsigned reproduced, gf_err *err);
+
 /* Appends {"time": ..., ...event} to events.jsonl; consumes event. */
 int gf_store_event(gf_store *s, cJSON *event);
 

@@ -14,6 +14,8 @@ static const char usage[] =
     "  ci      nightly job: positive control, then the shipped entry; exit code\n"
     "  replay  re-run saved cases/crashes in fresh processes: reproduced or fixed\n"
     "  import  turn a fuzz_lifecycle input into a runner case\n"
+    "  minimize  shrink a crash's case, keeping its signature and rate\n"
+    "  report  report.html / report.md / report.sarif of an output directory\n"
     "\n"
     "exit codes: 0 clean, 1 crash found/reproduced, 2 usage or config error,\n"
     "            3 ci could not detect the known bug (harness or build broken)\n"
@@ -31,6 +33,8 @@ int main(int argc, char **argv) {
   if (strcmp(argv[1], "ci") == 0) return gf_cmd_ci(argc - 1, argv + 1);
   if (strcmp(argv[1], "replay") == 0) return gf_cmd_replay(argc - 1, argv + 1);
   if (strcmp(argv[1], "import") == 0) return gf_cmd_import(argc - 1, argv + 1);
+  if (strcmp(argv[1], "minimize") == 0) return gf_cmd_minimize(argc - 1, argv + 1);
+  if (strcmp(argv[1], "report") == 0) return gf_cmd_report(argc - 1, argv + 1);
   fprintf(stderr, "gcfuzz: unknown command '%s'\n%s", argv[1], usage);
   return GF_EXIT_USAGE;
 }

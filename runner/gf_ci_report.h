@@ -1,10 +1,10 @@
-/* gf_report.h - machine-readable results of a ci run:
+/* gf_ci_report.h - machine-readable results of a ci run:
  *   DIR/summary.json  phases, rates, exit code, buckets
  *   DIR/junit.xml     one testcase for the positive control, one per bucket
  *                     (a failure each), or one passing "no crash" testcase
  */
-#ifndef GF_REPORT_H
-#define GF_REPORT_H
+#ifndef GF_CI_REPORT_H
+#define GF_CI_REPORT_H
 
 #include <stdint.h>
 
@@ -21,7 +21,5 @@ typedef struct gf_ci_summary {
 
 int gf_ci_write_reports(const gf_ci_summary *s, const char *out_dir, gf_err *err);
 
-/* XML-escapes s into out (truncating); exposed for tests. */
-void gf_xml_escape(const char *s, char *out, size_t cap);
 
 #endif

@@ -1,5 +1,5 @@
-/* gf_report.c - see gf_report.h. */
-#include "gf_report.h"
+/* gf_report.c - see gf_ci_report.h. */
+#include "gf_ci_report.h"
 
 #include <cjson/cJSON.h>
 #include <limits.h>
@@ -9,32 +9,8 @@
 #include <string.h>
 
 #include "gf_fs.h"
+#include "gf_sbuf.h"
 #include "gf_store.h"
-
-void gf_xml_escape(const char *s, char *out, size_t cap) {
-  size_t o = 0;
-  for (; *s && o + 7 < cap; s++) {
-    const char *rep = NULL;
-    switch (*s) {
-      case '<': rep = "&lt;"; break;
-      case '>': rep = "&gt;"; break;
-      case '&': rep = "&amp;"; break;
-      case '"': rep = "&quot;"; break;
-      case '\'': rep = "&apos;"; break;
-      default:
-        /* XML 1.0 forbids most control characters, even escaped. */
-        if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t') rep = "?";
-    }
-    if (rep) {
-      size_t n = strlen(rep);
-      memcpy(out + o, rep, n);
-      o += n;
-    } else {
-      out[o++] = *s;
-    }
-  }
-  out[o] = '\0';
-}
 
 static cJSON *phase_json(const gf_fuzz_result *r, const char *entry) {
   cJSON *o = cJSON_CreateObject();
@@ -84,72 +60,48 @@ static int write_summary(const gf_ci_summary *s, const gf_store *st, const char 
   return rc;
 }
 
-/* Appends formatted text to a growing buffer. */
-typedef struct sbuf {
-  char *p;
-  size_t len, cap;
-} sbuf;
-
-static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(sbuf *b, const char *fmt, ...) {
-  va_list ap;
-  for (;;) {
-    va_start(ap, fmt);
-    int n = vsnprintf(b->p ? b->p + b->len : NULL, b->p ? b->cap - b->len : 0, fmt, ap);
-    va_end(ap);
-    if (n < 0) return;
-    if (b->p && b->len + (size_t)n < b->cap) {
-      b->len += (size_t)n;
-      return;
-    }
-    size_t cap = (b->cap + (size_t)n + 1) * 2;
-    char *q = realloc(b->p, cap);
-    if (q == NULL) return;
-    b->p = q;
-    b->cap = cap;
-  }
-}
-
-static void junit_bucket(sbuf *x, const gf_store *st, const gf_bucket *bk) {
-  char sig[1200], tail[6000], path[PATH_MAX + 32], replay[2 * PATH_MAX];
+static void junit_bucket(gf_sbuf *x, const gf_store *st, const gf_bucket *bk) {
+  char path[PATH_MAX + 32];
   const cJSON *rp = cJSON_GetObjectItemCaseSensitive(bk->record, "replay");
   const cJSON *tl = cJSON_GetObjectItemCaseSensitive(bk->record, "stderr_tail");
   const char *t = cJSON_IsString(tl) ? tl->valuestring : "";
   size_t tn = strlen(t);
-  gf_xml_escape(bk->signature, sig, sizeof sig);
-  gf_xml_escape(tn > 3000 ? t + tn - 3000 : t, tail, sizeof tail);
-  gf_xml_escape(cJSON_IsString(rp) ? rp->valuestring : "", replay, sizeof replay);
   gf_store_record_path(st, bk, path, sizeof path);
-  sb_printf(x,
-            "    <testcase classname=\"gcfuzz.%s\" name=\"%s\">\n"
-            "      <failure type=\"%s\" message=\"%s (seen %llu times)\">record: %s\n"
-            "replay: %s\n%s</failure>\n    </testcase>\n",
-            bk->entry, sig, gf_kind_name(bk->kind), sig, (unsigned long long)bk->count, path,
-            replay, tail);
+  gf_sbuf_printf(x, "    <testcase classname=\"gcfuzz.%s\" name=\"", bk->entry);
+  gf_sbuf_escape(x, bk->signature);
+  gf_sbuf_printf(x, "\">\n      <failure type=\"%s\" message=\"", gf_kind_name(bk->kind));
+  gf_sbuf_escape(x, bk->signature);
+  gf_sbuf_printf(x, " (seen %llu times)\">record: ", (unsigned long long)bk->count);
+  gf_sbuf_escape(x, path);
+  gf_sbuf_printf(x, "\nreplay: ");
+  gf_sbuf_escape(x, cJSON_IsString(rp) ? rp->valuestring : "");
+  gf_sbuf_printf(x, "\n");
+  gf_sbuf_escape(x, tn > 3000 ? t + tn - 3000 : t); /* the tail of the tail */
+  gf_sbuf_printf(x, "</failure>\n    </testcase>\n");
 }
 
 static int write_junit(const gf_ci_summary *s, const gf_store *st, const char *out,
                        gf_err *err) {
-  sbuf x = {0};
+  gf_sbuf x = {0};
   size_t tests = 1 + (st->n ? st->n : (s->target_ran ? 1 : 0));
   size_t failures = (size_t)!s->control_detected + st->n;
-  sb_printf(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+  gf_sbuf_printf(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                 "<testsuites name=\"gcfuzz\" tests=\"%zu\" failures=\"%zu\">\n"
                 "  <testsuite name=\"gcfuzz.ci\" tests=\"%zu\" failures=\"%zu\" time=\"%.3f\">\n",
             tests, failures, tests, failures, s->control.elapsed_s + s->target.elapsed_s);
-  sb_printf(&x, "    <testcase classname=\"gcfuzz.control\" name=\"positive control %s is "
+  gf_sbuf_printf(&x, "    <testcase classname=\"gcfuzz.control\" name=\"positive control %s is "
                 "detected\" time=\"%.3f\">\n",
             s->control_entry, s->control.elapsed_s);
   if (!s->control_detected)
-    sb_printf(&x, "      <failure type=\"no-control\" message=\"cannot detect the known bug: "
+    gf_sbuf_printf(&x, "      <failure type=\"no-control\" message=\"cannot detect the known bug: "
                   "the harness or build is broken\"/>\n");
-  sb_printf(&x, "    </testcase>\n");
+  gf_sbuf_printf(&x, "    </testcase>\n");
   for (size_t i = 0; i < st->n; i++) junit_bucket(&x, st, &st->b[i]);
   if (st->n == 0 && s->target_ran)
-    sb_printf(&x, "    <testcase classname=\"gcfuzz.%s\" name=\"no crash in %llu execs\" "
+    gf_sbuf_printf(&x, "    <testcase classname=\"gcfuzz.%s\" name=\"no crash in %llu execs\" "
                   "time=\"%.3f\"/>\n",
               s->entry, (unsigned long long)s->target.execs, s->target.elapsed_s);
-  sb_printf(&x, "  </testsuite>\n</testsuites>\n");
+  gf_sbuf_printf(&x, "  </testsuite>\n</testsuites>\n");
   char path[PATH_MAX + 32];
   snprintf(path, sizeof path, "%s/junit.xml", out);
   int rc = x.p ? gf_write_atomic(path, x.p, x.len, err) : gf_errf(err, "out of memory");

@@ -1,0 +1,132 @@
+/* cmd_minimize.c - `gcfuzz minimize CRASH.json`: the smallest case that still
+ * reproduces the record's signature at no less than the original rate.
+ * Prints each accepted step, writes the minimized case (-O; default
+ * OUT/minimized/<hash>.json for a record in OUT/crashes/, else
+ * <record>.min.json) and updates the record (minimized_case, minimized_rate). */
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gf_cli.h"
+#include "gf_corpus.h"
+#include "gf_fs.h"
+#include "gf_minimize.h"
+#include "gf_store.h"
+
+static const char usage[] =
+    "usage: gcfuzz minimize [--config FILE] [--runs K] [--max-time S] [--workers N]\n"
+    "                       [-O OUT.json] CRASH.json\n"
+    "Delta-debugs the record's case, keeping each reduction only while it reproduces the\n"
+    "same signature at no less than the original rate (K fresh runs per step, default 5).\n"
+    "Exit: 0 minimized, 1 the original does not reproduce, 2 usage/config error.\n";
+
+static void print_line(gf_min *m, const char *line) {
+  (void)m;
+  fprintf(stderr, "%s\n", line);
+}
+
+static void on_done(gf_min *m) { gf_oneshot_stop(m->pool); }
+
+static void on_run(gf_oneshot *o, void *data, int found, const gf_finding *f, const char *tail) {
+  (void)o;
+  (void)tail;
+  gf_min_on_run(data, found, f);
+}
+
+/* OUT/crashes/<hash>.json -> OUT, when it looks like one. */
+static int record_out_dir(const char *record, char *out, size_t cap) {
+  char tmp[PATH_MAX];
+  gf_strlcpy(tmp, record, sizeof tmp);
+  char *crashes = dirname(tmp);
+  if (strcmp(basename(crashes), "crashes") != 0) return -1;
+  gf_strlcpy(out, dirname(crashes), cap);
+  return 0;
+}
+
+static int save(const gf_cli *cli, const gf_min *m, const char *hash) {
+  char out[PATH_MAX + 16], dir[PATH_MAX];
+  gf_err err = {{0}};
+  int in_out_dir = record_out_dir(cli->paths[0], dir, sizeof dir) == 0;
+  if (cli->output) {
+    gf_strlcpy(out, cli->output, sizeof out);
+  } else if (in_out_dir) { /* OUT/minimized/<hash>.json, beside crashes/ */
+    snprintf(out, sizeof out, "%s/minimized", dir);
+    if (gf_mkdirs(out, &err) != 0) {
+      fprintf(stderr, "gcfuzz minimize: %s\n", err.msg);
+      return GF_EXIT_USAGE;
+    }
+    if (snprintf(out, sizeof out, "%s/minimized/%s.json", dir, hash) >= (int)sizeof out) {
+      fprintf(stderr, "gcfuzz minimize: %s: path too long\n", dir);
+      return GF_EXIT_USAGE;
+    }
+  } else {
+    snprintf(out, sizeof out, "%.*s.min.json", (int)(strlen(cli->paths[0]) - 5), cli->paths[0]);
+  }
+  char *line = gf_case_to_line(&m->best);
+  int rc = gf_write_atomic(out, line, strlen(line), &err);
+  printf("%s\n", line);
+  free(line);
+  if (rc != 0) {
+    fprintf(stderr, "gcfuzz minimize: %s\n", err.msg);
+    return GF_EXIT_USAGE;
+  }
+  fprintf(stderr, "gcfuzz minimize: wrote %s\n", out);
+  gf_store st;
+  if (in_out_dir && gf_store_open(&st, dir, &err) == 0) {
+    gf_bucket *b = gf_store_find(&st, hash);
+    if (b && gf_store_set_minimized(&st, b, &m->best, m->runs, m->best_hits, &err) == 0)
+      fprintf(stderr, "gcfuzz minimize: updated %s\n", cli->paths[0]);
+    gf_store_close(&st);
+  }
+  return GF_EXIT_OK;
+}
+
+int gf_cmd_minimize(int argc, char **argv) {
+  gf_cli cli;
+  int rc = gf_cli_parse(&cli, "minimize", argc, argv, "crmwO", usage);
+  if (rc) return rc < 0 ? GF_EXIT_OK : rc;
+  if (cli.npaths != 1) {
+    fprintf(stderr, "gcfuzz minimize: one crash record expected\n%s", usage);
+    return GF_EXIT_USAGE;
+  }
+  gf_err err = {{0}};
+  gf_case c;
+  char *text = gf_read_file(cli.paths[0], 16 << 20, NULL, &err);
+  cJSON *rec = text ? cJSON_Parse(text) : NULL;
+  free(text);
+  const cJSON *hash = cJSON_GetObjectItemCaseSensitive(rec, "hash");
+  if (!cJSON_IsString(hash) || gf_case_load_file(&c, cli.paths[0], &err) != 0) {
+    fprintf(stderr, "gcfuzz minimize: %s: %s\n", cli.paths[0],
+            err.msg[0] ? err.msg : "not a crash record (no hash)");
+    cJSON_Delete(rec);
+    return GF_EXIT_USAGE;
+  }
+  char want[17];
+  gf_strlcpy(want, hash->valuestring, sizeof want);
+  cJSON_Delete(rec);
+  if ((rc = gf_cli_plan(&cli)) != 0) return rc;
+
+  uv_loop_t loop;
+  gf_oneshot pool;
+  gf_min m;
+  memset(&m, 0, sizeof m);
+  uv_loop_init(&loop);
+  gf_oneshot_init(&pool, &loop, &cli.cfg, &cli.plan, (int)gf_cli_workers(&cli), on_run, NULL);
+  m.pool = &pool;
+  m.log = print_line;
+  m.done = on_done;
+  gf_min_start(&m, &c, want, cli.runs > 0 ? (unsigned)cli.runs : 5, cli.max_time_s);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  gf_oneshot_free(&pool);
+  uv_loop_close(&loop);
+  if (m.failure[0]) {
+    fprintf(stderr, "gcfuzz minimize: %s\n", m.failure);
+    gf_cli_free(&cli);
+    return GF_EXIT_FOUND;
+  }
+  rc = save(&cli, &m, want);
+  gf_cli_free(&cli);
+  return rc;
+}

@@ -1,0 +1,40 @@
+/* gf_run.h - a finished (or running) output directory, read back for
+ * reports: its buckets, ordered by count, and its stats history. */
+#ifndef GF_RUN_H
+#define GF_RUN_H
+
+#include <stddef.h>
+
+#include "gf_store.h"
+
+typedef struct gf_sample {
+  double t;           /* seconds since the first sample */
+  double execs_per_s;
+  double crashes;     /* cumulative within its run segment */
+  double execs;
+} gf_sample;
+
+typedef struct gf_run {
+  char dir[PATH_MAX];
+  gf_store store;
+  const gf_bucket **order; /* buckets by count, descending */
+  gf_sample *hist;
+  size_t nhist;
+  double execs, uptime_s; /* from the last stats line */
+} gf_run;
+
+int gf_run_load(gf_run *r, const char *dir, gf_err *err);
+void gf_run_free(gf_run *r);
+
+/* Helpers the report writers share. */
+const char *gf_rec_str(const gf_bucket *b, const char *key);
+/* "R/K" of a {runs, reproduced} field, or "-" */
+void gf_rec_rate(const gf_bucket *b, const char *key, char *out, size_t cap);
+/* The top target frame's "file:line", or NULL. */
+const char *gf_rec_top_location(const gf_bucket *b, char *func, size_t cap);
+
+int gf_write_report_html(const gf_run *r, const char *path, gf_err *err);
+int gf_write_report_md(const gf_run *r, const char *path, gf_err *err);
+int gf_write_report_sarif(const gf_run *r, const char *path, gf_err *err);
+
+#endif

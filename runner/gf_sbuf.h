@@ -1,0 +1,18 @@
+/* gf_sbuf.h - a growing text buffer for building reports. */
+#ifndef GF_SBUF_H
+#define GF_SBUF_H
+
+#include <stddef.h>
+
+typedef struct gf_sbuf {
+  char *p;
+  size_t len, cap;
+  int oom; /* an allocation failed: the text is incomplete */
+} gf_sbuf;
+
+void gf_sbuf_printf(gf_sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends s escaped for HTML/XML text and attributes. */
+void gf_sbuf_escape(gf_sbuf *b, const char *s);
+void gf_sbuf_free(gf_sbuf *b);
+
+#endif

@@ -1,0 +1,113 @@
+'use strict';
+// gcfuzz minimize and gcfuzz report. The report is checked in a real browser
+// (headless Chromium): it renders, and its table has one row per bucket.
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { spawn } = require('node:child_process');
+// The SARIF 2.1.0 schema is JSON Schema draft-04.
+const Ajv = require('ajv-draft-04');
+const { ROOT, tmpdir, gcfuzz, readJson, records } = require('./helpers.js');
+
+const FIXTURE = path.join(ROOT, 'tests', 'fixtures', 'run');
+const ASAN_HASH = '4556d7e668dad61b';
+
+function copyFixture(name) {
+  const dir = tmpdir(name);
+  fs.cpSync(FIXTURE, dir, { recursive: true });
+  return dir;
+}
+
+function chromium(args) {
+  return new Promise((resolve) => {
+    const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'gcfuzz-chromium-'));
+    const child = spawn('chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
+      '--no-first-run', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', `--user-data-dir=${profile}`, ...args]);
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('close', (code) => resolve({ code, out }));
+  });
+}
+
+test('minimize: smaller in every dimension, same signature at no less than the original rate', async () => {
+  const out = copyFixture('minimize');
+  const rec = path.join(out, 'crashes', `${ASAN_HASH}.json`);
+  const original = readJson(rec);
+  const r = await gcfuzz(['minimize', '--config', 'config/ci.json', '--runs', '3', rec]);
+  assert.strictEqual(r.code, 0, r.stderr);
+  const baseline = Number(r.stderr.match(/original reproduces (\d)\/3/)[1]);
+  assert.ok(baseline >= 1);
+  assert.match(r.stderr, /minimize: accepted /);
+  const updated = readJson(rec);
+  const min = updated.minimized_case;
+  for (const k of ['elems', 'elem_len', 'delay_us', 'concurrency']) assert.ok(min[k] <= original.case[k], `${k}: ${min[k]} <= ${original.case[k]}`);
+  assert.ok(min.gc.length <= original.case.gc.length);
+  assert.ok(min.elems < original.case.elems, 'it did shrink');
+  assert.strictEqual(updated.minimized_rate.runs, 3);
+  assert.ok(updated.minimized_rate.reproduced >= baseline, `rate ${updated.minimized_rate.reproduced} >= ${baseline}`);
+  assert.strictEqual(updated.count, original.count, 'the bucket is otherwise untouched');
+  // The minimized case is on disk and replays the same signature.
+  const file = path.join(out, 'minimized', `${ASAN_HASH}.json`);
+  assert.deepStrictEqual(readJson(file), min);
+  const check = JSON.parse(JSON.stringify(updated));
+  check.case = min;
+  fs.writeFileSync(path.join(out, 'check.json'), JSON.stringify(check));
+  const rep = await gcfuzz(['replay', '--config', 'config/ci.json', '--runs', '3', path.join(out, 'check.json')]);
+  assert.strictEqual(rep.code, 1, rep.stderr);
+  assert.ok(JSON.parse(rep.stdout).cases[0].reproduced >= 1);
+});
+
+test('minimize refuses a case that does not reproduce', async () => {
+  const out = copyFixture('minimize-fixed');
+  const rec = path.join(out, 'crashes', `${ASAN_HASH}.json`);
+  const r = readJson(rec);
+  r.case.entry = 'sum'; // the shipped fix: never reproduces
+  fs.writeFileSync(rec, JSON.stringify(r));
+  const m = await gcfuzz(['minimize', '--config', 'config/ci.json', '--runs', '2', rec]);
+  assert.strictEqual(m.code, 1);
+  assert.match(m.stderr, /does not reproduce its signature in 2 runs/);
+});
+
+test('report: Markdown and SARIF have one entry per bucket; SARIF validates', async () => {
+  const out = copyFixture('report');
+  const r = await gcfuzz(['report', out]);
+  assert.strictEqual(r.code, 0, r.stderr);
+  const n = records(out).length;
+  assert.strictEqual(n, 3);
+  const md = fs.readFileSync(path.join(out, 'report.md'), 'utf8');
+  assert.strictEqual(md.split('\n').filter((l) => /^\| (asan|signal) \|/.test(l)).length, n);
+  const sarif = readJson(path.join(out, 'report.sarif'));
+  const schema = readJson(path.join(ROOT, 'tests', 'fixtures', 'sarif-2.1.0-rtm.5.json'));
+  // unicodeRegExp off: one pattern in the official schema is not valid with /u.
+  const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
+  const validate = ajv.compile(schema);
+  assert.ok(validate(sarif), JSON.stringify(validate.errors, null, 1));
+  // The validator is not vacuous: a broken log fails it.
+  assert.ok(!validate({ ...sarif, version: '2.0.0' }));
+  assert.ok(!validate({ ...sarif, runs: [{ results: sarif.runs[0].results }] })); // no tool
+  assert.strictEqual(sarif.runs[0].results.length, n);
+  const uaf = sarif.runs[0].results.find((x) => x.partialFingerprints['gcfuzzSignature/v1'] === ASAN_HASH);
+  assert.strictEqual(uaf.ruleId, 'gcfuzz/asan/heap-use-after-free');
+  assert.strictEqual(uaf.locations[0].physicalLocation.artifactLocation.uri, 'src/core.c');
+  assert.ok(uaf.locations[0].physicalLocation.region.startLine > 0);
+});
+
+test('report.html renders in Chromium with one table row per bucket and both charts', async () => {
+  const out = copyFixture('report-html');
+  assert.strictEqual((await gcfuzz(['report', out])).code, 0);
+  const url = `file://${path.join(out, 'report.html')}`;
+  const dom = await chromium(['--dump-dom', url]);
+  assert.strictEqual(dom.code, 0);
+  assert.strictEqual((dom.out.match(/<tr class="bucket"/g) || []).length, 3);
+  assert.strictEqual((dom.out.match(/<polyline /g) || []).length, 2);
+  assert.match(dom.out, /<span id="nbuckets">3<\/span>/);
+  const png = path.join(out, 'report.png');
+  const shot = await chromium(['--window-size=1400,1000', `--screenshot=${png}`, url]);
+  assert.strictEqual(shot.code, 0);
+  const bytes = fs.readFileSync(png);
+  assert.deepStrictEqual([...bytes.subarray(1, 4)], [0x50, 0x4e, 0x47]); // "PNG"
+  assert.ok(bytes.length > 20000, `a real page, not a blank one (${bytes.length} bytes)`);
+});
