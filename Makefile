@@ -3,6 +3,7 @@
 #   make            addon (release + ASan), runner (build/gcfuzz), fuzzers
 #   make test       all tests; ends with "N passed, N failed"
 #   make soak       a one-minute soak of the shipped entry into out/soak
+#   make bench      benchmarks, side by side (BENCH_QUICK=1: about a minute)
 #   make fuzz       each libFuzzer target for FUZZ_TIME seconds (default 60)
 #   make clean
 #
@@ -24,7 +25,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 ADDON_SRC  := $(wildcard addon/src/*.c addon/src/*.h) addon/binding.gyp
 ADDON_OUT  := addon/build/Release/gcfuzz_addon.node
 
-.PHONY: all build-all deps test-deps addon runner unit test soak fuzz clean
+.PHONY: all build-all deps test-deps addon runner unit test soak bench fuzz clean
 
 all: deps
 	@$(MAKE) --no-print-directory build-all
@@ -66,6 +67,10 @@ test-deps:
 
 test: all test-deps
 	@$(NODE) scripts/run-tests.js
+
+# Benchmarks (never part of make test): BENCH_QUICK=1 for about a minute.
+bench: all
+	$(NODE) bench/run.js | tee bench/results.md
 
 soak: all
 	$(BUILD)/gcfuzz soak --config config/soak.json --out out/soak --max-time 60

@@ -9,14 +9,15 @@
 
 static const char usage[] =
     "usage: gcfuzz soak --config FILE --out DIR [--max-time S] [--workers N]\n"
-    "                   [--seed N] [--entry NAME]\n"
-    "Fuzzes until SIGINT/SIGTERM or --max-time seconds. DIR keeps crashes/,\n"
+    "                   [--seed N] [--entry NAME] [--stop-on-crash]\n"
+    "Fuzzes until SIGINT/SIGTERM, --max-time seconds or (--stop-on-crash) the first\n"
+    "crash. DIR keeps crashes/,\n"
     "corpus/, events.jsonl, stats.json; running again on the same DIR resumes.\n"
     "Exit: 0 after an orderly stop (crashes are in DIR), 2 usage/config error.\n";
 
 int gf_cmd_soak(int argc, char **argv) {
   gf_cli cli;
-  int rc = gf_cli_parse(&cli, "soak", argc, argv, "comwse", usage);
+  int rc = gf_cli_parse(&cli, "soak", argc, argv, "comwseS", usage);
   if (rc) return rc < 0 ? GF_EXIT_OK : rc;
   if (cli.out == NULL || cli.npaths) {
     fprintf(stderr, "gcfuzz soak: --out DIR is required (and no other arguments)\n%s", usage);
@@ -28,6 +29,7 @@ int gf_cmd_soak(int argc, char **argv) {
                     .workers = gf_cli_workers(&cli),
                     .max_time_s = cli.max_time_s > 0 ? cli.max_time_s : 0,
                     .entry = cli.cfg.entry, .phase = "soak",
+                    .stop_on_finding = cli.stop_on_crash,
                     .replay_prefix = cli.replay_prefix, .status_line = isatty(2)};
   gf_fuzz_result res;
   gf_err err = {{0}};
@@ -39,9 +41,11 @@ int gf_cmd_soak(int argc, char **argv) {
     fprintf(stderr, "gcfuzz soak: %s\n", err.msg);
     return GF_EXIT_USAGE;
   }
-  fprintf(stderr, "gcfuzz soak: %llu execs in %.1fs (%.1f/s), %llu crashes, %u new buckets\n",
+  fprintf(stderr, "gcfuzz soak: %llu execs in %.1fs (%.1f/s), %llu crashes, %u new buckets",
           (unsigned long long)res.execs, res.elapsed_s,
           res.elapsed_s > 0 ? res.execs / res.elapsed_s : 0.0,
           (unsigned long long)res.findings, res.new_buckets);
+  if (res.first_finding_s >= 0) fprintf(stderr, ", first crash after %.3fs", res.first_finding_s);
+  fputc('\n', stderr);
   return GF_EXIT_OK;
 }

@@ -26,7 +26,8 @@ typedef struct gf_cli {
   long runs;               /* -1: not given */
   char **paths;            /* positional arguments */
   int npaths;
-  const char *output;      /* -o */
+  const char *output;      /* -O */
+  int stop_on_crash;       /* soak --stop-on-crash */
   char root[PATH_MAX];     /* project root: parent of the binary's dir */
   char exe[PATH_MAX];
   gf_config cfg;

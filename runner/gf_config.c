@@ -27,6 +27,7 @@ void gf_config_default(gf_config *cfg, const char *root) {
   strcpy(cfg->entry, "sum");
   static const char *const entries[] = {"sum", "sum_ref", "sum_borrowed"};
   for (int i = 0; i < 3; i++) strcpy(cfg->entries[cfg->n_entries++], entries[i]);
+  cfg->persistent = 1;
   cfg->timeout_ms = 10000;
   cfg->grace_ms = 5000;
   cfg->stats_interval_ms = 2000;
@@ -43,6 +44,7 @@ void gf_config_default(gf_config *cfg, const char *root) {
                             .max_immediate = 16,
                             .max_sleep_ms = 20,
                             .max_alloc_kb = 8192,
+                            .gc_ops = (1u << GF_OP__COUNT) - 1,
                             .max_total_doubles = 4194304};
   strcpy(cfg->control_entry, "sum_borrowed");
   cfg->control_max_s = 60;
@@ -90,10 +92,31 @@ static int u32(const cJSON *o, const char *key, uint32_t lo, uint32_t hi, uint32
   return 0;
 }
 
+/* limits.gc_ops: the GC-step ops the runner may send, by name. */
+static int load_gc_ops(gf_limits *l, const cJSON *limits, gf_err *err) {
+  const cJSON *a = cJSON_GetObjectItemCaseSensitive(limits, "gc_ops"), *it;
+  if (a == NULL) return 0;
+  if (!cJSON_IsArray(a)) return gf_errf(err, "limits.gc_ops: must be an array of op names");
+  l->gc_ops = 0;
+  int i = 0;
+  cJSON_ArrayForEach(it, a) {
+    int k = 0;
+    while (k < GF_OP__COUNT &&
+           !(cJSON_IsString(it) && strcmp(it->valuestring, gf_step_specs[k].op) == 0))
+      k++;
+    if (k == GF_OP__COUNT)
+      return gf_errf(err, "limits.gc_ops[%d]: must be one of gc, immediate, sleep_ms, alloc_kb", i);
+    l->gc_ops |= 1u << k;
+    i++;
+  }
+  return 0;
+}
+
 static int load_limits(gf_limits *l, const cJSON *obj, gf_err *err) {
   static const char *const keys[] = {"max_elems", "max_elem_len", "max_delay_us",
                                      "max_concurrency", "max_steps", "max_total_doubles",
-                                     "max_immediate", "max_sleep_ms", "max_alloc_kb", NULL};
+                                     "max_immediate", "max_sleep_ms", "max_alloc_kb", "gc_ops",
+                                     NULL};
   const cJSON *o = cJSON_GetObjectItemCaseSensitive(obj, "limits");
   if (o == NULL) return 0;
   if (!cJSON_IsObject(o)) return gf_errf(err, "limits: must be an object");
@@ -116,7 +139,7 @@ static int load_limits(gf_limits *l, const cJSON *obj, gf_err *err) {
                    l->max_total_doubles, "limits.", &total, err))
     return -1;
   l->max_total_doubles = total;
-  return 0;
+  return load_gc_ops(l, o, err);
 }
 
 static int load_control(gf_config *cfg, const cJSON *obj, gf_err *err) {
@@ -160,7 +183,7 @@ static int load_object(gf_config *cfg, const cJSON *o, const char *base, gf_err 
   static const char *const keys[] = {
       "node", "node_args", "max_old_space_mb", "harness", "harness_args", "build", "env",
       "libasan", "entry", "entries", "workers", "timeout_ms", "grace_ms",
-      "stats_interval_ms", "confirm_runs", "minimize_new", "crash_bias", "seeds", "target_frames",
+      "stats_interval_ms", "confirm_runs", "minimize_new", "crash_bias", "persistent", "seeds", "target_frames",
       "limits", "control", NULL};
   if (!cJSON_IsObject(o)) return gf_errf(err, "config: must be a JSON object");
   if (gf_json_known_keys(o, keys, "", err) || load_paths(cfg, o, base, err) ||
@@ -181,7 +204,8 @@ static int load_object(gf_config *cfg, const cJSON *o, const char *base, gf_err 
       u32(o, "stats_interval_ms", 100, 3600000, &cfg->stats_interval_ms, "", err) ||
       u32(o, "confirm_runs", 0, 1000, &cfg->confirm_runs, "", err) ||
       u32(o, "crash_bias", 1, 1000, &cfg->crash_bias, "", err) ||
-      gf_json_bool(o, "minimize_new", cfg->minimize_new, "", &cfg->minimize_new, err))
+      gf_json_bool(o, "minimize_new", cfg->minimize_new, "", &cfg->minimize_new, err) ||
+      gf_json_bool(o, "persistent", cfg->persistent, "", &cfg->persistent, err))
     return -1;
   const cJSON *entry = cJSON_GetObjectItemCaseSensitive(o, "entry");
   if (cJSON_IsNull(entry))
@@ -240,6 +264,11 @@ int gf_config_clamp_case(const gf_config *cfg, gf_case *c) {
     c->nsteps = l->max_steps;
     changed++;
   }
+  uint32_t kept = 0; /* drop the ops the config does not allow */
+  for (uint32_t i = 0; i < c->nsteps; i++)
+    if (l->gc_ops & (1u << c->steps[i].op)) c->steps[kept++] = c->steps[i];
+  changed += c->nsteps != kept;
+  c->nsteps = kept;
   for (uint32_t i = 0; i < c->nsteps; i++) {
     gf_step *st = &c->steps[i];
     uint32_t hi = st->op == GF_OP_IMMEDIATE  ? l->max_immediate

@@ -25,6 +25,7 @@
 typedef struct gf_limits {
   uint32_t max_elems, max_elem_len, max_delay_us, max_concurrency, max_steps;
   uint32_t max_immediate, max_sleep_ms, max_alloc_kb; /* GC-step arguments */
+  uint32_t gc_ops; /* bit (1 << GF_OP_*) per op the runner may send */
   uint64_t max_total_doubles;
 } gf_limits;
 
@@ -45,6 +46,7 @@ typedef struct gf_config {
   char entries[GF_MAX_ENTRIES][GF_ENTRY_MAX];
   int n_entries;
   uint32_t workers; /* 0 = number of CPUs */
+  int persistent;   /* 0: one process per case (harness --once) */
   uint32_t timeout_ms, grace_ms, stats_interval_ms;
   uint32_t confirm_runs;
   int minimize_new; /* soak: minimize each new, confirmed bucket in the background */

@@ -229,19 +229,20 @@ static void on_worker_result(gf_worker *w, const cJSON *result) {
   fuzz *f = w->owner;
   (void)result;
   f->stats.execs++;
-  if (strcmp(w->result_outcome, "ok") == 0) {
-    if (f->stopping)
-      gf_worker_kill(w, 1);
-    else
-      dispatch(f, w);
-  } else if (strcmp(w->result_outcome, "error") == 0) {
+  int ok = strcmp(w->result_outcome, "ok") == 0;
+  if (strcmp(w->result_outcome, "error") == 0) {
     /* The harness refused a case we sent: a runner/harness mismatch. */
     f->stats.protocol_errors++;
     fprintf(stderr, "gcfuzz: harness rejected case %s: %s\n", w->current.id, w->result_message);
-    dispatch(f, w);
-  } else {
-    gf_worker_recycle(w); /* mismatch / exception: classified at close */
+    ok = 1;
   }
+  if (!f->cfg->persistent) return; /* --once: it exits by itself; classified at close */
+  if (!ok)
+    gf_worker_recycle(w); /* mismatch / exception: classified at close */
+  else if (f->stopping)
+    gf_worker_kill(w, 1);
+  else
+    dispatch(f, w);
 }
 
 static void startup_failure(fuzz *f, gf_worker *w) {
@@ -288,7 +289,8 @@ static const gf_worker_ops fuzz_ops = {on_worker_ready, on_worker_result, on_wor
 static void spawn_worker(fuzz *f, gf_worker *w) {
   gf_err err = {{0}};
   f->live++; /* on_closed follows even when the spawn fails */
-  if (gf_worker_spawn(w, &f->loop, f->o->plan, 0, f->cfg->timeout_ms, &fuzz_ops, &err) != 0 &&
+  if (gf_worker_spawn(w, &f->loop, f->o->plan, !f->cfg->persistent, f->cfg->timeout_ms,
+                      &fuzz_ops, &err) != 0 &&
       f->consecutive_startup_failures == 0)
     fprintf(stderr, "gcfuzz: %s\n", err.msg);
 }

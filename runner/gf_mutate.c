@@ -35,7 +35,10 @@ static uint32_t random_arg(const gf_limits *l, int op, gf_prng *p) {
 
 gf_step gf_random_step(const gf_limits *l, gf_prng *p) {
   gf_step st;
-  st.op = (uint8_t)gf_prng_below(p, GF_OP__COUNT);
+  int allowed[GF_OP__COUNT], n = 0;
+  for (int op = 0; op < GF_OP__COUNT; op++)
+    if (l->gc_ops & (1u << op)) allowed[n++] = op;
+  st.op = (uint8_t)(n ? allowed[gf_prng_below(p, (uint64_t)n)] : GF_OP_GC);
   st.arg = random_arg(l, st.op, p);
   return st;
 }
@@ -44,7 +47,7 @@ static void mutate_steps(gf_case *c, const gf_limits *l, gf_prng *p) {
   uint32_t n = c->nsteps;
   int move = (int)gf_prng_below(p, 5);
   if (n == 0 || (move == 0 && n < l->max_steps)) { /* insert */
-    if (n >= l->max_steps) return;
+    if (n >= l->max_steps || l->gc_ops == 0) return;
     uint32_t at = (uint32_t)gf_prng_below(p, n + 1);
     memmove(&c->steps[at + 1], &c->steps[at], (n - at) * sizeof c->steps[0]);
     c->steps[at] = gf_random_step(l, p);

@@ -35,6 +35,8 @@ static void rejects_bad_fields(void **state) {
   expect_error("{\"limits\": {\"max_elemz\": 1}}", "limits.max_elemz: unknown field");
   expect_error("{\"limits\": 3}", "limits: must be an object");
   expect_error("{\"control\": {\"max_s\": 0}}", "control.max_s: must be an integer");
+  expect_error("{\"limits\": {\"gc_ops\": [\"gc\", \"nap\"]}}", "limits.gc_ops[1]: must be one of");
+  expect_error("{\"persistent\": 1}", "persistent: must be true or false");
   expect_error("{\"entry\": \"nope\"}", "entry: 'nope' is not in entries");
   expect_error("{\"entries\": [\"sum\"]}", "control.entry: 'sum_borrowed' is not in entries");
   expect_error("{\"workers\": 2", "not valid JSON");
@@ -87,12 +89,32 @@ static void clamp_keeps_cases_inside_limits(void **state) {
   assert_int_equal(gf_config_clamp_case(&cfg, &c), 0); /* idempotent */
 }
 
+/* limits.gc_ops: steps of other ops are dropped, and the mutator only
+ * inserts allowed ops. */
+static void gc_ops_filter_steps(void **state) {
+  (void)state;
+  gf_config cfg;
+  gf_err err = {{0}};
+  assert_int_equal(load("{\"limits\": {\"gc_ops\": [\"immediate\"]}}", &cfg, &err), 0);
+  gf_case c;
+  gf_case_default(&c);
+  c.nsteps = 3;
+  c.steps[0] = (gf_step){GF_OP_GC, 0};
+  c.steps[1] = (gf_step){GF_OP_IMMEDIATE, 2};
+  c.steps[2] = (gf_step){GF_OP_ALLOC_KB, 5};
+  assert_true(gf_config_clamp_case(&cfg, &c) > 0);
+  assert_int_equal(c.nsteps, 1);
+  assert_int_equal(c.steps[0].op, GF_OP_IMMEDIATE);
+  assert_int_equal(c.steps[0].arg, 2);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(rejects_bad_fields),
       cmocka_unit_test(missing_file_is_named),
       cmocka_unit_test(paths_are_relative_to_the_config_file),
       cmocka_unit_test(clamp_keeps_cases_inside_limits),
+      cmocka_unit_test(gc_ops_filter_steps),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -140,6 +140,21 @@ static void corpus_skips_bad_files(void **state) {
   gf_corpus_free(&corpus);
 }
 
+static void mutator_uses_only_allowed_ops(void **state) {
+  (void)state;
+  gf_config cfg;
+  gf_prng p;
+  gf_case c;
+  gf_config_default(&cfg, ".");
+  cfg.limits.gc_ops = 1u << GF_OP_ALLOC_KB;
+  gf_prng_seed(&p, 3);
+  for (int i = 0; i < 2000; i++) {
+    gf_case_default(&c);
+    gf_mutate(&c, &cfg, &p);
+    for (uint32_t s = 0; s < c.nsteps; s++) assert_int_equal(c.steps[s].op, GF_OP_ALLOC_KB);
+  }
+}
+
 static void prng_ranges(void **state) {
   (void)state;
   gf_prng p;
@@ -162,6 +177,7 @@ int main(void) {
       cmocka_unit_test(mutations_stay_in_bounds),
       cmocka_unit_test(crash_cases_are_picked_more),
       cmocka_unit_test(corpus_skips_bad_files),
+      cmocka_unit_test(mutator_uses_only_allowed_ops),
       cmocka_unit_test(prng_ranges),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
