@@ -8,12 +8,22 @@
 'use strict';
 const readline = require('node:readline');
 const { load } = require('./index.js');
-const { parseCase, CaseError } = require('./lib/case.js');
+const { parseCase, CaseError, ARRAY_OPS } = require('./lib/case.js');
 
+// Case entry -> addon function and what it takes: `elems` (an array of
+// Elem), `typed` (an array of Float64Array) or `self` (an Elem method).
+// bug: a positive control, the bug on purpose (README "The zoo").
 const ENTRIES = {
-  sum: 'sumAsync',
-  sum_ref: 'sumRefAsync',
-  sum_borrowed: 'sumBorrowedAsync', // positive control: the bug on purpose
+  sum: { fn: 'sumAsync', kind: 'elems' },
+  sum_ref: { fn: 'sumRefAsync', kind: 'elems' },
+  sum_borrowed: { fn: 'sumBorrowedAsync', kind: 'elems', bug: true },
+  sum_array_ref: { fn: 'sumArrayRefAsync', kind: 'elems', bug: true },
+  sum_array_ref_fixed: { fn: 'sumArrayRefFixedAsync', kind: 'elems' },
+  sum_weak_ref: { fn: 'sumWeakRefAsync', kind: 'elems', bug: true },
+  sum_typed: { fn: 'sumTypedAsync', kind: 'typed', bug: true },
+  sum_typed_copy: { fn: 'sumTypedCopyAsync', kind: 'typed' },
+  sum_self: { fn: 'sumSelfAsync', kind: 'self', bug: true },
+  sum_self_ref: { fn: 'sumSelfRefAsync', kind: 'self' },
 };
 
 function parseArgs(argv) {
@@ -38,26 +48,58 @@ function elemSeed(c, k, i) {
   return (Math.imul(c.seed, 2654435761) + Math.imul(k, 65599) + i) >>> 0;
 }
 
-// Not async on purpose: the Elems are created and handed to the entry inside
-// this frame, and once it returns no JS reference to them is left, so GC may
-// finalize them while the workers run.
-function launch(addon, fn, c) {
+// One input object of the entry's kind, and its exact sum.
+function makeItem(addon, kind, len, seed) {
+  if (kind === 'typed') {
+    const a = addon.fillValues(new Float64Array(len), seed);
+    let sum = 0;
+    for (let i = 0; i < len; i++) sum += a[i];
+    return { item: a, sum };
+  }
+  const e = new addon.Elem(len, seed);
+  return { item: e, sum: e.sum() };
+}
+
+function callEntry(addon, entry, arr, opts) {
+  if (entry.kind !== 'self') return addon[entry.fn](arr, opts);
+  return Promise.all(arr.map((e) => e[entry.fn](opts))).then((v) => v.reduce((a, b) => a + b, 0));
+}
+
+// Not async on purpose: the inputs are created and handed to the entry inside
+// this frame, and once it returns no JS reference to them is left - unless
+// the schedule has array ops, in which case the arrays (not their elements)
+// are returned in `held` for those ops to edit.
+function launch(addon, entry, c, hold) {
   const calls = [];
+  const held = [];
   for (let k = 0; k < c.concurrency; k++) {
-    const elems = new Array(c.elems);
+    const arr = new Array(c.elems);
     let expected = 0;
     for (let i = 0; i < c.elems; i++) {
-      elems[i] = new addon.Elem(c.elem_len, elemSeed(c, k, i));
-      expected += elems[i].sum();
+      const { item, sum } = makeItem(addon, entry.kind, c.elem_len, elemSeed(c, k, i));
+      arr[i] = item;
+      expected += sum;
     }
-    calls.push({ expected, promise: fn(elems, { delayUs: c.delay_us }) });
+    calls.push({ expected, promise: callEntry(addon, entry, arr, { delayUs: c.delay_us }) });
+    if (hold) held.push(arr);
   }
-  return calls;
+  return { calls, held };
+}
+
+// Array ops edit the held arrays: what they remove becomes unreachable.
+function editArrays(addon, entry, c, held, step) {
+  for (const arr of held) {
+    if (step.op === 'truncate') arr.length = Math.min(arr.length, step.len);
+    else if (step.op === 'pop') for (let i = 0; i < step.n && arr.length; i++) arr.pop();
+    else if (step.op === 'splice') arr.splice(0, step.n);
+    else if (step.op === 'replace')
+      for (let i = 0; i < Math.min(step.n, arr.length); i++) arr[i] = makeItem(addon, entry.kind, c.elem_len, 0).item;
+  }
 }
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
-async function runStep(step) {
+async function runStep(step, edit) {
   switch (step.op) {
     case 'gc':
       global.gc({ type: step.type, execution: 'sync' });
@@ -75,20 +117,24 @@ async function runStep(step) {
       junk = null;
       break;
     }
+    default:
+      edit(step);
   }
 }
 
 async function runCase(addon, c) {
   const t0 = process.hrtime.bigint();
   const ms = () => Number(process.hrtime.bigint() - t0) / 1e6;
-  const fn = addon[ENTRIES[c.entry]];
+  const entry = ENTRIES[c.entry];
   let calls;
+  let held;
   try {
-    calls = launch(addon, fn, c);
+    ({ calls, held } = launch(addon, entry, c, c.gc.some((s) => ARRAY_OPS.includes(s.op))));
   } catch (e) {
     return { outcome: 'exception', message: String(e && e.message), ms: ms() };
   }
-  for (const step of c.gc) await runStep(step);
+  for (const step of c.gc) await runStep(step, (st) => editArrays(addon, entry, c, held, st));
+  held = null;
   const settled = await Promise.allSettled(calls.map((x) => x.promise));
   const expected = calls.reduce((a, x) => a + x.expected, 0);
   let result = 0;

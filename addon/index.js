@@ -1,4 +1,5 @@
-// Loads one build of the addon: 'release' (default) or 'asan'; a path to a
+// Loads one build of the addon: 'release' (default), 'asan', 'exp' or
+// 'exp_asan' (NAPI_EXPERIMENTAL flavours); a path to a
 // .node file also works (another build of the same API).
 'use strict';
 const path = require('node:path');
@@ -6,6 +7,8 @@ const path = require('node:path');
 const BUILDS = {
   release: 'gcfuzz_addon.node',
   asan: 'gcfuzz_addon_asan.node',
+  exp: 'gcfuzz_addon_exp.node', // NAPI_EXPERIMENTAL: finalizers inside the GC
+  exp_asan: 'gcfuzz_addon_exp_asan.node',
 };
 
 function load(build = process.env.GCFUZZ_BUILD || 'release') {

@@ -22,6 +22,10 @@ const gf_step_spec gf_step_specs[GF_OP__COUNT] = {
     [GF_OP_IMMEDIATE] = {"immediate", "n", 1, 1000, 1, NULL},
     [GF_OP_SLEEP_MS] = {"sleep_ms", "ms", 0, 10000, 1, NULL},
     [GF_OP_ALLOC_KB] = {"alloc_kb", "kb", 1, 65536, 1024, NULL},
+    [GF_OP_TRUNCATE] = {"truncate", "len", 0, 100000, 0, NULL},
+    [GF_OP_POP] = {"pop", "n", 1, 100000, 1, NULL},
+    [GF_OP_REPLACE] = {"replace", "n", 1, 100000, 100000, NULL},
+    [GF_OP_SPLICE] = {"splice", "n", 1, 100000, 100000, NULL},
 };
 
 void gf_case_default(gf_case *c) {
@@ -54,9 +58,13 @@ static int step_from_json(gf_step *st, const cJSON *obj, int i, gf_err *err) {
   while (k < GF_OP__COUNT && !(cJSON_IsString(op) && strcmp(op->valuestring, gf_step_specs[k].op) == 0))
     k++;
   if (k == GF_OP__COUNT) {
+    char list[160] = "";
+    for (int op_i = 0; op_i < GF_OP__COUNT; op_i++) {
+      if (op_i) strncat(list, ", ", sizeof list - strlen(list) - 1);
+      strncat(list, gf_step_specs[op_i].op, sizeof list - strlen(list) - 1);
+    }
     gf_json_brief(op, got, sizeof got);
-    return gf_errf(err, "%sop: unknown op %s (expected gc, immediate, sleep_ms, alloc_kb)",
-                   where, op ? got : "undefined");
+    return gf_errf(err, "%sop: unknown op %s (expected %s)", where, op ? got : "undefined", list);
   }
   const gf_step_spec *sp = &gf_step_specs[k];
   const char *allowed[] = {"op", sp->arg, NULL};

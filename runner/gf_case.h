@@ -36,7 +36,19 @@ typedef struct gf_step_spec {
   const char *const *names;
 } gf_step_spec;
 
-enum { GF_OP_GC, GF_OP_IMMEDIATE, GF_OP_SLEEP_MS, GF_OP_ALLOC_KB, GF_OP__COUNT };
+enum {
+  GF_OP_GC,
+  GF_OP_IMMEDIATE,
+  GF_OP_SLEEP_MS,
+  GF_OP_ALLOC_KB,
+  /* Array ops: the harness holds each call's array and edits it. */
+  GF_OP_TRUNCATE,
+  GF_OP_POP,
+  GF_OP_REPLACE,
+  GF_OP_SPLICE,
+  GF_OP__COUNT
+};
+#define GF_OP_IS_ARRAY(op) ((op) >= GF_OP_TRUNCATE)
 extern const gf_step_spec gf_step_specs[GF_OP__COUNT];
 
 typedef struct gf_step {

@@ -25,8 +25,12 @@ void gf_config_default(gf_config *cfg, const char *root) {
   resolve_path(cfg->harness, sizeof cfg->harness, root, "addon/harness.js");
   strcpy(cfg->build, "release");
   strcpy(cfg->entry, "sum");
-  static const char *const entries[] = {"sum", "sum_ref", "sum_borrowed"};
-  for (int i = 0; i < 3; i++) strcpy(cfg->entries[cfg->n_entries++], entries[i]);
+  static const char *const entries[] = {"sum",           "sum_ref",        "sum_borrowed",
+                                        "sum_array_ref", "sum_array_ref_fixed",
+                                        "sum_weak_ref",  "sum_typed",      "sum_typed_copy",
+                                        "sum_self",      "sum_self_ref"};
+  for (size_t i = 0; i < sizeof entries / sizeof entries[0]; i++)
+    strcpy(cfg->entries[cfg->n_entries++], entries[i]);
   cfg->persistent = 1;
   cfg->timeout_ms = 10000;
   cfg->grace_ms = 5000;
@@ -105,7 +109,7 @@ static int load_gc_ops(gf_limits *l, const cJSON *limits, gf_err *err) {
            !(cJSON_IsString(it) && strcmp(it->valuestring, gf_step_specs[k].op) == 0))
       k++;
     if (k == GF_OP__COUNT)
-      return gf_errf(err, "limits.gc_ops[%d]: must be one of gc, immediate, sleep_ms, alloc_kb", i);
+      return gf_errf(err, "limits.gc_ops[%d]: must be the name of a GC-schedule op", i);
     l->gc_ops |= 1u << k;
     i++;
   }
@@ -254,6 +258,16 @@ static int clamp_u32(uint32_t *v, uint32_t hi) {
   return 1;
 }
 
+uint32_t gf_limits_step_max(const gf_limits *l, int op) {
+  const gf_step_spec *sp = &gf_step_specs[op];
+  uint32_t hi = op == GF_OP_IMMEDIATE  ? l->max_immediate
+                : op == GF_OP_SLEEP_MS ? l->max_sleep_ms
+                : op == GF_OP_ALLOC_KB ? l->max_alloc_kb
+                : GF_OP_IS_ARRAY(op)   ? l->max_elems
+                                       : sp->hi;
+  return hi < sp->lo ? sp->lo : hi > sp->hi ? sp->hi : hi;
+}
+
 int gf_config_clamp_case(const gf_config *cfg, gf_case *c) {
   const gf_limits *l = &cfg->limits;
   int changed = clamp_u32(&c->f[GF_F_ELEMS], l->max_elems) +
@@ -269,14 +283,9 @@ int gf_config_clamp_case(const gf_config *cfg, gf_case *c) {
     if (l->gc_ops & (1u << c->steps[i].op)) c->steps[kept++] = c->steps[i];
   changed += c->nsteps != kept;
   c->nsteps = kept;
-  for (uint32_t i = 0; i < c->nsteps; i++) {
-    gf_step *st = &c->steps[i];
-    uint32_t hi = st->op == GF_OP_IMMEDIATE  ? l->max_immediate
-                  : st->op == GF_OP_SLEEP_MS ? l->max_sleep_ms
-                  : st->op == GF_OP_ALLOC_KB ? l->max_alloc_kb
-                                             : st->arg;
-    changed += clamp_u32(&st->arg, hi);
-  }
+  for (uint32_t i = 0; i < c->nsteps; i++)
+    if (!gf_step_specs[c->steps[i].op].names)
+      changed += clamp_u32(&c->steps[i].arg, gf_limits_step_max(l, c->steps[i].op));
   /* Too many doubles in all: shrink the element count, the cheapest axis. */
   while (gf_case_total_doubles(c) > l->max_total_doubles && c->f[GF_F_ELEMS] > 0) {
     uint64_t per = (uint64_t)c->f[GF_F_ELEM_LEN] * c->f[GF_F_CONCURRENCY];

@@ -72,6 +72,9 @@ int gf_config_load(gf_config *cfg, const char *path, const char *root, gf_err *e
 /* Whether the harness is known to have `entry` (cfg->entries). */
 int gf_config_has_entry(const gf_config *cfg, const char *entry);
 
+/* The largest argument the limits allow for a step op (array ops: max_elems). */
+uint32_t gf_limits_step_max(const gf_limits *l, int op);
+
 /* Clamps c into cfg->limits; returns how many fields it changed. */
 int gf_config_clamp_case(const gf_config *cfg, gf_case *c);
 

@@ -18,18 +18,9 @@ static uint32_t mutate_value(uint32_t v, uint32_t lo, uint32_t hi, gf_prng *p) {
   }
 }
 
-static uint32_t step_arg_max(const gf_limits *l, int op) {
-  switch (op) {
-    case GF_OP_IMMEDIATE: return l->max_immediate;
-    case GF_OP_SLEEP_MS: return l->max_sleep_ms;
-    case GF_OP_ALLOC_KB: return l->max_alloc_kb;
-    default: return gf_step_specs[op].hi;
-  }
-}
-
 static uint32_t random_arg(const gf_limits *l, int op, gf_prng *p) {
   const gf_step_spec *sp = &gf_step_specs[op];
-  uint32_t hi = step_arg_max(l, op);
+  uint32_t hi = gf_limits_step_max(l, op);
   return sp->names ? gf_prng_range(p, sp->lo, sp->hi) : gf_prng_log_range(p, sp->lo, hi);
 }
 

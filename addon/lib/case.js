@@ -17,7 +17,14 @@ const STEP_ARGS = {
   immediate: { n: [1, 1000, 1] },
   sleep_ms: { ms: [0, 10000, 1] },
   alloc_kb: { kb: [1, 65536, 1024] },
+  // Array ops: the harness then holds each call's array (not its elements)
+  // through the schedule, and these edit it after the call.
+  truncate: { len: [0, 100000, 0] },
+  pop: { n: [1, 100000, 1] },
+  replace: { n: [1, 100000, 100000] },
+  splice: { n: [1, 100000, 100000] },
 };
+const ARRAY_OPS = ['truncate', 'pop', 'replace', 'splice'];
 const ID_RE = /^[A-Za-z0-9._-]{1,63}$/;
 const ENTRY_RE = /^[a-z0-9_]{1,31}$/;
 
@@ -82,4 +89,4 @@ function parseCase(obj) {
   return c;
 }
 
-module.exports = { parseCase, CaseError, LIMITS, STEP_ARGS, MAX_STEPS, MAX_TOTAL_DOUBLES };
+module.exports = { parseCase, CaseError, LIMITS, STEP_ARGS, ARRAY_OPS, MAX_STEPS, MAX_TOTAL_DOUBLES };

@@ -47,23 +47,37 @@ static double sum_values(const double *v, size_t n) {
 
 double gf_elem_sum(const gf_elem *e) { return sum_values(e->data, e->length); }
 
-int gf_snapshot_take(gf_snapshot *s, const gf_elem *const *elems, size_t count) {
+/* The one copy routine: views in, one owned block out. */
+int gf_snapshot_take_views(gf_snapshot *s, const gf_view *views, size_t count) {
   size_t total = 0;
   s->total_len = 0;
   s->values = NULL;
   for (size_t i = 0; i < count; i++) {
-    if (elems[i]->length > SIZE_MAX / sizeof(double) - total) return -1;
-    total += elems[i]->length;
+    if (views[i].len > SIZE_MAX / sizeof(double) - total) return -1;
+    total += views[i].len;
   }
   s->values = malloc(total ? total * sizeof(double) : 1);
   if (s->values == NULL) return -1;
   size_t at = 0;
   for (size_t i = 0; i < count; i++) {
-    memcpy(s->values + at, elems[i]->data, elems[i]->length * sizeof(double));
-    at += elems[i]->length;
+    if (views[i].len) memcpy(s->values + at, views[i].data, views[i].len * sizeof(double));
+    at += views[i].len;
   }
   s->total_len = total;
   return 0;
+}
+
+int gf_snapshot_take(gf_snapshot *s, const gf_elem *const *elems, size_t count) {
+  gf_view *views = malloc((count ? count : 1) * sizeof *views);
+  if (views == NULL) {
+    s->total_len = 0;
+    s->values = NULL;
+    return -1;
+  }
+  for (size_t i = 0; i < count; i++) views[i] = (gf_view){elems[i]->data, elems[i]->length};
+  int rc = gf_snapshot_take_views(s, views, count);
+  free(views);
+  return rc;
 }
 
 double gf_snapshot_sum(const gf_snapshot *s) {
@@ -80,6 +94,12 @@ double gf_borrowed_sum(const gf_elem *const *elems, size_t count) {
   double total = 0;
   for (size_t i = 0; i < count; i++)
     total += sum_values(elems[i]->data, elems[i]->length);
+  return total;
+}
+
+double gf_views_sum(const gf_view *views, size_t count) {
+  double total = 0;
+  for (size_t i = 0; i < count; i++) total += sum_values(views[i].data, views[i].len);
   return total;
 }
 

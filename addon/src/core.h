@@ -50,6 +50,19 @@ void gf_snapshot_free(gf_snapshot *s);
  * element is kept alive by someone else: that is the whole bug class. */
 double gf_borrowed_sum(const gf_elem *const *elems, size_t count);
 
+/* A borrowed view of doubles owned by someone else (a TypedArray's data). */
+typedef struct gf_view {
+  const double *data;
+  size_t len;
+} gf_view;
+
+/* Sums through the views as they are now: the TypedArray variant of the bug
+ * when the owners may be collected. */
+double gf_views_sum(const gf_view *views, size_t count);
+
+/* Owning copy of views. Same contract as gf_snapshot_take. */
+int gf_snapshot_take_views(gf_snapshot *s, const gf_view *views, size_t count);
+
 /* Sleeps `us` microseconds on the calling (worker) thread. */
 void gf_delay_us(uint32_t us);
 

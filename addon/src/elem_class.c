@@ -12,7 +12,7 @@
 static const napi_type_tag elem_type_tag = {0x6763667a7a456c65ull,
                                             0x6d5f76315f746167ull};
 
-static void elem_finalize(napi_env env, void *data, void *hint) {
+static void elem_finalize(gf_finalize_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
   gf_elem_free(data);
@@ -124,6 +124,8 @@ napi_status gf_elem_class_init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"length", NULL, NULL, elem_get_length, NULL, NULL, napi_default, NULL},
       {"sum", NULL, elem_sum, NULL, NULL, NULL, napi_default, NULL},
+      {"sumSelfAsync", NULL, gf_sum_self_async, NULL, NULL, NULL, napi_default, NULL},
+      {"sumSelfRefAsync", NULL, gf_sum_self_ref_async, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_value cls;
   napi_status s = napi_define_class(env, "Elem", NAPI_AUTO_LENGTH, elem_construct,

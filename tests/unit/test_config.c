@@ -35,7 +35,7 @@ static void rejects_bad_fields(void **state) {
   expect_error("{\"limits\": {\"max_elemz\": 1}}", "limits.max_elemz: unknown field");
   expect_error("{\"limits\": 3}", "limits: must be an object");
   expect_error("{\"control\": {\"max_s\": 0}}", "control.max_s: must be an integer");
-  expect_error("{\"limits\": {\"gc_ops\": [\"gc\", \"nap\"]}}", "limits.gc_ops[1]: must be one of");
+  expect_error("{\"limits\": {\"gc_ops\": [\"gc\", \"nap\"]}}", "limits.gc_ops[1]: must be the name of a GC-schedule op");
   expect_error("{\"persistent\": 1}", "persistent: must be true or false");
   expect_error("{\"entry\": \"nope\"}", "entry: 'nope' is not in entries");
   expect_error("{\"entries\": [\"sum\"]}", "control.entry: 'sum_borrowed' is not in entries");

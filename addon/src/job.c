@@ -1,0 +1,170 @@
+/* job.c - see job.h. */
+#include "job.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+job *job_new(napi_env env, job_read read) {
+  job *j = calloc(1, sizeof *j);
+  if (j == NULL) napi_throw_error(env, "ERR_MEMORY_ALLOCATION_FAILED", "out of memory");
+  else j->read = read;
+  return j;
+}
+
+void job_free(napi_env env, job *j) {
+  for (size_t i = 0; i < j->nrefs; i++) napi_delete_reference(env, j->refs[i]);
+  gf_snapshot_free(&j->snapshot);
+  free(j->refs);
+  free(j->elems);
+  free(j->views);
+  free(j);
+}
+
+/* Worker thread: no N-API calls allowed here. */
+static void job_execute(napi_env env, void *data) {
+  (void)env;
+  job *j = data;
+  if (j->delay_us) gf_delay_us(j->delay_us);
+  switch (j->read) {
+    case JOB_READ_COPY: j->result = gf_snapshot_sum(&j->snapshot); break;
+    case JOB_READ_ELEMS: j->result = gf_borrowed_sum(j->elems, j->count); break;
+    case JOB_READ_VIEWS: j->result = gf_views_sum(j->views, j->count); break;
+  }
+}
+
+/* Main thread, after execute. */
+static void job_complete(napi_env env, napi_status status, void *data) {
+  job *j = data;
+  napi_value v;
+  if (status == napi_ok && napi_create_double(env, j->result, &v) == napi_ok) {
+    napi_resolve_deferred(env, j->deferred, v);
+  } else {
+    napi_value msg, err;
+    napi_create_string_utf8(env, "gcfuzz addon: async work cancelled", NAPI_AUTO_LENGTH, &msg);
+    napi_create_error(env, NULL, msg, &err);
+    napi_reject_deferred(env, j->deferred, err);
+  }
+  napi_delete_async_work(env, j->work);
+  job_free(env, j);
+}
+
+bool job_parse_opts(napi_env env, napi_value opts, job *j) {
+  napi_valuetype t;
+  j->delay_us = 0;
+  if (napi_typeof(env, opts, &t) != napi_ok) return false;
+  if (t == napi_undefined) return true;
+  if (t != napi_object) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "opts must be an object");
+    return false;
+  }
+  napi_value v;
+  if (napi_get_named_property(env, opts, "delayUs", &v) != napi_ok ||
+      napi_typeof(env, v, &t) != napi_ok)
+    return false;
+  if (t == napi_undefined) return true;
+  if (t != napi_number) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "opts.delayUs must be a number");
+    return false;
+  }
+  double d;
+  napi_get_value_double(env, v, &d);
+  if (!(d >= 0 && d <= GF_MAX_DELAY_US) || d != (double)(uint32_t)d) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "opts.delayUs must be an integer in [0, %u], got %g",
+             GF_MAX_DELAY_US, d);
+    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", msg);
+    return false;
+  }
+  j->delay_us = (uint32_t)d;
+  return true;
+}
+
+bool job_root(napi_env env, job *j, napi_value v, uint32_t count) {
+  if (j->nrefs == j->refs_cap) {
+    size_t cap = j->refs_cap ? j->refs_cap * 2 : 8;
+    napi_ref *refs = realloc(j->refs, cap * sizeof *refs);
+    if (refs == NULL) {
+      napi_throw_error(env, "ERR_MEMORY_ALLOCATION_FAILED", "out of memory");
+      return false;
+    }
+    j->refs = refs;
+    j->refs_cap = cap;
+  }
+  if (napi_create_reference(env, v, count, &j->refs[j->nrefs]) != napi_ok) return false;
+  j->nrefs++;
+  return true;
+}
+
+bool job_array_length(napi_env env, napi_value arr, const char *what, uint32_t *n) {
+  bool is_array = false;
+  char msg[128];
+  if (napi_is_array(env, arr, &is_array) != napi_ok || !is_array) {
+    snprintf(msg, sizeof msg, "elems must be an array of %s", what);
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", msg);
+    return false;
+  }
+  if (napi_get_array_length(env, arr, n) != napi_ok) return false;
+  if (*n > GF_CALL_MAX_ELEMS) {
+    snprintf(msg, sizeof msg, "elems.length must be at most %u, got %u", GF_CALL_MAX_ELEMS, *n);
+    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", msg);
+    return false;
+  }
+  return true;
+}
+
+bool job_collect_elems(napi_env env, napi_value arr, job *j, int ref_count) {
+  uint32_t n;
+  if (!job_array_length(env, arr, "Elem", &n)) return false;
+  j->count = n;
+  j->elems = calloc(n ? n : 1, sizeof *j->elems);
+  if (j->elems == NULL) {
+    napi_throw_error(env, "ERR_MEMORY_ALLOCATION_FAILED", "out of memory");
+    return false;
+  }
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value v;
+    if (napi_get_element(env, arr, i, &v) != napi_ok) return false;
+    j->elems[i] = gf_elem_unwrap(env, v);
+    if (j->elems[i] == NULL) {
+      char msg[96];
+      snprintf(msg, sizeof msg, "elems[%u] is not an Elem", i);
+      napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", msg);
+      return false;
+    }
+    if (ref_count >= 0 && !job_root(env, j, v, (uint32_t)ref_count)) return false;
+  }
+  return true;
+}
+
+napi_value job_fail(napi_env env, job *j, const char *what) {
+  gf_throw_last_error(env, what);
+  if (j) job_free(env, j);
+  return NULL;
+}
+
+napi_value job_queue(napi_env env, job *j, const char *resource) {
+  napi_value promise, name, undefined;
+  if (napi_create_string_utf8(env, resource, NAPI_AUTO_LENGTH, &name) != napi_ok ||
+      napi_create_promise(env, &j->deferred, &promise) != napi_ok)
+    return job_fail(env, j, resource);
+  if (napi_create_async_work(env, NULL, name, job_execute, job_complete, j, &j->work) !=
+          napi_ok ||
+      napi_queue_async_work(env, j->work) != napi_ok) {
+    if (j->work) napi_delete_async_work(env, j->work);
+    /* The deferred must be settled or it leaks: reject it, then throw. */
+    napi_get_undefined(env, &undefined);
+    napi_reject_deferred(env, j->deferred, undefined);
+    return job_fail(env, j, resource);
+  }
+  return promise;
+}
+
+bool job_args(napi_env env, napi_callback_info info, napi_value argv[2], napi_value *this_arg) {
+  size_t argc = 2;
+  napi_value undefined;
+  if (napi_get_undefined(env, &undefined) != napi_ok ||
+      napi_get_cb_info(env, info, &argc, argv, this_arg, NULL) != napi_ok)
+    return false;
+  for (size_t i = argc; i < 2; i++) argv[i] = undefined;
+  return true;
+}

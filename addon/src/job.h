@@ -1,0 +1,62 @@
+/* job.h - one async call on the threadpool, shared by every entry.
+ *
+ * An entry fills a job on the main thread (what the worker will read, what
+ * is rooted), then job_queue() returns the promise. The worker sleeps
+ * delay_us and reads; complete (main thread) resolves, drops the roots and
+ * frees the job. What differs between the correct entries and the bugs is
+ * only *what the worker reads* and *what is rooted meanwhile*.
+ */
+#ifndef GF_JOB_H
+#define GF_JOB_H
+
+#include "addon.h"
+
+typedef enum {
+  JOB_READ_COPY,  /* the job's own snapshot: safe whatever JS does */
+  JOB_READ_ELEMS, /* through gf_elem pointers: safe only if each is rooted */
+  JOB_READ_VIEWS, /* through TypedArray data pointers: same */
+} job_read;
+
+typedef struct job {
+  job_read read;
+  uint32_t delay_us;
+  size_t count;
+  const gf_elem **elems;
+  gf_view *views;
+  napi_ref *refs; /* roots held until complete (strong or, for a bug, weak) */
+  size_t nrefs, refs_cap;
+  gf_snapshot snapshot;
+  double result;
+  napi_deferred deferred;
+  napi_async_work work;
+} job;
+
+job *job_new(napi_env env, job_read read);
+void job_free(napi_env env, job *j);
+
+/* opts: undefined, or an object whose delayUs is undefined or an integer in
+ * [0, GF_MAX_DELAY_US]. False with an exception pending otherwise. */
+bool job_parse_opts(napi_env env, napi_value opts, job *j);
+
+/* Holds v with a reference of `count` (1: keeps it alive; 0: a weak one,
+ * which keeps nothing alive) until complete. */
+bool job_root(napi_env env, job *j, napi_value v, uint32_t count);
+
+/* Validates that arr is an array of at most GF_CALL_MAX_ELEMS elements and
+ * returns its length. */
+bool job_array_length(napi_env env, napi_value arr, const char *what, uint32_t *n);
+
+/* Unwraps every Elem of arr into j->elems; roots each with `ref_count`
+ * unless ref_count < 0. */
+bool job_collect_elems(napi_env env, napi_value arr, job *j, int ref_count);
+
+/* Queues the work and returns its promise; on failure frees j and throws. */
+napi_value job_queue(napi_env env, job *j, const char *resource);
+
+/* Common shape of an entry's failure: free and return NULL (exception set). */
+napi_value job_fail(napi_env env, job *j, const char *what);
+
+/* argv[0] and argv[1] of an (elems, opts) call, undefined when missing. */
+bool job_args(napi_env env, napi_callback_info info, napi_value argv[2], napi_value *this_arg);
+
+#endif
