@@ -70,7 +70,7 @@ int gf_cli_parse(gf_cli *cli, const char *cmd, int argc, char **argv, const char
       {"max-time", required_argument, 0, 'm'}, {"workers", required_argument, 0, 'w'},
       {"seed", required_argument, 0, 's'}, {"entry", required_argument, 0, 'e'},
       {"runs", required_argument, 0, 'r'}, {"output", required_argument, 0, 'O'},
-      {"stop-on-crash", no_argument, 0, 'S'}, {"help", no_argument, 0, 'h'},
+      {"stop-on-crash", no_argument, 0, 'S'}, {"all-nodes", no_argument, 0, 'A'}, {"help", no_argument, 0, 'h'},
       {0, 0, 0, 0}};
   memset(cli, 0, sizeof *cli);
   cli->cmd = cmd;
@@ -95,6 +95,7 @@ int gf_cli_parse(gf_cli *cli, const char *cmd, int argc, char **argv, const char
       case 'o': cli->out = optarg; break;
       case 'O': cli->output = optarg; break;
       case 'S': cli->stop_on_crash = 1; break;
+      case 'A': cli->all_nodes = 1; break;
       case 'e': cli->entry = optarg; break;
       case 'm':
         if (parse_number("--max-time", optarg, 0, 1e9, &v)) return GF_EXIT_USAGE;

@@ -28,6 +28,7 @@ typedef struct gf_cli {
   int npaths;
   const char *output;      /* -O */
   int stop_on_crash;       /* soak --stop-on-crash */
+  int all_nodes;           /* replay --all-nodes */
   char root[PATH_MAX];     /* project root: parent of the binary's dir */
   char exe[PATH_MAX];
   gf_config cfg;

@@ -159,14 +159,34 @@ static int load_control(gf_config *cfg, const cJSON *obj, gf_err *err) {
   return 0;
 }
 
+/* "node" stays a PATH lookup; "./bin/node" is relative to the config file. */
+static void resolve_program(char *out, size_t cap, const char *base, const char *p) {
+  if (strchr(p, '/'))
+    resolve_path(out, cap, base, p);
+  else
+    gf_strlcpy(out, p, cap);
+}
+
+static int load_nodes(gf_config *cfg, const cJSON *o, const char *base, gf_err *err) {
+  const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, "nodes"), *it;
+  if (a == NULL) return 0;
+  if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) > GF_MAX_NODES)
+    return gf_errf(err, "nodes: must be an array of at most %d Node binaries", GF_MAX_NODES);
+  cfg->n_nodes = 0;
+  cJSON_ArrayForEach(it, a) {
+    if (!cJSON_IsString(it) || it->valuestring[0] == '\0')
+      return gf_errf(err, "nodes[%d]: must be a non-empty string", cfg->n_nodes);
+    resolve_program(cfg->nodes[cfg->n_nodes++], PATH_MAX, base, it->valuestring);
+  }
+  return 0;
+}
+
 /* Paths: node is looked up in PATH when it has no '/'. */
 static int load_paths(gf_config *cfg, const cJSON *o, const char *base, gf_err *err) {
   char tmp[PATH_MAX];
   if (gf_json_str(o, "node", cfg->node, "", tmp, sizeof tmp, err)) return -1;
-  if (strchr(tmp, '/'))
-    resolve_path(cfg->node, sizeof cfg->node, base, tmp);
-  else
-    gf_strlcpy(cfg->node, tmp, sizeof cfg->node);
+  resolve_program(cfg->node, sizeof cfg->node, base, tmp);
+  if (load_nodes(cfg, o, base, err)) return -1;
   if (cJSON_GetObjectItemCaseSensitive(o, "harness")) {
     if (gf_json_str(o, "harness", NULL, "", tmp, sizeof tmp, err)) return -1;
     resolve_path(cfg->harness, sizeof cfg->harness, base, tmp);
@@ -185,7 +205,7 @@ static int load_paths(gf_config *cfg, const cJSON *o, const char *base, gf_err *
 
 static int load_object(gf_config *cfg, const cJSON *o, const char *base, gf_err *err) {
   static const char *const keys[] = {
-      "node", "node_args", "max_old_space_mb", "harness", "harness_args", "build", "env",
+      "node", "nodes", "node_args", "max_old_space_mb", "harness", "harness_args", "build", "env",
       "libasan", "entry", "entries", "workers", "timeout_ms", "grace_ms",
       "stats_interval_ms", "confirm_runs", "minimize_new", "crash_bias", "persistent", "seeds", "target_frames",
       "limits", "control", NULL};

@@ -19,6 +19,7 @@
 #define GF_MAX_ENTRIES 32
 #define GF_MAX_PATTERNS 8
 #define GF_ARG_MAX 512
+#define GF_MAX_NODES 8
 
 /* Bounds on every case the runner sends: seeds above them are clamped, the
  * mutator stays inside them. They keep one case from taking the host down. */
@@ -32,6 +33,8 @@ typedef struct gf_limits {
 typedef struct gf_config {
   char source[PATH_MAX]; /* the file it came from, "" for built-in defaults */
   char node[PATH_MAX];
+  char nodes[GF_MAX_NODES][PATH_MAX]; /* the version matrix (replay --all-nodes) */
+  int n_nodes;
   char node_args[GF_MAX_ARGS][GF_ARG_MAX];
   int n_node_args;
   uint32_t max_old_space_mb;

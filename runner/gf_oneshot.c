@@ -42,6 +42,7 @@ static void os_on_closed(gf_worker *w) {
       found = gf_classify(&out, &f);
     }
     o->runs++;
+    gf_strlcpy(o->last_node_version, w->node_version, sizeof o->last_node_version);
     o->cb(o, job.data, found, &f, o->stderr_buf);
   }
   if (!o->stopping) start_next(o);

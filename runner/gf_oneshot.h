@@ -41,6 +41,7 @@ struct gf_oneshot {
   int stopping;
   uint64_t runs;
   char *stderr_buf;
+  char last_node_version[32]; /* of the run being reported to cb */
 };
 
 int gf_oneshot_init(gf_oneshot *o, uv_loop_t *loop, const gf_config *cfg,

@@ -234,6 +234,11 @@ int gf_store_set_repro(gf_store *s, gf_bucket *b, unsigned runs, unsigned reprod
   return gf_store_event(s, ev);
 }
 
+int gf_store_update(gf_store *s, gf_bucket *b, const char *key, cJSON *value, gf_err *err) {
+  set_item(b->record, key, value);
+  return write_record(s, b, err);
+}
+
 int gf_store_set_minimized(gf_store *s, gf_bucket *b, const gf_case *c, unsigned runs,
                            unsigned reproduced, gf_err *err) {
   cJSON *rate = cJSON_CreateObject();

@@ -59,6 +59,9 @@ gf_bucket *gf_store_add(gf_store *s, const gf_finding *f, const gf_case *c,
 int gf_store_set_repro(gf_store *s, gf_bucket *b, unsigned runs, unsigned reproduced,
                        gf_err *err);
 
+/* Sets (or replaces) one field of the record and rewrites it; consumes value. */
+int gf_store_update(gf_store *s, gf_bucket *b, const char *key, cJSON *value, gf_err *err);
+
 /* Records a minimized case and its rate (reproduced of runs). */
 int gf_store_set_minimized(gf_store *s, gf_bucket *b, const gf_case *c, unsigned runs,
                            unsigned reproduced, gf_err *err);
