@@ -4,6 +4,8 @@
 #   make test       all tests; ends with "N passed, N failed"
 #   make soak       a one-minute soak of the shipped entry into out/soak
 #   make bench      benchmarks, side by side (BENCH_QUICK=1: about a minute)
+#   make node-matrix  Node 18/22/24 from the npm registry into .cache/node-matrix
+#   make zoo        detection score of every bug variant x timing x Node
 #   make fuzz       each libFuzzer target for FUZZ_TIME seconds (default 60)
 #   make clean
 #
@@ -25,7 +27,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 ADDON_SRC  := $(wildcard addon/src/*.c addon/src/*.h) addon/binding.gyp
 ADDON_OUT  := addon/build/Release/gcfuzz_addon.node
 
-.PHONY: all build-all deps test-deps addon runner unit test soak bench fuzz clean
+.PHONY: all build-all deps test-deps addon runner unit test soak bench zoo node-matrix fuzz clean
 
 all: deps
 	@$(MAKE) --no-print-directory build-all
@@ -71,6 +73,14 @@ test: all test-deps
 # Benchmarks (never part of make test): BENCH_QUICK=1 for about a minute.
 bench: all
 	$(NODE) bench/run.js | tee bench/results.md
+
+# Other Node majors from the npm registry, for the version matrix.
+node-matrix:
+	scripts/node-matrix.sh
+
+# The zoo score on every Node of the matrix (make node-matrix first).
+zoo: all
+	$(NODE) bench/zoo.js | tee bench/zoo.md
 
 soak: all
 	$(BUILD)/gcfuzz soak --config config/soak.json --out out/soak --max-time 60

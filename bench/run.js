@@ -163,7 +163,9 @@ function libfuzzer() {
 function zoo() {
   if (!fs.existsSync(path.join(__dirname, 'zoo.js'))) return;
   log('# zoo');
-  const r = spawnSync(process.execPath, [path.join(__dirname, 'zoo.js')], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', env: process.env });
+  // Bounded inside make bench: the system node only, fewer seeds when quick.
+  const env = { ...process.env, ZOO_NODES: 'system', ZOO_SEEDS: QUICK ? '2' : '5', ZOO_CAP: QUICK ? '5' : '10', ZOO_FIX_S: QUICK ? '2' : '3' };
+  const r = spawnSync(process.execPath, [path.join(__dirname, 'zoo.js')], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', env });
   results.zoo_table = r.stdout;
 }
 

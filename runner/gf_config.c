@@ -196,8 +196,10 @@ static int load_paths(gf_config *cfg, const cJSON *o, const char *base, gf_err *
     resolve_path(cfg->seeds, sizeof cfg->seeds, base, tmp);
   }
   if (gf_json_str(o, "build", cfg->build, "", tmp, sizeof tmp, err)) return -1;
-  if (strcmp(tmp, "release") && strcmp(tmp, "asan"))
-    resolve_path(cfg->build, sizeof cfg->build, base, tmp); /* a .node path */
+  /* A build name (release, asan, exp, exp_asan) goes to the harness as is;
+   * a path to a .node file is relative to the config file. */
+  if (strchr(tmp, '/') || strstr(tmp, ".node"))
+    resolve_path(cfg->build, sizeof cfg->build, base, tmp);
   else
     gf_strlcpy(cfg->build, tmp, sizeof cfg->build);
   return gf_json_str(o, "libasan", cfg->libasan, "", cfg->libasan, sizeof cfg->libasan, err);

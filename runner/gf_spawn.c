@@ -130,7 +130,9 @@ static char **env_build(const gf_config *cfg, const char *libasan) {
 
 int gf_spawn_plan_init(gf_spawn_plan *p, const gf_config *cfg, gf_err *err) {
   memset(p, 0, sizeof *p);
-  int asan = strcmp(cfg->build, "asan") == 0;
+  /* "asan" and "exp_asan": the ASan builds need the runtime preloaded. */
+  size_t blen = strlen(cfg->build);
+  int asan = blen >= 4 && strcmp(cfg->build + blen - 4, "asan") == 0;
   if (asan && cfg->libasan[0]) {
     gf_strlcpy(p->libasan, cfg->libasan, sizeof p->libasan);
   } else if (asan) {

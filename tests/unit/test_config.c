@@ -37,6 +37,8 @@ static void rejects_bad_fields(void **state) {
   expect_error("{\"control\": {\"max_s\": 0}}", "control.max_s: must be an integer");
   expect_error("{\"limits\": {\"gc_ops\": [\"gc\", \"nap\"]}}", "limits.gc_ops[1]: must be the name of a GC-schedule op");
   expect_error("{\"persistent\": 1}", "persistent: must be true or false");
+  expect_error("{\"nodes\": \"node\"}", "nodes: must be an array");
+  expect_error("{\"nodes\": [\"\"]}", "nodes[0]: must be a non-empty string");
   expect_error("{\"entry\": \"nope\"}", "entry: 'nope' is not in entries");
   expect_error("{\"entries\": [\"sum\"]}", "control.entry: 'sum_borrowed' is not in entries");
   expect_error("{\"workers\": 2", "not valid JSON");
@@ -64,6 +66,15 @@ static void paths_are_relative_to_the_config_file(void **state) {
   assert_string_equal(cfg.seeds, "/abs/seeds");
   assert_non_null(strstr(cfg.node, "/./bin/node"));
   assert_string_equal(cfg.entry, ""); /* null: each case keeps its entry */
+  assert_int_equal(load("{\"build\": \"exp_asan\", \"nodes\": [\"node\", \"../n22/bin/node\"]}",
+                        &cfg, &err),
+                   0);
+  assert_string_equal(cfg.build, "exp_asan"); /* a build name, not a path */
+  assert_int_equal(cfg.n_nodes, 2);
+  assert_string_equal(cfg.nodes[0], "node");
+  assert_non_null(strstr(cfg.nodes[1], "/../n22/bin/node"));
+  assert_int_equal(load("{\"build\": \"other.node\"}", &cfg, &err), 0);
+  assert_non_null(strstr(cfg.build, "/gcfuzz-test-")); /* a path, resolved */
   gf_config_default(&cfg, "/root-of-project");
   assert_string_equal(cfg.harness, "/root-of-project/addon/harness.js");
   assert_string_equal(cfg.node, "node"); /* looked up in PATH */

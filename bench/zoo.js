@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+// The zoo score (the way Magma and LAVA-M score fuzzers on ground-truth bugs):
+// for every bug variant x finalizer timing x Node version, the time to the
+// first detection (median over seeds, capped) and the share of seeds that
+// found it within the cap; for every correct counterpart, execs with zero
+// findings. The runner is used as a user would: `gcfuzz soak --entry V
+// --stop-on-crash` from the seed corpus - no per-variant help.
+//   node bench/zoo.js            every Node in .cache/node-matrix + system node
+//   ZOO_NODES=system             the system node only (make bench)
+//   ZOO_SEEDS=5 ZOO_CAP=10 ZOO_FIX_S=4
+// Prints a Markdown table; writes bench/zoo.json.
+'use strict';
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { spawn, spawnSync } = require('node:child_process');
+
+const ROOT = path.join(__dirname, '..');
+const GCFUZZ = path.join(ROOT, 'build', 'gcfuzz');
+const SEEDS = Number(process.env.ZOO_SEEDS || 5);
+const CAP = Number(process.env.ZOO_CAP || 10);
+const FIX_S = Number(process.env.ZOO_FIX_S || 4);
+const VARIANTS = ['sum_borrowed', 'sum_array_ref', 'sum_weak_ref', 'sum_typed', 'sum_self'];
+const FIXES = ['sum', 'sum_ref', 'sum_array_ref_fixed', 'sum_typed_copy', 'sum_self_ref'];
+const TIMINGS = { asan: 'next immediate (Node-API 8)', exp_asan: 'inside GC (NAPI_EXPERIMENTAL)' };
+const log = (...a) => process.stderr.write(a.join(' ') + '\n');
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
+
+function nodes() {
+  const list = [{ bin: process.execPath }];
+  const dir = path.join(ROOT, '.cache', 'node-matrix');
+  if (process.env.ZOO_NODES !== 'system' && fs.existsSync(dir))
+    for (const d of fs.readdirSync(dir).sort()) {
+      const bin = path.join(dir, d, 'bin', 'node');
+      if (fs.existsSync(bin)) list.push({ bin });
+    }
+  for (const n of list) n.version = spawnSync(n.bin, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  return list;
+}
+
+function config(node, build) {
+  const cfg = JSON.parse(fs.readFileSync(path.join(ROOT, 'config', 'ci.json'), 'utf8'));
+  Object.assign(cfg, {
+    node, build, confirm_runs: 0,
+    harness: path.join(ROOT, 'addon', 'harness.js'), seeds: path.join(ROOT, 'corpus', 'seeds'),
+  });
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gcfuzz-zoo-')), 'cfg.json');
+  fs.writeFileSync(file, JSON.stringify(cfg));
+  return file;
+}
+
+function soak(args) {
+  return new Promise((resolve) => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'gcfuzz-zoo-out-'));
+    const child = spawn(GCFUZZ, ['soak', '--out', out, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => {
+      if (code !== 0) throw new Error(`gcfuzz soak ${args.join(' ')} exited ${code}: ${stderr.slice(-500)}`);
+      const stats = JSON.parse(fs.readFileSync(path.join(out, 'stats.json'), 'utf8'));
+      const m = stderr.match(/first crash after ([\d.]+)s/);
+      resolve({ first: m ? Number(m[1]) : null, execs: stats.execs, crashes: stats.crashes });
+    });
+  });
+}
+
+(async () => {
+  const score = { seeds: SEEDS, cap_s: CAP, fix_s: FIX_S, variants: [], fixes: [] };
+  for (const node of nodes()) {
+    for (const [build, timing] of Object.entries(TIMINGS)) {
+      const cfg = config(node.bin, build);
+      for (const v of VARIANTS) {
+        const times = [];
+        let found = 0;
+        for (let seed = 1; seed <= SEEDS; seed++) {
+          const r = await soak(['--config', cfg, '--entry', v, '--seed', String(seed), '--stop-on-crash', '--max-time', String(CAP)]);
+          if (r.first !== null) found++;
+          times.push(r.first !== null ? r.first : CAP);
+        }
+        const row = { variant: v, timing, node: node.version, found, median_s: median(times), max_s: Math.max(...times) };
+        log(`zoo: ${node.version} ${build} ${v}: ${found}/${SEEDS}, median ${row.median_s.toFixed(2)} s`);
+        score.variants.push(row);
+      }
+      for (const fix of FIXES) {
+        const r = await soak(['--config', cfg, '--entry', fix, '--seed', '1', '--max-time', String(FIX_S)]);
+        score.fixes.push({ entry: fix, timing, node: node.version, execs: r.execs, findings: r.crashes });
+      }
+    }
+  }
+  fs.writeFileSync(path.join(__dirname, 'zoo.json'), JSON.stringify(score, null, 2) + '\n');
+  const lines = [
+    `### The zoo: time to first detection (ASan builds; median of ${SEEDS} seeds, cap ${CAP} s)`, '',
+    '| variant | finalizer timing | Node | found | median s | max s |', '| --- | --- | --- | ---: | ---: | ---: |',
+    ...score.variants.map((r) => `| ${r.variant} | ${r.timing} | ${r.node} | ${r.found}/${SEEDS} | ${r.median_s.toFixed(2)} | ${r.max_s.toFixed(2)} |`), '',
+    `### The zoo: correct counterparts (${FIX_S} s soak each)`, '',
+    '| entry | finalizer timing | Node | execs | findings |', '| --- | --- | --- | ---: | ---: |',
+    ...score.fixes.map((r) => `| ${r.entry} | ${r.timing} | ${r.node} | ${r.execs} | ${r.findings} |`),
+  ];
+  console.log(lines.join('\n'));
+})();
