@@ -219,19 +219,26 @@ gf_bucket *gf_store_add(gf_store *s, const gf_finding *f, const gf_case *c,
   return b;
 }
 
+static cJSON *rate_json(unsigned runs, unsigned reproduced) {
+  cJSON *rate = cJSON_CreateObject();
+  cJSON_AddNumberToObject(rate, "runs", runs);
+  cJSON_AddNumberToObject(rate, "reproduced", reproduced);
+  return rate;
+}
+
+/* Logs {"event": name, "hash", "runs", "reproduced"}. */
+static int rate_event(gf_store *s, const gf_bucket *b, const char *name, unsigned runs,
+                      unsigned reproduced) {
+  cJSON *ev = rate_json(runs, reproduced);
+  cJSON_AddStringToObject(ev, "event", name);
+  cJSON_AddStringToObject(ev, "hash", b->hash);
+  return gf_store_event(s, ev);
+}
+
 int gf_store_set_repro(gf_store *s, gf_bucket *b, unsigned runs, unsigned reproduced,
                        gf_err *err) {
-  cJSON *rep = cJSON_CreateObject();
-  cJSON_AddNumberToObject(rep, "runs", runs);
-  cJSON_AddNumberToObject(rep, "reproduced", reproduced);
-  set_item(b->record, "reproducibility", rep);
-  if (write_record(s, b, err) != 0) return -1;
-  cJSON *ev = cJSON_CreateObject();
-  cJSON_AddStringToObject(ev, "event", "confirm");
-  cJSON_AddStringToObject(ev, "hash", b->hash);
-  cJSON_AddNumberToObject(ev, "runs", runs);
-  cJSON_AddNumberToObject(ev, "reproduced", reproduced);
-  return gf_store_event(s, ev);
+  if (gf_store_update(s, b, "reproducibility", rate_json(runs, reproduced), err) != 0) return -1;
+  return rate_event(s, b, "confirm", runs, reproduced);
 }
 
 int gf_store_update(gf_store *s, gf_bucket *b, const char *key, cJSON *value, gf_err *err) {
@@ -241,18 +248,9 @@ int gf_store_update(gf_store *s, gf_bucket *b, const char *key, cJSON *value, gf
 
 int gf_store_set_minimized(gf_store *s, gf_bucket *b, const gf_case *c, unsigned runs,
                            unsigned reproduced, gf_err *err) {
-  cJSON *rate = cJSON_CreateObject();
-  cJSON_AddNumberToObject(rate, "runs", runs);
-  cJSON_AddNumberToObject(rate, "reproduced", reproduced);
   set_item(b->record, "minimized_case", gf_case_to_json(c));
-  set_item(b->record, "minimized_rate", rate);
-  if (write_record(s, b, err) != 0) return -1;
-  cJSON *ev = cJSON_CreateObject();
-  cJSON_AddStringToObject(ev, "event", "minimized");
-  cJSON_AddStringToObject(ev, "hash", b->hash);
-  cJSON_AddNumberToObject(ev, "runs", runs);
-  cJSON_AddNumberToObject(ev, "reproduced", reproduced);
-  return gf_store_event(s, ev);
+  if (gf_store_update(s, b, "minimized_rate", rate_json(runs, reproduced), err) != 0) return -1;
+  return rate_event(s, b, "minimized", runs, reproduced);
 }
 
 int gf_store_event(gf_store *s, cJSON *event) {

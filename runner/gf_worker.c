@@ -107,12 +107,17 @@ static void alloc_buf(uv_handle_t *h, size_t hint, uv_buf_t *buf) {
   *buf = uv_buf_init(scratch, sizeof scratch);
 }
 
+/* EOF (or a read error) on one of the output pipes. */
+static void pipe_done(gf_worker *w, uv_stream_t *s, int *eof_flag) {
+  uv_read_stop(s);
+  *eof_flag = 1;
+  maybe_close(w);
+}
+
 static void on_stdout(uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
   gf_worker *w = s->data;
   if (n < 0) {
-    uv_read_stop(s);
-    w->out_eof = 1;
-    maybe_close(w);
+    pipe_done(w, s, &w->out_eof);
     return;
   }
   for (ssize_t i = 0; i < n; i++) {
@@ -137,9 +142,7 @@ static void on_stdout(uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
 static void on_stderr(uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
   gf_worker *w = s->data;
   if (n < 0) {
-    uv_read_stop(s);
-    w->err_eof = 1;
-    maybe_close(w);
+    pipe_done(w, s, &w->err_eof);
     return;
   }
   gf_ring_write(&w->stderr_tail, buf->base, (size_t)n);
