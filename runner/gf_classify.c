@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gf_err.h"
@@ -103,6 +104,8 @@ static int parse_asan_frame(const char *line, gf_frame *fr) {
   while (*line == ' ') line++;
   if (line[0] != '#' || !isdigit((unsigned char)line[1])) return 0;
   memset(fr, 0, sizeof *fr);
+  const char *addr = strstr(line, " 0x");
+  if (addr) fr->pc = strtoull(addr + 1, NULL, 16);
   const char *in = strstr(line, " in ");
   if (in == NULL) {
     const char *paren = strchr(line, '(');
@@ -239,14 +242,34 @@ static int parse_v8_fatal(const char *text, const char *const *pats, gf_finding 
   return 1;
 }
 
-/* kind:bug_type[:access]:frames  (frames: top target frames, else "entry=X"). */
+/* The target frames a signature names: target frames with a function name,
+ * inlined callees folded into their caller (same address as the next frame),
+ * and of those the GF_SIG_FRAMES *outermost* - the ones nearest to where the
+ * target was entered. Why outermost: in this bug class the bug is "job X read
+ * after free", and which helper happened to touch freed memory first (the
+ * struct, or the array it points to, freed a moment apart by one finalizer)
+ * is timing, not identity. Returns the count; idx gets stack indices. */
+static int signature_frames(const gf_stack *st, int idx[GF_SIG_FRAMES]) {
+  int all[GF_MAX_FRAMES], n = 0;
+  for (int i = 0; i < st->n; i++) {
+    const gf_frame *fr = &st->f[i];
+    if (!fr->target || fr->func[0] == '\0') continue;
+    if (i + 1 < st->n && fr->pc && fr->pc == st->f[i + 1].pc) continue; /* inlined */
+    all[n++] = i;
+  }
+  int first = n > GF_SIG_FRAMES ? n - GF_SIG_FRAMES : 0;
+  for (int k = first; k < n; k++) idx[k - first] = all[k];
+  return n - first;
+}
+
+/* kind:bug_type[:access]:frames  (frames: see above, else "entry=X"). */
 static void make_signature(gf_finding *f, const char *entry) {
   char frames[256] = "";
-  int used = 0;
-  for (int i = 0; i < f->stack.n && used < GF_SIG_FRAMES; i++) {
-    if (!f->stack.f[i].target || f->stack.f[i].func[0] == '\0') continue;
-    if (used++) strncat(frames, ">", sizeof frames - strlen(frames) - 1);
-    strncat(frames, f->stack.f[i].func, sizeof frames - strlen(frames) - 1);
+  int idx[GF_SIG_FRAMES];
+  int used = signature_frames(&f->stack, idx);
+  for (int k = 0; k < used; k++) {
+    if (k) strncat(frames, ">", sizeof frames - strlen(frames) - 1);
+    strncat(frames, f->stack.f[idx[k]].func, sizeof frames - strlen(frames) - 1);
   }
   if (used == 0) snprintf(frames, sizeof frames, "entry=%s", entry ? entry : "?");
   char access[16] = "";

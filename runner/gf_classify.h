@@ -3,8 +3,10 @@
  * Input: how the process ended (exit code / signal / killed for timeout), its
  * stderr tail, and the harness's result line if there was one. Output: the
  * kind, the bug type, the parsed stacks, and a signature that is stable
- * across runs, machines and ASLR: kind + bug type + the top frames that
- * belong to the target (function names only, no addresses, no paths).
+ * across runs, machines and ASLR: kind + bug type + the outermost frames
+ * that belong to the target (function names only, no addresses, no paths;
+ * inlined callees folded into their caller), so the same bug gives the same
+ * signature whichever of its reads hits freed memory first.
  * Pure functions over text: no I/O, so unit tests and fuzz_stderr drive it.
  */
 #ifndef GF_CLASSIFY_H
@@ -14,7 +16,7 @@
 #include <stdint.h>
 
 #define GF_MAX_FRAMES 16
-#define GF_SIG_FRAMES 3
+#define GF_SIG_FRAMES 2
 #define GF_MAX_TARGETS 8
 
 typedef enum {
@@ -32,6 +34,8 @@ typedef struct gf_frame {
   char func[128];     /* "gf_borrowed_sum", "node::Abort" ("" if unknown) */
   char location[160]; /* "../src/core.c:82" or "/usr/bin/node+0xc71348" */
   int target;         /* matched a target_frames pattern */
+  uint64_t pc;        /* ASan: the frame's address; an inlined callee shares
+                         its caller's, which is how inlining is recognised */
 } gf_frame;
 
 typedef struct gf_stack {

@@ -61,6 +61,42 @@ static void signature_ignores_addresses_and_paths(void **state) {
   free(b);
 }
 
+/* The struct read happens in gf_borrowed_sum, the data read one call deeper
+ * (sum_values), depending on which of the two blocks the finalizer freed
+ * first. One bug, so one signature: the outermost target frames. The same
+ * holds when the helper is inlined (same address as its caller). */
+static void helper_frames_do_not_split_a_bug(void **state) {
+  (void)state;
+  char *a = fixture("stderr/asan_uaf.txt");
+  const char *at = strstr(a, "    #0 ");
+  assert_non_null(at);
+  const char *pc = strstr(at, "0x");
+  char inl[160];
+  snprintf(inl, sizeof inl, "    #0 %.*s in sum_values ../src/core.c:45\n", (int)strcspn(pc, " "), pc);
+  const char *deeper = "    #0 0x7f00000000aa in sum_values ../src/core.c:45\n";
+  size_t head = (size_t)(at - a);
+  char *b = malloc(strlen(a) + sizeof inl);
+  memcpy(b, a, head);
+  strcpy(b + head, inl);
+  strcat(b, at);
+  gf_finding fa, fb;
+  gf_outcome oa = outcome(a, SIGABRT, 0), ob = outcome(b, SIGABRT, 0);
+  assert_int_equal(gf_classify(&oa, &fa), 1);
+  assert_int_equal(gf_classify(&ob, &fb), 1);
+  assert_string_equal(fb.stack.f[0].func, "sum_values"); /* kept in the record */
+  assert_string_equal(fa.signature, fb.signature);
+  /* Not inlined: its own address. */
+  memcpy(b, a, head);
+  strcpy(b + head, deeper);
+  strcat(b, at);
+  ob = outcome(b, SIGABRT, 0);
+  assert_int_equal(gf_classify(&ob, &fb), 1);
+  assert_string_equal(fb.stack.f[1].func, "gf_borrowed_sum");
+  assert_string_equal(fa.signature, fb.signature);
+  free(a);
+  free(b);
+}
+
 static void bare_sigsegv(void **state) {
   (void)state;
   gf_outcome o = outcome("", SIGSEGV, 0);
@@ -149,6 +185,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(asan_use_after_free),
       cmocka_unit_test(signature_ignores_addresses_and_paths),
+      cmocka_unit_test(helper_frames_do_not_split_a_bug),
       cmocka_unit_test(bare_sigsegv),
       cmocka_unit_test(v8_out_of_memory),
       cmocka_unit_test(v8_check_failure_with_target_frames),
