@@ -164,7 +164,7 @@ function zoo() {
   if (!fs.existsSync(path.join(__dirname, 'zoo.js'))) return;
   log('# zoo');
   // Bounded inside make bench: the system node only, fewer seeds when quick.
-  const env = { ...process.env, ZOO_NODES: 'system', ZOO_SEEDS: QUICK ? '2' : '5', ZOO_CAP: QUICK ? '5' : '10', ZOO_FIX_S: QUICK ? '2' : '3' };
+  const env = { ...process.env, ZOO_NODES: 'system', ZOO_SEEDS: QUICK ? '2' : '5', ZOO_CAP: QUICK ? '5' : '10', ZOO_FIX_S: QUICK ? '2' : '3', ZOO_JSON: path.join(__dirname, 'results-zoo.json') };
   const r = spawnSync(process.execPath, [path.join(__dirname, 'zoo.js')], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', env });
   results.zoo_table = r.stdout;
 }
