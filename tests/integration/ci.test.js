@@ -9,8 +9,19 @@ const { tmpdir, gcfuzz, writeConfig, readJson, records } = require('./helpers.js
 const CI = 'config/ci.json';
 
 test('ci finds the borrowed bug and exits 1 when the shipped entry is sum_borrowed; replay agrees', async () => {
-  const out = tmpdir('ci-borrowed');
-  const r = await gcfuzz(['ci', '--config', CI, '--out', out, '--entry', 'sum_borrowed', '--max-time', '10', '--seed', '1', '--workers', '2']);
+  const dir = tmpdir('ci-borrowed');
+  const out = path.join(dir, 'out');
+  // Seeds and ops that make every crash a reliable reproducer (a major GC
+  // inside a >= 20 ms window), so that replaying the crash that happens to
+  // be found first is a test of replay, not of luck. The mutator still runs.
+  const seeds = path.join(dir, 'seeds');
+  fs.mkdirSync(seeds);
+  fs.writeFileSync(path.join(seeds, 'textbook.json'), JSON.stringify({
+    id: 'textbook', entry: 'sum_borrowed', elems: 64, elem_len: 256, delay_us: 40000,
+    gc: [{ op: 'gc', type: 'major' }, { op: 'immediate', n: 1 }, { op: 'gc', type: 'major' }],
+  }));
+  const cfg = writeConfig(dir, 'ci', { seeds, limits: { max_delay_us: 50000, gc_ops: ['gc', 'immediate'] } });
+  const r = await gcfuzz(['ci', '--config', cfg, '--out', out, '--entry', 'sum_borrowed', '--max-time', '10', '--seed', '1', '--workers', '2']);
   assert.strictEqual(r.code, 1, r.stderr);
   const summary = readJson(path.join(out, 'summary.json'));
   assert.strictEqual(summary.exit_code, 1);
@@ -30,13 +41,13 @@ test('ci finds the borrowed bug and exits 1 when the shipped entry is sum_borrow
   assert.ok(junit.includes('<failure type="asan"'));
 
   const file = path.join(out, 'crashes', `${uaf.hash}.json`);
-  const borrowed = await gcfuzz(['replay', '--config', CI, '--runs', '3', file]);
+  const borrowed = await gcfuzz(['replay', '--config', cfg, '--runs', '3', file]);
   assert.strictEqual(borrowed.code, 1, borrowed.stderr);
   const bj = JSON.parse(borrowed.stdout);
   assert.strictEqual(bj.cases[0].status, 'reproduced');
   assert.ok(bj.cases[0].reproduced >= 2, `reproduced ${bj.cases[0].reproduced}/3`);
   for (const entry of ['sum', 'sum_ref']) {
-    const fixed = await gcfuzz(['replay', '--config', CI, '--runs', '3', '--entry', entry, file]);
+    const fixed = await gcfuzz(['replay', '--config', cfg, '--runs', '3', '--entry', entry, file]);
     assert.strictEqual(fixed.code, 0, fixed.stderr);
     const fj = JSON.parse(fixed.stdout);
     assert.strictEqual(fj.cases[0].status, 'fixed');
