@@ -5,6 +5,8 @@
  *    exit 3 - the harness or build cannot see the bug class, so a clean
  *    phase 2 would prove nothing.
  * 2. Fuzz the shipped entry into DIR for the rest of --max-time.
+ * 3. With a `nodes` list in the config, replays every bucket of DIR on each
+ *    Node of the matrix; the records and the summary keep reproduces_on.
  * Writes DIR/summary.json and DIR/junit.xml; exit 0 clean, 1 crash found.
  */
 #include <limits.h>
@@ -15,6 +17,7 @@
 
 #include "gf_cli.h"
 #include "gf_fs.h"
+#include "gf_replay.h"
 #include "gf_fuzz.h"
 #include "gf_ci_report.h"
 #include "gf_store.h"
@@ -40,6 +43,30 @@ static int run_phase(gf_cli *cli, const char *phase, const char *entry, const ch
     return -1;
   }
   return 0;
+}
+
+/* Step 3: every bucket of DIR on every Node of the matrix. */
+static void replay_on_matrix(gf_cli *cli) {
+  char dir[PATH_MAX + 16], **names;
+  gf_err err = {{0}};
+  snprintf(dir, sizeof dir, "%s/crashes", cli->out);
+  int n = gf_list_dir(dir, ".json", &names, &err);
+  if (n <= 0) return;
+  gf_replay_item *items = calloc((size_t)n, sizeof *items);
+  size_t loaded = 0;
+  for (int i = 0; items && i < n; i++) {
+    char path[PATH_MAX + 300];
+    snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+    if (gf_replay_load(&items[loaded], path, NULL, &err) == 0) loaded++;
+  }
+  unsigned runs = cli->cfg.confirm_runs ? cli->cfg.confirm_runs : 3;
+  fprintf(stderr, "gcfuzz ci: matrix: %zu bucket(s) x %d Node(s) x %u runs\n", loaded,
+          cli->cfg.n_nodes, runs);
+  for (int k = 0; k < cli->cfg.n_nodes; k++)
+    gf_replay_run(&cli->cfg, cli->cfg.nodes[k], k, gf_cli_workers(cli), items, loaded, runs);
+  for (size_t i = 0; i < loaded; i++) gf_replay_record_nodes(&items[i], cli->cfg.n_nodes);
+  free(items);
+  gf_free_names(names, n);
 }
 
 int gf_cmd_ci(int argc, char **argv) {
@@ -82,6 +109,8 @@ int gf_cmd_ci(int argc, char **argv) {
   } else {
     s.exit_code = s.target.findings > 0 ? GF_EXIT_FOUND : GF_EXIT_OK;
   }
+  if (s.target_ran && s.target.findings > 0 && cli.cfg.n_nodes > 0 && !s.target.stopped_by_signal)
+    replay_on_matrix(&cli);
   gf_err err = {{0}};
   if (gf_ci_write_reports(&s, cli.out, &err) != 0)
     fprintf(stderr, "gcfuzz ci: cannot write the reports: %s\n", err.msg);

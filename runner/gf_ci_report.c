@@ -49,6 +49,8 @@ static int write_summary(const gf_ci_summary *s, const gf_store *st, const char 
     cJSON_AddStringToObject(e, "entry", st->b[i].entry);
     cJSON_AddNumberToObject(e, "count", (double)st->b[i].count);
     cJSON_AddStringToObject(e, "record", path);
+    const cJSON *on = cJSON_GetObjectItemCaseSensitive(st->b[i].record, "reproduces_on");
+    if (on) cJSON_AddItemToObject(e, "reproduces_on", cJSON_Duplicate(on, 1));
     cJSON_AddItemToArray(b, e);
   }
   char *text = cJSON_Print(o);

@@ -30,3 +30,24 @@ test('replay --all-nodes runs each Node and records reproduces_on', async () => 
   assert.strictEqual(none.code, 2);
   assert.match(none.stderr, /--all-nodes: the config has no nodes list/);
 });
+
+test('ci with a nodes list replays its buckets on each Node (summary keeps reproduces_on)', async () => {
+  const dir = tmpdir('matrix-ci');
+  const seeds = path.join(dir, 'seeds');
+  fs.mkdirSync(seeds);
+  fs.writeFileSync(path.join(seeds, 'textbook.json'), JSON.stringify({
+    id: 'textbook', entry: 'sum_borrowed', elems: 64, elem_len: 256, delay_us: 40000,
+    gc: [{ op: 'gc', type: 'major' }, { op: 'immediate', n: 1 }],
+  }));
+  const cfg = writeConfig(dir, 'ci', {
+    seeds, confirm_runs: 2, nodes: ['node', process.execPath],
+    limits: { max_delay_us: 50000, gc_ops: ['gc', 'immediate'] },
+  });
+  const out = path.join(dir, 'out');
+  const r = await gcfuzz(['ci', '--config', cfg, '--out', out, '--entry', 'sum_borrowed', '--max-time', '4', '--workers', '1']);
+  assert.strictEqual(r.code, 1, r.stderr);
+  assert.match(r.stderr, /matrix: \d+ bucket\(s\) x 2 Node\(s\) x 2 runs/);
+  const summary = readJson(path.join(out, 'summary.json'));
+  assert.ok(summary.buckets.length >= 1);
+  for (const b of summary.buckets) assert.ok(b.reproduces_on[process.version], JSON.stringify(b));
+});

@@ -1,0 +1,148 @@
+/* gf_replay.c - see gf_replay.h. */
+#include "gf_replay.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+#include "gf_corpus.h"
+#include "gf_fs.h"
+#include "gf_oneshot.h"
+#include "gf_spawn.h"
+#include "gf_store.h"
+
+/* With --entry, a stackless signature names the old entry: rename it. */
+static void retarget_signature(gf_replay_item *it, const char *old_entry, const char *entry) {
+  char from[64], *at;
+  snprintf(from, sizeof from, "entry=%s", old_entry);
+  at = strstr(it->want_sig, from);
+  if (at && strcmp(old_entry, entry) != 0) {
+    char rest[512];
+    gf_strlcpy(rest, at + strlen(from), sizeof rest);
+    snprintf(at, sizeof it->want_sig - (size_t)(at - it->want_sig), "entry=%s%s", entry, rest);
+  }
+  snprintf(it->want_hash, sizeof it->want_hash, "%016llx",
+           (unsigned long long)gf_fnv1a64(it->want_sig));
+}
+
+int gf_replay_load(gf_replay_item *it, const char *path, const char *entry, gf_err *err) {
+  memset(it, 0, sizeof *it);
+  gf_strlcpy(it->path, path, sizeof it->path);
+  if (gf_case_load_file(&it->c, path, err) != 0) return -1;
+  char *text = gf_read_file(path, 16 << 20, NULL, err);
+  cJSON *j = text ? cJSON_Parse(text) : NULL;
+  const cJSON *sig = cJSON_GetObjectItemCaseSensitive(j, "signature");
+  if (cJSON_IsString(sig) && cJSON_GetObjectItemCaseSensitive(j, "gcfuzz_record")) {
+    gf_strlcpy(it->want_sig, sig->valuestring, sizeof it->want_sig);
+    retarget_signature(it, it->c.entry, entry ? entry : it->c.entry);
+  }
+  cJSON_Delete(j);
+  free(text);
+  if (entry) gf_strlcpy(it->c.entry, entry, sizeof it->c.entry);
+  return 0;
+}
+
+static void on_run(gf_oneshot *o, void *data, int found, const gf_finding *f,
+                   const char *tail) {
+  gf_replay_item *it = data;
+  gf_node_tally *nt = &it->node[it->node_now];
+  (void)tail;
+  it->runs++;
+  nt->runs++;
+  if (o->last_node_version[0]) gf_strlcpy(nt->version, o->last_node_version, sizeof nt->version);
+  if (found < 0) {
+    it->harness_errors++;
+  } else if (found == 1 && (!it->want_hash[0] || strcmp(f->hash, it->want_hash) == 0)) {
+    it->reproduced++;
+    nt->reproduced++;
+  } else if (found == 1) {
+    it->other++;
+    gf_strlcpy(it->other_sig, f->signature, sizeof it->other_sig);
+  }
+}
+
+cJSON *gf_replay_nodes_json(const gf_replay_item *it, int nnodes, int as_map) {
+  cJSON *o = as_map ? cJSON_CreateObject() : cJSON_CreateArray();
+  for (int i = 0; i < nnodes; i++) {
+    cJSON *t = cJSON_CreateObject();
+    if (!as_map) cJSON_AddStringToObject(t, "version", it->node[i].version);
+    cJSON_AddNumberToObject(t, "runs", it->node[i].runs);
+    cJSON_AddNumberToObject(t, "reproduced", it->node[i].reproduced);
+    if (as_map)
+      cJSON_AddItemToObject(o, it->node[i].version[0] ? it->node[i].version : "unknown", t);
+    else
+      cJSON_AddItemToArray(o, t);
+  }
+  return o;
+}
+
+/* A record in OUT/crashes/ keeps which Node versions it reproduces on. */
+void gf_replay_record_nodes(const gf_replay_item *it, int nnodes) {
+  char tmp[PATH_MAX], out[PATH_MAX];
+  gf_store st;
+  gf_err err = {{0}};
+  if (!it->want_hash[0]) return;
+  gf_strlcpy(tmp, it->path, sizeof tmp);
+  char *slash = strrchr(tmp, '/');
+  if (slash == NULL) return;
+  *slash = '\0';
+  slash = strrchr(tmp, '/');
+  if (slash == NULL || strcmp(slash + 1, "crashes") != 0) return;
+  *slash = '\0';
+  gf_strlcpy(out, tmp, sizeof out);
+  if (gf_store_open(&st, out, &err) != 0) return;
+  gf_bucket *b = gf_store_find(&st, it->want_hash);
+  if (b && gf_store_update(&st, b, "reproduces_on", gf_replay_nodes_json(it, nnodes, 1), &err) != 0)
+    fprintf(stderr, "gcfuzz: replay: %s\n", err.msg);
+  gf_store_close(&st);
+}
+
+cJSON *gf_replay_item_json(const gf_replay_item *it, int nnodes) {
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddStringToObject(o, "file", it->path);
+  cJSON_AddStringToObject(o, "id", it->c.id);
+  cJSON_AddStringToObject(o, "entry", it->c.entry);
+  cJSON_AddStringToObject(o, "signature", it->want_sig);
+  cJSON_AddNumberToObject(o, "runs", it->runs);
+  cJSON_AddNumberToObject(o, "reproduced", it->reproduced);
+  cJSON_AddNumberToObject(o, "other_failures", it->other);
+  if (it->other) cJSON_AddStringToObject(o, "other_signature", it->other_sig);
+  cJSON_AddNumberToObject(o, "harness_errors", it->harness_errors);
+  if (nnodes > 1) cJSON_AddItemToObject(o, "nodes", gf_replay_nodes_json(it, nnodes, 0));
+  cJSON_AddStringToObject(o, "status", it->reproduced                     ? "reproduced"
+                                      : it->harness_errors == it->runs ? "error"
+                                                                       : "fixed");
+  return o;
+}
+
+/* Runs every item `runs` times on one Node binary. */
+int gf_replay_run(const gf_config *base, const char *node, int node_index, unsigned workers,
+                  gf_replay_item *items, size_t n, unsigned runs) {
+  gf_config *cfg = malloc(sizeof *cfg);
+  gf_spawn_plan plan;
+  gf_err err = {{0}};
+  if (cfg == NULL) return -1;
+  *cfg = *base;
+  gf_strlcpy(cfg->node, node, sizeof cfg->node);
+  if (gf_spawn_plan_init(&plan, cfg, &err) != 0) {
+    fprintf(stderr, "gcfuzz: replay: %s\n", err.msg);
+    free(cfg);
+    return -1;
+  }
+  uv_loop_t loop;
+  gf_oneshot pool;
+  uv_loop_init(&loop);
+  gf_oneshot_init(&pool, &loop, cfg, &plan, (int)workers, on_run, NULL);
+  for (size_t i = 0; i < n; i++) {
+    items[i].node_now = node_index;
+    for (unsigned k = 0; k < runs; k++) gf_oneshot_submit(&pool, &items[i].c, &items[i]);
+  }
+  uv_run(&loop, UV_RUN_DEFAULT);
+  gf_oneshot_free(&pool);
+  uv_loop_close(&loop);
+  gf_spawn_plan_free(&plan);
+  free(cfg);
+  return 0;
+}
+

@@ -1,0 +1,49 @@
+/* gf_replay.h - runs saved cases in fresh processes and tallies, per case
+ * and per Node binary, how often each reproduces. Used by `replay` and by
+ * `ci` (which replays its buckets on the config's Node matrix).
+ *
+ * A run reproduces a crash record when it fails with the record's
+ * signature; a plain case, when it fails at all.
+ */
+#ifndef GF_REPLAY_H
+#define GF_REPLAY_H
+
+#include <cjson/cJSON.h>
+#include <limits.h>
+
+#include "gf_case.h"
+#include "gf_config.h"
+
+typedef struct gf_node_tally {
+  char version[32];
+  unsigned runs, reproduced;
+} gf_node_tally;
+
+typedef struct gf_replay_item {
+  char path[PATH_MAX];
+  gf_case c;
+  char want_hash[17]; /* "" for a plain case: any failure reproduces */
+  char want_sig[512];
+  unsigned runs, reproduced, other, harness_errors;
+  char other_sig[512];
+  gf_node_tally node[GF_MAX_NODES];
+  int node_now; /* index into node[] of the Node being run */
+} gf_replay_item;
+
+/* Loads a case file or crash record; entry (or NULL) overrides its entry. */
+int gf_replay_load(gf_replay_item *it, const char *path, const char *entry, gf_err *err);
+
+/* Runs every item `runs` times on `node` (tallied under node_index), with
+ * `workers` processes at a time. */
+int gf_replay_run(const gf_config *cfg, const char *node, int node_index, unsigned workers,
+                  gf_replay_item *items, size_t n, unsigned runs);
+
+/* [{"version","runs","reproduced"}] (as_map: {"v22.1.0": {"runs","reproduced"}}). */
+cJSON *gf_replay_nodes_json(const gf_replay_item *it, int nnodes, int as_map);
+
+/* A record in OUT/crashes/ gets "reproduces_on" (the map above). */
+void gf_replay_record_nodes(const gf_replay_item *it, int nnodes);
+
+cJSON *gf_replay_item_json(const gf_replay_item *it, int nnodes);
+
+#endif
