@@ -22,7 +22,9 @@ double gf_stats_uptime(const gf_stats *s, uint64_t now_ns) {
 
 void gf_stats_tick(gf_stats *s, uint64_t now_ns) {
   double dt = (double)(now_ns - s->window_ns) / 1e9;
-  if (dt <= 0) return;
+  /* The final write at a stop closes a sliver of an interval in which the
+   * workers were already draining: keep the last full interval's rate. */
+  if (dt < 0.5) return;
   s->execs_per_s = (double)(s->execs - s->window_execs) / dt;
   s->window_ns = now_ns;
   s->window_execs = s->execs;
