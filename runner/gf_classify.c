@@ -174,6 +174,21 @@ static const char *read_stack(const char *p, gf_stack *st, const char *const *pa
   return p;
 }
 
+/* The first line at or after p that parses as a frame, or NULL; with
+ * stop_at_blank, an empty line ends the search (an ASan report's header). */
+static const char *first_frame(const char *p, int (*parse)(const char *, gf_frame *),
+                               int stop_at_blank) {
+  char line[512];
+  gf_frame fr;
+  while (p) {
+    const char *next = next_line(p, line, sizeof line);
+    if (parse(line, &fr)) return p;
+    if (stop_at_blank && line[0] == '\0') return NULL;
+    p = next;
+  }
+  return NULL;
+}
+
 /* Finds the first line after `from` that contains `needle`; returns the
  * start of the line after it. */
 static const char *after_line_with(const char *from, const char *needle) {
@@ -201,11 +216,7 @@ static int parse_asan(const char *text, const char *const *pats, gf_finding *f) 
     p = p ? p + 1 : NULL;
   }
   /* Skip lines up to the first frame (e.g. "The signal is caused by..."). */
-  while (p && !parse_asan_frame(p, &(gf_frame){0})) {
-    const char *nl = strchr(p, '\n');
-    p = nl ? nl + 1 : NULL;
-    if (p && *p == '\n') break;
-  }
+  p = first_frame(p, parse_asan_frame, 1);
   if (p) read_stack(p, &f->stack, pats, parse_asan_frame);
   read_stack(after_line_with(hit, "freed by thread"), &f->free_stack, pats, parse_asan_frame);
   read_stack(after_line_with(hit, "previously allocated by thread"), &f->alloc_stack, pats,
@@ -233,11 +244,7 @@ static int parse_v8_fatal(const char *text, const char *const *pats, gf_finding 
   gf_normalize_message(msg, f->bug_type, sizeof f->bug_type);
   gf_strlcpy(f->message, msg, sizeof f->message);
   /* The native stack Node prints after the message. */
-  const char *p = hit;
-  while (p && !parse_v8_frame(p, &(gf_frame){0})) {
-    const char *nl = strchr(p, '\n');
-    p = nl ? nl + 1 : NULL;
-  }
+  const char *p = first_frame(hit, parse_v8_frame, 0);
   if (p) read_stack(p, &f->stack, pats, parse_v8_frame);
   return 1;
 }
