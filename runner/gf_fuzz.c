@@ -64,11 +64,12 @@ typedef struct fuzz {
   char corpus_dir[PATH_MAX];
   char *stderr_buf;
   min_job *minimizing;               /* background minimization, one at a time */
-  confirm_tally *min_queue[GF_MIN_QUEUE];
+  confirm_tally *min_queue[GF_MIN_QUEUE]; /* waiting, taken newest first */
   unsigned min_queued;
 } fuzz;
 
 static void begin_stop(fuzz *f, int now);
+static void close_if_done(fuzz *f);
 
 static uint64_t now_ns(void) { return uv_hrtime(); }
 
@@ -163,7 +164,8 @@ static void on_min_done(gf_min *m) {
   start_minimizing(f);
 }
 
-/* Takes the next confirmed bucket off the queue (the tally is reused). */
+/* Takes the most recently confirmed bucket waiting (a stack: the newest
+ * bucket is the one the person on call looks at first). */
 static void start_minimizing(fuzz *f) {
   if (f->minimizing || f->min_queued == 0 || f->stopping) return;
   confirm_tally *t = f->min_queue[--f->min_queued];
@@ -279,8 +281,8 @@ static void on_worker_closed(gf_worker *w) {
   if (!f->stopping) {
     f->stats.restarts++;
     spawn_worker(f, w);
-  } else if (f->live == 0 && gf_oneshot_idle(&f->confirm)) {
-    begin_stop(f, 1); /* closes the loop's own handles */
+  } else {
+    close_if_done(f);
   }
 }
 
@@ -306,7 +308,10 @@ static void write_stats(fuzz *f) {
   if (f->o->status_line) gf_stats_status_line(&f->stats, t, stderr);
 }
 
-static void close_loop_handles(fuzz *f) {
+/* Once a stop has begun and nothing is alive any more, the loop's own
+ * handles close and uv_run returns. */
+static void close_if_done(fuzz *f) {
+  if (!f->stopping || f->live > 0 || !gf_oneshot_idle(&f->confirm)) return;
   uv_handle_t *hs[] = {(uv_handle_t *)&f->tick, (uv_handle_t *)&f->grace,
                        (uv_handle_t *)&f->deadline, (uv_handle_t *)&f->sigint,
                        (uv_handle_t *)&f->sigterm};
@@ -323,8 +328,7 @@ static void kill_all(fuzz *f) {
 static void on_grace_over(uv_timer_t *t) { kill_all(t->data); }
 
 /* now: kill everything at once; else idle workers go now and busy ones get
- * grace_ms to finish their case. Once nothing is alive the loop's own
- * handles close and uv_run returns. */
+ * grace_ms to finish their case. */
 static void begin_stop(fuzz *f, int now) {
   if (!f->stopping) {
     f->stopping = 1;
@@ -334,7 +338,7 @@ static void begin_stop(fuzz *f, int now) {
     uv_timer_start(&f->grace, on_grace_over, f->cfg->grace_ms, 0);
   }
   if (now) kill_all(f);
-  if (f->live == 0 && gf_oneshot_idle(&f->confirm)) close_loop_handles(f);
+  close_if_done(f);
 }
 
 static void on_deadline(uv_timer_t *t) { begin_stop(t->data, 0); }
@@ -342,7 +346,7 @@ static void on_deadline(uv_timer_t *t) { begin_stop(t->data, 0); }
 static void on_tick(uv_timer_t *t) {
   fuzz *f = t->data;
   write_stats(f);
-  if (f->stopping && f->live == 0 && gf_oneshot_idle(&f->confirm)) close_loop_handles(f);
+  close_if_done(f); /* a confirmation may have been the last thing alive */
 }
 
 static void on_signal(uv_signal_t *s, int signum) {
