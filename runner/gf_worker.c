@@ -14,20 +14,19 @@ static void on_handle_closed(uv_handle_t *h) {
   }
 }
 
-static void close_handle(gf_worker *w, uv_handle_t *h) {
+static void close_handle(uv_handle_t *h) {
   if (!uv_is_closing(h)) uv_close(h, on_handle_closed);
-  (void)w;
 }
 
 /* All done once the process has exited and both output pipes hit EOF. */
 static void maybe_close(gf_worker *w) {
   if (!w->exited || !w->out_eof || !w->err_eof) return;
   uv_timer_stop(&w->timer);
-  close_handle(w, (uv_handle_t *)&w->timer);
-  close_handle(w, (uv_handle_t *)&w->in);
-  close_handle(w, (uv_handle_t *)&w->out);
-  close_handle(w, (uv_handle_t *)&w->err);
-  close_handle(w, (uv_handle_t *)&w->proc);
+  close_handle((uv_handle_t *)&w->timer);
+  close_handle((uv_handle_t *)&w->in);
+  close_handle((uv_handle_t *)&w->out);
+  close_handle((uv_handle_t *)&w->err);
+  close_handle((uv_handle_t *)&w->proc);
 }
 
 static void kill_group(gf_worker *w) {

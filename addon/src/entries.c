@@ -89,12 +89,9 @@ static bool take_copy(napi_env env, job *j, bool typed) {
 }
 
 static napi_value entry_call(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
   napi_value argv[2];
   void *data;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, &data) != napi_ok) return NULL;
-  if (argc < 2) napi_get_undefined(env, &argv[1]);
-  if (argc < 1) napi_get_undefined(env, &argv[0]);
+  if (!job_args(env, info, argv, NULL, &data)) return NULL;
   const entry_spec *spec = data;
   job *j = job_new(env, spec->copy ? JOB_READ_COPY : spec->typed ? JOB_READ_VIEWS : JOB_READ_ELEMS);
   if (j == NULL) return NULL;

@@ -159,11 +159,12 @@ napi_value job_queue(napi_env env, job *j, const char *resource) {
   return promise;
 }
 
-bool job_args(napi_env env, napi_callback_info info, napi_value argv[2], napi_value *this_arg) {
+bool job_args(napi_env env, napi_callback_info info, napi_value argv[2], napi_value *this_arg,
+              void **data) {
   size_t argc = 2;
   napi_value undefined;
   if (napi_get_undefined(env, &undefined) != napi_ok ||
-      napi_get_cb_info(env, info, &argc, argv, this_arg, NULL) != napi_ok)
+      napi_get_cb_info(env, info, &argc, argv, this_arg, data) != napi_ok)
     return false;
   for (size_t i = argc; i < 2; i++) argv[i] = undefined;
   return true;

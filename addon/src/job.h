@@ -56,7 +56,9 @@ napi_value job_queue(napi_env env, job *j, const char *resource);
 /* Common shape of an entry's failure: free and return NULL (exception set). */
 napi_value job_fail(napi_env env, job *j, const char *what);
 
-/* argv[0] and argv[1] of an (elems, opts) call, undefined when missing. */
-bool job_args(napi_env env, napi_callback_info info, napi_value argv[2], napi_value *this_arg);
+/* argv[0] and argv[1] of a call, undefined when missing; this_arg and data
+ * (the callback's data pointer) when non-NULL. */
+bool job_args(napi_env env, napi_callback_info info, napi_value argv[2], napi_value *this_arg,
+              void **data);
 
 #endif

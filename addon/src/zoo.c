@@ -16,7 +16,7 @@ static napi_value sum_self(napi_env env, napi_callback_info info, bool root, con
   napi_value argv[2], this_arg;
   job *j = job_new(env, JOB_READ_ELEMS);
   if (j == NULL) return NULL;
-  if (!job_args(env, info, argv, &this_arg) || !job_parse_opts(env, argv[0], j))
+  if (!job_args(env, info, argv, &this_arg, NULL) || !job_parse_opts(env, argv[0], j))
     return job_fail(env, j, name);
   j->elems = calloc(1, sizeof *j->elems);
   if (j->elems == NULL || (j->elems[0] = gf_elem_unwrap(env, this_arg)) == NULL) {
