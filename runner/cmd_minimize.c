@@ -3,7 +3,6 @@
  * Prints each accepted step, writes the minimized case (-O; default
  * OUT/minimized/<hash>.json for a record in OUT/crashes/, else
  * <record>.min.json) and updates the record (minimized_case, minimized_rate). */
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,20 +34,10 @@ static void on_run(gf_oneshot *o, void *data, int found, const gf_finding *f, co
   gf_min_on_run(data, found, f);
 }
 
-/* OUT/crashes/<hash>.json -> OUT, when it looks like one. */
-static int record_out_dir(const char *record, char *out, size_t cap) {
-  char tmp[PATH_MAX];
-  gf_strlcpy(tmp, record, sizeof tmp);
-  char *crashes = dirname(tmp);
-  if (strcmp(basename(crashes), "crashes") != 0) return -1;
-  gf_strlcpy(out, dirname(crashes), cap);
-  return 0;
-}
-
 static int save(const gf_cli *cli, const gf_min *m, const char *hash) {
   char out[PATH_MAX + 16], dir[PATH_MAX];
   gf_err err = {{0}};
-  int in_out_dir = record_out_dir(cli->paths[0], dir, sizeof dir) == 0;
+  int in_out_dir = gf_store_dir_of_record(cli->paths[0], dir, sizeof dir) == 0;
   if (cli->output) {
     gf_strlcpy(out, cli->output, sizeof out);
   } else if (in_out_dir) { /* OUT/minimized/<hash>.json, beside crashes/ */
@@ -93,11 +82,10 @@ int gf_cmd_minimize(int argc, char **argv) {
   }
   gf_err err = {{0}};
   gf_case c;
-  char *text = gf_read_file(cli.paths[0], 16 << 20, NULL, &err);
-  cJSON *rec = text ? cJSON_Parse(text) : NULL;
-  free(text);
+  cJSON *rec = NULL;
+  int loaded = gf_case_load_file(&c, cli.paths[0], &rec, &err) == 0;
   const cJSON *hash = cJSON_GetObjectItemCaseSensitive(rec, "hash");
-  if (!cJSON_IsString(hash) || gf_case_load_file(&c, cli.paths[0], &err) != 0) {
+  if (!loaded || !cJSON_IsString(hash)) {
     fprintf(stderr, "gcfuzz minimize: %s: %s\n", cli.paths[0],
             err.msg[0] ? err.msg : "not a crash record (no hash)");
     cJSON_Delete(rec);

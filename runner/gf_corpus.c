@@ -27,7 +27,8 @@ int gf_corpus_add(gf_corpus *c, const gf_case *cs, uint32_t weight, int from_cra
   return 0;
 }
 
-int gf_case_load_file(gf_case *out, const char *path, gf_err *err) {
+int gf_case_load_file(gf_case *out, const char *path, cJSON **doc, gf_err *err) {
+  if (doc) *doc = NULL;
   char *text = gf_read_file(path, 1 << 20, NULL, err);
   if (text == NULL) return -1;
   cJSON *j = cJSON_Parse(text);
@@ -38,7 +39,10 @@ int gf_case_load_file(gf_case *out, const char *path, gf_err *err) {
                            ? cJSON_GetObjectItemCaseSensitive(j, "case")
                            : j;
   int rc = gf_case_from_json(out, inner, err);
-  cJSON_Delete(j);
+  if (rc == 0 && doc)
+    *doc = j;
+  else
+    cJSON_Delete(j);
   return rc ? gf_err_prefix(err, "%s", path) : 0;
 }
 
@@ -53,7 +57,7 @@ int gf_corpus_load_dir(gf_corpus *c, const char *dir, const gf_config *cfg, uint
     gf_case cs;
     gf_err e = {{0}};
     snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-    if (gf_case_load_file(&cs, path, &e) != 0) {
+    if (gf_case_load_file(&cs, path, NULL, &e) != 0) {
       fprintf(log, "gcfuzz: skipping %s\n", e.msg);
       continue;
     }

@@ -42,7 +42,9 @@ int gf_corpus_add(gf_corpus *c, const gf_case *cs, uint32_t weight, int from_cra
 /* A parent, chosen by weight. The corpus must not be empty. */
 const gf_case *gf_corpus_pick(const gf_corpus *c, gf_prng *p);
 
-/* Reads one case from a file: a case object, or a crash record (its "case"). */
-int gf_case_load_file(gf_case *out, const char *path, gf_err *err);
+/* Reads one case from a file: a case object, or a crash record (its "case").
+ * doc (if non-NULL) receives the whole parsed file on success, for callers
+ * that also want the record's other fields; cJSON_Delete it. */
+int gf_case_load_file(gf_case *out, const char *path, cJSON **doc, gf_err *err);
 
 #endif

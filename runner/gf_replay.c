@@ -29,16 +29,14 @@ static void retarget_signature(gf_replay_item *it, const char *old_entry, const 
 int gf_replay_load(gf_replay_item *it, const char *path, const char *entry, gf_err *err) {
   memset(it, 0, sizeof *it);
   gf_strlcpy(it->path, path, sizeof it->path);
-  if (gf_case_load_file(&it->c, path, err) != 0) return -1;
-  char *text = gf_read_file(path, 16 << 20, NULL, err);
-  cJSON *j = text ? cJSON_Parse(text) : NULL;
+  cJSON *j;
+  if (gf_case_load_file(&it->c, path, &j, err) != 0) return -1;
   const cJSON *sig = cJSON_GetObjectItemCaseSensitive(j, "signature");
   if (cJSON_IsString(sig) && cJSON_GetObjectItemCaseSensitive(j, "gcfuzz_record")) {
     gf_strlcpy(it->want_sig, sig->valuestring, sizeof it->want_sig);
     retarget_signature(it, it->c.entry, entry ? entry : it->c.entry);
   }
   cJSON_Delete(j);
-  free(text);
   if (entry) gf_strlcpy(it->c.entry, entry, sizeof it->c.entry);
   return 0;
 }
@@ -79,18 +77,10 @@ cJSON *gf_replay_nodes_json(const gf_replay_item *it, int nnodes, int as_map) {
 
 /* A record in OUT/crashes/ keeps which Node versions it reproduces on. */
 void gf_replay_record_nodes(const gf_replay_item *it, int nnodes) {
-  char tmp[PATH_MAX], out[PATH_MAX];
+  char out[PATH_MAX];
   gf_store st;
   gf_err err = {{0}};
-  if (!it->want_hash[0]) return;
-  gf_strlcpy(tmp, it->path, sizeof tmp);
-  char *slash = strrchr(tmp, '/');
-  if (slash == NULL) return;
-  *slash = '\0';
-  slash = strrchr(tmp, '/');
-  if (slash == NULL || strcmp(slash + 1, "crashes") != 0) return;
-  *slash = '\0';
-  gf_strlcpy(out, tmp, sizeof out);
+  if (!it->want_hash[0] || gf_store_dir_of_record(it->path, out, sizeof out) != 0) return;
   if (gf_store_open(&st, out, &err) != 0) return;
   gf_bucket *b = gf_store_find(&st, it->want_hash);
   if (b && gf_store_update(&st, b, "reproduces_on", gf_replay_nodes_json(it, nnodes, 1), &err) != 0)

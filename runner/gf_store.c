@@ -2,6 +2,7 @@
 #include "gf_store.h"
 
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,15 @@ void gf_iso_time(char *out, size_t cap) {
   struct tm tm;
   gmtime_r(&now, &tm);
   strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int gf_store_dir_of_record(const char *record, char *out, size_t cap) {
+  char tmp[PATH_MAX];
+  gf_strlcpy(tmp, record, sizeof tmp);
+  char *crashes = dirname(tmp);
+  if (strcmp(basename(crashes), "crashes") != 0) return -1;
+  gf_strlcpy(out, dirname(crashes), cap);
+  return 0;
 }
 
 void gf_store_record_path(const gf_store *s, const gf_bucket *b, char *out, size_t cap) {

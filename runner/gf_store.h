@@ -69,6 +69,9 @@ int gf_store_set_minimized(gf_store *s, gf_bucket *b, const gf_case *c, unsigned
 /* Appends {"time": ..., ...event} to events.jsonl; consumes event. */
 int gf_store_event(gf_store *s, cJSON *event);
 
+/* OUT for a record at OUT/crashes/<hash>.json; -1 for a record elsewhere. */
+int gf_store_dir_of_record(const char *record, char *out, size_t cap);
+
 /* The record path of a bucket. */
 void gf_store_record_path(const gf_store *s, const gf_bucket *b, char *out, size_t cap);
 
