@@ -44,18 +44,22 @@ test('minimize: smaller in every dimension, same signature at no less than the o
     gc: [{ op: 'alloc_kb', kb: 64 }, { op: 'gc', type: 'major' }, { op: 'immediate', n: 2 }, { op: 'sleep_ms', ms: 2 }],
   };
   fs.writeFileSync(rec, JSON.stringify(original));
-  const r = await gcfuzz(['minimize', '--config', 'config/ci.json', '--runs', '3', rec]);
+  // K = 5: minimization drives the delay toward the edge of the window, and
+  // a reduction must hold in all 5 runs to be kept, so the result still
+  // reproduces when replayed below. (This test failed once at K = 3 in a
+  // combined run, not reproduced since; that replay is its weakest step.)
+  const r = await gcfuzz(['minimize', '--config', 'config/ci.json', '--runs', '5', rec]);
   assert.strictEqual(r.code, 0, r.stderr);
-  const baseline = Number(r.stderr.match(/original reproduces (\d)\/3/)[1]);
-  assert.strictEqual(baseline, 3, r.stderr);
+  const baseline = Number(r.stderr.match(/original reproduces (\d)\/5/)[1]);
+  assert.strictEqual(baseline, 5, r.stderr);
   assert.match(r.stderr, /minimize: accepted /);
   const updated = readJson(rec);
   const min = updated.minimized_case;
   for (const k of ['elems', 'elem_len', 'delay_us', 'concurrency']) assert.ok(min[k] <= original.case[k], `${k}: ${min[k]} <= ${original.case[k]}`);
   assert.ok(min.gc.length < original.case.gc.length, 'GC steps were removed');
   assert.ok(min.elems < original.case.elems && min.concurrency === 1, 'it did shrink');
-  assert.strictEqual(updated.minimized_rate.runs, 3);
-  assert.strictEqual(updated.minimized_rate.reproduced, 3, 'no less than the original 3/3');
+  assert.strictEqual(updated.minimized_rate.runs, 5);
+  assert.strictEqual(updated.minimized_rate.reproduced, 5, 'no less than the original 5/5');
   assert.strictEqual(updated.count, original.count, 'the bucket is otherwise untouched');
   // The minimized case is on disk and replays the same signature.
   const file = path.join(out, 'minimized', `${ASAN_HASH}.json`);
