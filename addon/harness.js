@@ -149,17 +149,24 @@ async function runCase(addon, c) {
   return { outcome: 'ok', result, expected, ms: ms() };
 }
 
+// A valid case, or an error result naming the field; the line is parsed once
+// and a string id in it is reported back even when the case is rejected.
 function decode(line) {
   let obj;
   try {
     obj = JSON.parse(line);
   } catch (e) {
-    throw new CaseError(`not JSON: ${e.message}`);
+    return { error: `not JSON: ${e.message}`, id: null };
   }
-  const c = parseCase(obj);
-  if (!(c.entry in ENTRIES))
-    throw new CaseError(`entry: unknown entry '${c.entry}' (this harness has ${Object.keys(ENTRIES).join(', ')})`);
-  return c;
+  const id = obj && typeof obj.id === 'string' ? obj.id : null;
+  try {
+    const c = parseCase(obj);
+    if (!(c.entry in ENTRIES))
+      throw new CaseError(`entry: unknown entry '${c.entry}' (this harness has ${Object.keys(ENTRIES).join(', ')})`);
+    return { case: c };
+  } catch (e) {
+    return { error: e.message, id }; // a bad line never stops the harness
+  }
 }
 
 async function main() {
@@ -173,16 +180,13 @@ async function main() {
   const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of rl) {
     if (line.trim() === '') continue;
-    let c;
-    try {
-      c = decode(line);
-    } catch (e) {
-      let id = null;
-      try { id = typeof JSON.parse(line).id === 'string' ? JSON.parse(line).id : null; } catch { /* keep null */ }
-      emit({ event: 'result', id, outcome: 'error', message: e.message });
+    const d = decode(line);
+    if (d.error) {
+      emit({ event: 'result', id: d.id, outcome: 'error', message: d.error });
       if (opts.once) break;
       continue;
     }
+    const c = d.case;
     emit({ event: 'start', id: c.id });
     emit({ event: 'result', id: c.id, ...(await runCase(addon, c)) });
     if (opts.once) break;
