@@ -12,31 +12,13 @@ const os = require('node:os');
 const path = require('node:path');
 const { spawn, spawnSync } = require('node:child_process');
 
-const ROOT = path.join(__dirname, '..');
-const GCFUZZ = path.join(ROOT, 'build', 'gcfuzz');
+const { ROOT, GCFUZZ, tmp, median, log, config } = require('./common.js');
 const QUICK = process.env.BENCH_QUICK === '1';
 const T = QUICK
   ? { soak: 12, once: 8, seeds: 3, cap: 10, fuzz: 3, fixRounds: 3 }
   : { soak: 60, once: 30, seeds: 5, cap: 20, fuzz: 10, fixRounds: 10 };
 
 const results = { quick: QUICK, machine: { cpus: os.cpus().length, node: process.version, date: new Date().toISOString() } };
-const tmp = (name) => fs.mkdtempSync(path.join(os.tmpdir(), `gcfuzz-bench-${name}-`));
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n ? (n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2) : NaN; };
-const log = (...a) => process.stderr.write(a.join(' ') + '\n');
-
-// A config derived from config/<base>.json, with absolute paths.
-function config(base, overrides) {
-  const cfg = JSON.parse(fs.readFileSync(path.join(ROOT, 'config', `${base}.json`), 'utf8'));
-  cfg.harness = path.join(ROOT, 'addon', 'harness.js');
-  cfg.seeds = path.join(ROOT, 'corpus', 'seeds');
-  for (const [k, v] of Object.entries(overrides)) {
-    if (k === 'limits') cfg.limits = { ...cfg.limits, ...v };
-    else cfg[k] = v;
-  }
-  const file = path.join(tmp('cfg'), `${base}.json`);
-  fs.writeFileSync(file, JSON.stringify(cfg));
-  return file;
-}
 
 // Runs gcfuzz, sampling its own /proc entry (not its children's) while it runs.
 function gcfuzz(args) {

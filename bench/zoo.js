@@ -11,20 +11,16 @@
 // Prints a Markdown table; writes bench/zoo.json.
 'use strict';
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const { spawn, spawnSync } = require('node:child_process');
 
-const ROOT = path.join(__dirname, '..');
-const GCFUZZ = path.join(ROOT, 'build', 'gcfuzz');
+const { ROOT, GCFUZZ, tmp, median, log, config } = require('./common.js');
 const SEEDS = Number(process.env.ZOO_SEEDS || 5);
 const CAP = Number(process.env.ZOO_CAP || 10);
 const FIX_S = Number(process.env.ZOO_FIX_S || 4);
 const VARIANTS = ['sum_borrowed', 'sum_array_ref', 'sum_weak_ref', 'sum_typed', 'sum_self'];
 const FIXES = ['sum', 'sum_ref', 'sum_array_ref_fixed', 'sum_typed_copy', 'sum_self_ref'];
 const TIMINGS = { asan: 'next immediate (Node-API 8)', exp_asan: 'inside GC (NAPI_EXPERIMENTAL)' };
-const log = (...a) => process.stderr.write(a.join(' ') + '\n');
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
 
 function nodes() {
   const list = [{ bin: process.execPath }];
@@ -38,20 +34,9 @@ function nodes() {
   return list;
 }
 
-function config(node, build) {
-  const cfg = JSON.parse(fs.readFileSync(path.join(ROOT, 'config', 'ci.json'), 'utf8'));
-  Object.assign(cfg, {
-    node, build, confirm_runs: 0,
-    harness: path.join(ROOT, 'addon', 'harness.js'), seeds: path.join(ROOT, 'corpus', 'seeds'),
-  });
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gcfuzz-zoo-')), 'cfg.json');
-  fs.writeFileSync(file, JSON.stringify(cfg));
-  return file;
-}
-
 function soak(args) {
   return new Promise((resolve) => {
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'gcfuzz-zoo-out-'));
+    const out = tmp('zoo-out');
     const child = spawn(GCFUZZ, ['soak', '--out', out, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
@@ -68,7 +53,7 @@ function soak(args) {
   const score = { seeds: SEEDS, cap_s: CAP, fix_s: FIX_S, variants: [], fixes: [] };
   for (const node of nodes()) {
     for (const [build, timing] of Object.entries(TIMINGS)) {
-      const cfg = config(node.bin, build);
+      const cfg = config('ci', { node: node.bin, build, confirm_runs: 0 });
       for (const v of VARIANTS) {
         const times = [];
         const execs = [];
