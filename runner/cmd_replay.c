@@ -81,7 +81,7 @@ int gf_cmd_replay(int argc, char **argv) {
                       gf_cli_workers(&cli), items, n, runs))
       return GF_EXIT_USAGE;
   if (cli.all_nodes)
-    for (size_t i = 0; i < n; i++) gf_replay_record_nodes(&items[i], nnodes);
+    gf_replay_record_nodes(items, n, nnodes);
 
   cJSON *sum = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(sum, "cases");
   unsigned reproduced = 0, errors = 0;

@@ -76,16 +76,24 @@ cJSON *gf_replay_nodes_json(const gf_replay_item *it, int nnodes, int as_map) {
 }
 
 /* A record in OUT/crashes/ keeps which Node versions it reproduces on. */
-void gf_replay_record_nodes(const gf_replay_item *it, int nnodes) {
-  char out[PATH_MAX];
+void gf_replay_record_nodes(const gf_replay_item *items, size_t n, int nnodes) {
+  char dir[PATH_MAX], open_dir[PATH_MAX] = "";
   gf_store st;
   gf_err err = {{0}};
-  if (!it->want_hash[0] || gf_store_dir_of_record(it->path, out, sizeof out) != 0) return;
-  if (gf_store_open(&st, out, &err) != 0) return;
-  gf_bucket *b = gf_store_find(&st, it->want_hash);
-  if (b && gf_store_update(&st, b, "reproduces_on", gf_replay_nodes_json(it, nnodes, 1), &err) != 0)
-    fprintf(stderr, "gcfuzz: replay: %s\n", err.msg);
-  gf_store_close(&st);
+  for (size_t i = 0; i < n; i++) {
+    const gf_replay_item *it = &items[i];
+    if (!it->want_hash[0] || gf_store_dir_of_record(it->path, dir, sizeof dir) != 0) continue;
+    if (strcmp(dir, open_dir) != 0) { /* items of one OUT share one open store */
+      if (open_dir[0]) gf_store_close(&st);
+      open_dir[0] = '\0';
+      if (gf_store_open(&st, dir, &err) != 0) continue;
+      gf_strlcpy(open_dir, dir, sizeof open_dir);
+    }
+    gf_bucket *b = gf_store_find(&st, it->want_hash);
+    if (b && gf_store_update(&st, b, "reproduces_on", gf_replay_nodes_json(it, nnodes, 1), &err))
+      fprintf(stderr, "gcfuzz: replay: %s\n", err.msg);
+  }
+  if (open_dir[0]) gf_store_close(&st);
 }
 
 cJSON *gf_replay_item_json(const gf_replay_item *it, int nnodes) {

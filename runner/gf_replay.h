@@ -41,8 +41,9 @@ int gf_replay_run(const gf_config *cfg, const char *node, int node_index, unsign
 /* [{"version","runs","reproduced"}] (as_map: {"v22.1.0": {"runs","reproduced"}}). */
 cJSON *gf_replay_nodes_json(const gf_replay_item *it, int nnodes, int as_map);
 
-/* A record in OUT/crashes/ gets "reproduces_on" (the map above). */
-void gf_replay_record_nodes(const gf_replay_item *it, int nnodes);
+/* Each record among items that lives in OUT/crashes/ gets "reproduces_on"
+ * (the map above). */
+void gf_replay_record_nodes(const gf_replay_item *items, size_t n, int nnodes);
 
 cJSON *gf_replay_item_json(const gf_replay_item *it, int nnodes);
 
