@@ -26,7 +26,6 @@
  *   sumTypedCopyAsync      fix: copies the values before queueing.
  */
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "job.h"
 
@@ -51,15 +50,9 @@ static const entry_spec entries[] = {
 
 /* Every element of arr must be a Float64Array; its data becomes a view. */
 static bool collect_views(napi_env env, napi_value arr, job *j) {
-  uint32_t n;
-  if (!job_array_length(env, arr, "Float64Array", &n)) return false;
-  j->count = n;
-  j->views = calloc(n ? n : 1, sizeof *j->views);
-  if (j->views == NULL) {
-    napi_throw_error(env, "ERR_MEMORY_ALLOCATION_FAILED", "out of memory");
+  if (!job_array_slots(env, arr, "Float64Array", j, sizeof *j->views, (void **)&j->views))
     return false;
-  }
-  for (uint32_t i = 0; i < n; i++) {
+  for (uint32_t i = 0; i < j->count; i++) {
     napi_value v;
     bool is_typed = false;
     napi_typedarray_type type = napi_int8_array;

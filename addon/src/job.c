@@ -95,33 +95,34 @@ bool job_root(napi_env env, job *j, napi_value v, uint32_t count) {
   return true;
 }
 
-bool job_array_length(napi_env env, napi_value arr, const char *what, uint32_t *n) {
+bool job_array_slots(napi_env env, napi_value arr, const char *what, job *j, size_t size,
+                     void **slots) {
   bool is_array = false;
+  uint32_t n;
   char msg[128];
   if (napi_is_array(env, arr, &is_array) != napi_ok || !is_array) {
     snprintf(msg, sizeof msg, "elems must be an array of %s", what);
     napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", msg);
     return false;
   }
-  if (napi_get_array_length(env, arr, n) != napi_ok) return false;
-  if (*n > GF_CALL_MAX_ELEMS) {
-    snprintf(msg, sizeof msg, "elems.length must be at most %u, got %u", GF_CALL_MAX_ELEMS, *n);
+  if (napi_get_array_length(env, arr, &n) != napi_ok) return false;
+  if (n > GF_CALL_MAX_ELEMS) {
+    snprintf(msg, sizeof msg, "elems.length must be at most %u, got %u", GF_CALL_MAX_ELEMS, n);
     napi_throw_range_error(env, "ERR_OUT_OF_RANGE", msg);
+    return false;
+  }
+  j->count = n;
+  *slots = calloc(n ? n : 1, size);
+  if (*slots == NULL) {
+    napi_throw_error(env, "ERR_MEMORY_ALLOCATION_FAILED", "out of memory");
     return false;
   }
   return true;
 }
 
 bool job_collect_elems(napi_env env, napi_value arr, job *j, int ref_count) {
-  uint32_t n;
-  if (!job_array_length(env, arr, "Elem", &n)) return false;
-  j->count = n;
-  j->elems = calloc(n ? n : 1, sizeof *j->elems);
-  if (j->elems == NULL) {
-    napi_throw_error(env, "ERR_MEMORY_ALLOCATION_FAILED", "out of memory");
-    return false;
-  }
-  for (uint32_t i = 0; i < n; i++) {
+  if (!job_array_slots(env, arr, "Elem", j, sizeof *j->elems, (void **)&j->elems)) return false;
+  for (uint32_t i = 0; i < j->count; i++) {
     napi_value v;
     if (napi_get_element(env, arr, i, &v) != napi_ok) return false;
     j->elems[i] = gf_elem_unwrap(env, v);

@@ -42,9 +42,11 @@ bool job_parse_opts(napi_env env, napi_value opts, job *j);
  * which keeps nothing alive) until complete. */
 bool job_root(napi_env env, job *j, napi_value v, uint32_t count);
 
-/* Validates that arr is an array of at most GF_CALL_MAX_ELEMS elements and
- * returns its length. */
-bool job_array_length(napi_env env, napi_value arr, const char *what, uint32_t *n);
+/* Validates that arr is an array of at most GF_CALL_MAX_ELEMS `what`s, sets
+ * j->count to its length and allocates *slots: one `size`-byte slot per
+ * element, zeroed, for the caller's loop to fill. */
+bool job_array_slots(napi_env env, napi_value arr, const char *what, job *j, size_t size,
+                     void **slots);
 
 /* Unwraps every Elem of arr into j->elems; roots each with `ref_count`
  * unless ref_count < 0. */
