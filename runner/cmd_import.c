@@ -24,10 +24,7 @@ int gf_cmd_import(int argc, char **argv) {
   gf_cli cli;
   int rc = gf_cli_parse(&cli, "import", argc, argv, "O", usage);
   if (rc) return rc < 0 ? GF_EXIT_OK : rc;
-  if (cli.npaths != 1) {
-    fprintf(stderr, "gcfuzz import: one input file expected\n%s", usage);
-    return GF_EXIT_USAGE;
-  }
+  if ((rc = gf_cli_one_path(&cli, "input file", usage)) != 0) return rc;
   gf_err err = {{0}};
   size_t len;
   char *data = gf_read_file(cli.paths[0], 1 << 20, &len, &err);

@@ -76,10 +76,7 @@ int gf_cmd_minimize(int argc, char **argv) {
   gf_cli cli;
   int rc = gf_cli_parse(&cli, "minimize", argc, argv, "crmwO", usage);
   if (rc) return rc < 0 ? GF_EXIT_OK : rc;
-  if (cli.npaths != 1) {
-    fprintf(stderr, "gcfuzz minimize: one crash record expected\n%s", usage);
-    return GF_EXIT_USAGE;
-  }
+  if ((rc = gf_cli_one_path(&cli, "crash record", usage)) != 0) return rc;
   gf_err err = {{0}};
   gf_case c;
   cJSON *rec = NULL;

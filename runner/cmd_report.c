@@ -16,10 +16,7 @@ int gf_cmd_report(int argc, char **argv) {
   gf_cli cli;
   int rc = gf_cli_parse(&cli, "report", argc, argv, "", usage);
   if (rc) return rc < 0 ? GF_EXIT_OK : rc;
-  if (cli.npaths != 1) {
-    fprintf(stderr, "gcfuzz report: one output directory expected\n%s", usage);
-    return GF_EXIT_USAGE;
-  }
+  if ((rc = gf_cli_one_path(&cli, "output directory", usage)) != 0) return rc;
   gf_run run;
   gf_err err = {{0}};
   char path[PATH_MAX + 32];

@@ -121,6 +121,12 @@ int gf_cli_parse(gf_cli *cli, const char *cmd, int argc, char **argv, const char
   return apply_options(cli);
 }
 
+int gf_cli_one_path(const gf_cli *cli, const char *what, const char *usage) {
+  if (cli->npaths == 1) return 0;
+  fprintf(stderr, "gcfuzz %s: one %s expected\n%s", cli->cmd, what, usage);
+  return GF_EXIT_USAGE;
+}
+
 int gf_cli_plan(gf_cli *cli) {
   gf_err err = {{0}};
   if (gf_spawn_plan_init(&cli->plan, &cli->cfg, &err) != 0) {

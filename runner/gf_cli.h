@@ -43,6 +43,10 @@ typedef struct gf_cli {
 int gf_cli_parse(gf_cli *cli, const char *cmd, int argc, char **argv, const char *allowed,
                  const char *usage);
 
+/* 0 if the command got exactly one positional argument; otherwise prints
+ * "gcfuzz CMD: one WHAT expected" and the usage, and returns GF_EXIT_USAGE. */
+int gf_cli_one_path(const gf_cli *cli, const char *what, const char *usage);
+
 /* Builds the spawn plan (asks the compiler for libasan when needed). */
 int gf_cli_plan(gf_cli *cli);
 
