@@ -13,8 +13,6 @@ void gf_json_brief(const cJSON *item, char *out, size_t cap) {
   free(s);
 }
 
-char *gf_json_print(const cJSON *item) { return cJSON_PrintUnformatted(item); }
-
 int gf_json_known_keys(const cJSON *obj, const char *const *allowed,
                        const char *where, gf_err *err) {
   const cJSON *it;

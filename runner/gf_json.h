@@ -33,7 +33,4 @@ int gf_json_bool(const cJSON *obj, const char *key, int dflt, const char *where,
 /* A short rendering of item for error messages ("got ..."). */
 void gf_json_brief(const cJSON *item, char *out, size_t cap);
 
-/* Prints without formatting and frees nothing; NULL on OOM. */
-char *gf_json_print(const cJSON *item);
-
 #endif

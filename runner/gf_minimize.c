@@ -172,9 +172,3 @@ void gf_min_on_run(gf_min *m, int found, const gf_finding *f) {
   advance(m, ok);
   next_or_finish(m);
 }
-
-int gf_case_no_larger(const gf_case *small, const gf_case *big) {
-  for (int i = 0; i < GF_F__COUNT; i++)
-    if (i != GF_F_SEED && small->f[i] > big->f[i]) return 0;
-  return small->nsteps <= big->nsteps;
-}

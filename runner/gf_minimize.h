@@ -51,7 +51,4 @@ void gf_min_start(gf_min *m, const gf_case *c, const char *want_hash, unsigned r
 /* Feed every finished run of this minimization here. */
 void gf_min_on_run(gf_min *m, int found, const gf_finding *f);
 
-/* Sum of the case's dimensions, for "no larger in every dimension" checks. */
-int gf_case_no_larger(const gf_case *small, const gf_case *big);
-
 #endif

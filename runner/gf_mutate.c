@@ -24,7 +24,8 @@ static uint32_t random_arg(const gf_limits *l, int op, gf_prng *p) {
   return sp->names ? gf_prng_range(p, sp->lo, sp->hi) : gf_prng_log_range(p, sp->lo, hi);
 }
 
-gf_step gf_random_step(const gf_limits *l, gf_prng *p) {
+/* A random GC step of an allowed op, within the limits. */
+static gf_step random_step(const gf_limits *l, gf_prng *p) {
   gf_step st;
   int allowed[GF_OP__COUNT], n = 0;
   for (int op = 0; op < GF_OP__COUNT; op++)
@@ -41,7 +42,7 @@ static void mutate_steps(gf_case *c, const gf_limits *l, gf_prng *p) {
     if (n >= l->max_steps || l->gc_ops == 0) return;
     uint32_t at = (uint32_t)gf_prng_below(p, n + 1);
     memmove(&c->steps[at + 1], &c->steps[at], (n - at) * sizeof c->steps[0]);
-    c->steps[at] = gf_random_step(l, p);
+    c->steps[at] = random_step(l, p);
     c->nsteps++;
     return;
   }

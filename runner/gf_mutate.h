@@ -14,7 +14,4 @@
 
 void gf_mutate(gf_case *c, const gf_config *cfg, gf_prng *p);
 
-/* A random GC step within the limits. */
-gf_step gf_random_step(const gf_limits *l, gf_prng *p);
-
 #endif

@@ -117,12 +117,6 @@ gf_bucket *gf_store_find(gf_store *s, const char *hash) {
   return NULL;
 }
 
-uint64_t gf_store_total(const gf_store *s) {
-  uint64_t t = 0;
-  for (size_t i = 0; i < s->n; i++) t += s->b[i].count;
-  return t;
-}
-
 cJSON *gf_stack_to_json(const gf_stack *st) {
   cJSON *a = cJSON_CreateArray();
   for (int i = 0; i < st->n; i++) {

@@ -47,7 +47,6 @@ int gf_store_open(gf_store *s, const char *out_dir, gf_err *err);
 void gf_store_close(gf_store *s);
 
 gf_bucket *gf_store_find(gf_store *s, const char *hash);
-uint64_t gf_store_total(const gf_store *s);
 
 /* Counts one occurrence of f (caused by case c); creates the bucket when
  * new (*is_new = 1). The record is on disk when this returns. */
