@@ -17,7 +17,7 @@ NODE     ?= node
 PKGS     := libuv libcjson
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 CFLAGS   ?= -O2 -g
-GF_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Irunner -Iaddon/src $(shell pkg-config --cflags $(PKGS))
+GF_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Irunner -I$(BUILD)/gen -Iaddon/src $(shell pkg-config --cflags $(PKGS))
 GF_LIBS   = $(shell pkg-config --libs $(PKGS)) -lm
 
 RUNNER_SRC := $(filter-out runner/main.c,$(wildcard runner/*.c))
@@ -43,11 +43,16 @@ $(ADDON_OUT): $(ADDON_SRC)
 
 runner: $(BUILD)/gcfuzz
 
-$(BUILD)/obj/%.o: runner/%.c $(wildcard runner/*.h) | $(BUILD)/obj
+# The case format's C tables, from the schema the harness library reads.
+SCHEMA_H := $(BUILD)/gen/gf_case_schema.h
+$(SCHEMA_H): harness/case-schema.json scripts/gen-case-schema.js
+	$(NODE) scripts/gen-case-schema.js $@
+
+$(BUILD)/obj/%.o: runner/%.c $(wildcard runner/*.h) $(SCHEMA_H) | $(BUILD)/obj
 	$(CC) $(GF_CFLAGS) $(CFLAGS) -c $< -o $@
 
 # The addon's N-API-free core: the lifecycle model (gcfuzz import) runs it.
-$(BUILD)/obj/core.o: addon/src/core.c addon/src/core.h | $(BUILD)/obj
+$(BUILD)/obj/core.o: addon/src/core.c addon/src/core.h $(SCHEMA_H) | $(BUILD)/obj
 	$(CC) $(GF_CFLAGS) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/gcfuzz: $(BUILD)/obj/main.o $(RUNNER_OBJ)

@@ -6,7 +6,7 @@
 
 FUZZ_CC      ?= clang
 FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-FUZZ_CFLAGS   = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Irunner -Iaddon/src \
+FUZZ_CFLAGS   = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Irunner -I$(BUILD)/gen -Iaddon/src \
                 $(shell pkg-config --cflags libcjson)
 FUZZ_LIBS     = $(shell pkg-config --libs libcjson) -lm
 FUZZ_TIME    ?= 60
@@ -24,7 +24,7 @@ FUZZ_MAIN_fuzz_lifecycle_borrowed := fuzzer/fuzz_lifecycle.c -DGF_LC_WITH_BORROW
 .PHONY: fuzzers fuzz
 fuzzers: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
 
-$(FUZZ_DIR)/%: fuzzer/*.c runner/*.c runner/*.h addon/src/core.c addon/src/core.h fuzzer/fuzzer.mk
+$(FUZZ_DIR)/%: fuzzer/*.c runner/*.c runner/*.h $(SCHEMA_H) addon/src/core.c addon/src/core.h fuzzer/fuzzer.mk
 	@mkdir -p $(FUZZ_DIR)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(FUZZ_CFLAGS) \
 	  $(or $(FUZZ_MAIN_$*),fuzzer/$*.c) $(FUZZ_SRC_$*) $(FUZZ_LIBS) -o $@

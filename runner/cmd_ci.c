@@ -1,7 +1,9 @@
 /* cmd_ci.c - `gcfuzz ci`: the nightly job.
  *
  * 1. Positive control: fuzz control.entry (the known bug, sum_borrowed) into
- *    DIR/control until the first crash, within control.max_s. Not detected:
+ *    DIR/control until the first crash, within control.max_s; on
+ *    control.target and control.build when set (a target with no known bug
+ *    borrows the demo addon's, through the same harness). Not detected:
  *    exit 3 - the harness or build cannot see the bug class, so a clean
  *    phase 2 would prove nothing.
  * 2. Fuzz the shipped entry into DIR for the rest of --max-time.
@@ -30,9 +32,10 @@ static const char usage[] =
     "and DIR/junit.xml.\n"
     "Exit: 0 clean, 1 crash found, 2 usage/config error, 3 known bug not detected.\n";
 
-static int run_phase(gf_cli *cli, const char *phase, const char *entry, const char *out,
-                     double max_s, int stop_on_finding, uint64_t seed, gf_fuzz_result *res) {
-  gf_fuzz_opts o = {.cfg = &cli->cfg, .plan = &cli->plan, .out_dir = out, .seed = seed,
+static int run_phase(gf_cli *cli, const gf_config *cfg, const gf_spawn_plan *plan,
+                     const char *phase, const char *entry, const char *out, double max_s,
+                     int stop_on_finding, uint64_t seed, gf_fuzz_result *res) {
+  gf_fuzz_opts o = {.cfg = cfg, .plan = plan, .out_dir = out, .seed = seed,
                     .workers = gf_cli_workers(cli), .max_time_s = max_s, .entry = entry,
                     .stop_on_finding = stop_on_finding, .phase = phase,
                     .replay_prefix = cli->replay_prefix, .status_line = 0};
@@ -69,6 +72,24 @@ static void replay_on_matrix(gf_cli *cli) {
   gf_free_names(names, n);
 }
 
+/* Step 1 on the control's own config (control.target, control.build). */
+static int run_control(gf_cli *cli, const char *out, double max_s, uint64_t seed,
+                       gf_fuzz_result *res) {
+  gf_config *cfg = malloc(sizeof *cfg);
+  gf_spawn_plan plan;
+  gf_err err = {{0}};
+  if (cfg == NULL) return -1;
+  gf_config_for_control(&cli->cfg, cfg);
+  int rc = gf_spawn_plan_init(&plan, cfg, &err);
+  if (rc != 0)
+    fprintf(stderr, "gcfuzz ci: control: %s\n", err.msg);
+  else
+    rc = run_phase(cli, cfg, &plan, "control", cfg->control_entry, out, max_s, 1, seed, res);
+  if (rc == 0) gf_spawn_plan_free(&plan);
+  free(cfg);
+  return rc;
+}
+
 int gf_cmd_ci(int argc, char **argv) {
   gf_cli cli;
   int rc = gf_cli_parse(&cli, "ci", argc, argv, "comwse", usage);
@@ -87,8 +108,7 @@ int gf_cmd_ci(int argc, char **argv) {
   gf_ci_summary s = {.seed = seed, .entry = entry, .control_entry = cli.cfg.control_entry,
                      .budget_s = budget};
   double control_max = cli.cfg.control_max_s < budget ? cli.cfg.control_max_s : budget;
-  if (run_phase(&cli, "control", cli.cfg.control_entry, control_dir, control_max, 1, seed,
-                &s.control) != 0) {
+  if (run_control(&cli, control_dir, control_max, seed, &s.control) != 0) {
     gf_cli_free(&cli);
     return GF_EXIT_USAGE;
   }
@@ -96,8 +116,8 @@ int gf_cmd_ci(int argc, char **argv) {
   if (s.control_detected && !s.control.stopped_by_signal) {
     double left = budget - s.control.elapsed_s;
     s.target_ran = 1;
-    if (run_phase(&cli, "target", entry, cli.out, left > 1 ? left : 1, 0, seed + 1,
-                  &s.target) != 0) {
+    if (run_phase(&cli, &cli.cfg, &cli.plan, "target", entry, cli.out, left > 1 ? left : 1, 0,
+                  seed + 1, &s.target) != 0) {
       gf_cli_free(&cli);
       return GF_EXIT_USAGE;
     }

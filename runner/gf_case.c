@@ -7,26 +7,13 @@
 
 #include "gf_json.h"
 
-const gf_field_spec gf_case_fields[GF_F__COUNT] = {
-    [GF_F_ELEMS] = {"elems", 0, 100000, 64},
-    [GF_F_ELEM_LEN] = {"elem_len", 0, 1048576, 256},
-    [GF_F_DELAY_US] = {"delay_us", 0, 10000000, 0},
-    [GF_F_CONCURRENCY] = {"concurrency", 1, 64, 1},
-    [GF_F_SEED] = {"seed", 0, 4294967295u, 0},
-};
+const gf_field_spec gf_case_fields[GF_F__COUNT] = GF_CASE_FIELDS_INIT;
 
-static const char *const gc_types[] = {"major", "minor", NULL};
+/* The enum arguments' names, one table per enum step of the schema. */
+static const char *const step_names_gc[] = GF_STEP_NAMES_GC;
+#define STEP_NAMES(op) step_names_##op
 
-const gf_step_spec gf_step_specs[GF_OP__COUNT] = {
-    [GF_OP_GC] = {"gc", "type", 0, 1, 0, gc_types},
-    [GF_OP_IMMEDIATE] = {"immediate", "n", 1, 1000, 1, NULL},
-    [GF_OP_SLEEP_MS] = {"sleep_ms", "ms", 0, 10000, 1, NULL},
-    [GF_OP_ALLOC_KB] = {"alloc_kb", "kb", 1, 65536, 1024, NULL},
-    [GF_OP_TRUNCATE] = {"truncate", "len", 0, 100000, 0, NULL},
-    [GF_OP_POP] = {"pop", "n", 1, 100000, 1, NULL},
-    [GF_OP_REPLACE] = {"replace", "n", 1, 100000, 100000, NULL},
-    [GF_OP_SPLICE] = {"splice", "n", 1, 100000, 100000, NULL},
-};
+const gf_step_spec gf_step_specs[GF_OP__COUNT] = GF_STEP_SPECS_INIT(STEP_NAMES);
 
 void gf_case_default(gf_case *c) {
   memset(c, 0, sizeof *c);
@@ -36,7 +23,7 @@ void gf_case_default(gf_case *c) {
 }
 
 uint64_t gf_case_total_doubles(const gf_case *c) {
-  return (uint64_t)c->f[GF_F_ELEMS] * c->f[GF_F_ELEM_LEN] * c->f[GF_F_CONCURRENCY];
+  return GF_CASE_TOTAL(c->f);
 }
 
 static int charset_ok(const char *s, const char *extra, int upper) {
@@ -83,8 +70,8 @@ static int step_from_json(gf_step *st, const cJSON *obj, int i, gf_err *err) {
 }
 
 int gf_case_from_json(gf_case *c, const cJSON *obj, gf_err *err) {
-  static const char *const allowed[] = {"id", "entry", "elems", "elem_len", "delay_us",
-                                        "concurrency", "seed", "gc", NULL};
+  const char *allowed[GF_F__COUNT + 4] = {"id", "entry", "gc"};
+  for (int i = 0; i < GF_F__COUNT; i++) allowed[3 + i] = gf_case_fields[i].name;
   gf_case_default(c);
   if (!cJSON_IsObject(obj)) return gf_errf(err, "case: must be a JSON object");
   if (gf_json_known_keys(obj, allowed, "", err) != 0) return -1;

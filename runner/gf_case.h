@@ -1,9 +1,10 @@
 /* gf_case.h - the case format: one stress case for the harness.
  *
- * The same table as the harness's addon/lib/case.js (README "Case format");
- * both are tested against tests/fixtures/cases/. A case on the wire is one
- * line of JSON with every field explicit, so the harness's defaults never
- * matter to the runner.
+ * The fields, steps and ranges come from harness/case-schema.json, which the
+ * harness library reads too (README "Case format"); gf_case_schema.h is
+ * generated from it at build time. Both validators are also tested against
+ * tests/fixtures/cases/. A case on the wire is one line of JSON with every
+ * field explicit, so the harness's defaults never matter to the runner.
  */
 #ifndef GF_CASE_H
 #define GF_CASE_H
@@ -13,22 +14,22 @@
 
 #include "gf_err.h"
 
-#define GF_CASE_MAX_STEPS 64
-#define GF_CASE_MAX_TOTAL_DOUBLES 33554432ull /* elems * elem_len * concurrency */
+#include "gf_case_schema.h"
+
 #define GF_ID_MAX 64
 #define GF_ENTRY_MAX 32
 
-/* One integer field of a case: its name, range and default. */
+/* One integer field of a case: its name, range, default, and the smallest
+ * value the minimizer tries. GF_F_* index them (gf_case_schema.h). */
 typedef struct gf_field_spec {
   const char *name;
-  uint32_t lo, hi, dflt;
+  uint32_t lo, hi, dflt, min;
 } gf_field_spec;
 
-enum { GF_F_ELEMS, GF_F_ELEM_LEN, GF_F_DELAY_US, GF_F_CONCURRENCY, GF_F_SEED, GF_F__COUNT };
 extern const gf_field_spec gf_case_fields[GF_F__COUNT];
 
 /* One GC-schedule op and its single argument (integer range, or an enum when
- * names != NULL, stored as the name's index). */
+ * names != NULL, stored as the name's index). GF_OP_* index them. */
 typedef struct gf_step_spec {
   const char *op;
   const char *arg;
@@ -36,19 +37,8 @@ typedef struct gf_step_spec {
   const char *const *names;
 } gf_step_spec;
 
-enum {
-  GF_OP_GC,
-  GF_OP_IMMEDIATE,
-  GF_OP_SLEEP_MS,
-  GF_OP_ALLOC_KB,
-  /* Array ops: the harness holds each call's array and edits it. */
-  GF_OP_TRUNCATE,
-  GF_OP_POP,
-  GF_OP_REPLACE,
-  GF_OP_SPLICE,
-  GF_OP__COUNT
-};
-#define GF_OP_IS_ARRAY(op) ((op) >= GF_OP_TRUNCATE)
+/* Array ops: the harness holds each call's array and edits it. */
+#define GF_OP_IS_ARRAY(op) ((GF_OP_ARRAY_MASK >> (op)) & 1u)
 extern const gf_step_spec gf_step_specs[GF_OP__COUNT];
 
 typedef struct gf_step {

@@ -22,7 +22,9 @@ void gf_config_default(gf_config *cfg, const char *root) {
   strcpy(cfg->node, "node");
   strcpy(cfg->node_args[cfg->n_node_args++], "--expose-gc");
   cfg->max_old_space_mb = 512;
-  resolve_path(cfg->harness, sizeof cfg->harness, root, "addon/harness.js");
+  resolve_path(cfg->harness, sizeof cfg->harness, root, "harness/run.js");
+  resolve_path(cfg->target, sizeof cfg->target, root, "addon/target.js");
+  cfg->threadpool_size = 4;
   strcpy(cfg->build, "release");
   strcpy(cfg->entry, "sum");
   static const char *const entries[] = {"sum",           "sum_ref",        "sum_borrowed",
@@ -48,10 +50,29 @@ void gf_config_default(gf_config *cfg, const char *root) {
                             .max_immediate = 16,
                             .max_sleep_ms = 20,
                             .max_alloc_kb = 8192,
+                            .max_stagger = 8,
+                            .max_gate = 1,
                             .gc_ops = (1u << GF_OP__COUNT) - 1,
                             .max_total_doubles = 4194304};
   strcpy(cfg->control_entry, "sum_borrowed");
   cfg->control_max_s = 60;
+}
+
+int gf_config_wants_asan(const gf_config *cfg) {
+  if (cfg->sanitizer != GF_SAN_AUTO) return cfg->sanitizer == GF_SAN_ADDRESS;
+  size_t n = strlen(cfg->build);
+  return n >= 4 && strcmp(cfg->build + n - 4, "asan") == 0;
+}
+
+void gf_config_for_control(const gf_config *cfg, gf_config *out) {
+  *out = *cfg;
+  if (cfg->control_target[0]) {
+    gf_strlcpy(out->target, cfg->control_target, sizeof out->target);
+    out->sanitizer = GF_SAN_AUTO; /* the control's build says what it needs */
+  }
+  if (cfg->control_build[0]) gf_strlcpy(out->build, cfg->control_build, sizeof out->build);
+  gf_strlcpy(out->entries[0], cfg->control_entry, sizeof out->entries[0]);
+  out->n_entries = 1;
 }
 
 /* A JSON array of strings into a fixed table. */
@@ -120,7 +141,7 @@ static int load_limits(gf_limits *l, const cJSON *obj, gf_err *err) {
   static const char *const keys[] = {"max_elems", "max_elem_len", "max_delay_us",
                                      "max_concurrency", "max_steps", "max_total_doubles",
                                      "max_immediate", "max_sleep_ms", "max_alloc_kb", "gc_ops",
-                                     NULL};
+                                     "max_stagger", "max_gate", NULL};
   const cJSON *o = cJSON_GetObjectItemCaseSensitive(obj, "limits");
   if (o == NULL) return 0;
   if (!cJSON_IsObject(o)) return gf_errf(err, "limits: must be an object");
@@ -139,6 +160,8 @@ static int load_limits(gf_limits *l, const cJSON *obj, gf_err *err) {
           "limits.", err) ||
       u32(o, "max_alloc_kb", 1, gf_step_specs[GF_OP_ALLOC_KB].hi, &l->max_alloc_kb,
           "limits.", err) ||
+      u32(o, "max_stagger", 0, f[GF_F_STAGGER].hi, &l->max_stagger, "limits.", err) ||
+      u32(o, "max_gate", 0, 1, &l->max_gate, "limits.", err) ||
       gf_json_uint(o, "max_total_doubles", 0, GF_CASE_MAX_TOTAL_DOUBLES,
                    l->max_total_doubles, "limits.", &total, err))
     return -1;
@@ -146,17 +169,50 @@ static int load_limits(gf_limits *l, const cJSON *obj, gf_err *err) {
   return load_gc_ops(l, o, err);
 }
 
-static int load_control(gf_config *cfg, const cJSON *obj, gf_err *err) {
-  static const char *const keys[] = {"entry", "max_s", NULL};
+/* A build name (release, asan, ...) goes to the harness as is; a path to a
+ * .node file is relative to the config file. */
+static void resolve_build(char *out, size_t cap, const char *base, const char *b) {
+  if (strchr(b, '/') || strstr(b, ".node"))
+    resolve_path(out, cap, base, b);
+  else
+    gf_strlcpy(out, b, cap);
+}
+
+static int load_control(gf_config *cfg, const cJSON *obj, const char *base, gf_err *err) {
+  static const char *const keys[] = {"entry", "max_s", "target", "build", NULL};
+  char tmp[PATH_MAX];
   const cJSON *o = cJSON_GetObjectItemCaseSensitive(obj, "control");
   if (o == NULL) return 0;
   if (!cJSON_IsObject(o)) return gf_errf(err, "control: must be an object");
   if (gf_json_known_keys(o, keys, "control.", err) ||
       gf_json_str(o, "entry", cfg->control_entry, "control.", cfg->control_entry,
                   sizeof cfg->control_entry, err) ||
-      u32(o, "max_s", 1, 86400, &cfg->control_max_s, "control.", err))
+      u32(o, "max_s", 1, 86400, &cfg->control_max_s, "control.", err) ||
+      gf_json_str(o, "target", "", "control.", tmp, sizeof tmp, err))
     return -1;
+  if (tmp[0]) resolve_path(cfg->control_target, sizeof cfg->control_target, base, tmp);
+  if (gf_json_str(o, "build", "", "control.", tmp, sizeof tmp, err)) return -1;
+  if (tmp[0]) resolve_build(cfg->control_build, sizeof cfg->control_build, base, tmp);
   return 0;
+}
+
+/* target: a module for harness/run.js; null or "" for a harness of one's
+ * own. A config that names its own harness has no default target. */
+static int load_target(gf_config *cfg, const cJSON *o, const char *base, gf_err *err) {
+  static const char *const names[] = {"auto", "none", "address", NULL};
+  const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "target");
+  char tmp[PATH_MAX];
+  if (cJSON_GetObjectItemCaseSensitive(o, "harness") && t == NULL) cfg->target[0] = '\0';
+  if (cJSON_IsNull(t)) {
+    cfg->target[0] = '\0';
+  } else if (t) {
+    if (gf_json_str(o, "target", NULL, "", tmp, sizeof tmp, err)) return -1;
+    if (tmp[0])
+      resolve_path(cfg->target, sizeof cfg->target, base, tmp);
+    else
+      cfg->target[0] = '\0';
+  }
+  return gf_json_enum(o, "sanitizer", names, cfg->sanitizer, "", &cfg->sanitizer, err);
 }
 
 /* "node" stays a PATH lookup; "./bin/node" is relative to the config file. */
@@ -196,19 +252,15 @@ static int load_paths(gf_config *cfg, const cJSON *o, const char *base, gf_err *
     resolve_path(cfg->seeds, sizeof cfg->seeds, base, tmp);
   }
   if (gf_json_str(o, "build", cfg->build, "", tmp, sizeof tmp, err)) return -1;
-  /* A build name (release, asan, exp, exp_asan) goes to the harness as is;
-   * a path to a .node file is relative to the config file. */
-  if (strchr(tmp, '/') || strstr(tmp, ".node"))
-    resolve_path(cfg->build, sizeof cfg->build, base, tmp);
-  else
-    gf_strlcpy(cfg->build, tmp, sizeof cfg->build);
+  resolve_build(cfg->build, sizeof cfg->build, base, tmp);
+  if (load_target(cfg, o, base, err)) return -1;
   return gf_json_str(o, "libasan", cfg->libasan, "", cfg->libasan, sizeof cfg->libasan, err);
 }
 
 static int load_object(gf_config *cfg, const cJSON *o, const char *base, gf_err *err) {
   static const char *const keys[] = {
       "node", "nodes", "node_args", "max_old_space_mb", "harness", "harness_args", "build", "env",
-      "libasan", "entry", "entries", "workers", "timeout_ms", "grace_ms",
+      "libasan", "target", "threadpool_size", "sanitizer", "entry", "entries", "workers", "timeout_ms", "grace_ms",
       "stats_interval_ms", "confirm_runs", "minimize_new", "crash_bias", "persistent", "seeds", "target_frames",
       "limits", "control", NULL};
   if (!cJSON_IsObject(o)) return gf_errf(err, "config: must be a JSON object");
@@ -222,7 +274,8 @@ static int load_object(gf_config *cfg, const cJSON *o, const char *base, gf_err 
       str_array(o, "target_frames", cfg->target_frames[0], 128, GF_MAX_PATTERNS,
                 &cfg->n_target_frames, err) ||
       load_env(cfg, o, err) || load_limits(&cfg->limits, o, err) ||
-      load_control(cfg, o, err) ||
+      load_control(cfg, o, base, err) ||
+      u32(o, "threadpool_size", 1, 1024, &cfg->threadpool_size, "", err) ||
       u32(o, "max_old_space_mb", 16, 1048576, &cfg->max_old_space_mb, "", err) ||
       u32(o, "workers", 0, 256, &cfg->workers, "", err) ||
       u32(o, "timeout_ms", 100, 3600000, &cfg->timeout_ms, "", err) ||
@@ -240,7 +293,8 @@ static int load_object(gf_config *cfg, const cJSON *o, const char *base, gf_err 
     return -1;
   if (cfg->entry[0] && !gf_config_has_entry(cfg, cfg->entry))
     return gf_errf(err, "entry: '%s' is not in entries", cfg->entry);
-  if (!gf_config_has_entry(cfg, cfg->control_entry))
+  /* A control on another target has entries of its own. */
+  if (!cfg->control_target[0] && !gf_config_has_entry(cfg, cfg->control_entry))
     return gf_errf(err, "control.entry: '%s' is not in entries", cfg->control_entry);
   return 0;
 }
@@ -286,16 +340,29 @@ uint32_t gf_limits_step_max(const gf_limits *l, int op) {
                 : op == GF_OP_SLEEP_MS ? l->max_sleep_ms
                 : op == GF_OP_ALLOC_KB ? l->max_alloc_kb
                 : GF_OP_IS_ARRAY(op)   ? l->max_elems
+                : op == GF_OP_RELEASE || op == GF_OP_AWAIT ? l->max_concurrency
                                        : sp->hi;
   return hi < sp->lo ? sp->lo : hi > sp->hi ? sp->hi : hi;
 }
 
+uint32_t gf_limits_field_max(const gf_limits *l, const gf_case *c, int f) {
+  switch (f) {
+    case GF_F_ELEMS: return l->max_elems;
+    case GF_F_ELEM_LEN: return l->max_elem_len;
+    case GF_F_DELAY_US: return l->max_delay_us;
+    case GF_F_CONCURRENCY: return l->max_concurrency;
+    case GF_F_GATE: return l->max_gate;
+    case GF_F_STAGGER: return l->max_stagger;
+    case GF_F_SHARED:
+    case GF_F_DUPS: return c->f[GF_F_ELEMS];
+    default: return gf_case_fields[f].hi;
+  }
+}
+
 int gf_config_clamp_case(const gf_config *cfg, gf_case *c) {
   const gf_limits *l = &cfg->limits;
-  int changed = clamp_u32(&c->f[GF_F_ELEMS], l->max_elems) +
-                clamp_u32(&c->f[GF_F_ELEM_LEN], l->max_elem_len) +
-                clamp_u32(&c->f[GF_F_DELAY_US], l->max_delay_us) +
-                clamp_u32(&c->f[GF_F_CONCURRENCY], l->max_concurrency);
+  int changed = 0;
+  for (int f = 0; f < GF_F__COUNT; f++) changed += clamp_u32(&c->f[f], gf_limits_field_max(l, c, f));
   if (c->nsteps > l->max_steps) {
     c->nsteps = l->max_steps;
     changed++;
@@ -314,5 +381,8 @@ int gf_config_clamp_case(const gf_config *cfg, gf_case *c) {
     c->f[GF_F_ELEMS] = per ? (uint32_t)(l->max_total_doubles / per) : 0;
     changed++;
   }
+  /* elems may just have shrunk: shared and dups stay within it. */
+  changed += clamp_u32(&c->f[GF_F_SHARED], c->f[GF_F_ELEMS]) +
+             clamp_u32(&c->f[GF_F_DUPS], c->f[GF_F_ELEMS]);
   return changed;
 }

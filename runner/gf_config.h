@@ -25,6 +25,7 @@
  * mutator stays inside them. They keep one case from taking the host down. */
 typedef struct gf_limits {
   uint32_t max_elems, max_elem_len, max_delay_us, max_concurrency, max_steps;
+  uint32_t max_stagger, max_gate; /* input shapes; max_gate 0 forbids the gate */
   uint32_t max_immediate, max_sleep_ms, max_alloc_kb; /* GC-step arguments */
   uint32_t gc_ops; /* bit (1 << GF_OP_*) per op the runner may send */
   uint64_t max_total_doubles;
@@ -39,6 +40,9 @@ typedef struct gf_config {
   int n_node_args;
   uint32_t max_old_space_mb;
   char harness[PATH_MAX];
+  char target[PATH_MAX]; /* the target module for harness/run.js; "" = none */
+  uint32_t threadpool_size; /* UV_THREADPOOL_SIZE of every worker */
+  int sanitizer;            /* GF_SAN_* */
   char harness_args[GF_MAX_ARGS][GF_ARG_MAX];
   int n_harness_args;
   char build[PATH_MAX];
@@ -60,7 +64,20 @@ typedef struct gf_config {
   gf_limits limits;
   char control_entry[GF_ENTRY_MAX];
   uint32_t control_max_s;
+  char control_target[PATH_MAX]; /* "" = the target under test */
+  char control_build[PATH_MAX];  /* "" = build */
 } gf_config;
+
+/* Which sanitizer runtime the workers need preloaded. auto: address for the
+ * build names ending in "asan" (the demo addon's), none otherwise. */
+enum { GF_SAN_AUTO, GF_SAN_NONE, GF_SAN_ADDRESS };
+
+/* Whether workers of this config need the ASan runtime preloaded. */
+int gf_config_wants_asan(const gf_config *cfg);
+
+/* The config of ci's control phase: control.target/control.build in place of
+ * target/build, and control.entry as its only entry. */
+void gf_config_for_control(const gf_config *cfg, gf_config *out);
 
 /* Built-in defaults, paths resolved against root. */
 void gf_config_default(gf_config *cfg, const char *root);
@@ -77,6 +94,10 @@ int gf_config_has_entry(const gf_config *cfg, const char *entry);
 
 /* The largest argument the limits allow for a step op (array ops: max_elems). */
 uint32_t gf_limits_step_max(const gf_limits *l, int op);
+
+/* The largest value the limits allow for field f of c (shared and dups are
+ * also bounded by c's elems). */
+uint32_t gf_limits_field_max(const gf_limits *l, const gf_case *c, int f);
 
 /* Clamps c into cfg->limits; returns how many fields it changed. */
 int gf_config_clamp_case(const gf_config *cfg, gf_case *c);

@@ -8,10 +8,8 @@
 
 #define MAX_PASSES 3
 
-static const int fields[] = {GF_F_CONCURRENCY, GF_F_ELEMS, GF_F_ELEM_LEN, GF_F_DELAY_US,
-                             GF_F_SEED};
-static const uint32_t field_min[] = {1, 1, 0, 0, 0};
-#define NFIELDS ((int)(sizeof fields / sizeof fields[0]))
+/* Fields are tried in the schema's order, each toward its `min`. */
+#define NFIELDS GF_F__COUNT
 
 static void logf_(gf_min *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void logf_(gf_min *m, const char *fmt, ...) {
@@ -46,8 +44,8 @@ static int propose(gf_min *m) {
         m->sub = 0;
         continue;
       }
-      int f = fields[m->idx];
-      uint32_t v = m->best.f[f], lo = field_min[m->idx];
+      int f = m->idx;
+      uint32_t v = m->best.f[f], lo = gf_case_fields[f].min;
       uint32_t target = m->sub == 0 ? lo : v / 2;
       if (target < lo) target = lo;
       if (v <= lo || target == v) {

@@ -70,24 +70,34 @@ static void mutate_steps(gf_case *c, const gf_limits *l, gf_prng *p) {
   }
 }
 
+/* One field, moved within the config's limits (clamping afterwards keeps
+ * the relations between fields, e.g. shared <= elems). */
+static void mutate_field(gf_case *c, int f, const gf_limits *l, gf_prng *p) {
+  uint32_t *v = &c->f[f];
+  switch (f) {
+    case GF_F_DELAY_US:
+      *v = gf_prng_chance(p, 1, 10) ? 0 : mutate_value(*v, 0, l->max_delay_us, p);
+      break;
+    case GF_F_CONCURRENCY: *v = gf_prng_range(p, 1, l->max_concurrency); break;
+    case GF_F_SEED: *v = (uint32_t)gf_prng_next(p); break;
+    default:
+      if (gf_case_fields[f].hi == 1) /* a switch: flip it */
+        *v = !*v;
+      else
+        *v = mutate_value(*v, 0, gf_limits_field_max(l, c, f), p);
+      break;
+  }
+}
+
 void gf_mutate(gf_case *c, const gf_config *cfg, gf_prng *p) {
   const gf_limits *l = &cfg->limits;
   int moves = (int)gf_prng_range(p, 1, 4);
   for (int m = 0; m < moves; m++) {
-    switch (gf_prng_below(p, 8)) {
-      case 0: c->f[GF_F_ELEMS] = mutate_value(c->f[GF_F_ELEMS], 0, l->max_elems, p); break;
-      case 1:
-        c->f[GF_F_ELEM_LEN] = mutate_value(c->f[GF_F_ELEM_LEN], 0, l->max_elem_len, p);
-        break;
-      case 2:
-        c->f[GF_F_DELAY_US] = gf_prng_chance(p, 1, 10)
-                                  ? 0
-                                  : mutate_value(c->f[GF_F_DELAY_US], 0, l->max_delay_us, p);
-        break;
-      case 3: c->f[GF_F_CONCURRENCY] = gf_prng_range(p, 1, l->max_concurrency); break;
-      case 4: c->f[GF_F_SEED] = (uint32_t)gf_prng_next(p); break;
-      default: mutate_steps(c, l, p); break;
-    }
+    /* Half the moves go to the schedule, half to one of the fields. */
+    if (gf_prng_chance(p, 1, 2))
+      mutate_steps(c, l, p);
+    else
+      mutate_field(c, (int)gf_prng_below(p, GF_F__COUNT), l, p);
   }
   gf_config_clamp_case(cfg, c);
 }

@@ -73,7 +73,7 @@ int gf_run_capture(char *const *argv, char *out, size_t cap, gf_err *err) {
 }
 
 static char **argv_build(const gf_config *cfg, int once) {
-  char **v = calloc(GF_MAX_ARGS * 2 + 12, sizeof *v);
+  char **v = calloc(GF_MAX_ARGS * 2 + 14, sizeof *v);
   int n = 0;
   char heap[64];
   if (v == NULL) return NULL;
@@ -83,6 +83,10 @@ static char **argv_build(const gf_config *cfg, int once) {
   v[n++] = strdup(heap);
   v[n++] = strdup(cfg->harness);
   for (int i = 0; i < cfg->n_harness_args; i++) v[n++] = strdup(cfg->harness_args[i]);
+  if (cfg->target[0]) {
+    v[n++] = strdup("--target");
+    v[n++] = strdup(cfg->target);
+  }
   v[n++] = strdup("--build");
   v[n++] = strdup(cfg->build);
   if (once) v[n++] = strdup("--once");
@@ -106,7 +110,7 @@ static int env_has(const gf_config *cfg, const char *name) {
 static char **env_build(const gf_config *cfg, const char *libasan) {
   size_t n = 0;
   while (environ[n]) n++;
-  char **v = calloc(n + GF_MAX_ENV + 3, sizeof *v);
+  char **v = calloc(n + GF_MAX_ENV + 4, sizeof *v);
   size_t k = 0;
   if (v == NULL) return NULL;
   for (size_t i = 0; i < n; i++) {
@@ -117,6 +121,7 @@ static char **env_build(const gf_config *cfg, const char *libasan) {
     if (libasan && (strncmp(environ[i], "LD_PRELOAD=", 11) == 0 ||
                     strncmp(environ[i], "ASAN_OPTIONS=", 13) == 0))
       overridden = 1;
+    if (strncmp(environ[i], "UV_THREADPOOL_SIZE=", 19) == 0) overridden = 1;
     if (!overridden) v[k++] = strdup(environ[i]);
   }
   for (int j = 0; j < cfg->n_env; j++) v[k++] = strdup(cfg->env[j]);
@@ -125,23 +130,29 @@ static char **env_build(const gf_config *cfg, const char *libasan) {
     sprintf(v[k++], "LD_PRELOAD=%s", libasan);
   }
   if (libasan && !env_has(cfg, "ASAN_OPTIONS")) v[k++] = strdup("ASAN_OPTIONS=" GF_ASAN_OPTIONS);
+  /* The window gate holds every pool thread: the harness must know how many. */
+  if (!env_has(cfg, "UV_THREADPOOL_SIZE")) {
+    char pool[48];
+    snprintf(pool, sizeof pool, "UV_THREADPOOL_SIZE=%u", cfg->threadpool_size);
+    v[k++] = strdup(pool);
+  }
   return v;
 }
 
 int gf_spawn_plan_init(gf_spawn_plan *p, const gf_config *cfg, gf_err *err) {
   memset(p, 0, sizeof *p);
-  /* "asan" and "exp_asan": the ASan builds need the runtime preloaded. */
-  size_t blen = strlen(cfg->build);
-  int asan = blen >= 4 && strcmp(cfg->build + blen - 4, "asan") == 0;
+  /* An ASan build (config sanitizer, or a build name ending in "asan") needs
+   * the runtime preloaded: Node itself is not instrumented. */
+  int asan = gf_config_wants_asan(cfg);
   if (asan && cfg->libasan[0]) {
     gf_strlcpy(p->libasan, cfg->libasan, sizeof p->libasan);
   } else if (asan) {
     const char *cc = getenv("CC") ? getenv("CC") : "cc";
     char *argv[] = {(char *)cc, "-print-file-name=libasan.so", NULL};
     if (gf_run_capture(argv, p->libasan, sizeof p->libasan, err) != 0)
-      return gf_err_prefix(err, "build asan: cannot find libasan (set libasan in config)");
+      return gf_err_prefix(err, "sanitizer address: cannot find libasan (set libasan in config)");
     if (p->libasan[0] != '/')
-      return gf_errf(err, "build asan: %s does not know libasan.so (set libasan in config)", cc);
+      return gf_errf(err, "sanitizer address: %s does not know libasan.so (set libasan in config)", cc);
   }
   p->argv_persistent = argv_build(cfg, 0);
   p->argv_once = argv_build(cfg, 1);

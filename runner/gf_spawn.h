@@ -3,9 +3,10 @@
  * Built once per run from the config, so every worker of a run is started
  * the same way, and a record can say exactly how to start one again.
  *   argv: node <node_args> --max-old-space-size=M <harness> <harness_args>
- *         --build <build> [--once]
- *   env:  the runner's environment + config env (+ LD_PRELOAD of the
- *         compiler's libasan and ASAN_OPTIONS for the asan build).
+ *         [--target <target>] --build <build> [--once]
+ *   env:  the runner's environment + config env + UV_THREADPOOL_SIZE (+
+ *         LD_PRELOAD of the compiler's libasan and ASAN_OPTIONS when the
+ *         config wants ASan).
  */
 #ifndef GF_SPAWN_H
 #define GF_SPAWN_H

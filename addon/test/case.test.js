@@ -5,7 +5,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
-const { parseCase, CaseError } = require('../lib/case.js');
+const { parseCase, CaseError } = require('../../harness/case.js');
 
 const FIX = path.join(__dirname, '../../tests/fixtures/cases');
 const lines = (f) => fs.readFileSync(path.join(FIX, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));

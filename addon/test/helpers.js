@@ -4,7 +4,8 @@ const path = require('node:path');
 const { spawn, spawnSync } = require('node:child_process');
 
 const ADDON_DIR = path.join(__dirname, '..');
-const HARNESS = path.join(ADDON_DIR, 'harness.js');
+const HARNESS = path.join(ADDON_DIR, '..', 'harness', 'run.js');
+const TARGET = path.join(ADDON_DIR, 'target.js');
 
 // The compiler's ASan runtime, which must be preloaded into an uninstrumented
 // node for the ASan build of the addon to load.
@@ -18,11 +19,11 @@ function asanEnv() {
   return { ...process.env, LD_PRELOAD: libasan(), ASAN_OPTIONS: 'detect_leaks=0:abort_on_error=1' };
 }
 
-// Runs the harness with `lines` on stdin; resolves with its exit status and
+// Runs the harness on the demo target (or `target`) with `lines` on stdin; resolves with its exit status and
 // output once it exits. No timing involved: we wait for the process to end.
-function runHarness(args, lines, env = process.env) {
+function runHarness(args, lines, env = process.env, target = TARGET) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--expose-gc', HARNESS, ...args], { env });
+    const child = spawn(process.execPath, ['--expose-gc', HARNESS, '--target', target, ...args], { env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -36,4 +37,4 @@ function runHarness(args, lines, env = process.env) {
   });
 }
 
-module.exports = { ADDON_DIR, HARNESS, libasan, asanEnv, runHarness };
+module.exports = { ADDON_DIR, HARNESS, TARGET, libasan, asanEnv, runHarness };

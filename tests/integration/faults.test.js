@@ -31,7 +31,7 @@ test('a worker that hangs is killed and recorded as timeout; the daemon goes on'
 
 test('a worker that prints garbage is counted, not fatal', async () => {
   const dir = tmpdir('garbage');
-  const cfg = writeConfig(dir, 'soak', { harness: path.join(ROOT, 'tests/fixtures/garbage_harness.js') });
+  const cfg = writeConfig(dir, 'soak', { harness: path.join(ROOT, 'tests/fixtures/garbage_harness.js'), target: null });
   const out = path.join(dir, 'out');
   const r = await gcfuzz(['soak', '--config', cfg, '--out', out, '--workers', '1', '--max-time', '2', '--seed', '1']);
   assert.strictEqual(r.code, 0, r.stderr);
@@ -91,7 +91,7 @@ test('bad seed files are skipped with a line naming file and reason', async () =
 
 test('a harness that cannot start is a clear fatal error, exit 2', async () => {
   const dir = tmpdir('nostart');
-  const cfg = writeConfig(dir, 'soak', { harness: path.join(dir, 'missing-harness.js') });
+  const cfg = writeConfig(dir, 'soak', { harness: path.join(dir, 'missing-harness.js'), target: null });
   const r = await gcfuzz(['soak', '--config', cfg, '--out', path.join(dir, 'out'), '--workers', '1', '--max-time', '30']);
   assert.strictEqual(r.code, 2);
   assert.match(r.stderr, /workers exit before the harness is ready .*Cannot find module|workers exit before the harness is ready/);

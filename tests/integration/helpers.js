@@ -32,7 +32,7 @@ function gcfuzz(args, { onStderr } = {}) {
 // Paths in it are made absolute so the file can live anywhere.
 function writeConfig(dir, base, overrides = {}) {
   const cfg = JSON.parse(fs.readFileSync(path.join(ROOT, 'config', `${base}.json`), 'utf8'));
-  cfg.harness = path.join(ROOT, 'addon', 'harness.js');
+  cfg.target = path.join(ROOT, 'addon', 'target.js');
   cfg.seeds = path.join(ROOT, 'corpus', 'seeds');
   Object.assign(cfg, overrides);
   const file = path.join(dir, `${base}-test.json`);

@@ -76,7 +76,8 @@ static void paths_are_relative_to_the_config_file(void **state) {
   assert_int_equal(load("{\"build\": \"other.node\"}", &cfg, &err), 0);
   assert_non_null(strstr(cfg.build, "/gcfuzz-test-")); /* a path, resolved */
   gf_config_default(&cfg, "/root-of-project");
-  assert_string_equal(cfg.harness, "/root-of-project/addon/harness.js");
+  assert_string_equal(cfg.harness, "/root-of-project/harness/run.js");
+  assert_string_equal(cfg.target, "/root-of-project/addon/target.js");
   assert_string_equal(cfg.node, "node"); /* looked up in PATH */
 }
 

@@ -1,0 +1,44 @@
+// The demo addon as a gcfuzz target: one entry per async function. Inputs
+// are Elems (or Float64Arrays for the typed entries); the oracle is the sum
+// computed synchronously before the call. `bug: true` marks the positive
+// controls (README "The zoo"): the bug on purpose.
+'use strict';
+const { load } = require('./index.js');
+
+const sumOf = (xs, f) => xs.reduce((a, x) => a + f(x), 0);
+const elem = (rng, size, ctx) => new ctx.addon.Elem(size, rng.u32());
+const typed = (rng, size, ctx) => ctx.addon.fillValues(new Float64Array(size), rng.u32());
+const elemSum = (inputs) => sumOf(inputs, (e) => e.sum());
+const typedSum = (inputs) => sumOf(inputs, (a) => a.reduce((s, v) => s + v, 0));
+
+// fn(inputs, {delayUs}) for the array entries; a method of each Elem for the
+// `self` entries (their total is the sum of the per-Elem promises).
+function arrayEntry(fn, input, oracle, bug = false) {
+  return { input, oracle, bug, call: (inputs, ctx, c) => ctx.addon[fn](inputs, { delayUs: c.delay_us }) };
+}
+function selfEntry(method, bug = false) {
+  return {
+    input: elem,
+    oracle: elemSum,
+    bug,
+    call: (inputs, ctx, c) =>
+      Promise.all(inputs.map((e) => e[method]({ delayUs: c.delay_us }))).then((v) => v.reduce((a, b) => a + b, 0)),
+  };
+}
+
+module.exports = {
+  name: 'gcfuzz-addon',
+  setup: ({ build }) => ({ addon: load(build), build }),
+  entries: {
+    sum: arrayEntry('sumAsync', elem, elemSum),
+    sum_ref: arrayEntry('sumRefAsync', elem, elemSum),
+    sum_borrowed: arrayEntry('sumBorrowedAsync', elem, elemSum, true),
+    sum_array_ref: arrayEntry('sumArrayRefAsync', elem, elemSum, true),
+    sum_array_ref_fixed: arrayEntry('sumArrayRefFixedAsync', elem, elemSum),
+    sum_weak_ref: arrayEntry('sumWeakRefAsync', elem, elemSum, true),
+    sum_typed: arrayEntry('sumTypedAsync', typed, typedSum, true),
+    sum_typed_copy: arrayEntry('sumTypedCopyAsync', typed, typedSum),
+    sum_self: selfEntry('sumSelfAsync', true),
+    sum_self_ref: selfEntry('sumSelfRefAsync'),
+  },
+};

@@ -1,0 +1,176 @@
+// One case, for any target: build the inputs, call the entry, drop every
+// reference, run the GC schedule (with the window gate), await, compare with
+// the oracle. Nothing here knows what an input is; the target's entry says.
+'use strict';
+const { isDeepStrictEqual } = require('node:util');
+const { makeRng } = require('./prng.js');
+const { ARRAY_OPS } = require('./case.js');
+
+const SHARED_STREAM = 0xffff; // the PRNG stream of the shared inputs
+
+function inputSize(c, rng) {
+  return c.len_mix ? rng.below(c.elem_len + 1) : c.elem_len;
+}
+
+function makeInputs(entry, ctx, c, rng, n) {
+  const out = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = entry.input(rng, inputSize(c, rng), ctx);
+  return out;
+}
+
+// Call k's array: `shared` objects common to every call first, fresh ones
+// next, and the last `dups` slots repeating earlier slots of the same array.
+function buildArray(entry, ctx, c, k, shared) {
+  const rng = makeRng(c.seed, k);
+  const n = c.elems;
+  const nDups = Math.min(c.dups, Math.max(n - 1, 0));
+  const distinct = n - nDups;
+  const nShared = Math.min(shared.length, distinct);
+  const arr = new Array(n);
+  for (let i = 0; i < distinct; i++) arr[i] = i < nShared ? shared[i] : entry.input(rng, inputSize(c, rng), ctx);
+  for (let i = distinct; i < n; i++) arr[i] = arr[(i - distinct) % distinct];
+  return arr;
+}
+
+// Counts settled calls without capturing anything but the counter: a closure
+// that saw the inputs would keep them alive and hide the bug.
+function track(promise, state) {
+  return promise.then(
+    () => { state.settled++; },
+    () => { state.settled++; },
+  );
+}
+
+// Not async on purpose: the inputs exist only in this frame, and once it
+// returns no JS reference to them is left, unless `hold` asks for the array
+// (array ops edit it; its elements go when the ops remove them).
+function launch(entry, ctx, c, k, shared, state, held) {
+  const arr = buildArray(entry, ctx, c, k, shared);
+  const expected = entry.oracle ? entry.oracle(arr, ctx) : undefined;
+  let promise;
+  try {
+    promise = Promise.resolve(entry.call(arr, ctx, c));
+  } catch (e) {
+    promise = Promise.reject(e);
+  }
+  track(promise, state);
+  if (held) held.push(arr);
+  return { expected, promise };
+}
+
+function editArrays(entry, ctx, c, held, step) {
+  const rng = makeRng(c.seed, SHARED_STREAM + 1);
+  for (const arr of held) {
+    if (step.op === 'truncate') arr.length = Math.min(arr.length, step.len);
+    else if (step.op === 'pop') for (let i = 0; i < step.n && arr.length; i++) arr.pop();
+    else if (step.op === 'splice') arr.splice(0, step.n);
+    else if (step.op === 'replace')
+      for (let i = 0; i < Math.min(step.n, arr.length); i++) arr[i] = entry.input(rng, inputSize(c, rng), ctx);
+  }
+}
+
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitSettled(state, n) {
+  while (state.settled < n) await turn();
+}
+
+async function runStep(step, run) {
+  switch (step.op) {
+    case 'gc':
+      global.gc({ type: step.type, execution: 'sync' });
+      break;
+    case 'immediate':
+      for (let i = 0; i < step.n; i++) await turn();
+      break;
+    case 'sleep_ms':
+      await sleep(step.ms);
+      break;
+    case 'alloc_kb': {
+      // Short-lived garbage: about 1 KiB per array of 128 doubles.
+      let junk = [];
+      for (let i = 0; i < step.kb; i++) junk.push(new Array(128).fill(i + 0.5));
+      junk = null;
+      break;
+    }
+    case 'release':
+      run.gate.release(step.n);
+      break;
+    case 'await':
+      // With every thread held nothing can settle: let them go first.
+      if (run.gate.holdsAll) run.gate.release();
+      await waitSettled(run.state, Math.min(step.n, run.calls));
+      break;
+    default:
+      if (ARRAY_OPS.includes(step.op)) editArrays(run.entry, run.ctx, run.c, run.held, step);
+      else throw new Error(`unknown step ${step.op}`);
+  }
+}
+
+// A JSON-safe, short rendering of a value for a result line.
+function brief(v) {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : String(v);
+  if (typeof v === 'bigint') return `${v}n`;
+  if (Buffer.isBuffer(v) || ArrayBuffer.isView(v)) return `<${v.constructor.name} ${Buffer.from(v.buffer, v.byteOffset, Math.min(v.byteLength, 32)).toString('hex')}${v.byteLength > 32 ? '...' : ''}>`;
+  let s;
+  try {
+    s = JSON.stringify(v);
+  } catch {
+    s = undefined;
+  }
+  if (s === undefined) s = String(v);
+  return s.length > 200 ? `${s.slice(0, 200)}...` : s;
+}
+
+function messageOf(e) {
+  return String(e && typeof e === 'object' && 'message' in e ? e.message : e);
+}
+
+async function compare(entry, calls) {
+  const settled = await Promise.allSettled(calls.map((x) => x.promise));
+  let checked = 0;
+  for (let k = 0; k < settled.length; k++) {
+    const s = settled[k];
+    if (s.status === 'rejected') return { outcome: 'exception', call: k, message: messageOf(s.reason) };
+    if (!entry.oracle) continue;
+    const same = entry.equal ? entry.equal(s.value, calls[k].expected) : isDeepStrictEqual(s.value, calls[k].expected);
+    if (!same) return { outcome: 'mismatch', call: k, result: brief(s.value), expected: brief(calls[k].expected) };
+    checked++;
+  }
+  return { outcome: 'ok', checked }; // checked: calls compared with the oracle
+}
+
+async function runCase(target, ctx, c, gate) {
+  const t0 = process.hrtime.bigint();
+  const ms = () => Number(process.hrtime.bigint() - t0) / 1e6;
+  const entry = target.entries[c.entry];
+  const run = { entry, ctx, c, gate, state: { settled: 0 }, calls: c.concurrency, held: null };
+  if (c.gc.some((s) => ARRAY_OPS.includes(s.op))) run.held = [];
+  const calls = [];
+  try {
+    if (target.beforeCase) await target.beforeCase(ctx, c);
+    if (c.gate) gate.hold();
+    let shared = c.shared ? makeInputs(entry, ctx, c, makeRng(c.seed, SHARED_STREAM), Math.min(c.shared, c.elems)) : [];
+    for (let k = 0; k < c.concurrency; k++) {
+      if (k > 0) for (let i = 0; i < c.stagger; i++) await turn();
+      calls.push(launch(entry, ctx, c, k, shared, run.state, run.held));
+    }
+    shared = null;
+  } catch (e) {
+    gate.release();
+    await Promise.allSettled(calls.map((x) => x.promise));
+    return { outcome: 'exception', message: messageOf(e), ms: ms() };
+  }
+  try {
+    for (const step of c.gc) await runStep(step, run);
+  } finally {
+    gate.release(); // the schedule is over: the rest of the window opens
+  }
+  run.held = null;
+  const res = await compare(entry, calls);
+  if (target.afterCase) await target.afterCase(ctx, c);
+  return { ...res, ms: ms() };
+}
+
+module.exports = { runCase, brief };

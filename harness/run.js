@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+// gcfuzz's harness: drives any target module through the harness protocol.
+//   node --expose-gc harness/run.js --target T.js [--build B] [--once] [-- ARGS...]
+// stdin: one JSON case per line. stdout: JSON lines: `ready` at start; per
+// case a `start` line *before* any work (so the runner knows what was in
+// flight if we die) and one `result` line. --once: one case, then exit.
+// B and ARGS go to the target's setup({build, args}).
+'use strict';
+const readline = require('node:readline');
+const { parseCase, CaseError } = require('./case.js');
+const { runCase } = require('./driver.js');
+const { PoolGate } = require('./gate.js');
+const { loadTarget } = require('./target.js');
+
+function usage(msg) {
+  process.stderr.write(`harness: ${msg}\nusage: node --expose-gc harness/run.js --target T.js [--build B] [--once] [-- ARGS...]\n`);
+  process.exit(2);
+}
+
+function parseArgs(argv) {
+  const opts = { target: process.env.GCFUZZ_TARGET || '', build: process.env.GCFUZZ_BUILD || 'release', once: false, args: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--once') opts.once = true;
+    else if ((a === '--build' || a === '--target') && i + 1 < argv.length) opts[a.slice(2)] = argv[++i];
+    else if (a === '--') {
+      opts.args = argv.slice(i + 1);
+      break;
+    } else usage(`unknown argument '${a}'`);
+  }
+  if (!opts.target) usage('--target is required');
+  return opts;
+}
+
+function emit(obj) {
+  process.stdout.write(JSON.stringify(obj) + '\n');
+}
+
+// A valid case for this target, or an error naming the field; a string id
+// in the line is reported back even when the case is rejected.
+function decode(line, target) {
+  let obj;
+  try {
+    obj = JSON.parse(line);
+  } catch (e) {
+    return { error: `not JSON: ${e.message}`, id: null };
+  }
+  const id = obj && typeof obj.id === 'string' ? obj.id : null;
+  try {
+    const c = parseCase(obj);
+    if (!Object.hasOwn(target.entries, c.entry))
+      throw new CaseError(`entry: unknown entry '${c.entry}' (this target has ${Object.keys(target.entries).join(', ')})`);
+    return { case: c };
+  } catch (e) {
+    return { error: e.message, id };
+  }
+}
+
+async function main(argv = process.argv.slice(2)) {
+  const opts = parseArgs(argv);
+  if (typeof global.gc !== 'function') usage('run node with --expose-gc');
+  const target = loadTarget(opts.target);
+  const ctx = (target.setup && (await target.setup({ build: opts.build, args: opts.args }))) || {};
+  const gate = new PoolGate();
+  const entries = Object.keys(target.entries);
+  emit({
+    event: 'ready', pid: process.pid, node: process.version, build: String(ctx.build || opts.build),
+    target: String(target.name || opts.target), entries, bugs: entries.filter((e) => target.entries[e].bug),
+    threadpool: gate.size,
+  });
+  const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of rl) {
+    if (line.trim() === '') continue;
+    const d = decode(line, target);
+    if (d.error) {
+      emit({ event: 'result', id: d.id, outcome: 'error', message: d.error });
+    } else {
+      emit({ event: 'start', id: d.case.id });
+      emit({ event: 'result', id: d.case.id, ...(await runCase(target, ctx, d.case, gate)) });
+    }
+    if (opts.once) break;
+  }
+  rl.close();
+  process.stdin.destroy();
+  if (target.teardown) await target.teardown(ctx);
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    process.stderr.write(`harness: ${e && e.name === 'TargetError' ? e.message : e && e.stack}\n`);
+    process.exit(2);
+  });
+}
+
+module.exports = { main };
