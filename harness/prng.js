@@ -37,7 +37,7 @@ function makeRng(seed, stream = 0) {
     int: (lo, hi) => lo + rng.below(hi - lo + 1),
     float: () => u32() / 4294967296,
     bytes(n) {
-      const b = Buffer.allocUnsafe(n);
+      const b = Buffer.allocUnsafeSlow(n); // not pooled: each input owns its memory
       for (let i = 0; i < n; i++) b[i] = u32() & 0xff;
       return b;
     },

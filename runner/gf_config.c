@@ -56,6 +56,7 @@ void gf_config_default(gf_config *cfg, const char *root) {
                             .max_total_doubles = 4194304};
   strcpy(cfg->control_entry, "sum_borrowed");
   cfg->control_max_s = 60;
+  resolve_path(cfg->control_seeds, sizeof cfg->control_seeds, root, "corpus/seeds");
 }
 
 int gf_config_wants_asan(const gf_config *cfg) {
@@ -68,11 +69,13 @@ void gf_config_for_control(const gf_config *cfg, gf_config *out) {
   *out = *cfg;
   if (cfg->control_target[0]) {
     gf_strlcpy(out->target, cfg->control_target, sizeof out->target);
+    gf_strlcpy(out->seeds, cfg->control_seeds, sizeof out->seeds);
     out->sanitizer = GF_SAN_AUTO; /* the control's build says what it needs */
   }
   if (cfg->control_build[0]) gf_strlcpy(out->build, cfg->control_build, sizeof out->build);
   gf_strlcpy(out->entries[0], cfg->control_entry, sizeof out->entries[0]);
   out->n_entries = 1;
+  gf_strlcpy(out->entry, cfg->control_entry, sizeof out->entry);
 }
 
 /* A JSON array of strings into a fixed table. */
@@ -179,7 +182,7 @@ static void resolve_build(char *out, size_t cap, const char *base, const char *b
 }
 
 static int load_control(gf_config *cfg, const cJSON *obj, const char *base, gf_err *err) {
-  static const char *const keys[] = {"entry", "max_s", "target", "build", NULL};
+  static const char *const keys[] = {"entry", "max_s", "target", "build", "seeds", NULL};
   char tmp[PATH_MAX];
   const cJSON *o = cJSON_GetObjectItemCaseSensitive(obj, "control");
   if (o == NULL) return 0;
@@ -193,6 +196,8 @@ static int load_control(gf_config *cfg, const cJSON *obj, const char *base, gf_e
   if (tmp[0]) resolve_path(cfg->control_target, sizeof cfg->control_target, base, tmp);
   if (gf_json_str(o, "build", "", "control.", tmp, sizeof tmp, err)) return -1;
   if (tmp[0]) resolve_build(cfg->control_build, sizeof cfg->control_build, base, tmp);
+  if (gf_json_str(o, "seeds", "", "control.", tmp, sizeof tmp, err)) return -1;
+  if (tmp[0]) resolve_path(cfg->control_seeds, sizeof cfg->control_seeds, base, tmp);
   return 0;
 }
 

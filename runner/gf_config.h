@@ -66,6 +66,7 @@ typedef struct gf_config {
   uint32_t control_max_s;
   char control_target[PATH_MAX]; /* "" = the target under test */
   char control_build[PATH_MAX];  /* "" = build */
+  char control_seeds[PATH_MAX];  /* with control_target: its seeds */
 } gf_config;
 
 /* Which sanitizer runtime the workers need preloaded. auto: address for the

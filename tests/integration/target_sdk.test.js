@@ -1,0 +1,94 @@
+'use strict';
+// The target SDK on a second addon with another API shape (tests/fixtures/
+// bufaddon: an async sum of a Buffer's bytes, no delay knob), built here
+// with node-gyp offline. The library is not Elem-specific: the borrowed
+// flavour is found through the window gate alone; the fixed one stays clean.
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('node:fs');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+const { ROOT, tmpdir, gcfuzz, readJson, records } = require('./helpers.js');
+const { runHarness, asanEnv } = require('../../addon/test/helpers.js');
+
+const BUF = path.join(ROOT, 'tests', 'fixtures', 'bufaddon');
+const TARGET = path.join(BUF, 'target.js');
+// Allocation pressure makes V8 free the unreachable Buffers' memory; the gate
+// keeps the addon's reads behind it.
+const GATED = {
+  entry: 'sum_bytes_borrowed', elems: 16, elem_len: 4096, gate: 1,
+  gc: [{ op: 'alloc_kb', kb: 8192 }, { op: 'gc' }, { op: 'alloc_kb', kb: 8192 }, { op: 'sleep_ms', ms: 10 }],
+};
+
+test.before(() => {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'node-gyp.js'), 'rebuild', '--silent', `--directory=${BUF}`], { encoding: 'utf8' });
+  assert.strictEqual(r.status, 0, r.stderr);
+});
+
+test('the borrowed Buffer is found through the gate: ASan UAF in >= 9 of 10 one-shot runs', async () => {
+  let hits = 0;
+  for (let i = 0; i < 10; i++) {
+    const r = await runHarness(['--build', 'asan', '--once'], [{ ...GATED, id: `g${i}`, seed: i }], asanEnv(), TARGET);
+    if (/heap-use-after-free/.test(r.stderr) && /job_execute/.test(r.stderr)) hits++;
+  }
+  assert.ok(hits >= 9, `detected in ${hits}/10`);
+});
+
+test('the fixed flavour stays exact and clean over 100 gated cases in one worker', async () => {
+  const cases = Array.from({ length: 100 }, (_, i) => ({ ...GATED, entry: 'sum_bytes', id: `f${i}`, seed: i, len_mix: i % 2, shared: i % 3, dups: i % 4 }));
+  const r = await runHarness(['--build', 'asan'], cases, asanEnv(), TARGET);
+  assert.strictEqual(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /AddressSanitizer/);
+  const results = r.events.filter((e) => e.event === 'result');
+  assert.strictEqual(results.length, 100);
+  for (const x of results) assert.deepStrictEqual([x.outcome, x.checked], ['ok', 1], JSON.stringify(x));
+});
+
+test('a target with a missing function is refused before any case, naming the field', async () => {
+  const dir = tmpdir('badtarget');
+  const bad = path.join(dir, 'bad.js');
+  fs.writeFileSync(bad, "module.exports = { entries: { f: { input: () => 1 } } };\n");
+  const r = await runHarness([], [], process.env, bad);
+  assert.strictEqual(r.code, 2);
+  assert.match(r.stderr, /target .*bad\.js: entries\.f\.call: is required/);
+});
+
+// A user's config: the target under test has no known bug, so the positive
+// control is the demo addon's, through the same harness library and node;
+// the build is a .node path, so ASan comes from `sanitizer`, not a name.
+function userConfig(dir, extra = {}) {
+  const file = path.join(dir, 'bufsum.json');
+  fs.writeFileSync(file, JSON.stringify({
+    target: TARGET, build: path.join(BUF, 'build', 'Release', 'bufsum_asan.node'), sanitizer: 'address',
+    entries: ['sum_bytes', 'sum_bytes_borrowed'], entry: 'sum_bytes', seeds: path.join(BUF, 'seeds'),
+    target_frames: ['bufsum'], confirm_runs: 2, workers: 2,
+    limits: { max_elems: 64, max_elem_len: 8192 },
+    control: { target: path.join(ROOT, 'addon', 'target.js'), build: 'asan', entry: 'sum_borrowed', max_s: 30 },
+    ...extra,
+  }));
+  return file;
+}
+
+test('ci on a user target: control on the demo addon detected, the fixed entry clean (exit 0), the borrowed one found (exit 1)', async () => {
+  const dir = tmpdir('sdk-ci');
+  const cfg = userConfig(dir);
+  const clean = await gcfuzz(['ci', '--config', cfg, '--out', path.join(dir, 'clean'), '--max-time', '5', '--seed', '1']);
+  assert.strictEqual(clean.code, 0, clean.stderr);
+  assert.strictEqual(readJson(path.join(dir, 'clean', 'summary.json')).control.detected, true);
+  assert.strictEqual(records(path.join(dir, 'clean')).length, 0);
+  const buggy = await gcfuzz(['ci', '--config', cfg, '--out', path.join(dir, 'buggy'), '--entry', 'sum_bytes_borrowed', '--max-time', '10', '--seed', '1']);
+  assert.strictEqual(buggy.code, 1, buggy.stderr);
+  const uaf = records(path.join(dir, 'buggy')).find((x) => x.kind === 'asan');
+  assert.ok(uaf, 'an ASan bucket');
+  assert.strictEqual(uaf.bug_type, 'heap-use-after-free');
+  assert.match(uaf.signature, /job_execute/);
+  assert.strictEqual(uaf.case.gate, 1, 'found through the gate');
+});
+
+test('an ASan .node path without sanitizer "address" cannot start: the config decides', async () => {
+  const dir = tmpdir('sdk-nosan');
+  const cfg = userConfig(dir, { sanitizer: 'none', control: { entry: 'sum_bytes_borrowed', max_s: 5 } });
+  const r = await gcfuzz(['soak', '--config', cfg, '--out', path.join(dir, 'out'), '--max-time', '5']);
+  assert.strictEqual(r.code, 2);
+  assert.match(r.stderr, /ASan runtime does not come first/);
+});
