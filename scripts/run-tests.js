@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs every test suite of gcfuzz and ends with one line: "N passed, N failed".
 //   cmocka unit tests   build/tests/test_*        (C: runner modules)
-//   node --test         addon/test/, tests/integration/, tests/fuzz/ (libFuzzer targets)
+//   node --test         harness/test/, addon/test/, tests/integration/, tests/fuzz/ (libFuzzer targets)
 // Usage: node scripts/run-tests.js [suite-name-substring...]
 'use strict';
 const fs = require('node:fs');
@@ -51,6 +51,7 @@ function nodeSuite(name, dir) {
 
 const suites = [
   ...cmockaSuites(),
+  nodeSuite('harness', 'harness/test/'),
   nodeSuite('addon', 'addon/test/'),
   nodeSuite('integration', 'tests/integration/'),
   nodeSuite('fuzz', 'tests/fuzz/'),

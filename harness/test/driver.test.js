@@ -1,0 +1,130 @@
+'use strict';
+// The driver on pure-JS targets: input shapes, reference dropping, outcomes.
+const test = require('node:test');
+const assert = require('node:assert');
+const fsp = require('node:fs/promises');
+const { runCase } = require('../driver.js');
+const { turns, mkCase, PoolGate } = require('./helpers.js');
+
+// A target that records what each call got and answers from the inputs.
+function recorder() {
+  const seen = [];
+  let n = 0;
+  const target = {
+    entries: {
+      f: {
+        input: (rng, size) => ({ id: n++, size, v: rng.u32() }),
+        oracle: (inputs) => inputs.reduce((a, x) => a + x.v, 0),
+        call: (inputs) => {
+          seen.push(inputs.slice());
+          return Promise.resolve(inputs.reduce((a, x) => a + x.v, 0));
+        },
+      },
+    },
+  };
+  return { target, seen };
+}
+
+test('shapes: shared objects across calls, repeated objects in one array, mixed sizes', async () => {
+  const { target, seen } = recorder();
+  const c = mkCase({ elems: 6, concurrency: 3, shared: 2, dups: 2, len_mix: 1, elem_len: 100, seed: 7 });
+  const r = await runCase(target, {}, c, new PoolGate(4));
+  assert.deepStrictEqual([r.outcome, r.checked], ['ok', 3]);
+  assert.strictEqual(seen.length, 3);
+  for (const arr of seen) {
+    assert.strictEqual(arr.length, 6);
+    assert.strictEqual(arr[0], seen[0][0], 'shared slot 0 is one object in every call');
+    assert.strictEqual(arr[1], seen[0][1]);
+    assert.strictEqual(arr[4], arr[0], 'dups repeat earlier slots');
+    assert.strictEqual(arr[5], arr[1]);
+    assert.strictEqual(new Set(arr).size, 4);
+    for (const x of arr) assert.ok(x.size >= 0 && x.size <= 100);
+  }
+  assert.notStrictEqual(seen[1][2], seen[0][2], 'unshared slots are fresh per call');
+  assert.ok(new Set(seen.flat().map((x) => x.size)).size > 1, 'len_mix varies the sizes');
+});
+
+test('the same case gives the same inputs; another seed other inputs', async () => {
+  const values = async (seed) => {
+    const { target, seen } = recorder();
+    await runCase(target, {}, mkCase({ seed, concurrency: 2 }), new PoolGate(4));
+    return seen.flat().map((x) => x.v);
+  };
+  assert.deepStrictEqual(await values(3), await values(3));
+  assert.notDeepStrictEqual(await values(3), await values(4));
+});
+
+test('no reference to the inputs is left while the schedule runs', async () => {
+  const refs = [];
+  let release;
+  const target = {
+    entries: {
+      f: {
+        input: (rng, size) => {
+          const o = { size };
+          refs.push(new WeakRef(o));
+          return o;
+        },
+        call: () => new Promise((resolve) => (release = resolve)), // keeps nothing
+      },
+    },
+  };
+  // The schedule's own GCs, and no other: a WeakRef is cleared by the GC
+  // that collects its target (the first gc runs in the job that made them,
+  // which keeps WeakRef targets alive until it ends; the second does not).
+  const c = mkCase({ elems: 8, gc: [{ op: 'gc' }, { op: 'immediate', n: 2 }, { op: 'gc' }, { op: 'immediate', n: 2 }] });
+  const p = runCase(target, {}, c, new PoolGate(4));
+  await turns(20);
+  assert.strictEqual(refs.length, 8);
+  assert.strictEqual(refs.filter((r) => r.deref() !== undefined).length, 0, 'every input was collected during the schedule');
+  release(0);
+  assert.strictEqual((await p).outcome, 'ok');
+});
+
+test('stagger: call k starts k*stagger immediate turns after call 0', async () => {
+  let tick = 0;
+  const timer = setInterval(() => {}, 1000);
+  const counter = setImmediate(function count() { tick++; counterHandle = setImmediate(count); });
+  let counterHandle = counter;
+  const starts = [];
+  const target = { entries: { f: { input: () => 0, call: () => { starts.push(tick); return Promise.resolve(0); } } } };
+  await runCase(target, {}, mkCase({ concurrency: 3, stagger: 5 }), new PoolGate(4));
+  clearImmediate(counterHandle);
+  clearInterval(timer);
+  assert.ok(starts[1] - starts[0] >= 4 && starts[2] - starts[1] >= 4, `starts at ticks ${starts}`);
+});
+
+test('outcomes: a sync throw and a rejection are exceptions; a wrong answer is a mismatch', async () => {
+  const mk = (call) => ({ entries: { f: { input: (rng) => rng.u32(), oracle: () => 42, call } } });
+  const gate = new PoolGate(4);
+  const thrown = await runCase(mk(() => { throw new TypeError('bad arg'); }), {}, mkCase({}), gate);
+  assert.deepStrictEqual([thrown.outcome, thrown.message], ['exception', 'bad arg']);
+  const rejected = await runCase(mk(() => Promise.reject(new Error('nope'))), {}, mkCase({ concurrency: 2 }), gate);
+  assert.deepStrictEqual([rejected.outcome, rejected.call, rejected.message], ['exception', 0, 'nope']);
+  const wrong = await runCase(mk(() => Promise.resolve(Buffer.from('abc'))), {}, mkCase({}), gate);
+  assert.deepStrictEqual([wrong.outcome, wrong.result, wrong.expected], ['mismatch', '<Buffer 616263>', 42]);
+  const custom = { entries: { f: { input: () => 1, oracle: () => 1.0, equal: (a, b) => Math.abs(a - b) < 0.5, call: () => Promise.resolve(1.2) } } };
+  assert.strictEqual((await runCase(custom, {}, mkCase({}), gate)).outcome, 'ok');
+});
+
+test('await with a held gate releases it first instead of deadlocking; the gate is free after the case', async () => {
+  const gate = new PoolGate(4);
+  const target = { entries: { f: { input: () => 0, call: () => fsp.stat(__filename).then(() => 1), oracle: () => 1 } } };
+  const r = await runCase(target, {}, mkCase({ gate: 1, concurrency: 3, gc: [{ op: 'await', n: 2 }, { op: 'gc' }] }), gate);
+  assert.deepStrictEqual([r.outcome, r.checked], ['ok', 3]);
+  assert.strictEqual(gate.held, 0);
+  const r2 = await runCase(target, {}, mkCase({ gate: 1, gc: [{ op: 'release', n: 1 }, { op: 'await' }] }), gate);
+  assert.strictEqual(r2.outcome, 'ok');
+  assert.strictEqual(gate.held, 0);
+});
+
+test('hooks: beforeCase and afterCase run around each case with the setup context', async () => {
+  const log = [];
+  const target = {
+    beforeCase: (ctx, c) => log.push(`before ${c.id} ${ctx.name}`),
+    afterCase: (ctx, c) => log.push(`after ${c.id}`),
+    entries: { f: { input: () => 0, call: () => { log.push('call'); return Promise.resolve(0); } } },
+  };
+  await runCase(target, { name: 'db' }, mkCase({ id: 'k', elems: 1 }), new PoolGate(4));
+  assert.deepStrictEqual(log, ['before k db', 'call', 'after k']);
+});
