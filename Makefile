@@ -6,6 +6,7 @@
 #   make bench      benchmarks, side by side (BENCH_QUICK=1: about a minute)
 #   make node-matrix  Node 18/22/24 from the npm registry into .cache/node-matrix
 #   make zoo        detection score of every bug variant x timing x Node
+#   make examples   real npm addons (examples/): fetch, build offline, fuzz (EXAMPLES_TIME s each)
 #   make fuzz       each libFuzzer target for FUZZ_TIME seconds (default 60)
 #   make clean
 #
@@ -27,7 +28,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 ADDON_SRC  := $(wildcard addon/src/*.c addon/src/*.h) addon/binding.gyp
 ADDON_OUT  := addon/build/Release/gcfuzz_addon.node
 
-.PHONY: all build-all deps test-deps addon runner unit test soak bench zoo node-matrix fuzz clean
+.PHONY: all build-all deps test-deps addon runner unit test soak bench zoo node-matrix fuzz examples clean
 
 all: deps
 	@$(MAKE) --no-print-directory build-all
@@ -86,6 +87,10 @@ node-matrix:
 # The zoo score on every Node of the matrix (make node-matrix first).
 zoo: all
 	$(NODE) bench/zoo.js | tee bench/zoo.md
+
+# Real published addons from the npm registry, built offline (examples/).
+examples: all
+	$(NODE) examples/run.js
 
 soak: all
 	$(BUILD)/gcfuzz soak --config config/soak.json --out out/soak --max-time 60

@@ -20,10 +20,12 @@ function makeInputs(entry, ctx, c, rng, n) {
 
 // Call k's array: `shared` objects common to every call first, fresh ones
 // next, and the last `dups` slots repeating earlier slots of the same array.
+// An entry marked `distinct` (an input may be in flight once only, by its
+// API's contract) gets neither.
 function buildArray(entry, ctx, c, k, shared) {
   const rng = makeRng(c.seed, k);
   const n = c.elems;
-  const nDups = Math.min(c.dups, Math.max(n - 1, 0));
+  const nDups = entry.distinct ? 0 : Math.min(c.dups, Math.max(n - 1, 0));
   const distinct = n - nDups;
   const nShared = Math.min(shared.length, distinct);
   const arr = new Array(n);
@@ -160,7 +162,7 @@ async function runCase(target, ctx, c, gate) {
   try {
     if (target.beforeCase) await target.beforeCase(ctx, c);
     if (c.gate) gate.hold();
-    let shared = c.shared ? makeInputs(entry, ctx, c, makeRng(c.seed, SHARED_STREAM), Math.min(c.shared, c.elems)) : [];
+    let shared = c.shared && !entry.distinct ? makeInputs(entry, ctx, c, makeRng(c.seed, SHARED_STREAM), Math.min(c.shared, c.elems)) : [];
     for (let k = 0; k < c.concurrency; k++) {
       if (k > 0) for (let i = 0; i < c.stagger; i++) await turn();
       calls.push(launch(entry, ctx, c, k, shared, run.state, run.held));

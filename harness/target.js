@@ -27,7 +27,8 @@ function checkTarget(t, file) {
         if (required) fail(`entries.${name}.${fn}`, 'is required (a function)');
       } else if (typeof e[fn] !== 'function') fail(`entries.${name}.${fn}`, 'must be a function');
     }
-    if ('bug' in e && typeof e.bug !== 'boolean') fail(`entries.${name}.bug`, 'must be true or false');
+    for (const flag of ['bug', 'distinct'])
+      if (flag in e && typeof e[flag] !== 'boolean') fail(`entries.${name}.${flag}`, 'must be true or false');
   }
   return t;
 }

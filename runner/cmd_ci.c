@@ -101,7 +101,7 @@ int gf_cmd_ci(int argc, char **argv) {
   if ((rc = gf_cli_plan(&cli)) != 0) return rc;
   double budget = cli.max_time_s > 0 ? cli.max_time_s : 300;
   uint64_t seed = cli.seed_given ? cli.seed : (uint64_t)time(NULL);
-  const char *entry = cli.cfg.entry[0] ? cli.cfg.entry : "sum";
+  const char *entry = cli.cfg.entry; /* "": each case keeps its own */
   char control_dir[PATH_MAX + 16];
   snprintf(control_dir, sizeof control_dir, "%s/control", cli.out);
 

@@ -21,6 +21,8 @@
 /* Workers that die before their ready line this many times in a row mean
  * the harness or node cannot run at all: stop instead of spinning. */
 #define GF_MAX_STARTUP_FAILURES 5
+/* Cases refused by the harness in a row before the run stops (exit 2). */
+#define GF_MAX_REJECTIONS 32
 
 /* Runs on the one-shot pool are either confirmations or minimization; the
  * callback tells them apart by the first field. */
@@ -59,6 +61,7 @@ typedef struct fuzz {
   uint64_t case_no;
   int stopping, signals, fatal;
   unsigned consecutive_startup_failures;
+  unsigned consecutive_rejections; /* cases the harness refused, in a row */
   char fatal_msg[512];
   char node_version[32], build[64];
   char corpus_dir[PATH_MAX];
@@ -227,16 +230,31 @@ static void on_worker_ready(gf_worker *w) {
   dispatch(f, w);
 }
 
+/* The harness refused a case we sent: a runner/harness mismatch (an entry
+ * the target lacks, a field it does not know). Not an exec; when nothing
+ * but refusals comes back, stop rather than call the run clean. */
+static void case_rejected(fuzz *f, gf_worker *w) {
+  f->stats.protocol_errors++;
+  fprintf(stderr, "gcfuzz: harness rejected case %s: %s\n", w->current.id, w->result_message);
+  if (++f->consecutive_rejections < GF_MAX_REJECTIONS) return;
+  snprintf(f->fatal_msg, sizeof f->fatal_msg,
+           "the harness rejected %u cases in a row (config entries and the target disagree?); "
+           "last: %.300s",
+           f->consecutive_rejections, w->result_message);
+  f->fatal = 1;
+  begin_stop(f, 1);
+}
+
 static void on_worker_result(gf_worker *w, const cJSON *result) {
   fuzz *f = w->owner;
   (void)result;
-  f->stats.execs++;
   int ok = strcmp(w->result_outcome, "ok") == 0;
   if (strcmp(w->result_outcome, "error") == 0) {
-    /* The harness refused a case we sent: a runner/harness mismatch. */
-    f->stats.protocol_errors++;
-    fprintf(stderr, "gcfuzz: harness rejected case %s: %s\n", w->current.id, w->result_message);
+    case_rejected(f, w);
     ok = 1;
+  } else {
+    f->stats.execs++;
+    f->consecutive_rejections = 0;
   }
   if (!f->cfg->persistent) return; /* --once: it exits by itself; classified at close */
   if (!ok)
@@ -246,6 +264,7 @@ static void on_worker_result(gf_worker *w, const cJSON *result) {
   else
     dispatch(f, w);
 }
+
 
 static void startup_failure(fuzz *f, gf_worker *w) {
   f->stats.startup_failures++;

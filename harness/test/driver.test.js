@@ -44,6 +44,13 @@ test('shapes: shared objects across calls, repeated objects in one array, mixed 
   assert.ok(new Set(seen.flat().map((x) => x.size)).size > 1, 'len_mix varies the sizes');
 });
 
+test('an entry marked distinct never gets one object twice in flight', async () => {
+  const { target, seen } = recorder();
+  target.entries.f.distinct = true;
+  await runCase(target, {}, mkCase({ elems: 6, concurrency: 3, shared: 3, dups: 3 }), new PoolGate(4));
+  assert.strictEqual(new Set(seen.flat()).size, 18);
+});
+
 test('the same case gives the same inputs; another seed other inputs', async () => {
   const values = async (seed) => {
     const { target, seen } = recorder();

@@ -89,3 +89,11 @@ test('an ASan .node path without sanitizer "address" cannot start: the config de
   assert.strictEqual(r.code, 2);
   assert.match(r.stderr, /ASan runtime does not come first/);
 });
+
+test('a config that sends an entry the target lacks stops with exit 2 instead of counting rejected cases as clean execs', async () => {
+  const dir = tmpdir('sdk-mismatch');
+  const cfg = userConfig(dir, { entries: ['sum_bytes', 'no_such_entry'], entry: 'no_such_entry' });
+  const r = await gcfuzz(['soak', '--config', cfg, '--out', path.join(dir, 'out'), '--max-time', '20']);
+  assert.strictEqual(r.code, 2, r.stderr);
+  assert.match(r.stderr, /harness rejected \d+ cases in a row.*unknown entry 'no_such_entry'/);
+});
