@@ -73,8 +73,8 @@ void gf_config_for_control(const gf_config *cfg, gf_config *out) {
     out->sanitizer = GF_SAN_AUTO; /* the control's build says what it needs */
   }
   if (cfg->control_build[0]) gf_strlcpy(out->build, cfg->control_build, sizeof out->build);
-  gf_strlcpy(out->entries[0], cfg->control_entry, sizeof out->entries[0]);
-  out->n_entries = 1;
+  /* Another target's entries are its own: leave them to its harness. */
+  out->n_entries = cfg->control_target[0] ? 0 : cfg->n_entries;
   gf_strlcpy(out->entry, cfg->control_entry, sizeof out->entry);
 }
 
@@ -328,6 +328,7 @@ int gf_config_load(gf_config *cfg, const char *path, const char *root, gf_err *e
 }
 
 int gf_config_has_entry(const gf_config *cfg, const char *entry) {
+  if (cfg->n_entries == 0) return 1; /* not listed: the harness decides */
   for (int i = 0; i < cfg->n_entries; i++)
     if (strcmp(cfg->entries[i], entry) == 0) return 1;
   return 0;

@@ -90,7 +90,8 @@ int gf_config_parse(gf_config *cfg, const char *text, const char *base, const ch
 /* Loads path over the defaults; errors are prefixed with the path. */
 int gf_config_load(gf_config *cfg, const char *path, const char *root, gf_err *err);
 
-/* Whether the harness is known to have `entry` (cfg->entries). */
+/* Whether the harness is known to have `entry` (cfg->entries; an empty
+ * list leaves it to the harness, which refuses unknown entries). */
 int gf_config_has_entry(const gf_config *cfg, const char *entry);
 
 /* The largest argument the limits allow for a step op (array ops: max_elems). */

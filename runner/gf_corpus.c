@@ -61,8 +61,7 @@ int gf_corpus_load_dir(gf_corpus *c, const char *dir, const gf_config *cfg, uint
       fprintf(log, "gcfuzz: skipping %s\n", e.msg);
       continue;
     }
-    /* With an entry forced on every case, a seed's own entry does not matter. */
-    if (!cfg->entry[0] && !gf_config_has_entry(cfg, cs.entry)) {
+    if (!gf_config_has_entry(cfg, cs.entry)) {
       fprintf(log, "gcfuzz: skipping %s: entry: '%s' is not one of the config's entries\n",
               path, cs.entry);
       continue;

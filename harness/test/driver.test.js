@@ -76,10 +76,10 @@ test('no reference to the inputs is left while the schedule runs', async () => {
       },
     },
   };
-  // The schedule's own GCs, and no other: a WeakRef is cleared by the GC
-  // that collects its target (the first gc runs in the job that made them,
+  // The schedule's own full GCs, and no other: a WeakRef is cleared by the
+  // GC that collects its target (the first gc runs in the job that made them,
   // which keeps WeakRef targets alive until it ends; the second does not).
-  const c = mkCase({ elems: 8, gc: [{ op: 'gc' }, { op: 'immediate', n: 2 }, { op: 'gc' }, { op: 'immediate', n: 2 }] });
+  const c = mkCase({ elems: 8, gc: [{ op: 'gc', type: 'full' }, { op: 'immediate', n: 2 }, { op: 'gc', type: 'full' }, { op: 'immediate', n: 2 }] });
   const p = runCase(target, {}, c, new PoolGate(4));
   await turns(20);
   assert.strictEqual(refs.length, 8);

@@ -13,9 +13,9 @@ const { runHarness, asanEnv } = require('../../addon/test/helpers.js');
 
 const BUF = path.join(ROOT, 'tests', 'fixtures', 'bufaddon');
 const TARGET = path.join(BUF, 'target.js');
-// A major GC frees the unreachable Buffers; the gate keeps the addon's reads
+// A full GC frees the unreachable Buffers; the gate keeps the addon's reads
 // behind it. Without the gate the reads win the race (0/10 measured).
-const GATED = { entry: 'sum_bytes_borrowed', elems: 16, elem_len: 4096, gate: 1, gc: [{ op: 'gc' }, { op: 'immediate' }] };
+const GATED = { entry: 'sum_bytes_borrowed', elems: 16, elem_len: 4096, gate: 1, gc: [{ op: 'gc', type: 'full' }, { op: 'immediate' }] };
 
 test.before(() => {
   const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'node-gyp.js'), 'rebuild', '--silent', `--directory=${BUF}`], { encoding: 'utf8' });
