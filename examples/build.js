@@ -7,6 +7,10 @@
 // (scripts/node-gyp.js: --nodedir, never a download). Prebuilt binaries in
 // the tarball are deleted, so the package can only load what we built.
 // Result: .cache/examples/NAME/{release,asan}/ (the unpacked package, built).
+// An example may list `mutants`: the package with its GC fix taken out
+// (`remove`: one exact line of `file`), built as ASan into
+// .cache/examples/NAME/mutant-<name>/ - proof that the example's target
+// would find the bug class in this very code if the fix were missing.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -36,6 +40,10 @@ function readExample(name) {
   const ex = JSON.parse(fs.readFileSync(file, 'utf8'));
   for (const k of ['package', 'version'])
     if (typeof ex[k] !== 'string' || !/^[@a-z0-9._/-]+$/.test(ex[k])) throw new Error(`${file}: ${k}: must be an npm name/version`);
+  for (const [i, m] of (ex.mutants || []).entries())
+    for (const k of ['name', 'file', 'remove'])
+      if (typeof m[k] !== 'string' || !m[k] || (k === 'name' && !/^[a-z0-9_-]+$/.test(m[k])))
+        throw new Error(`${file}: mutants[${i}].${k}: must be a non-empty string`);
   return ex;
 }
 
@@ -48,11 +56,20 @@ function fetchTarball(ex, cache) {
   return tgz;
 }
 
-function buildOne(ex, tgz, dir, flavour) {
+// Takes the fix out: the line must be there exactly once, or we stop.
+function applyMutant(dir, m) {
+  const file = path.join(dir, m.file);
+  const text = fs.readFileSync(file, 'utf8');
+  if (text.split(m.remove).length !== 2) throw new Error(`mutant ${m.name}: '${m.remove}' is not in ${m.file} exactly once`);
+  fs.writeFileSync(file, text.replace(m.remove, `/* gcfuzz mutant ${m.name}: removed */;`));
+}
+
+function buildOne(ex, tgz, dir, flavour, mutant = null) {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   run('tar', ['xzf', tgz, '-C', dir, '--strip-components=1']);
   fs.rmSync(path.join(dir, 'prebuilds'), { recursive: true, force: true });
+  if (mutant) applyMutant(dir, mutant);
   run('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock'], { cwd: dir });
   const env = { ...process.env };
   if (flavour === 'asan') Object.assign(env, { CFLAGS: ASAN_FLAGS, CXXFLAGS: ASAN_FLAGS, LDFLAGS: '-fsanitize=address' });
@@ -65,12 +82,16 @@ function build(name) {
   const ex = readExample(name);
   const cache = cacheDir(name);
   const stamp = path.join(cache, 'built.json');
-  const id = `${ex.package}@${ex.version} node ${process.version}`;
+  const id = `${ex.package}@${ex.version} node ${process.version} ${JSON.stringify(ex.mutants || [])}`;
   if (fs.existsSync(stamp) && JSON.parse(fs.readFileSync(stamp, 'utf8')).id === id) return ex;
   const tgz = fetchTarball(ex, cache);
   for (const flavour of ['release', 'asan']) {
     process.stderr.write(`examples: building ${ex.package}@${ex.version} (${flavour})\n`);
     buildOne(ex, tgz, path.join(cache, flavour), flavour);
+  }
+  for (const m of ex.mutants || []) {
+    process.stderr.write(`examples: building ${ex.package}@${ex.version} (mutant ${m.name}, asan)\n`);
+    buildOne(ex, tgz, path.join(cache, `mutant-${m.name}`), 'asan', m);
   }
   fs.writeFileSync(stamp, JSON.stringify({ id }));
   return ex;

@@ -97,3 +97,24 @@ test('a config that sends an entry the target lacks stops with exit 2 instead of
   assert.strictEqual(r.code, 2, r.stderr);
   assert.match(r.stderr, /harness rejected \d+ cases in a row.*unknown entry 'no_such_entry'/);
 });
+
+test('the README example works as written: its target and config, two paths filled in, run gcfuzz ci clean (exit 0)', async () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Fuzz your own addon'));
+  const js = section.match(/```js\n([\s\S]*?)```/)[1];
+  const json = section.match(/```json\n([\s\S]*?)```/)[1];
+  assert.ok(js.split('\n').length + json.split('\n').length <= 40, 'the example is at most 40 lines');
+  const dir = tmpdir('sdk-readme');
+  fs.writeFileSync(path.join(dir, 'target.js'), js);
+  const cfg = JSON.parse(json);
+  fs.mkdirSync(path.join(dir, 'build', 'Release'), { recursive: true });
+  fs.copyFileSync(path.join(BUF, 'build', 'Release', 'bufsum_asan.node'), path.join(dir, cfg.build));
+  cfg.control.target = path.join(ROOT, 'addon', 'target.js');
+  fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(cfg));
+  const out = path.join(dir, 'out');
+  const r = await gcfuzz(['ci', '--config', path.join(dir, 'config.json'), '--out', out, '--max-time', '4', '--seed', '2', '--workers', '2']);
+  assert.strictEqual(r.code, 0, r.stderr);
+  const summary = readJson(path.join(out, 'summary.json'));
+  assert.strictEqual(summary.control.detected, true);
+  assert.ok(summary.target.execs > 0, 'cases ran');
+});
