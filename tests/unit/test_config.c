@@ -43,6 +43,46 @@ static void rejects_bad_fields(void **state) {
   expect_error("{\"entries\": [\"sum\"]}", "control.entry: 'sum_borrowed' is not in entries");
   expect_error("{\"workers\": 2", "not valid JSON");
   expect_error("[]", "config: must be a JSON object");
+  expect_error("{\"sanitizer\": \"thread\"}", "sanitizer: must be one of");
+  expect_error("{\"threadpool_size\": 0}", "threadpool_size: must be an integer in [1, 1024]");
+  expect_error("{\"target\": 3}", "target: must be a string");
+  expect_error("{\"control\": {\"target\": 1}}", "control.target: must be a string");
+  expect_error("{\"control\": {\"seedz\": \"x\"}}", "control.seedz: unknown field");
+  expect_error("{\"limits\": {\"max_gate\": 2}}", "limits.max_gate: must be an integer in [0, 1]");
+}
+
+/* target, seeds and the control: the defaults a user's config gets. */
+static void target_and_control(void **state) {
+  (void)state;
+  gf_config cfg, ctl;
+  gf_err err = {{0}};
+  gf_config_default(&cfg, "/p");
+  assert_string_equal(cfg.target, "/p/addon/target.js");
+  assert_string_equal(cfg.seeds, "/p/corpus/seeds");
+  assert_int_equal(cfg.threadpool_size, 4);
+  assert_false(gf_config_wants_asan(&cfg)); /* release */
+  /* Its own target: no project seeds, no control entry check. */
+  assert_int_equal(load("{\"target\": \"t.js\", \"build\": \"x/a.node\", \"sanitizer\": \"address\","
+                        " \"entries\": [\"f\"], \"entry\": \"f\", \"control\": {\"target\":"
+                        " \"/p/addon/target.js\", \"build\": \"asan\"}}", &cfg, &err), 0);
+  assert_non_null(strstr(cfg.target, "/t.js"));
+  assert_string_equal(cfg.seeds, "");
+  assert_true(gf_config_wants_asan(&cfg));
+  gf_config_for_control(&cfg, &ctl);
+  assert_string_equal(ctl.target, "/p/addon/target.js");
+  assert_string_equal(ctl.build, "asan");
+  assert_string_equal(ctl.entry, "sum_borrowed");
+  assert_string_equal(ctl.seeds, "/root-of-project/corpus/seeds");
+  assert_int_equal(ctl.n_entries, 0); /* the control target's own entries */
+  assert_true(gf_config_wants_asan(&ctl)); /* by its build's name */
+  /* A harness of one's own has no target unless it names one. */
+  assert_int_equal(load("{\"harness\": \"h.js\"}", &cfg, &err), 0);
+  assert_string_equal(cfg.target, "");
+  assert_string_equal(cfg.seeds, "/root-of-project/corpus/seeds");
+  assert_int_equal(load("{\"target\": null, \"seeds\": null, \"sanitizer\": \"none\", \"build\": \"asan\"}", &cfg, &err), 0);
+  assert_string_equal(cfg.target, "");
+  assert_string_equal(cfg.seeds, "");
+  assert_false(gf_config_wants_asan(&cfg)); /* the config decides */
 }
 
 static void missing_file_is_named(void **state) {
@@ -124,6 +164,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(rejects_bad_fields),
       cmocka_unit_test(missing_file_is_named),
+      cmocka_unit_test(target_and_control),
       cmocka_unit_test(paths_are_relative_to_the_config_file),
       cmocka_unit_test(clamp_keeps_cases_inside_limits),
       cmocka_unit_test(gc_ops_filter_steps),

@@ -68,6 +68,9 @@ static void mutations_stay_in_bounds(void **state) {
     assert_true(c.f[GF_F_DELAY_US] <= cfg.limits.max_delay_us);
     assert_true(c.f[GF_F_CONCURRENCY] >= 1 && c.f[GF_F_CONCURRENCY] <= cfg.limits.max_concurrency);
     assert_true(gf_case_total_doubles(&c) <= cfg.limits.max_total_doubles);
+    assert_true(c.f[GF_F_SHARED] <= c.f[GF_F_ELEMS] && c.f[GF_F_DUPS] <= c.f[GF_F_ELEMS]);
+    assert_true(c.f[GF_F_STAGGER] <= cfg.limits.max_stagger);
+    assert_true(c.f[GF_F_GATE] <= 1 && c.f[GF_F_LEN_MIX] <= 1);
     assert_true(c.nsteps <= cfg.limits.max_steps);
     for (uint32_t s = 0; s < c.nsteps; s++) {
       const gf_step_spec *sp = &gf_step_specs[c.steps[s].op];
@@ -147,11 +150,13 @@ static void mutator_uses_only_allowed_ops(void **state) {
   gf_case c;
   gf_config_default(&cfg, ".");
   cfg.limits.gc_ops = 1u << GF_OP_ALLOC_KB;
+  cfg.limits.max_gate = 0; /* and no gate either */
   gf_prng_seed(&p, 3);
   for (int i = 0; i < 2000; i++) {
     gf_case_default(&c);
     gf_mutate(&c, &cfg, &p);
     for (uint32_t s = 0; s < c.nsteps; s++) assert_int_equal(c.steps[s].op, GF_OP_ALLOC_KB);
+    assert_int_equal(c.f[GF_F_GATE], 0);
   }
 }
 
