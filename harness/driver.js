@@ -5,6 +5,7 @@
 const { isDeepStrictEqual } = require('node:util');
 const { makeRng } = require('./prng.js');
 const { ARRAY_OPS } = require('./case.js');
+const { WindowProbe } = require('./window.js');
 
 const SHARED_STREAM = 0xffff; // the PRNG stream of the shared inputs
 
@@ -21,33 +22,42 @@ function makeInputs(entry, ctx, c, rng, n) {
 // Call k's array: `shared` objects common to every call first, fresh ones
 // next, and the last `dups` slots repeating earlier slots of the same array.
 // An entry marked `distinct` (an input may be in flight once only, by its
-// API's contract) gets neither.
-function buildArray(entry, ctx, c, k, shared) {
+// API's contract) gets neither. The probe watches each new object.
+function buildArray(entry, ctx, c, k, shared, probe) {
   const rng = makeRng(c.seed, k);
   const n = c.elems;
   const nDups = entry.distinct ? 0 : Math.min(c.dups, Math.max(n - 1, 0));
   const distinct = n - nDups;
   const nShared = Math.min(shared.length, distinct);
   const arr = new Array(n);
-  for (let i = 0; i < distinct; i++) arr[i] = i < nShared ? shared[i] : entry.input(rng, inputSize(c, rng), ctx);
+  for (let i = 0; i < distinct; i++) {
+    if (i < nShared) {
+      arr[i] = shared[i];
+      if (k === 0) probe.watch(arr[i], 0);
+    } else {
+      arr[i] = entry.input(rng, inputSize(c, rng), ctx);
+      probe.watch(arr[i], k);
+    }
+  }
   for (let i = distinct; i < n; i++) arr[i] = arr[(i - distinct) % distinct];
   return arr;
 }
 
-// Counts settled calls without capturing anything but the counter: a closure
-// that saw the inputs would keep them alive and hide the bug.
-function track(promise, state) {
-  return promise.then(
-    () => { state.settled++; },
-    () => { state.settled++; },
-  );
+// Counts settled calls without capturing anything but the counter and the
+// probe: a closure that saw the inputs would keep them alive and hide the bug.
+function track(promise, state, probe, k) {
+  const done = () => {
+    state.settled++;
+    probe.settled(k);
+  };
+  return promise.then(done, done);
 }
 
 // Not async on purpose: the inputs exist only in this frame, and once it
 // returns no JS reference to them is left, unless `hold` asks for the array
 // (array ops edit it; its elements go when the ops remove them).
-function launch(entry, ctx, c, k, shared, state, held) {
-  const arr = buildArray(entry, ctx, c, k, shared);
+function launch(entry, ctx, c, k, shared, run) {
+  const arr = buildArray(entry, ctx, c, k, shared, run.probe);
   const expected = entry.oracle ? entry.oracle(arr, ctx) : undefined;
   let promise;
   try {
@@ -55,8 +65,8 @@ function launch(entry, ctx, c, k, shared, state, held) {
   } catch (e) {
     promise = Promise.reject(e);
   }
-  track(promise, state);
-  if (held) held.push(arr);
+  track(promise, run.state, run.probe, k);
+  if (run.held) run.held.push(arr);
   return { expected, promise };
 }
 
@@ -92,6 +102,7 @@ async function waitSettled(state, n) {
 async function runStep(step, run) {
   switch (step.op) {
     case 'gc':
+      run.probe.beforeGc();
       runGc(step.type);
       break;
     case 'immediate':
@@ -154,11 +165,12 @@ async function compare(entry, calls) {
   return { outcome: 'ok', checked }; // checked: calls compared with the oracle
 }
 
-async function runCase(target, ctx, c, gate) {
+async function runCase(target, ctx, c, gate, probe = new WindowProbe()) {
   const t0 = process.hrtime.bigint();
   const ms = () => Number(process.hrtime.bigint() - t0) / 1e6;
   const entry = target.entries[c.entry];
-  const run = { entry, ctx, c, gate, state: { settled: 0 }, calls: c.concurrency, held: null };
+  const run = { entry, ctx, c, gate, probe, state: { settled: 0 }, calls: c.concurrency, held: null };
+  probe.begin(c.concurrency);
   if (c.gc.some((s) => ARRAY_OPS.includes(s.op))) run.held = [];
   const calls = [];
   try {
@@ -167,7 +179,7 @@ async function runCase(target, ctx, c, gate) {
     let shared = c.shared && !entry.distinct ? makeInputs(entry, ctx, c, makeRng(c.seed, SHARED_STREAM), Math.min(c.shared, c.elems)) : [];
     for (let k = 0; k < c.concurrency; k++) {
       if (k > 0) for (let i = 0; i < c.stagger; i++) await turn();
-      calls.push(launch(entry, ctx, c, k, shared, run.state, run.held));
+      calls.push(launch(entry, ctx, c, k, shared, run));
     }
     shared = null;
   } catch (e) {
@@ -182,8 +194,11 @@ async function runCase(target, ctx, c, gate) {
   }
   run.held = null;
   const res = await compare(entry, calls);
+  const elapsed = ms();
+  await turn(); // lets the last GC entries and finalization callbacks in
+  const window = probe.end();
   if (target.afterCase) await target.afterCase(ctx, c);
-  return { ...res, ms: ms() };
+  return { ...res, ms: elapsed, window };
 }
 
 module.exports = { runCase, brief };

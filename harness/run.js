@@ -10,6 +10,7 @@ const readline = require('node:readline');
 const { parseCase, CaseError } = require('./case.js');
 const { runCase } = require('./driver.js');
 const { PoolGate } = require('./gate.js');
+const { WindowProbe } = require('./window.js');
 const { loadTarget } = require('./target.js');
 
 function usage(msg) {
@@ -62,6 +63,7 @@ async function main(argv = process.argv.slice(2)) {
   const target = loadTarget(opts.target);
   const ctx = (target.setup && (await target.setup({ build: opts.build, args: opts.args }))) || {};
   const gate = new PoolGate();
+  const probe = new WindowProbe();
   const entries = Object.keys(target.entries);
   emit({
     event: 'ready', pid: process.pid, node: process.version, build: String(ctx.build || opts.build),
@@ -76,7 +78,7 @@ async function main(argv = process.argv.slice(2)) {
       emit({ event: 'result', id: d.id, outcome: 'error', message: d.error });
     } else {
       emit({ event: 'start', id: d.case.id });
-      emit({ event: 'result', id: d.case.id, ...(await runCase(target, ctx, d.case, gate)) });
+      emit({ event: 'result', id: d.case.id, ...(await runCase(target, ctx, d.case, gate, probe)) });
     }
     if (opts.once) break;
   }

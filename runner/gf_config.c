@@ -39,6 +39,8 @@ void gf_config_default(gf_config *cfg, const char *root) {
   cfg->stats_interval_ms = 2000;
   cfg->confirm_runs = 5;
   cfg->crash_bias = 4;
+  cfg->feedback = 1;
+  cfg->feedback_weight = 2;
   resolve_path(cfg->seeds, sizeof cfg->seeds, root, "corpus/seeds");
   strcpy(cfg->target_frames[cfg->n_target_frames++], "../src/");
   strcpy(cfg->target_frames[cfg->n_target_frames++], "gcfuzz_addon");
@@ -51,6 +53,7 @@ void gf_config_default(gf_config *cfg, const char *root) {
                             .max_sleep_ms = 20,
                             .max_alloc_kb = 8192,
                             .max_stagger = 8,
+                            .max_corpus = 4096,
                             .max_gate = 1,
                             .gc_ops = (1u << GF_OP__COUNT) - 1,
                             .max_total_doubles = 4194304};
@@ -144,7 +147,7 @@ static int load_limits(gf_limits *l, const cJSON *obj, gf_err *err) {
   static const char *const keys[] = {"max_elems", "max_elem_len", "max_delay_us",
                                      "max_concurrency", "max_steps", "max_total_doubles",
                                      "max_immediate", "max_sleep_ms", "max_alloc_kb", "gc_ops",
-                                     "max_stagger", "max_gate", NULL};
+                                     "max_stagger", "max_gate", "max_corpus", NULL};
   const cJSON *o = cJSON_GetObjectItemCaseSensitive(obj, "limits");
   if (o == NULL) return 0;
   if (!cJSON_IsObject(o)) return gf_errf(err, "limits: must be an object");
@@ -165,6 +168,7 @@ static int load_limits(gf_limits *l, const cJSON *obj, gf_err *err) {
           "limits.", err) ||
       u32(o, "max_stagger", 0, f[GF_F_STAGGER].hi, &l->max_stagger, "limits.", err) ||
       u32(o, "max_gate", 0, 1, &l->max_gate, "limits.", err) ||
+      u32(o, "max_corpus", 1, 1000000, &l->max_corpus, "limits.", err) ||
       gf_json_uint(o, "max_total_doubles", 0, GF_CASE_MAX_TOTAL_DOUBLES,
                    l->max_total_doubles, "limits.", &total, err))
     return -1;
@@ -271,7 +275,7 @@ static int load_object(gf_config *cfg, const cJSON *o, const char *base, gf_err 
   static const char *const keys[] = {
       "node", "nodes", "node_args", "max_old_space_mb", "harness", "harness_args", "build", "env",
       "libasan", "target", "threadpool_size", "sanitizer", "entry", "entries", "workers", "timeout_ms", "grace_ms",
-      "stats_interval_ms", "confirm_runs", "minimize_new", "crash_bias", "persistent", "seeds", "target_frames",
+      "stats_interval_ms", "confirm_runs", "minimize_new", "crash_bias", "feedback", "feedback_weight", "persistent", "seeds", "target_frames",
       "limits", "control", NULL};
   if (!cJSON_IsObject(o)) return gf_errf(err, "config: must be a JSON object");
   if (gf_json_known_keys(o, keys, "", err) || load_paths(cfg, o, base, err) ||
@@ -293,6 +297,8 @@ static int load_object(gf_config *cfg, const cJSON *o, const char *base, gf_err 
       u32(o, "stats_interval_ms", 100, 3600000, &cfg->stats_interval_ms, "", err) ||
       u32(o, "confirm_runs", 0, 1000, &cfg->confirm_runs, "", err) ||
       u32(o, "crash_bias", 1, 1000, &cfg->crash_bias, "", err) ||
+      u32(o, "feedback_weight", 1, 1000, &cfg->feedback_weight, "", err) ||
+      gf_json_bool(o, "feedback", cfg->feedback, "", &cfg->feedback, err) ||
       gf_json_bool(o, "minimize_new", cfg->minimize_new, "", &cfg->minimize_new, err) ||
       gf_json_bool(o, "persistent", cfg->persistent, "", &cfg->persistent, err))
     return -1;

@@ -26,6 +26,7 @@
 typedef struct gf_limits {
   uint32_t max_elems, max_elem_len, max_delay_us, max_concurrency, max_steps;
   uint32_t max_stagger, max_gate; /* input shapes; max_gate 0 forbids the gate */
+  uint32_t max_corpus;            /* feedback keeps no more cases than this */
   uint32_t max_immediate, max_sleep_ms, max_alloc_kb; /* GC-step arguments */
   uint32_t gc_ops; /* bit (1 << GF_OP_*) per op the runner may send */
   uint64_t max_total_doubles;
@@ -58,6 +59,8 @@ typedef struct gf_config {
   uint32_t confirm_runs;
   int minimize_new; /* soak: minimize each new, confirmed bucket in the background */
   uint32_t crash_bias;
+  int feedback;             /* keep clean cases that reach new window features */
+  uint32_t feedback_weight; /* their parent weight */
   char seeds[PATH_MAX];
   char target_frames[GF_MAX_PATTERNS][128];
   int n_target_frames;

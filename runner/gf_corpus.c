@@ -74,6 +74,17 @@ int gf_corpus_load_dir(gf_corpus *c, const char *dir, const gf_config *cfg, uint
   return loaded;
 }
 
+int gf_corpus_keep(gf_corpus *c, const gf_case *cs, const char *dir, const char *name,
+                   uint32_t weight, int from_crash, gf_err *err) {
+  char path[PATH_MAX + 96];
+  char *text = gf_case_to_line(cs);
+  snprintf(path, sizeof path, "%s/%s.json", dir, name);
+  int rc = text ? gf_write_atomic(path, text, strlen(text), err) : gf_errf(err, "out of memory");
+  free(text);
+  if (gf_corpus_add(c, cs, weight, from_crash) != 0 && rc == 0) rc = gf_errf(err, "out of memory");
+  return rc;
+}
+
 const gf_case *gf_corpus_pick(const gf_corpus *c, gf_prng *p) {
   uint64_t r = gf_prng_below(p, c->total_weight);
   for (size_t i = 0; i < c->n; i++) {

@@ -1,6 +1,8 @@
 /* gf_corpus.h - the cases mutation starts from.
  *
- * Seeds (weight 1) and cases that produced a new bucket (weight crash_bias):
+ * Seeds (weight 1), cases that reached a new window feature (weight
+ * feedback_weight, OUT/corpus/feedback/) and cases that produced a new
+ * bucket (weight crash_bias, OUT/corpus/):
  * picking parents by weight biases the fuzzer toward the regions that
  * crashed. Files are loaded in sorted name order, so the same corpus and
  * --seed give the same case stream.
@@ -38,6 +40,12 @@ int gf_corpus_load_dir(gf_corpus *c, const char *dir, const gf_config *cfg, uint
                        int from_crash, FILE *log, gf_err *err);
 
 int gf_corpus_add(gf_corpus *c, const gf_case *cs, uint32_t weight, int from_crash);
+
+/* Saves cs as dir/<name>.json (atomically; a resumed run loads it) and adds
+ * it to the corpus. The corpus keeps it even if the file cannot be written
+ * (the error says so). */
+int gf_corpus_keep(gf_corpus *c, const gf_case *cs, const char *dir, const char *name,
+                   uint32_t weight, int from_crash, gf_err *err);
 
 /* A parent, chosen by weight. The corpus must not be empty. */
 const gf_case *gf_corpus_pick(const gf_corpus *c, gf_prng *p);

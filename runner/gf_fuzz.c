@@ -10,6 +10,7 @@
 #include <uv.h>
 
 #include "gf_corpus.h"
+#include "gf_feedback.h"
 #include "gf_fs.h"
 #include "gf_minimize.h"
 #include "gf_mutate.h"
@@ -64,7 +65,8 @@ typedef struct fuzz {
   unsigned consecutive_rejections; /* cases the harness refused, in a row */
   char fatal_msg[512];
   char node_version[32], build[64];
-  char corpus_dir[PATH_MAX];
+  char corpus_dir[PATH_MAX], feedback_dir[PATH_MAX + 16];
+  gf_feedback fb;
   char *stderr_buf;
   min_job *minimizing;               /* background minimization, one at a time */
   confirm_tally *min_queue[GF_MIN_QUEUE]; /* waiting, taken newest first */
@@ -98,14 +100,29 @@ static void log_new_bucket(fuzz *f, const gf_bucket *b, const gf_case *c) {
 
 /* Saves the crashing case into OUT/corpus so a resumed run starts from it. */
 static void keep_case(fuzz *f, const gf_bucket *b, const gf_case *c) {
-  char path[PATH_MAX + 32];
-  char *text = gf_case_to_line(c);
   gf_err err = {{0}};
-  snprintf(path, sizeof path, "%s/%s.json", f->corpus_dir, b->hash);
-  if (text == NULL || gf_write_atomic(path, text, strlen(text), &err) != 0)
+  if (gf_corpus_keep(&f->corpus, c, f->corpus_dir, b->hash, f->cfg->crash_bias, 1, &err) != 0)
     fprintf(stderr, "gcfuzz: cannot save corpus case: %s\n", err.msg);
-  free(text);
-  gf_corpus_add(&f->corpus, c, f->cfg->crash_bias, 1);
+  f->stats.corpus = f->corpus.n;
+}
+
+/* A case that ran clean but reached a window feature never seen before is
+ * kept (OUT/corpus/feedback/, the feature map in OUT/features.json). */
+static void consider_feedback(fuzz *f, const gf_case *c, const cJSON *result) {
+  uint32_t ids[GF_FEATURES_PER_CASE];
+  int n = gf_feedback_features(result, c->entry, ids);
+  if (n == 0 || gf_feedback_add(&f->fb, ids, n) == 0) return;
+  f->stats.features = f->fb.count;
+  if (f->corpus.n >= f->cfg->limits.max_corpus) return;
+  char name[32], path[PATH_MAX + 32];
+  char *line = gf_case_to_line(c);
+  snprintf(name, sizeof name, "%016llx", (unsigned long long)(line ? gf_fnv1a64(line) : 0));
+  free(line);
+  gf_err err = {{0}};
+  snprintf(path, sizeof path, "%s/features.json", f->o->out_dir);
+  if (gf_corpus_keep(&f->corpus, c, f->feedback_dir, name, f->cfg->feedback_weight, 0, &err) != 0 ||
+      gf_feedback_save(&f->fb, path, &err) != 0)
+    fprintf(stderr, "gcfuzz: cannot save the feedback corpus: %s\n", err.msg);
   f->stats.corpus = f->corpus.n;
 }
 
@@ -247,7 +264,6 @@ static void case_rejected(fuzz *f, gf_worker *w) {
 
 static void on_worker_result(gf_worker *w, const cJSON *result) {
   fuzz *f = w->owner;
-  (void)result;
   int ok = strcmp(w->result_outcome, "ok") == 0;
   if (strcmp(w->result_outcome, "error") == 0) {
     case_rejected(f, w);
@@ -255,6 +271,7 @@ static void on_worker_result(gf_worker *w, const cJSON *result) {
   } else {
     f->stats.execs++;
     f->consecutive_rejections = 0;
+    if (ok && f->cfg->feedback) consider_feedback(f, &w->current, result);
   }
   if (!f->cfg->persistent) return; /* --once: it exits by itself; classified at close */
   if (!ok)
@@ -408,6 +425,18 @@ static int load_corpus(fuzz *f, gf_err *err) {
       gf_corpus_load_dir(&f->corpus, f->corpus_dir, f->cfg, f->cfg->crash_bias, 1, stderr,
                          err) < 0)
     return -1;
+  snprintf(f->feedback_dir, sizeof f->feedback_dir, "%s/feedback", f->corpus_dir);
+  gf_feedback_init(&f->fb);
+  if (f->cfg->feedback) {
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/features.json", f->o->out_dir);
+    if (gf_mkdirs(f->feedback_dir, err) != 0 ||
+        gf_corpus_load_dir(&f->corpus, f->feedback_dir, f->cfg, f->cfg->feedback_weight, 0,
+                           stderr, err) < 0 ||
+        gf_feedback_load(&f->fb, path, err) != 0)
+      return -1;
+    f->stats.features = f->fb.count;
+  }
   if (f->corpus.n == 0)
     return gf_errf(err, "seeds: no usable case in %s (see the lines above)", f->cfg->seeds);
   return 0;

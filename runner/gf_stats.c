@@ -52,6 +52,7 @@ static cJSON *stats_json(const gf_stats *s, uint64_t now_ns) {
   cJSON_AddNumberToObject(o, "startup_failures", (double)s->startup_failures);
   cJSON_AddNumberToObject(o, "confirm_runs", (double)s->confirm_runs);
   cJSON_AddNumberToObject(o, "corpus", (double)s->corpus);
+  cJSON_AddNumberToObject(o, "features", (double)s->features);
   return o;
 }
 
@@ -78,10 +79,10 @@ int gf_stats_write(const gf_stats *s, const char *out_dir, uint64_t now_ns, gf_e
 
 void gf_stats_status_line(const gf_stats *s, uint64_t now_ns, FILE *f) {
   fprintf(f, "\r[%s %s] %6.0fs  execs %llu  %.1f/s  workers %u  restarts %llu  crashes %llu  "
-             "buckets %llu  corpus %llu   ",
+             "buckets %llu  corpus %llu  features %llu   ",
           s->phase, s->entry, gf_stats_uptime(s, now_ns), (unsigned long long)s->execs,
           s->execs_per_s, s->workers, (unsigned long long)s->restarts,
           (unsigned long long)s->crashes, (unsigned long long)s->buckets,
-          (unsigned long long)s->corpus);
+          (unsigned long long)s->corpus, (unsigned long long)s->features);
   fflush(f);
 }

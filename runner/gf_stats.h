@@ -12,7 +12,7 @@ typedef struct gf_stats {
   uint64_t start_ns;
   uint64_t execs, crashes, restarts, timeouts, protocol_errors, startup_failures;
   uint64_t confirm_runs;
-  uint64_t buckets, corpus;
+  uint64_t buckets, corpus, features;
   unsigned workers;
   /* execs/s over the last interval */
   uint64_t window_ns, window_execs;

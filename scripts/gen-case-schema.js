@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Generates the C tables of the case format from harness/case-schema.json,
+// Generates the C tables of the case format (and the window counters of a
+// result line) from harness/case-schema.json,
 // the one description both validators come from (the harness reads the JSON).
 //   node scripts/gen-case-schema.js OUT.h
 'use strict';
@@ -32,7 +33,10 @@ for (const s of schema.steps) {
   const names = s.names ? `names_of(${s.op})` : 'NULL';
   lines.push(`    [GF_OP_${upper(s.op)}] = {${str(s.op)}, ${str(s.arg)}, ${lo}u, ${hi}u, ${s.default}u, ${names}}, \\`);
 }
-lines.push('  }', '#endif', '');
+lines.push('  }');
+lines.push(`#define GF_WINDOW_KEYS_INIT {${schema.window.map((w) => str(w.name)).join(', ')}}`);
+lines.push(`#define GF_WINDOW_N ${schema.window.length}`);
+lines.push('#endif', '');
 
 const out = process.argv[2];
 const text = lines.join('\n');

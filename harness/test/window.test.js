@@ -1,0 +1,50 @@
+'use strict';
+// The window probe's counters on pure-JS targets whose timing we control.
+const test = require('node:test');
+const assert = require('node:assert');
+const { runCase } = require('../driver.js');
+const { WindowProbe } = require('../window.js');
+const { turns, mkCase, PoolGate } = require('./helpers.js');
+
+test('inputs dropped while their call is pending are counted as collected in flight', async () => {
+  let release;
+  const target = {
+    entries: { f: { input: (rng, size) => ({ size }), call: () => new Promise((resolve) => (release = resolve)) } },
+  };
+  // Full GCs clear FinalizationRegistry cells; the immediates let the
+  // cleanup callbacks run while the call is still pending.
+  const c = mkCase({ elems: 6, gc: [{ op: 'gc', type: 'full' }, { op: 'immediate', n: 3 }, { op: 'gc', type: 'full' }, { op: 'immediate', n: 3 }] });
+  const p = runCase(target, {}, c, new PoolGate(4), new WindowProbe());
+  await turns(30);
+  release(0);
+  const { window: w } = await p;
+  assert.strictEqual(w.inputs, 6);
+  assert.strictEqual(w.collected_in_flight, 6);
+  assert.strictEqual(w.collected, 6);
+  assert.strictEqual(w.inflight_at_gc, 2, 'one call pending at each of two gc steps');
+  assert.strictEqual(w.settled_before_gc, 0);
+  assert.ok(w.gc_major >= 2, `the forced GCs are seen (${w.gc_major})`);
+});
+
+test('calls that settle before the GC steps: nothing in flight, settled_before_gc counts them', async () => {
+  const target = { entries: { f: { input: () => ({}), call: () => Promise.resolve(1) } } };
+  const probe = new WindowProbe();
+  const c = mkCase({ elems: 3, concurrency: 2, gc: [{ op: 'immediate', n: 2 }, { op: 'gc', type: 'full' }, { op: 'immediate', n: 3 }] });
+  const { window: w } = await runCase(target, {}, c, new PoolGate(4), probe);
+  assert.strictEqual(w.inputs, 6);
+  assert.strictEqual(w.collected_in_flight, 0);
+  assert.strictEqual(w.inflight_at_gc, 0);
+  assert.strictEqual(w.settled_before_gc, 2);
+  // The next case starts from zero: late callbacks of this one are not its own.
+  const { window: w2 } = await runCase(target, {}, mkCase({ elems: 1 }), new PoolGate(4), probe);
+  assert.deepStrictEqual([w2.inputs, w2.collected, w2.settled_before_gc], [1, 0, 0]);
+});
+
+test('shared and repeated objects are watched once; primitives are not watched', async () => {
+  const objs = { entries: { f: { input: () => ({}), call: () => Promise.resolve(0) } } };
+  const { window: w } = await runCase(objs, {}, mkCase({ elems: 5, concurrency: 3, shared: 2, dups: 1 }), new PoolGate(4));
+  assert.strictEqual(w.inputs, 2 + 3 * 2, '2 shared + 2 fresh per call');
+  const prims = { entries: { f: { input: (rng) => rng.u32(), call: () => Promise.resolve(0) } } };
+  const { window: p } = await runCase(prims, {}, mkCase({ elems: 5 }), new PoolGate(4));
+  assert.strictEqual(p.inputs, 0);
+});

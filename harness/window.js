@@ -1,0 +1,77 @@
+// The window probe: what happened in the race window of one case, reported
+// in the result line as `window` (counters named in case-schema.json) for
+// the runner's search feedback. Generic for any target: it watches the
+// input objects (FinalizationRegistry), the calls' settlement, and the GCs
+// (perf_hooks), never what an input is.
+'use strict';
+const { PerformanceObserver, constants } = require('node:perf_hooks');
+const { SCHEMA } = require('./case.js');
+
+const GC_KINDS = [
+  [constants.NODE_PERFORMANCE_GC_MAJOR, 'gc_major'],
+  [constants.NODE_PERFORMANCE_GC_MINOR, 'gc_minor'],
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL, 'gc_incremental'],
+  [constants.NODE_PERFORMANCE_GC_WEAKCB, 'gc_weakcb'],
+];
+
+class WindowProbe {
+  constructor() {
+    this.caseNo = 0;
+    // Held values are plain tokens: a registry entry never keeps an input.
+    this.registry = new FinalizationRegistry((token) => this.collected(token));
+    // GC entries arrive through the callback or, not yet delivered, from
+    // takeRecords() at the end: both count.
+    this.gcs = new PerformanceObserver((list) => this.countGcs(list.getEntries()));
+    this.gcs.observe({ entryTypes: ['gc'] });
+  }
+
+  begin(calls) {
+    this.caseNo++;
+    this.pending = new Array(calls).fill(true);
+    this.counts = null;
+    this.gcs.takeRecords(); // GCs before the window are not its own
+    this.counts = Object.fromEntries(SCHEMA.window.map((w) => [w.name, 0]));
+  }
+
+  // Input `obj` of call k (the first call that got it).
+  watch(obj, k) {
+    if (obj === null || (typeof obj !== 'object' && typeof obj !== 'function')) return;
+    this.registry.register(obj, { caseNo: this.caseNo, k });
+    this.counts.inputs++;
+  }
+
+  collected(token) {
+    // A previous case's input, late, or this case's after its end: not counted.
+    if (token.caseNo !== this.caseNo || !this.counts) return;
+    this.counts.collected++;
+    if (this.pending[token.k]) this.counts.collected_in_flight++;
+  }
+
+  settled(k) {
+    this.pending[k] = false;
+  }
+
+  beforeGc() {
+    const inflight = this.pending.filter(Boolean).length;
+    this.counts.inflight_at_gc += inflight;
+    this.counts.settled_before_gc += this.pending.length - inflight;
+  }
+
+  countGcs(entries) {
+    if (!this.counts) return;
+    for (const e of entries) {
+      const kind = GC_KINDS.find(([bit]) => e.detail && e.detail.kind === bit);
+      if (kind) this.counts[kind[1]]++;
+    }
+  }
+
+  // After the calls settled (and one more turn, for the GC entries).
+  end() {
+    this.countGcs(this.gcs.takeRecords());
+    const counts = this.counts;
+    this.counts = null;
+    return counts;
+  }
+}
+
+module.exports = { WindowProbe };

@@ -1,0 +1,44 @@
+'use strict';
+// Search feedback end to end: clean cases that reach new window features are
+// kept in OUT/corpus/feedback with the feature map, and a resumed soak
+// starts from them (the feature count never goes down, no case is lost).
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('node:fs');
+const path = require('node:path');
+const { tmpdir, gcfuzz, writeConfig, readJson } = require('./helpers.js');
+
+const listFeedback = (out) => fs.readdirSync(path.join(out, 'corpus', 'feedback')).filter((f) => f.endsWith('.json')).sort();
+
+test('feedback keeps clean cases with new window features, persists them and the map, and a resume loads both', async () => {
+  const dir = tmpdir('feedback');
+  const out = path.join(dir, 'out');
+  const cfg = writeConfig(dir, 'soak', { workers: 2, stats_interval_ms: 200 });
+  const first = await gcfuzz(['soak', '--config', cfg, '--out', out, '--max-time', '4', '--seed', '3']);
+  assert.strictEqual(first.code, 0, first.stderr);
+  const kept = listFeedback(out);
+  const stats = readJson(path.join(out, 'stats.json'));
+  const features = readJson(path.join(out, 'features.json')).features;
+  assert.ok(kept.length >= 2, `cases kept for new features: ${kept.length}`);
+  assert.ok(stats.features >= kept.length, 'each kept case brought at least one feature');
+  assert.strictEqual(features.length, stats.features);
+  const seeds = fs.readdirSync(path.join(__dirname, '..', '..', 'corpus', 'seeds')).length;
+  assert.strictEqual(stats.corpus, seeds + kept.length);
+  // Every kept case is a valid case with a window counter the seeds lacked.
+  for (const f of kept) assert.ok(readJson(path.join(out, 'corpus', 'feedback', f)).entry);
+
+  const again = await gcfuzz(['soak', '--config', cfg, '--out', out, '--max-time', '2', '--seed', '4']);
+  assert.strictEqual(again.code, 0, again.stderr);
+  const after = readJson(path.join(out, 'stats.json'));
+  assert.ok(after.features >= stats.features, 'the map was loaded, not rebuilt');
+  const keptAfter = listFeedback(out);
+  for (const f of kept) assert.ok(keptAfter.includes(f), `${f} kept across the resume`);
+  assert.strictEqual(after.corpus, seeds + keptAfter.length, 'the resumed run loaded every kept case');
+
+  // Without feedback nothing is kept.
+  const off = path.join(dir, 'off');
+  const r = await gcfuzz(['soak', '--config', writeConfig(dir, 'soak', { feedback: false, workers: 2 }), '--out', off, '--max-time', '2', '--seed', '3']);
+  assert.strictEqual(r.code, 0, r.stderr);
+  assert.strictEqual(readJson(path.join(off, 'stats.json')).features, 0);
+  assert.ok(!fs.existsSync(path.join(off, 'corpus', 'feedback')) || listFeedback(off).length === 0);
+});
