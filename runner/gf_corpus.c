@@ -93,3 +93,9 @@ const gf_case *gf_corpus_pick(const gf_corpus *c, gf_prng *p) {
   }
   return &c->v[c->n - 1].c;
 }
+
+const gf_case *gf_corpus_pick_scheduled(const gf_corpus *c, gf_prng *p) {
+  if (c->n > GF_CORPUS_RECENT && gf_prng_chance(p, 1, 4))
+    return &c->v[c->n - 1 - gf_prng_below(p, GF_CORPUS_RECENT)].c;
+  return gf_corpus_pick(c, p);
+}

@@ -50,6 +50,12 @@ int gf_corpus_keep(gf_corpus *c, const gf_case *cs, const char *dir, const char 
 /* A parent, chosen by weight. The corpus must not be empty. */
 const gf_case *gf_corpus_pick(const gf_corpus *c, gf_prng *p);
 
+/* The fuzz loop's parent: by weight, or one time in four uniformly among
+ * the GF_CORPUS_RECENT newest entries (recent finds get bred from while
+ * they are fresh, before the corpus buries them). */
+#define GF_CORPUS_RECENT 16
+const gf_case *gf_corpus_pick_scheduled(const gf_corpus *c, gf_prng *p);
+
 /* Reads one case from a file: a case object, or a crash record (its "case").
  * doc (if non-NULL) receives the whole parsed file on success, for callers
  * that also want the record's other fields; cJSON_Delete it. */

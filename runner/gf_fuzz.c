@@ -78,8 +78,12 @@ static void close_if_done(fuzz *f);
 
 static uint64_t now_ns(void) { return uv_hrtime(); }
 
+/* A parent by weight, or (one time in four) one of the newest finds; one
+ * child in eight is a splice of two parents before the moves. */
 static void next_case(fuzz *f, gf_case *c) {
-  *c = *gf_corpus_pick(&f->corpus, &f->prng);
+  *c = *gf_corpus_pick_scheduled(&f->corpus, &f->prng);
+  if (f->corpus.n > 1 && gf_prng_chance(&f->prng, 1, 8))
+    gf_splice(c, gf_corpus_pick(&f->corpus, &f->prng), f->cfg, &f->prng);
   gf_mutate(c, f->cfg, &f->prng);
   if (f->o->entry[0]) gf_strlcpy(c->entry, f->o->entry, sizeof c->entry);
   snprintf(c->id, sizeof c->id, "g%llu", (unsigned long long)++f->case_no);

@@ -91,7 +91,11 @@ static void mutate_field(gf_case *c, int f, const gf_limits *l, gf_prng *p) {
 
 void gf_mutate(gf_case *c, const gf_config *cfg, gf_prng *p) {
   const gf_limits *l = &cfg->limits;
-  int moves = (int)gf_prng_range(p, 1, 4);
+  /* 2^k moves, k in 0..4 with halving odds: mostly small steps, sometimes a
+   * leap several moves away from the parent. */
+  int k = 0;
+  while (k < 4 && gf_prng_chance(p, 1, 2)) k++;
+  int moves = 1 << k;
   for (int m = 0; m < moves; m++) {
     /* Half the moves go to the schedule, half to one of the fields. */
     if (gf_prng_chance(p, 1, 2))
@@ -99,5 +103,16 @@ void gf_mutate(gf_case *c, const gf_config *cfg, gf_prng *p) {
     else
       mutate_field(c, (int)gf_prng_below(p, GF_F__COUNT), l, p);
   }
+  gf_config_clamp_case(cfg, c);
+}
+
+void gf_splice(gf_case *c, const gf_case *other, const gf_config *cfg, gf_prng *p) {
+  for (int f = 0; f < GF_F__COUNT; f++)
+    if (gf_prng_chance(p, 1, 2)) c->f[f] = other->f[f];
+  uint32_t cut = (uint32_t)gf_prng_below(p, c->nsteps + 1);
+  uint32_t from = (uint32_t)gf_prng_below(p, other->nsteps + 1);
+  uint32_t n = cut;
+  for (uint32_t i = from; i < other->nsteps && n < GF_CASE_MAX_STEPS; i++) c->steps[n++] = other->steps[i];
+  c->nsteps = n;
   gf_config_clamp_case(cfg, c);
 }

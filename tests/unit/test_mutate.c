@@ -160,6 +160,58 @@ static void mutator_uses_only_allowed_ops(void **state) {
   }
 }
 
+/* Splice: every field from one parent or the other, the schedule a prefix
+ * of one and a suffix of the other; over many children both parents give. */
+static void splice_crosses_two_parents(void **state) {
+  (void)state;
+  gf_config cfg;
+  gf_prng p;
+  gf_case a, b, c;
+  gf_config_default(&cfg, ".");
+  gf_prng_seed(&p, 11);
+  gf_case_default(&a);
+  gf_case_default(&b);
+  a.f[GF_F_ELEMS] = 10, b.f[GF_F_ELEMS] = 20;
+  a.f[GF_F_SEED] = 1, b.f[GF_F_SEED] = 2;
+  a.nsteps = 2, a.steps[0] = (gf_step){GF_OP_GC, 0}, a.steps[1] = (gf_step){GF_OP_GC, 1};
+  b.nsteps = 2, b.steps[0] = (gf_step){GF_OP_IMMEDIATE, 3}, b.steps[1] = (gf_step){GF_OP_SLEEP_MS, 4};
+  int from_b = 0, mixed_steps = 0;
+  for (int i = 0; i < 1000; i++) {
+    c = a;
+    gf_splice(&c, &b, &cfg, &p);
+    assert_true(c.f[GF_F_ELEMS] == 10 || c.f[GF_F_ELEMS] == 20);
+    assert_true(c.f[GF_F_SEED] == 1 || c.f[GF_F_SEED] == 2);
+    from_b += c.f[GF_F_SEED] == 2;
+    uint32_t s = 0; /* a's steps, then b's, never interleaved */
+    while (s < c.nsteps && c.steps[s].op == GF_OP_GC) assert_int_equal(c.steps[s].arg, s), s++;
+    int got_b = s < c.nsteps;
+    for (; s < c.nsteps; s++) assert_true(c.steps[s].op != GF_OP_GC);
+    mixed_steps += got_b && c.steps[0].op == GF_OP_GC;
+  }
+  assert_in_range(from_b, 400, 600);
+  assert_true(mixed_steps > 100);
+}
+
+/* Havoc stacking: children land several moves away now and then. */
+static void stacked_moves_reach_far(void **state) {
+  (void)state;
+  gf_config cfg;
+  gf_prng p;
+  gf_case c, parent;
+  gf_config_default(&cfg, ".");
+  gf_prng_seed(&p, 5);
+  gf_case_default(&parent);
+  int far = 0;
+  for (int i = 0; i < 2000; i++) {
+    c = parent;
+    gf_mutate(&c, &cfg, &p);
+    int diff = (int)c.nsteps;
+    for (int f = 0; f < GF_F__COUNT; f++) diff += c.f[f] != parent.f[f];
+    far += diff >= 6;
+  }
+  assert_true(far > 20 && far < 1000);
+}
+
 static void prng_ranges(void **state) {
   (void)state;
   gf_prng p;
@@ -184,6 +236,8 @@ int main(void) {
       cmocka_unit_test(corpus_skips_bad_files),
       cmocka_unit_test(mutator_uses_only_allowed_ops),
       cmocka_unit_test(prng_ranges),
+      cmocka_unit_test(splice_crosses_two_parents),
+      cmocka_unit_test(stacked_moves_reach_far),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
