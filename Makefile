@@ -5,7 +5,8 @@
 #   make soak       a one-minute soak of the shipped entry into out/soak
 #   make bench      benchmarks, side by side (BENCH_QUICK=1: about a minute)
 #   make node-matrix  Node 18/22/24 from the npm registry into .cache/node-matrix
-#   make zoo        detection score of every bug variant x timing x Node
+#   make zoo        detection score of every bug variant x timing x Node, and
+#                   cases to detection from a neutral seed (feedback on/off)
 #   make examples   real npm addons (examples/): fetch, build offline, fuzz (EXAMPLES_TIME s each)
 #   make fuzz       each libFuzzer target for FUZZ_TIME seconds (default 60)
 #   make clean
@@ -87,6 +88,7 @@ node-matrix:
 # The zoo score on every Node of the matrix (make node-matrix first).
 zoo: all
 	$(NODE) bench/zoo.js | tee bench/zoo.md
+	$(NODE) bench/neutral.js | tee bench/neutral.md
 
 # Real published addons from the npm registry, built offline (examples/).
 examples: all
