@@ -100,3 +100,34 @@ int gf_feedback_load(gf_feedback *fb, const char *path, gf_err *err) {
   cJSON_Delete(o);
   return rc;
 }
+
+int gf_feedback_write_ids(const char *path, const uint32_t *ids, int n, gf_err *err) {
+  cJSON *a = cJSON_CreateArray();
+  for (int i = 0; i < n; i++) cJSON_AddItemToArray(a, cJSON_CreateNumber(ids[i] % GF_FEATURE_MAP));
+  char *text = cJSON_PrintUnformatted(a);
+  cJSON_Delete(a);
+  int rc = text ? gf_write_atomic(path, text, strlen(text), err) : gf_errf(err, "out of memory");
+  free(text);
+  return rc;
+}
+
+int gf_feedback_read_ids(const char *path, uint32_t *ids, int max, gf_err *err) {
+  char *text = gf_read_file(path, 1 << 16, NULL, err);
+  if (text == NULL) return -1;
+  cJSON *a = cJSON_Parse(text), *it;
+  free(text);
+  int n = 0;
+  if (!cJSON_IsArray(a)) {
+    cJSON_Delete(a);
+    return gf_errf(err, "%s: must be an array of feature numbers", path);
+  }
+  cJSON_ArrayForEach(it, a) {
+    if (!cJSON_IsNumber(it) || it->valuedouble < 0 || it->valuedouble >= GF_FEATURE_MAP || n == max) {
+      n = gf_errf(err, "%s: item %d: must be a feature number (at most %d)", path, n, max);
+      break;
+    }
+    ids[n++] = (uint32_t)it->valuedouble;
+  }
+  cJSON_Delete(a);
+  return n;
+}

@@ -43,4 +43,10 @@ int gf_feedback_add(gf_feedback *fb, const uint32_t *ids, int n);
 int gf_feedback_save(const gf_feedback *fb, const char *path, gf_err *err);
 int gf_feedback_load(gf_feedback *fb, const char *path, gf_err *err);
 
+/* The features one kept case reached, beside it as <name>.feat (a JSON
+ * array of ids): what corpus minimization covers. Read returns the count,
+ * or -1 with err naming the file. */
+int gf_feedback_write_ids(const char *path, const uint32_t *ids, int n, gf_err *err);
+int gf_feedback_read_ids(const char *path, uint32_t *ids, int max, gf_err *err);
+
 #endif

@@ -124,8 +124,10 @@ static void consider_feedback(fuzz *f, const gf_case *c, const cJSON *result) {
   free(line);
   gf_err err = {{0}};
   snprintf(path, sizeof path, "%s/features.json", f->o->out_dir);
+  char feat[PATH_MAX + 64];
+  snprintf(feat, sizeof feat, "%s/%s.feat", f->feedback_dir, name);
   if (gf_corpus_keep(&f->corpus, c, f->feedback_dir, name, f->cfg->feedback_weight, 0, &err) != 0 ||
-      gf_feedback_save(&f->fb, path, &err) != 0)
+      gf_feedback_write_ids(feat, ids, n, &err) != 0 || gf_feedback_save(&f->fb, path, &err) != 0)
     fprintf(stderr, "gcfuzz: cannot save the feedback corpus: %s\n", err.msg);
   f->stats.corpus = f->corpus.n;
 }

@@ -16,6 +16,7 @@ static const char usage[] =
     "  import  turn a fuzz_lifecycle input into a runner case\n"
     "  minimize  shrink a crash's case, keeping its signature and rate\n"
     "  report  report.html / report.md / report.sarif of an output directory\n"
+    "  cmin    shrink an output directory's feedback corpus to the cases that keep every feature\n"
     "\n"
     "exit codes: 0 clean, 1 crash found/reproduced, 2 usage or config error,\n"
     "            3 ci could not detect the known bug (harness or build broken)\n"
@@ -35,6 +36,7 @@ int main(int argc, char **argv) {
   if (strcmp(argv[1], "import") == 0) return gf_cmd_import(argc - 1, argv + 1);
   if (strcmp(argv[1], "minimize") == 0) return gf_cmd_minimize(argc - 1, argv + 1);
   if (strcmp(argv[1], "report") == 0) return gf_cmd_report(argc - 1, argv + 1);
+  if (strcmp(argv[1], "cmin") == 0) return gf_cmd_cmin(argc - 1, argv + 1);
   fprintf(stderr, "gcfuzz: unknown command '%s'\n%s", argv[1], usage);
   return GF_EXIT_USAGE;
 }

@@ -42,3 +42,29 @@ test('feedback keeps clean cases with new window features, persists them and the
   assert.strictEqual(readJson(path.join(off, 'stats.json')).features, 0);
   assert.ok(!fs.existsSync(path.join(off, 'corpus', 'feedback')) || listFeedback(off).length === 0);
 });
+
+test('cmin keeps every feature with fewer cases, moves (never deletes) the rest, and is idempotent', async () => {
+  const dir = tmpdir('cmin');
+  const out = path.join(dir, 'out');
+  const cfg = writeConfig(dir, 'soak', { workers: 2 });
+  assert.strictEqual((await gcfuzz(['soak', '--config', cfg, '--out', out, '--max-time', '5', '--seed', '9'])).code, 0);
+  const fb = path.join(out, 'corpus', 'feedback');
+  const featuresOf = (d) => new Set(fs.readdirSync(d).filter((f) => f.endsWith('.feat')).flatMap((f) => readJson(path.join(d, f))));
+  const before = listFeedback(out);
+  const union = featuresOf(fb);
+  assert.ok(before.length >= 3, `a corpus to shrink: ${before.length}`);
+  const r = await gcfuzz(['cmin', out]);
+  assert.strictEqual(r.code, 0, r.stderr);
+  const res = JSON.parse(r.stdout);
+  const after = listFeedback(out);
+  assert.deepStrictEqual([res.cases, res.kept, res.removed], [before.length, after.length, before.length - after.length]);
+  assert.ok(after.length <= before.length);
+  assert.deepStrictEqual([...featuresOf(fb)].sort(), [...union].sort(), 'every feature still has a case');
+  assert.strictEqual(res.features, union.size);
+  const gone = path.join(out, 'corpus', 'feedback.removed');
+  const moved = fs.existsSync(gone) ? fs.readdirSync(gone).filter((f) => f.endsWith('.json')) : [];
+  assert.deepStrictEqual([...moved, ...after].sort(), before, 'nothing deleted');
+  const again = JSON.parse((await gcfuzz(['cmin', out])).stdout);
+  assert.strictEqual(again.removed, 0, 'a minimized corpus stays as it is');
+  assert.strictEqual((await gcfuzz(['cmin', path.join(dir, 'nope')])).code, 2);
+});
