@@ -90,6 +90,14 @@ int gf_cmd_minimize(int argc, char **argv) {
   }
   char want[17];
   gf_strlcpy(want, hash->valuestring, sizeof want);
+  /* The record's V8 flags are the only set: every run repeats them. */
+  const cJSON *flags = cJSON_GetObjectItemCaseSensitive(rec, "v8_flags");
+  if (flags && gf_flag_set_from_json(&cli.cfg.v8_flags[0], flags, "v8_flags", &err) != 0) {
+    fprintf(stderr, "gcfuzz minimize: %s: %s\n", cli.paths[0], err.msg);
+    cJSON_Delete(rec);
+    return GF_EXIT_USAGE;
+  }
+  if (flags) cli.cfg.n_flag_sets = 1;
   cJSON_Delete(rec);
   if ((rc = gf_cli_plan(&cli)) != 0) return rc;
 

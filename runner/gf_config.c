@@ -22,6 +22,7 @@ void gf_config_default(gf_config *cfg, const char *root) {
   strcpy(cfg->node, "node");
   strcpy(cfg->node_args[cfg->n_node_args++], "--expose-gc");
   cfg->max_old_space_mb = 512;
+  cfg->n_flag_sets = 1; /* no extra V8 flags */
   resolve_path(cfg->harness, sizeof cfg->harness, root, "harness/run.js");
   resolve_path(cfg->target, sizeof cfg->target, root, "addon/target.js");
   cfg->threadpool_size = 4;
@@ -94,6 +95,54 @@ static int str_array(const cJSON *obj, const char *key, char *table, size_t widt
       return gf_errf(err, "%s[%d]: must be a string of at most %zu bytes", key, *n, width - 1);
     gf_strlcpy(table + (size_t)*n * width, it->valuestring, width);
     (*n)++;
+  }
+  return 0;
+}
+
+int gf_flag_set_from_json(gf_flag_set *fs, const cJSON *a, const char *where, gf_err *err) {
+  const cJSON *it;
+  memset(fs, 0, sizeof *fs);
+  if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) > GF_MAX_SET_FLAGS)
+    return gf_errf(err, "%s: must be an array of at most %d V8 flags", where, GF_MAX_SET_FLAGS);
+  cJSON_ArrayForEach(it, a) {
+    if (!cJSON_IsString(it) || strncmp(it->valuestring, "--", 2) != 0 ||
+        strlen(it->valuestring) >= GF_FLAG_MAX || strchr(it->valuestring, ' '))
+      return gf_errf(err, "%s[%d]: must be one \"--flag\" of at most %d bytes", where, fs->n,
+                     GF_FLAG_MAX - 1);
+    gf_strlcpy(fs->flag[fs->n++], it->valuestring, GF_FLAG_MAX);
+  }
+  return 0;
+}
+
+cJSON *gf_flag_set_to_json(const gf_flag_set *fs) {
+  cJSON *a = cJSON_CreateArray();
+  for (int i = 0; i < fs->n; i++) cJSON_AddItemToArray(a, cJSON_CreateString(fs->flag[i]));
+  return a;
+}
+
+int gf_config_flag_set_index(gf_config *cfg, const gf_flag_set *set) {
+  for (int i = 0; i < cfg->n_flag_sets; i++) {
+    int same = cfg->v8_flags[i].n == set->n;
+    for (int k = 0; same && k < set->n; k++) same = strcmp(cfg->v8_flags[i].flag[k], set->flag[k]) == 0;
+    if (same) return i;
+  }
+  if (cfg->n_flag_sets == GF_MAX_FLAG_SETS) return -1;
+  cfg->v8_flags[cfg->n_flag_sets] = *set;
+  return cfg->n_flag_sets++;
+}
+
+/* v8_flags: an array of flag sets, e.g. [[], ["--stress-scavenge=50"]]. */
+static int load_v8_flags(gf_config *cfg, const cJSON *o, gf_err *err) {
+  const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, "v8_flags"), *it;
+  char where[32];
+  if (a == NULL) return 0;
+  if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) < 1 || cJSON_GetArraySize(a) > GF_MAX_FLAG_SETS)
+    return gf_errf(err, "v8_flags: must be an array of 1 to %d flag sets", GF_MAX_FLAG_SETS);
+  cfg->n_flag_sets = 0;
+  cJSON_ArrayForEach(it, a) {
+    snprintf(where, sizeof where, "v8_flags[%d]", cfg->n_flag_sets);
+    if (gf_flag_set_from_json(&cfg->v8_flags[cfg->n_flag_sets], it, where, err)) return -1;
+    cfg->n_flag_sets++;
   }
   return 0;
 }
@@ -273,7 +322,7 @@ static int load_paths(gf_config *cfg, const cJSON *o, const char *base, gf_err *
 
 static int load_object(gf_config *cfg, const cJSON *o, const char *base, gf_err *err) {
   static const char *const keys[] = {
-      "node", "nodes", "node_args", "max_old_space_mb", "harness", "harness_args", "build", "env",
+      "node", "nodes", "node_args", "v8_flags", "max_old_space_mb", "harness", "harness_args", "build", "env",
       "libasan", "target", "threadpool_size", "sanitizer", "entry", "entries", "workers", "timeout_ms", "grace_ms",
       "stats_interval_ms", "confirm_runs", "minimize_new", "crash_bias", "feedback", "feedback_weight", "persistent", "seeds", "target_frames",
       "limits", "control", NULL};
@@ -287,7 +336,7 @@ static int load_object(gf_config *cfg, const cJSON *o, const char *base, gf_err 
                 &cfg->n_entries, err) ||
       str_array(o, "target_frames", cfg->target_frames[0], 128, GF_MAX_PATTERNS,
                 &cfg->n_target_frames, err) ||
-      load_env(cfg, o, err) || load_limits(&cfg->limits, o, err) ||
+      load_env(cfg, o, err) || load_v8_flags(cfg, o, err) || load_limits(&cfg->limits, o, err) ||
       load_control(cfg, o, base, err) ||
       u32(o, "threadpool_size", 1, 1024, &cfg->threadpool_size, "", err) ||
       u32(o, "max_old_space_mb", 16, 1048576, &cfg->max_old_space_mb, "", err) ||

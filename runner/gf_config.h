@@ -20,6 +20,16 @@
 #define GF_MAX_PATTERNS 8
 #define GF_ARG_MAX 512
 #define GF_MAX_NODES 8
+#define GF_MAX_FLAG_SETS 8
+#define GF_MAX_SET_FLAGS 4
+#define GF_FLAG_MAX 64
+
+/* V8 flags a worker is started with (after node_args), e.g.
+ * {"--stress-scavenge=50"}; the runner picks one set per worker. */
+typedef struct gf_flag_set {
+  char flag[GF_MAX_SET_FLAGS][GF_FLAG_MAX];
+  int n;
+} gf_flag_set;
 
 /* Bounds on every case the runner sends: seeds above them are clamped, the
  * mutator stays inside them. They keep one case from taking the host down. */
@@ -40,6 +50,8 @@ typedef struct gf_config {
   char node_args[GF_MAX_ARGS][GF_ARG_MAX];
   int n_node_args;
   uint32_t max_old_space_mb;
+  gf_flag_set v8_flags[GF_MAX_FLAG_SETS]; /* default: one empty set */
+  int n_flag_sets;
   char harness[PATH_MAX];
   char target[PATH_MAX]; /* the target module for harness/run.js; "" = none */
   uint32_t threadpool_size; /* UV_THREADPOOL_SIZE of every worker */
@@ -75,6 +87,15 @@ typedef struct gf_config {
 /* Which sanitizer runtime the workers need preloaded. auto: address for the
  * build names ending in "asan" (the demo addon's), none otherwise. */
 enum { GF_SAN_AUTO, GF_SAN_NONE, GF_SAN_ADDRESS };
+
+/* A flag set from JSON (an array of "--flag" strings); where names the
+ * field in errors. */
+int gf_flag_set_from_json(gf_flag_set *fs, const cJSON *a, const char *where, gf_err *err);
+cJSON *gf_flag_set_to_json(const gf_flag_set *fs);
+
+/* The index of set in cfg->v8_flags, added if new; -1 when the table is
+ * full (replay of records found with many different sets). */
+int gf_config_flag_set_index(gf_config *cfg, const gf_flag_set *set);
 
 /* Whether workers of this config need the ASan runtime preloaded. */
 int gf_config_wants_asan(const gf_config *cfg);

@@ -34,6 +34,7 @@ typedef struct confirm_tally {
   char hash[17];
   unsigned runs, done, hits;
   gf_case c;
+  int flag_set; /* the V8 flags of the worker that found it */
 } confirm_tally;
 
 typedef struct min_job {
@@ -59,7 +60,7 @@ typedef struct fuzz {
   gf_prng prng;
   gf_stats stats;
   gf_fuzz_result *res;
-  uint64_t case_no;
+  uint64_t case_no, spawns;
   int stopping, signals, fatal;
   unsigned consecutive_startup_failures;
   unsigned consecutive_rejections; /* cases the harness refused, in a row */
@@ -132,9 +133,9 @@ static void consider_feedback(fuzz *f, const gf_case *c, const cJSON *result) {
   f->stats.corpus = f->corpus.n;
 }
 
-static void record_finding(fuzz *f, const gf_finding *fd, const gf_case *c,
+static void record_finding(fuzz *f, const gf_finding *fd, const gf_case *c, int flag_set,
                            const char *tail) {
-  gf_run_meta meta = {f->node_version, f->build, f->o->replay_prefix};
+  gf_run_meta meta = {f->node_version, f->build, f->o->replay_prefix, &f->cfg->v8_flags[flag_set]};
   gf_err err = {{0}};
   int is_new = 0;
   f->stats.crashes++;
@@ -166,7 +167,8 @@ static void record_finding(fuzz *f, const gf_finding *fd, const gf_case *c,
   t->c = *c;
   gf_strlcpy(t->hash, b->hash, sizeof t->hash);
   t->runs = f->cfg->confirm_runs;
-  for (unsigned i = 0; i < t->runs; i++) gf_oneshot_submit(&f->confirm, c, t);
+  t->flag_set = flag_set;
+  for (unsigned i = 0; i < t->runs; i++) gf_oneshot_submit_set(&f->confirm, c, flag_set, t);
 }
 
 static void start_minimizing(fuzz *f);
@@ -205,6 +207,7 @@ static void start_minimizing(fuzz *f) {
     j->m.run_data = j;
     j->m.log = log_min_line;
     j->m.done = on_min_done;
+    j->m.flag_set = t->flag_set;
     f->minimizing = j;
     gf_min_start(&j->m, &t->c, t->hash, f->cfg->confirm_runs, 0);
   }
@@ -279,7 +282,10 @@ static void on_worker_result(gf_worker *w, const cJSON *result) {
     f->consecutive_rejections = 0;
     if (ok && f->cfg->feedback) consider_feedback(f, &w->current, result);
   }
-  if (!f->cfg->persistent) return; /* --once: it exits by itself; classified at close */
+  if (!f->cfg->persistent) { /* --once: it exits by itself (or is made to); classified at close */
+    gf_worker_expect_exit(w, f->cfg->timeout_ms < GF_EXIT_GRACE_MS ? f->cfg->timeout_ms : GF_EXIT_GRACE_MS);
+    return;
+  }
   if (!ok)
     gf_worker_recycle(w); /* mismatch / exception: classified at close */
   else if (f->stopping)
@@ -318,7 +324,7 @@ static void on_worker_closed(gf_worker *w) {
     if (w->spawn_failed || !w->ready)
       startup_failure(f, w);
     else if (w->has_case && gf_classify(&out, &fd))
-      record_finding(f, &fd, &w->current, f->stderr_buf);
+      record_finding(f, &fd, &w->current, w->flag_set, f->stderr_buf);
   }
   if (!f->stopping) {
     f->stats.restarts++;
@@ -333,6 +339,8 @@ static const gf_worker_ops fuzz_ops = {on_worker_ready, on_worker_result, on_wor
 static void spawn_worker(fuzz *f, gf_worker *w) {
   gf_err err = {{0}};
   f->live++; /* on_closed follows even when the spawn fails */
+  /* The V8 flag sets take turns, worker start by worker start. */
+  w->flag_set = (int)(f->spawns++ % (uint64_t)f->o->plan->n_sets);
   if (gf_worker_spawn(w, &f->loop, f->o->plan, !f->cfg->persistent, f->cfg->timeout_ms,
                       &fuzz_ops, &err) != 0 &&
       f->consecutive_startup_failures == 0)

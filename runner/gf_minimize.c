@@ -25,7 +25,7 @@ static void submit_runs(gf_min *m, const gf_case *c) {
   m->pending = m->runs;
   m->hits = 0;
   for (unsigned i = 0; i < m->runs; i++)
-    gf_oneshot_submit(m->pool, c, m->run_data ? m->run_data : m);
+    gf_oneshot_submit_set(m->pool, c, m->flag_set, m->run_data ? m->run_data : m);
 }
 
 /* The simplest argument of a step: the op's minimum (gc steps stay). */

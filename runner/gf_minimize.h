@@ -26,6 +26,7 @@ struct gf_min {
   gf_oneshot *pool;
   void *owner;
   void *run_data; /* the data its pool jobs carry; NULL: the gf_min itself */
+  int flag_set;   /* the pool plan's V8 flag set its runs use */
   void (*log)(gf_min *m, const char *line);
   void (*done)(gf_min *m); /* best / best_hits / failure are final */
 

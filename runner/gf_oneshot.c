@@ -20,8 +20,9 @@ static void os_on_ready(gf_worker *w) {
 }
 
 static void os_on_result(gf_worker *w, const cJSON *result) {
-  (void)w;
-  (void)result; /* --once: the harness exits by itself after this */
+  gf_oneshot *o = w->owner;
+  (void)result; /* --once: the harness exits by itself after this, or is made to */
+  gf_worker_expect_exit(w, o->cfg->timeout_ms < GF_EXIT_GRACE_MS ? o->cfg->timeout_ms : GF_EXIT_GRACE_MS);
 }
 
 static void os_on_closed(gf_worker *w) {
@@ -57,6 +58,7 @@ static void start_next(gf_oneshot *o) {
     o->qhead = (o->qhead + 1) % o->qcap;
     o->qlen--;
     o->running[i] = job;
+    o->slots[i].flag_set = job.flag_set;
     o->nbusy++;
     gf_err err = {{0}};
     if (gf_worker_spawn(&o->slots[i], o->loop, o->plan, 1, o->cfg->timeout_ms, &oneshot_ops,
@@ -87,6 +89,10 @@ int gf_oneshot_init(gf_oneshot *o, uv_loop_t *loop, const gf_config *cfg,
 }
 
 int gf_oneshot_submit(gf_oneshot *o, const gf_case *c, void *data) {
+  return gf_oneshot_submit_set(o, c, 0, data);
+}
+
+int gf_oneshot_submit_set(gf_oneshot *o, const gf_case *c, int flag_set, void *data) {
   if (o->stopping) return -1;
   if (o->qlen == o->qcap) { /* grow the ring, unrolled into order */
     size_t cap = o->qcap ? o->qcap * 2 : 16;
@@ -98,7 +104,7 @@ int gf_oneshot_submit(gf_oneshot *o, const gf_case *c, void *data) {
     o->qhead = 0;
     o->qcap = cap;
   }
-  o->queue[(o->qhead + o->qlen) % o->qcap] = (gf_oneshot_job){*c, data};
+  o->queue[(o->qhead + o->qlen) % o->qcap] = (gf_oneshot_job){*c, data, flag_set};
   o->qlen++;
   start_next(o);
   return 0;

@@ -25,6 +25,7 @@ typedef void (*gf_oneshot_cb)(gf_oneshot *o, void *data, int found, const gf_fin
 typedef struct gf_oneshot_job {
   gf_case c;
   void *data;
+  int flag_set; /* the plan's V8 flag set to start it with */
 } gf_oneshot_job;
 
 struct gf_oneshot {
@@ -46,7 +47,8 @@ struct gf_oneshot {
 
 int gf_oneshot_init(gf_oneshot *o, uv_loop_t *loop, const gf_config *cfg,
                     const gf_spawn_plan *plan, int nslots, gf_oneshot_cb cb, void *owner);
-int gf_oneshot_submit(gf_oneshot *o, const gf_case *c, void *data);
+int gf_oneshot_submit(gf_oneshot *o, const gf_case *c, void *data); /* flag set 0 */
+int gf_oneshot_submit_set(gf_oneshot *o, const gf_case *c, int flag_set, void *data);
 /* Drops the queue and kills running processes (no callbacks for them). */
 void gf_oneshot_stop(gf_oneshot *o);
 int gf_oneshot_idle(const gf_oneshot *o);

@@ -32,6 +32,11 @@ int gf_replay_load(gf_replay_item *it, const char *path, const char *entry, gf_e
   cJSON *j;
   if (gf_case_load_file(&it->c, path, &j, err) != 0) return -1;
   const cJSON *sig = cJSON_GetObjectItemCaseSensitive(j, "signature");
+  const cJSON *flags = cJSON_GetObjectItemCaseSensitive(j, "v8_flags");
+  if (flags && gf_flag_set_from_json(&it->v8_flags, flags, "v8_flags", err) != 0) {
+    cJSON_Delete(j);
+    return gf_err_prefix(err, "%s", path);
+  }
   if (cJSON_IsString(sig) && cJSON_GetObjectItemCaseSensitive(j, "gcfuzz_record")) {
     gf_strlcpy(it->want_sig, sig->valuestring, sizeof it->want_sig);
     retarget_signature(it, it->c.entry, entry ? entry : it->c.entry);
@@ -123,6 +128,16 @@ int gf_replay_run(const gf_config *base, const char *node, int node_index, unsig
   if (cfg == NULL) return -1;
   *cfg = *base;
   gf_strlcpy(cfg->node, node, sizeof cfg->node);
+  cfg->n_flag_sets = 0;
+  for (size_t i = 0; i < n; i++) {
+    items[i].flag_set = gf_config_flag_set_index(cfg, &items[i].v8_flags);
+    if (items[i].flag_set < 0) { /* more distinct sets than a plan holds: run it without */
+      fprintf(stderr, "gcfuzz: replay: %s: too many different v8_flags in one replay; run without\n",
+              items[i].path);
+      items[i].flag_set = 0;
+    }
+  }
+  if (cfg->n_flag_sets == 0) cfg->n_flag_sets = 1; /* one empty set */
   if (gf_spawn_plan_init(&plan, cfg, &err) != 0) {
     fprintf(stderr, "gcfuzz: replay: %s\n", err.msg);
     free(cfg);
@@ -134,7 +149,8 @@ int gf_replay_run(const gf_config *base, const char *node, int node_index, unsig
   gf_oneshot_init(&pool, &loop, cfg, &plan, (int)workers, on_run, NULL);
   for (size_t i = 0; i < n; i++) {
     items[i].node_now = node_index;
-    for (unsigned k = 0; k < runs; k++) gf_oneshot_submit(&pool, &items[i].c, &items[i]);
+    for (unsigned k = 0; k < runs; k++)
+      gf_oneshot_submit_set(&pool, &items[i].c, items[i].flag_set, &items[i]);
   }
   uv_run(&loop, UV_RUN_DEFAULT);
   gf_oneshot_free(&pool);

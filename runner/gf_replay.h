@@ -28,13 +28,16 @@ typedef struct gf_replay_item {
   char other_sig[512];
   gf_node_tally node[GF_MAX_NODES];
   int node_now; /* index into node[] of the Node being run */
+  gf_flag_set v8_flags; /* a record's: its runs use the V8 flags it was found with */
+  int flag_set;         /* their index in the run's plan */
 } gf_replay_item;
 
 /* Loads a case file or crash record; entry (or NULL) overrides its entry. */
 int gf_replay_load(gf_replay_item *it, const char *path, const char *entry, gf_err *err);
 
 /* Runs every item `runs` times on `node` (tallied under node_index), with
- * `workers` processes at a time. */
+ * `workers` processes at a time; each with its record's V8 flags (the
+ * config's own flag sets are not used: a replay repeats what was found). */
 int gf_replay_run(const gf_config *cfg, const char *node, int node_index, unsigned workers,
                   gf_replay_item *items, size_t n, unsigned runs);
 

@@ -72,13 +72,14 @@ int gf_run_capture(char *const *argv, char *out, size_t cap, gf_err *err) {
   return 0;
 }
 
-static char **argv_build(const gf_config *cfg, int once) {
-  char **v = calloc(GF_MAX_ARGS * 2 + 14, sizeof *v);
+static char **argv_build(const gf_config *cfg, const gf_flag_set *flags, int once) {
+  char **v = calloc(GF_MAX_ARGS * 2 + GF_MAX_SET_FLAGS + 14, sizeof *v);
   int n = 0;
   char heap[64];
   if (v == NULL) return NULL;
   v[n++] = strdup(cfg->node);
   for (int i = 0; i < cfg->n_node_args; i++) v[n++] = strdup(cfg->node_args[i]);
+  for (int i = 0; i < flags->n; i++) v[n++] = strdup(flags->flag[i]);
   snprintf(heap, sizeof heap, "--max-old-space-size=%u", cfg->max_old_space_mb);
   v[n++] = strdup(heap);
   v[n++] = strdup(cfg->harness);
@@ -154,10 +155,13 @@ int gf_spawn_plan_init(gf_spawn_plan *p, const gf_config *cfg, gf_err *err) {
     if (p->libasan[0] != '/')
       return gf_errf(err, "sanitizer address: %s does not know libasan.so (set libasan in config)", cc);
   }
-  p->argv_persistent = argv_build(cfg, 0);
-  p->argv_once = argv_build(cfg, 1);
+  int ok = 1;
+  p->n_sets = cfg->n_flag_sets;
+  for (int i = 0; i < p->n_sets; i++)
+    for (int once = 0; once < 2; once++)
+      ok &= (p->argv[i][once] = argv_build(cfg, &cfg->v8_flags[i], once)) != NULL;
   p->env = env_build(cfg, asan ? p->libasan : NULL);
-  if (!p->argv_persistent || !p->argv_once || !p->env) {
+  if (!ok || !p->env) {
     gf_spawn_plan_free(p);
     return gf_errf(err, "out of memory");
   }
@@ -165,8 +169,11 @@ int gf_spawn_plan_init(gf_spawn_plan *p, const gf_config *cfg, gf_err *err) {
 }
 
 void gf_spawn_plan_free(gf_spawn_plan *p) {
-  strv_free(p->argv_persistent);
-  strv_free(p->argv_once);
+  for (int i = 0; i < p->n_sets; i++)
+    for (int once = 0; once < 2; once++) {
+      strv_free(p->argv[i][once]);
+      p->argv[i][once] = NULL;
+    }
   strv_free(p->env);
-  p->argv_persistent = p->argv_once = p->env = NULL;
+  p->env = NULL;
 }

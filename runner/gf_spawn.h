@@ -2,7 +2,7 @@
  *
  * Built once per run from the config, so every worker of a run is started
  * the same way, and a record can say exactly how to start one again.
- *   argv: node <node_args> --max-old-space-size=M <harness> <harness_args>
+ *   argv: node <node_args> <v8 flag set> --max-old-space-size=M <harness> <harness_args>
  *         [--target <target>] --build <build> [--once]
  *   env:  the runner's environment + config env + UV_THREADPOOL_SIZE (+
  *         LD_PRELOAD of the compiler's libasan and ASAN_OPTIONS when the
@@ -17,8 +17,8 @@
 #define GF_ASAN_OPTIONS "detect_leaks=0:abort_on_error=1:allocator_may_return_null=1"
 
 typedef struct gf_spawn_plan {
-  char **argv_persistent; /* NULL-terminated */
-  char **argv_once;
+  char **argv[GF_MAX_FLAG_SETS][2]; /* per V8 flag set: [persistent, once], NULL-terminated */
+  int n_sets;
   char **env;
   char libasan[4096];
 } gf_spawn_plan;

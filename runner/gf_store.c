@@ -180,6 +180,8 @@ static cJSON *new_record(const gf_store *s, const gf_finding *f, const gf_case *
   cJSON_AddStringToObject(r, "stderr_tail", stderr_tail ? stderr_tail : "");
   cJSON_AddStringToObject(r, "node_version", m->node_version ? m->node_version : "");
   cJSON_AddStringToObject(r, "addon_build", m->build ? m->build : "");
+  gf_flag_set none = {.n = 0};
+  cJSON_AddItemToObject(r, "v8_flags", gf_flag_set_to_json(m->v8_flags ? m->v8_flags : &none));
   snprintf(replay, sizeof replay, "%s --runs 10 %s/%s.json", m->replay_prefix, s->crashes,
            f->hash);
   cJSON_AddStringToObject(r, "replay", replay);

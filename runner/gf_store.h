@@ -17,12 +17,14 @@
 
 #include "gf_case.h"
 #include "gf_classify.h"
+#include "gf_config.h"
 #include "gf_err.h"
 
 typedef struct gf_run_meta {
   const char *node_version;
   const char *build;
   const char *replay_prefix; /* "gcfuzz replay --config X" (absolute paths) */
+  const gf_flag_set *v8_flags; /* the worker's; NULL: none */
 } gf_run_meta;
 
 typedef struct gf_bucket {

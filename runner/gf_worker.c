@@ -43,6 +43,12 @@ void gf_worker_recycle(gf_worker *w) {
   if (!w->exited) kill_group(w);
 }
 
+static void on_exit_grace(uv_timer_t *t) { gf_worker_recycle(t->data); }
+
+void gf_worker_expect_exit(gf_worker *w, uint32_t grace_ms) {
+  if (!w->exited) uv_timer_start(&w->timer, on_exit_grace, grace_ms, 0);
+}
+
 static void on_timeout(uv_timer_t *t) {
   gf_worker *w = t->data;
   w->timed_out = 1;
@@ -181,14 +187,15 @@ int gf_worker_send(gf_worker *w, const gf_case *c) {
 
 int gf_worker_spawn(gf_worker *w, uv_loop_t *loop, const gf_spawn_plan *plan, int once,
                     uint32_t timeout_ms, const gf_worker_ops *ops, gf_err *err) {
-  /* A slot is reused for each new process: keep owner, slot and the ring's
-   * buffer (so memory does not grow with restarts), reset the rest. */
+  /* A slot is reused for each new process: keep owner, slot, flag set and
+   * the ring's buffer (so memory does not grow with restarts), reset the rest. */
   void *owner = w->owner;
-  int slot = w->slot;
+  int slot = w->slot, flag_set = w->flag_set;
   gf_ring ring = w->stderr_tail;
   memset(w, 0, sizeof *w);
   w->owner = owner;
   w->slot = slot;
+  w->flag_set = flag_set;
   w->stderr_tail = ring;
   w->loop = loop;
   w->ops = ops;
@@ -209,7 +216,7 @@ int gf_worker_spawn(gf_worker *w, uv_loop_t *loop, const gf_spawn_plan *plan, in
       {UV_CREATE_PIPE | UV_READABLE_PIPE, {(uv_stream_t *)&w->in}},
       {UV_CREATE_PIPE | UV_WRITABLE_PIPE, {(uv_stream_t *)&w->out}},
       {UV_CREATE_PIPE | UV_WRITABLE_PIPE, {(uv_stream_t *)&w->err}}};
-  char **argv = once ? plan->argv_once : plan->argv_persistent;
+  char **argv = plan->argv[w->flag_set < plan->n_sets ? w->flag_set : 0][once ? 1 : 0];
   uv_process_options_t opt = {.exit_cb = on_process_exit, .file = argv[0], .args = argv,
                               .env = plan->env, .stdio_count = 3, .stdio = stdio,
                               /* own session and process group: one kill takes all */

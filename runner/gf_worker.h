@@ -35,6 +35,7 @@ typedef struct gf_worker_ops {
 struct gf_worker {
   void *owner; /* for the callbacks */
   int slot;
+  int flag_set; /* which of the plan's V8 flag sets it is started with (set before spawn) */
 
   uv_loop_t *loop;
   const gf_worker_ops *ops;
@@ -87,6 +88,12 @@ void gf_worker_kill(gf_worker *w, int retire);
  * may be corrupt. Classified at on_closed from the result and stderr, not
  * from our SIGKILL. */
 void gf_worker_recycle(gf_worker *w);
+
+/* A --once worker answered: it should exit by itself. If it is still there
+ * after grace_ms, it is recycled (killed, its result kept): a harness that
+ * answers and lingers must not hold a slot forever. */
+#define GF_EXIT_GRACE_MS 2000
+void gf_worker_expect_exit(gf_worker *w, uint32_t grace_ms);
 
 /* Frees the slot's buffers; only after on_closed (or before any spawn). */
 void gf_worker_release(gf_worker *w);

@@ -81,7 +81,7 @@ test('bad seed files are skipped with a line naming file and reason', async () =
   fs.writeFileSync(path.join(seeds, 'good.json'), JSON.stringify({ id: 'good', elems: 2, elem_len: 2 }));
   fs.writeFileSync(path.join(seeds, 'corrupt.json'), '{"id": "half');
   fs.writeFileSync(path.join(seeds, 'huge.json'), JSON.stringify({ elems: 100000000 }));
-  const cfg = writeConfig(dir, 'soak', { seeds });
+  const cfg = writeConfig(dir, 'soak', { seeds, feedback: false }); // corpus: the seeds alone
   const r = await gcfuzz(['soak', '--config', cfg, '--out', path.join(dir, 'out'), '--workers', '1', '--max-time', '1']);
   assert.strictEqual(r.code, 0, r.stderr);
   assert.match(r.stderr, /skipping .*corrupt\.json: not valid JSON/);
@@ -99,4 +99,14 @@ test('a harness that cannot start is a clear fatal error, exit 2', async () => {
   const r2 = await gcfuzz(['soak', '--config', nonode, '--out', path.join(dir, 'out2'), '--workers', '1', '--max-time', '30']);
   assert.strictEqual(r2.code, 2);
   assert.match(r2.stderr, /cannot start '\/nonexistent\/node'/);
+});
+
+test('a --once harness that answers but never exits is killed after the exit grace: replay ends', { timeout: 60000 }, async () => {
+  const dir = tmpdir('linger');
+  const cfg = writeConfig(dir, 'soak', { harness: path.join(ROOT, 'tests/fixtures/flag_harness.js'), target: null });
+  const file = path.join(dir, 'case.json');
+  fs.writeFileSync(file, JSON.stringify({ id: 'linger', entry: 'sum', elems: 1 }));
+  const r = await gcfuzz(['replay', '--config', cfg, '--runs', '3', '--workers', '2', file]);
+  assert.strictEqual(r.code, 0, r.stderr); // answered ok each time: fixed, not hung
+  assert.strictEqual(JSON.parse(r.stdout).cases[0].runs, 3);
 });
