@@ -49,6 +49,9 @@ static void rejects_bad_fields(void **state) {
   expect_error("{\"control\": {\"target\": 1}}", "control.target: must be a string");
   expect_error("{\"control\": {\"seedz\": \"x\"}}", "control.seedz: unknown field");
   expect_error("{\"limits\": {\"max_gate\": 2}}", "limits.max_gate: must be an integer in [0, 1]");
+  expect_error("{\"v8_flags\": [[\"--a\", \"--b\", \"--c\", \"--d\", \"--e\"]]}", "v8_flags[0]: must be an array of at most 4");
+  expect_error("{\"v8_flags\": [[], [\"--ok\", \"bad\"]]}", "v8_flags[1][1]: must be one \"--flag\"");
+  expect_error("{\"v8_flags\": [[\"--two words\"]]}", "v8_flags[0][0]: must be one");
 }
 
 /* target, seeds and the control: the defaults a user's config gets. */
@@ -61,6 +64,12 @@ static void target_and_control(void **state) {
   assert_string_equal(cfg.seeds, "/p/corpus/seeds");
   assert_int_equal(cfg.threadpool_size, 4);
   assert_false(gf_config_wants_asan(&cfg)); /* release */
+  assert_int_equal(cfg.n_flag_sets, 1); /* one set, empty: no extra V8 flags */
+  assert_int_equal(cfg.v8_flags[0].n, 0);
+  gf_flag_set stress = {.flag = {"--stress-scavenge=50"}, .n = 1};
+  assert_int_equal(gf_config_flag_set_index(&cfg, &stress), 1);
+  assert_int_equal(gf_config_flag_set_index(&cfg, &stress), 1); /* found, not added twice */
+  assert_int_equal(gf_config_flag_set_index(&cfg, &cfg.v8_flags[0]), 0);
   /* Its own target: no project seeds, no control entry check. */
   assert_int_equal(load("{\"target\": \"t.js\", \"build\": \"x/a.node\", \"sanitizer\": \"address\","
                         " \"entries\": [\"f\"], \"entry\": \"f\", \"control\": {\"target\":"
