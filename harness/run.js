@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // gcfuzz's harness: drives any target module through the harness protocol.
-//   node --expose-gc harness/run.js --target T.js [--build B] [--once] [-- ARGS...]
+//   node --expose-gc harness/run.js --target T.js [--build B] [--once] [--probe-collection] [-- ARGS...]
 // stdin: one JSON case per line. stdout: JSON lines: `ready` at start; per
 // case a `start` line *before* any work (so the runner knows what was in
 // flight if we die) and one `result` line. --once: one case, then exit.
-// B and ARGS go to the target's setup({build, args}).
+// B and ARGS go to the target's setup({build, args}). --probe-collection:
+// also count inputs collected in flight, which perturbs V8 (window.js).
 'use strict';
 const readline = require('node:readline');
 const { parseCase, CaseError } = require('./case.js');
@@ -14,15 +15,16 @@ const { WindowProbe } = require('./window.js');
 const { loadTarget } = require('./target.js');
 
 function usage(msg) {
-  process.stderr.write(`harness: ${msg}\nusage: node --expose-gc harness/run.js --target T.js [--build B] [--once] [-- ARGS...]\n`);
+  process.stderr.write(`harness: ${msg}\nusage: node --expose-gc harness/run.js --target T.js [--build B] [--once] [--probe-collection] [-- ARGS...]\n`);
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const opts = { target: process.env.GCFUZZ_TARGET || '', build: process.env.GCFUZZ_BUILD || 'release', once: false, args: [] };
+  const opts = { target: process.env.GCFUZZ_TARGET || '', build: process.env.GCFUZZ_BUILD || 'release', once: false, probeCollection: false, args: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--once') opts.once = true;
+    else if (a === '--probe-collection') opts.probeCollection = true;
     else if ((a === '--build' || a === '--target') && i + 1 < argv.length) opts[a.slice(2)] = argv[++i];
     else if (a === '--') {
       opts.args = argv.slice(i + 1);
@@ -63,7 +65,7 @@ async function main(argv = process.argv.slice(2)) {
   const target = loadTarget(opts.target);
   const ctx = (target.setup && (await target.setup({ build: opts.build, args: opts.args }))) || {};
   const gate = new PoolGate();
-  const probe = new WindowProbe();
+  const probe = new WindowProbe({ collection: opts.probeCollection });
   const entries = Object.keys(target.entries);
   emit({
     event: 'ready', pid: process.pid, node: process.version, build: String(ctx.build || opts.build),

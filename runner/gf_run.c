@@ -22,6 +22,12 @@ static double iso_seconds(const char *s) {
 }
 
 /* stats.jsonl: one sample per line; a torn last line (kill -9) is skipped. */
+/* A stats field, 0 when absent or not a number (older lines, junk). */
+static double number_or_zero(const cJSON *j, const char *key) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
+  return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
 static void load_history(gf_run *r) {
   char path[PATH_MAX + 16];
   snprintf(path, sizeof path, "%s/stats.jsonl", r->dir);
@@ -42,6 +48,8 @@ static void load_history(gf_run *r) {
       s->execs_per_s = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(j, "execs_per_s"));
       s->crashes = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(j, "crashes"));
       s->execs = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(j, "execs"));
+      s->corpus = number_or_zero(j, "corpus");
+      s->features = number_or_zero(j, "features"); /* absent before search feedback */
       r->execs = s->execs;
       r->uptime_s = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(j, "uptime_s"));
     }

@@ -12,6 +12,7 @@ typedef struct gf_sample {
   double execs_per_s;
   double crashes;     /* cumulative within its run segment */
   double execs;
+  double corpus, features; /* search feedback: corpus size, window features seen */
 } gf_sample;
 
 typedef struct gf_run {

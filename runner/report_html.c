@@ -1,6 +1,7 @@
 /* report_html.c - DIR/report.html: one self-contained page (inline CSS and
- * SVG, no script, no network): run summary, charts of execs/s and crashes
- * over time from stats.jsonl, the bucket table, each bucket's stacks. */
+ * SVG, no script, no network): run summary, charts of execs/s, crashes,
+ * corpus size and window features over time from stats.jsonl, the bucket
+ * table, each bucket's stacks. */
 #include <stdio.h>
 #include <string.h>
 
@@ -22,6 +23,8 @@ static const char css[] =
 typedef double (*sample_value)(const gf_sample *s);
 static double v_rate(const gf_sample *s) { return s->execs_per_s; }
 static double v_crashes(const gf_sample *s) { return s->crashes; }
+static double v_corpus(const gf_sample *s) { return s->corpus; }
+static double v_features(const gf_sample *s) { return s->features; }
 
 /* A line chart of one series against time, 480x180. */
 static void chart(gf_sbuf *b, const gf_run *r, const char *title, sample_value v,
@@ -139,6 +142,8 @@ int gf_write_report_html(const gf_run *r, const char *path, gf_err *err) {
   gf_sbuf_printf(&b, "<h2>Over time</h2><div class=\"charts\">");
   chart(&b, r, "execs/s", v_rate, "#2160c4");
   chart(&b, r, "crashes (cumulative)", v_crashes, "#b00020");
+  chart(&b, r, "corpus (cases)", v_corpus, "#2e7d32");
+  chart(&b, r, "window features", v_features, "#7b1fa2");
   gf_sbuf_printf(&b, "</div>\n<h2>Buckets</h2>\n<table id=\"buckets\"><thead><tr><th>kind</th>"
                      "<th>signature</th><th>entry</th><th>count</th><th>first seen</th>"
                      "<th>last seen</th><th>reproducibility</th><th>minimized case</th>"

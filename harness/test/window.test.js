@@ -6,7 +6,7 @@ const { runCase } = require('../driver.js');
 const { WindowProbe } = require('../window.js');
 const { turns, mkCase, PoolGate } = require('./helpers.js');
 
-test('inputs dropped while their call is pending are counted as collected in flight', async () => {
+test('with --probe-collection, inputs dropped while their call is pending are counted as collected in flight', async () => {
   let release;
   const target = {
     entries: { f: { input: (rng, size) => ({ size }), call: () => new Promise((resolve) => (release = resolve)) } },
@@ -14,7 +14,7 @@ test('inputs dropped while their call is pending are counted as collected in fli
   // Full GCs clear FinalizationRegistry cells; the immediates let the
   // cleanup callbacks run while the call is still pending.
   const c = mkCase({ elems: 6, gc: [{ op: 'gc', type: 'full' }, { op: 'immediate', n: 3 }, { op: 'gc', type: 'full' }, { op: 'immediate', n: 3 }] });
-  const p = runCase(target, {}, c, new PoolGate(4), new WindowProbe());
+  const p = runCase(target, {}, c, new PoolGate(4), new WindowProbe({ collection: true }));
   await turns(30);
   release(0);
   const { window: w } = await p;
@@ -28,7 +28,7 @@ test('inputs dropped while their call is pending are counted as collected in fli
 
 test('calls that settle before the GC steps: nothing in flight, settled_before_gc counts them', async () => {
   const target = { entries: { f: { input: () => ({}), call: () => Promise.resolve(1) } } };
-  const probe = new WindowProbe();
+  const probe = new WindowProbe({ collection: true });
   const c = mkCase({ elems: 3, concurrency: 2, gc: [{ op: 'immediate', n: 2 }, { op: 'gc', type: 'full' }, { op: 'immediate', n: 3 }] });
   const { window: w } = await runCase(target, {}, c, new PoolGate(4), probe);
   assert.strictEqual(w.inputs, 6);
@@ -47,4 +47,12 @@ test('shared and repeated objects are watched once; primitives are not watched',
   const prims = { entries: { f: { input: (rng) => rng.u32(), call: () => Promise.resolve(0) } } };
   const { window: p } = await runCase(prims, {}, mkCase({ elems: 5 }), new PoolGate(4));
   assert.strictEqual(p.inputs, 0);
+});
+
+test('by default the probe watches no collection: nothing is registered, the counters stay 0', async () => {
+  const target = { entries: { f: { input: () => ({}), call: () => Promise.resolve(0) } } };
+  const probe = new WindowProbe();
+  assert.strictEqual(probe.registry, null);
+  const { window: w } = await runCase(target, {}, mkCase({ elems: 4, gc: [{ op: 'gc', type: 'full' }, { op: 'immediate', n: 3 }] }), new PoolGate(4), probe);
+  assert.deepStrictEqual([w.inputs, w.collected, w.collected_in_flight], [4, 0, 0]);
 });

@@ -107,14 +107,15 @@ test('report: Markdown and SARIF have one entry per bucket; SARIF validates', as
   assert.ok(uaf.locations[0].physicalLocation.region.startLine > 0);
 });
 
-test('report.html renders in Chromium with one table row per bucket and both charts', async () => {
+test('report.html renders in Chromium with one table row per bucket and its four charts', async () => {
   const out = copyFixture('report-html');
   assert.strictEqual((await gcfuzz(['report', out])).code, 0);
   const url = `file://${path.join(out, 'report.html')}`;
   const dom = await chromium(['--dump-dom', url]);
   assert.strictEqual(dom.code, 0);
   assert.strictEqual((dom.out.match(/<tr class="bucket"/g) || []).length, 3);
-  assert.strictEqual((dom.out.match(/<polyline /g) || []).length, 2);
+  assert.strictEqual((dom.out.match(/<polyline /g) || []).length, 4);
+  for (const title of ['execs/s', 'crashes (cumulative)', 'corpus (cases)', 'window features']) assert.ok(dom.out.includes(title), title);
   assert.match(dom.out, /<span id="nbuckets">3<\/span>/);
   const png = path.join(out, 'report.png');
   const shot = await chromium(['--window-size=1400,1000', `--screenshot=${png}`, url]);
