@@ -41,7 +41,7 @@ function soak(args) {
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.on('close', (code) => {
-      if (code !== 0) throw new Error(`gcfuzz soak ${args.join(' ')} exited ${code}: ${stderr.slice(-500)}`);
+      if (code !== 0 && code !== 1) throw new Error(`gcfuzz soak ${args.join(' ')} exited ${code}: ${stderr.slice(-500)}`);
       const stats = JSON.parse(fs.readFileSync(path.join(out, 'stats.json'), 'utf8'));
       const m = stderr.match(/first crash after ([\d.]+)s/);
       resolve({ first: m ? Number(m[1]) : null, execs: stats.execs, crashes: stats.crashes });

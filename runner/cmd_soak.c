@@ -36,6 +36,7 @@ int gf_cmd_soak(int argc, char **argv) {
   fprintf(stderr, "gcfuzz soak: seed %llu, %u workers, entry %s, out %s\n",
           (unsigned long long)o.seed, o.workers, o.entry[0] ? o.entry : "(per case)", o.out_dir);
   rc = gf_fuzz_run(&o, &res, &err);
+  int stop_on_crash = cli.stop_on_crash;
   gf_cli_free(&cli);
   if (rc != 0) {
     fprintf(stderr, "gcfuzz soak: %s\n", err.msg);
@@ -47,5 +48,6 @@ int gf_cmd_soak(int argc, char **argv) {
           (unsigned long long)res.findings, res.new_buckets);
   if (res.first_finding_s >= 0) fprintf(stderr, ", first crash after %.3fs", res.first_finding_s);
   fputc('\n', stderr);
-  return GF_EXIT_OK;
+  /* Stopped on a crash: say so in the exit code, as libFuzzer does. */
+  return stop_on_crash && res.findings > 0 ? GF_EXIT_FOUND : GF_EXIT_OK;
 }

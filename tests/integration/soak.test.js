@@ -93,3 +93,12 @@ test('kill -9 at a crash leaves every record valid and nothing reported lost', a
   for (const h of reported) assert.ok(hashes.includes(h), `record ${h} on disk`);
   assertOutputValid(out);
 });
+
+test('soak --stop-on-crash exits 1 when it stopped on a crash, 0 when the time ran out clean', async () => {
+  const dir = tmpdir('stop-on-crash');
+  const hit = await gcfuzz(['soak', ...BORROWED, '--out', path.join(dir, 'hit'), '--seed', '2', '--stop-on-crash', '--max-time', '30']);
+  assert.strictEqual(hit.code, 1, hit.stderr);
+  assert.ok(records(path.join(dir, 'hit')).length >= 1);
+  const clean = await gcfuzz(['soak', '--config', 'config/soak.json', '--entry', 'sum', '--workers', '2', '--out', path.join(dir, 'clean'), '--stop-on-crash', '--max-time', '2']);
+  assert.strictEqual(clean.code, 0, clean.stderr);
+});
