@@ -60,13 +60,14 @@ static void replay_on_matrix(gf_cli *cli) {
   for (int i = 0; items && i < n; i++) {
     char path[PATH_MAX + 300];
     snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-    if (gf_replay_load(&items[loaded], path, NULL, &err) == 0) loaded++;
+    if (gf_replay_load(&items[loaded], path, NULL, NULL, cli->cfg.build, &err) == 0) loaded++;
   }
   unsigned runs = cli->cfg.confirm_runs ? cli->cfg.confirm_runs : 3;
+  for (size_t i = 0; i < loaded; i++) items[i].want_runs = runs;
   fprintf(stderr, "gcfuzz ci: matrix: %zu bucket(s) x %d Node(s) x %u runs\n", loaded,
           cli->cfg.n_nodes, runs);
   for (int k = 0; k < cli->cfg.n_nodes; k++)
-    gf_replay_run(&cli->cfg, cli->cfg.nodes[k], k, gf_cli_workers(cli), items, loaded, runs);
+    gf_replay_run(&cli->cfg, cli->cfg.nodes[k], k, gf_cli_workers(cli), items, loaded);
   gf_replay_record_nodes(items, loaded, cli->cfg.n_nodes);
   free(items);
   gf_free_names(names, n);

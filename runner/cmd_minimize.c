@@ -16,7 +16,8 @@
 
 static const char usage[] =
     "usage: gcfuzz minimize [--config FILE] [--runs K] [--max-time S] [--workers N]\n"
-    "                       [-O OUT.json] CRASH.json\n"
+    "                       [--build B] [-O OUT.json] CRASH.json\n"
+    "Runs on the record's build and V8 flags (--build: another, said so).\n"
     "Delta-debugs the record's case, keeping each reduction only while it reproduces the\n"
     "same signature at no less than the original rate (K fresh runs per step, default 5).\n"
     "Exit: 0 minimized, 1 the original does not reproduce, 2 usage/config error.\n";
@@ -74,7 +75,7 @@ static int save(const gf_cli *cli, const gf_min *m, const char *hash) {
 
 int gf_cmd_minimize(int argc, char **argv) {
   gf_cli cli;
-  int rc = gf_cli_parse(&cli, "minimize", argc, argv, "crmwO", usage);
+  int rc = gf_cli_parse(&cli, "minimize", argc, argv, "crmwOb", usage);
   if (rc) return rc < 0 ? GF_EXIT_OK : rc;
   if ((rc = gf_cli_one_path(&cli, "crash record", usage)) != 0) return rc;
   gf_err err = {{0}};
@@ -98,6 +99,18 @@ int gf_cmd_minimize(int argc, char **argv) {
     return GF_EXIT_USAGE;
   }
   if (flags) cli.cfg.n_flag_sets = 1;
+  /* And the record's build, unless --build names another (said so). */
+  const cJSON *build = cJSON_GetObjectItemCaseSensitive(rec, "addon_build");
+  const char *want_build = cli.build ? cli.build
+                           : cJSON_IsString(build) && build->valuestring[0] ? build->valuestring
+                                                                          : NULL;
+  if (want_build && strcmp(want_build, cli.cfg.build) != 0 &&
+      strlen(want_build) < sizeof cli.cfg.build) {
+    fprintf(stderr, "gcfuzz minimize: on build %s (%s; the config has %s)\n", want_build,
+            cli.build ? "--build" : "the record's", cli.cfg.build);
+    gf_strlcpy(cli.cfg.build, want_build, sizeof cli.cfg.build);
+    cli.cfg.sanitizer = GF_SAN_AUTO;
+  }
   cJSON_Delete(rec);
   if ((rc = gf_cli_plan(&cli)) != 0) return rc;
 

@@ -1,9 +1,11 @@
 /* cmd_replay.c - `gcfuzz replay`: is each saved crash still there?
  *
  * Each input (a case file, a crash record, or a directory of either) runs
- * --runs times in fresh one-shot processes (gf_replay). Prints per input
- * "reproduced R/K" or "fixed" on stderr and a JSON summary on stdout. Exit 1
- * if any input reproduces, 0 if all are fixed.
+ * --runs times (or, --runs auto, as many as its record's rate needs) in
+ * fresh one-shot processes, on the build its record was found with unless
+ * --build says otherwise (gf_replay). Prints per input its verdict on stderr
+ * and a JSON summary on stdout. Exit 1 if any input reproduces, 4 if none
+ * does but some verdict is inconclusive, 0 if all are fixed or clean.
  * --all-nodes: the same runs on every Node of the config's `nodes` list; each
  * crash record then keeps which versions it reproduces on (reproduces_on).
  */
@@ -17,11 +19,15 @@
 #include "gf_replay.h"
 
 static const char usage[] =
-    "usage: gcfuzz replay [--config FILE] [--entry NAME] [--runs K] [--workers N]\n"
-    "                     [--all-nodes] CASE.json|CRASH.json|DIR...\n"
-    "Runs each saved case K times (default 5) in fresh processes; with --all-nodes,\n"
-    "on every Node binary of the config's nodes list (records keep reproduces_on).\n"
-    "Exit: 1 if any case reproduces, 0 if all are fixed, 2 usage/config error.\n";
+    "usage: gcfuzz replay [--config FILE] [--entry NAME] [--runs K|auto] [--build B]\n"
+    "                     [--workers N] [--all-nodes] CASE.json|CRASH.json|DIR...\n"
+    "Runs each saved case K times (default 5; auto: enough for the record's rate) in\n"
+    "fresh processes, on the record's build (--build: another, said so); with\n"
+    "--all-nodes, on every Node binary of the config's nodes list.\n"
+    "Verdicts: reproduced, fixed (a live bug at the record's rate would have shown\n"
+    "with chance >= 95%), inconclusive, clean (a plain case without failure), error.\n"
+    "Exit: 1 any reproduced, 4 none reproduced but some inconclusive, 0 all fixed or\n"
+    "clean, 2 usage/config error or a case never ran.\n";
 
 /* Expands directories: DIR/crashes/ if present, else DIR's *.json. */
 static int collect(gf_cli *cli, gf_replay_item **items, size_t *n) {
@@ -47,7 +53,7 @@ static int collect(gf_cli *cli, gf_replay_item **items, size_t *n) {
       if (is_dir) snprintf(path, sizeof path, "%s/%s", dir, names[k]);
       else gf_strlcpy(path, p, sizeof path);
       if (*n == cap) *items = realloc(*items, (cap *= 2) * sizeof **items);
-      if (gf_replay_load(&(*items)[*n], path, cli->entry, &err) != 0) {
+      if (gf_replay_load(&(*items)[*n], path, cli->entry, cli->build, cli->cfg.build, &err) != 0) {
         fprintf(stderr, "gcfuzz replay: %s\n", err.msg);
         if (names) gf_free_names(names, count);
         return -1;
@@ -61,7 +67,7 @@ static int collect(gf_cli *cli, gf_replay_item **items, size_t *n) {
 
 int gf_cmd_replay(int argc, char **argv) {
   gf_cli cli;
-  int rc = gf_cli_parse(&cli, "replay", argc, argv, "cwerA", usage);
+  int rc = gf_cli_parse(&cli, "replay", argc, argv, "cwerAb", usage);
   if (rc) return rc < 0 ? GF_EXIT_OK : rc;
   if (cli.npaths == 0) {
     fprintf(stderr, "gcfuzz replay: nothing to replay\n%s", usage);
@@ -75,33 +81,51 @@ int gf_cmd_replay(int argc, char **argv) {
   size_t n;
   if (collect(&cli, &items, &n) != 0) return GF_EXIT_USAGE;
   unsigned runs = cli.runs > 0 ? (unsigned)cli.runs : 5;
+  for (size_t i = 0; i < n; i++) {
+    items[i].want_runs = cli.runs == 0 ? gf_replay_runs_auto(&items[i]) : runs;
+    if (strcmp(items[i].build, cli.cfg.build) != 0)
+      fprintf(stderr, "gcfuzz replay: %s: on build %s (%s; the config has %s)\n", items[i].path,
+              items[i].build, cli.build ? "--build" : "the record's", cli.cfg.build);
+  }
   int nnodes = cli.all_nodes ? cli.cfg.n_nodes : 1;
   for (int k = 0; k < nnodes; k++)
     if (gf_replay_run(&cli.cfg, cli.all_nodes ? cli.cfg.nodes[k] : cli.cfg.node, k,
-                      gf_cli_workers(&cli), items, n, runs))
+                      gf_cli_workers(&cli), items, n))
       return GF_EXIT_USAGE;
   if (cli.all_nodes)
     gf_replay_record_nodes(items, n, nnodes);
 
   cJSON *sum = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(sum, "cases");
-  unsigned reproduced = 0, errors = 0;
+  unsigned reproduced = 0, errors = 0, fixed = 0, inconclusive = 0;
   for (size_t i = 0; i < n; i++) {
     gf_replay_item *it = &items[i];
+    double miss;
+    const char *verdict = gf_replay_verdict(it, &miss);
     reproduced += it->reproduced > 0;
+    fixed += strcmp(verdict, "fixed") == 0;
+    inconclusive += strcmp(verdict, "inconclusive") == 0;
     errors += it->harness_errors;
     if (it->reproduced)
       fprintf(stderr, "reproduced %u/%u  %s\n", it->reproduced, it->runs, it->path);
+    else if (strcmp(verdict, "inconclusive") == 0)
+      fprintf(stderr, "not reproduced (inconclusive) 0/%u, a live bug would be missed with "
+                      "chance %.2f  %s%s\n", it->runs, miss, it->path,
+              it->other ? "  (other failures: see other_signature)" : "");
     else
-      fprintf(stderr, "fixed      0/%u  %s%s\n", it->runs, it->path,
+      fprintf(stderr, "%-10s 0/%u  %s%s\n", verdict, it->runs, it->path,
               it->other ? "  (other failures: see other_signature)" : "");
     for (int k = 0; k < nnodes && nnodes > 1; k++)
       fprintf(stderr, "    on %s: %u/%u\n", it->node[k].version[0] ? it->node[k].version : "?",
               it->node[k].reproduced, it->node[k].runs);
     cJSON_AddItemToArray(arr, gf_replay_item_json(it, nnodes));
   }
-  cJSON_AddNumberToObject(sum, "runs_per_case", runs);
+  if (cli.runs == 0)
+    cJSON_AddStringToObject(sum, "runs_per_case", "auto");
+  else
+    cJSON_AddNumberToObject(sum, "runs_per_case", runs);
   cJSON_AddNumberToObject(sum, "reproduced", reproduced);
-  cJSON_AddNumberToObject(sum, "fixed", (double)(n - reproduced));
+  cJSON_AddNumberToObject(sum, "fixed", fixed);
+  cJSON_AddNumberToObject(sum, "inconclusive", inconclusive);
   cJSON_AddNumberToObject(sum, "harness_errors", errors);
   char *text = cJSON_Print(sum);
   printf("%s\n", text);
@@ -114,5 +138,5 @@ int gf_cmd_replay(int argc, char **argv) {
             errors);
     return GF_EXIT_USAGE;
   }
-  return GF_EXIT_OK;
+  return inconclusive ? GF_EXIT_INCONCLUSIVE : GF_EXIT_OK;
 }

@@ -70,6 +70,7 @@ int gf_cli_parse(gf_cli *cli, const char *cmd, int argc, char **argv, const char
       {"max-time", required_argument, 0, 'm'}, {"workers", required_argument, 0, 'w'},
       {"seed", required_argument, 0, 's'}, {"entry", required_argument, 0, 'e'},
       {"runs", required_argument, 0, 'r'}, {"output", required_argument, 0, 'O'},
+      {"build", required_argument, 0, 'b'},
       {"stop-on-crash", no_argument, 0, 'S'}, {"all-nodes", no_argument, 0, 'A'}, {"help", no_argument, 0, 'h'},
       {0, 0, 0, 0}};
   memset(cli, 0, sizeof *cli);
@@ -80,7 +81,7 @@ int gf_cli_parse(gf_cli *cli, const char *cmd, int argc, char **argv, const char
   opterr = 0;
   int ch;
   double v;
-  while ((ch = getopt_long(argc, argv, "c:o:m:w:s:e:r:O:h", longs, NULL)) != -1) {
+  while ((ch = getopt_long(argc, argv, "c:o:m:w:s:e:r:O:b:h", longs, NULL)) != -1) {
     if (ch == 'h') {
       fputs(usage, stdout);
       return -1;
@@ -97,6 +98,7 @@ int gf_cli_parse(gf_cli *cli, const char *cmd, int argc, char **argv, const char
       case 'S': cli->stop_on_crash = 1; break;
       case 'A': cli->all_nodes = 1; break;
       case 'e': cli->entry = optarg; break;
+      case 'b': cli->build = optarg; break;
       case 'm':
         if (parse_number("--max-time", optarg, 0, 1e9, &v)) return GF_EXIT_USAGE;
         cli->max_time_s = v;
@@ -106,6 +108,10 @@ int gf_cli_parse(gf_cli *cli, const char *cmd, int argc, char **argv, const char
         cli->workers = (long)v;
         break;
       case 'r':
+        if (strcmp(optarg, "auto") == 0 && strcmp(cmd, "replay") == 0) {
+          cli->runs = 0; /* from each record's rate */
+          break;
+        }
         if (parse_number("--runs", optarg, 1, 100000, &v)) return GF_EXIT_USAGE;
         cli->runs = (long)v;
         break;

@@ -1,7 +1,8 @@
 /* gf_cli.h - what the subcommands share: options, config and spawn plan.
  *
  * Exit codes (README "Subcommands"): 0 clean, 1 crash found / reproduced,
- * 2 usage or config error, 3 ci's positive control not detected.
+ * 2 usage or config error, 3 ci's positive control not detected, 4 replay
+ * inconclusive.
  */
 #ifndef GF_CLI_H
 #define GF_CLI_H
@@ -12,7 +13,13 @@
 #include "gf_config.h"
 #include "gf_spawn.h"
 
-enum { GF_EXIT_OK = 0, GF_EXIT_FOUND = 1, GF_EXIT_USAGE = 2, GF_EXIT_NO_CONTROL = 3 };
+enum {
+  GF_EXIT_OK = 0,
+  GF_EXIT_FOUND = 1,
+  GF_EXIT_USAGE = 2,
+  GF_EXIT_NO_CONTROL = 3,
+  GF_EXIT_INCONCLUSIVE = 4 /* replay: not reproduced, but too few runs to call it fixed */
+};
 
 typedef struct gf_cli {
   const char *cmd;
@@ -23,7 +30,8 @@ typedef struct gf_cli {
   uint64_t seed;
   int seed_given;
   const char *entry;
-  long runs;               /* -1: not given */
+  long runs;               /* -1: not given, 0: auto (--runs auto) */
+  const char *build;       /* --build: override a record's build */
   char **paths;            /* positional arguments */
   int npaths;
   const char *output;      /* -O */

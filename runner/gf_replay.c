@@ -1,6 +1,7 @@
 /* gf_replay.c - see gf_replay.h. */
 #include "gf_replay.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,11 +27,31 @@ static void retarget_signature(gf_replay_item *it, const char *old_entry, const 
            (unsigned long long)gf_fnv1a64(it->want_sig));
 }
 
-int gf_replay_load(gf_replay_item *it, const char *path, const char *entry, gf_err *err) {
+/* A record field {runs, reproduced}, both counts, or 0/0. */
+static void read_rate(const cJSON *j, unsigned *runs, unsigned *hits) {
+  const cJSON *r = cJSON_GetObjectItemCaseSensitive(j, "reproducibility");
+  const cJSON *k = cJSON_GetObjectItemCaseSensitive(r, "runs");
+  const cJSON *h = cJSON_GetObjectItemCaseSensitive(r, "reproduced");
+  *runs = *hits = 0;
+  if (cJSON_IsNumber(k) && cJSON_IsNumber(h) && k->valuedouble >= 1 && h->valuedouble >= 0 &&
+      h->valuedouble <= k->valuedouble && k->valuedouble < 1e6) {
+    *runs = (unsigned)k->valuedouble;
+    *hits = (unsigned)h->valuedouble;
+  }
+}
+
+int gf_replay_load(gf_replay_item *it, const char *path, const char *entry, const char *build,
+                   const char *cfg_build, gf_err *err) {
   memset(it, 0, sizeof *it);
   gf_strlcpy(it->path, path, sizeof it->path);
+  gf_strlcpy(it->build, build ? build : cfg_build, sizeof it->build);
   cJSON *j;
   if (gf_case_load_file(&it->c, path, &j, err) != 0) return -1;
+  const cJSON *rec_build = cJSON_GetObjectItemCaseSensitive(j, "addon_build");
+  if (!build && cJSON_IsString(rec_build) && rec_build->valuestring[0] &&
+      strlen(rec_build->valuestring) < sizeof it->build)
+    gf_strlcpy(it->build, rec_build->valuestring, sizeof it->build);
+  read_rate(j, &it->rec_runs, &it->rec_reproduced);
   const cJSON *sig = cJSON_GetObjectItemCaseSensitive(j, "signature");
   const cJSON *flags = cJSON_GetObjectItemCaseSensitive(j, "v8_flags");
   if (flags && gf_flag_set_from_json(&it->v8_flags, flags, "v8_flags", err) != 0) {
@@ -113,23 +134,34 @@ cJSON *gf_replay_item_json(const gf_replay_item *it, int nnodes) {
   if (it->other) cJSON_AddStringToObject(o, "other_signature", it->other_sig);
   cJSON_AddNumberToObject(o, "harness_errors", it->harness_errors);
   if (nnodes > 1) cJSON_AddItemToObject(o, "nodes", gf_replay_nodes_json(it, nnodes, 0));
-  cJSON_AddStringToObject(o, "status", it->reproduced                     ? "reproduced"
-                                      : it->harness_errors == it->runs ? "error"
-                                                                       : "fixed");
+  double miss;
+  cJSON_AddStringToObject(o, "status", gf_replay_verdict(it, &miss));
+  cJSON_AddStringToObject(o, "build", it->build);
+  if (it->rec_runs) {
+    cJSON *rate = cJSON_AddObjectToObject(o, "record_rate");
+    cJSON_AddNumberToObject(rate, "runs", it->rec_runs);
+    cJSON_AddNumberToObject(rate, "reproduced", it->rec_reproduced);
+  }
+  cJSON_AddNumberToObject(o, "miss_chance", miss);
   return o;
 }
 
-/* Runs every item `runs` times on one Node binary. */
-int gf_replay_run(const gf_config *base, const char *node, int node_index, unsigned workers,
-                  gf_replay_item *items, size_t n, unsigned runs) {
+/* Runs the items of one build: their own plan, with their records' flags. */
+static int run_build_group(const gf_config *base, const char *node, const char *build,
+                           int node_index, unsigned workers, gf_replay_item *items, size_t n) {
   gf_config *cfg = malloc(sizeof *cfg);
   gf_spawn_plan plan;
   gf_err err = {{0}};
   if (cfg == NULL) return -1;
   *cfg = *base;
   gf_strlcpy(cfg->node, node, sizeof cfg->node);
+  if (strcmp(cfg->build, build) != 0) {
+    gf_strlcpy(cfg->build, build, sizeof cfg->build);
+    cfg->sanitizer = GF_SAN_AUTO; /* the record's build says what it needs */
+  }
   cfg->n_flag_sets = 0;
   for (size_t i = 0; i < n; i++) {
+    if (strcmp(items[i].build, build) != 0) continue;
     items[i].flag_set = gf_config_flag_set_index(cfg, &items[i].v8_flags);
     if (items[i].flag_set < 0) { /* more distinct sets than a plan holds: run it without */
       fprintf(stderr, "gcfuzz: replay: %s: too many different v8_flags in one replay; run without\n",
@@ -139,7 +171,7 @@ int gf_replay_run(const gf_config *base, const char *node, int node_index, unsig
   }
   if (cfg->n_flag_sets == 0) cfg->n_flag_sets = 1; /* one empty set */
   if (gf_spawn_plan_init(&plan, cfg, &err) != 0) {
-    fprintf(stderr, "gcfuzz: replay: %s\n", err.msg);
+    fprintf(stderr, "gcfuzz: replay: build %s: %s\n", build, err.msg);
     free(cfg);
     return -1;
   }
@@ -148,8 +180,9 @@ int gf_replay_run(const gf_config *base, const char *node, int node_index, unsig
   uv_loop_init(&loop);
   gf_oneshot_init(&pool, &loop, cfg, &plan, (int)workers, on_run, NULL);
   for (size_t i = 0; i < n; i++) {
+    if (strcmp(items[i].build, build) != 0) continue;
     items[i].node_now = node_index;
-    for (unsigned k = 0; k < runs; k++)
+    for (unsigned k = 0; k < items[i].want_runs; k++)
       gf_oneshot_submit_set(&pool, &items[i].c, items[i].flag_set, &items[i]);
   }
   uv_run(&loop, UV_RUN_DEFAULT);
@@ -158,5 +191,35 @@ int gf_replay_run(const gf_config *base, const char *node, int node_index, unsig
   gf_spawn_plan_free(&plan);
   free(cfg);
   return 0;
+}
+
+/* Every item on one Node binary, one build at a time. */
+int gf_replay_run(const gf_config *base, const char *node, int node_index, unsigned workers,
+                  gf_replay_item *items, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    int seen = 0; /* run each build once, at its first item */
+    for (size_t k = 0; k < i && !seen; k++) seen = strcmp(items[k].build, items[i].build) == 0;
+    if (!seen && run_build_group(base, node, items[i].build, node_index, workers, items, n) != 0)
+      return -1;
+  }
+  return 0;
+}
+
+const char *gf_replay_verdict(const gf_replay_item *it, double *miss_chance) {
+  unsigned clean = it->runs - it->harness_errors - it->other;
+  double p = it->rec_runs ? (double)it->rec_reproduced / it->rec_runs : 0;
+  *miss_chance = p > 0 ? pow(1 - p, clean) : 1;
+  if (it->reproduced) return "reproduced";
+  if (it->runs == 0 || it->harness_errors == it->runs) return "error";
+  if (!it->want_hash[0]) return it->other ? "inconclusive" : "clean";
+  return *miss_chance < GF_REPLAY_MAX_MISS ? "fixed" : "inconclusive";
+}
+
+unsigned gf_replay_runs_auto(const gf_replay_item *it) {
+  double p = it->rec_runs ? (double)it->rec_reproduced / it->rec_runs : 0;
+  if (p <= 0) return 10;
+  if (p >= 1) return 3;
+  double k = ceil(log(GF_REPLAY_MAX_MISS) / log(1 - p) - 1e-9);
+  return k < 3 ? 3 : k > 1000 ? 1000 : (unsigned)k;
 }
 

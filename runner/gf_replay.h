@@ -30,16 +30,33 @@ typedef struct gf_replay_item {
   int node_now; /* index into node[] of the Node being run */
   gf_flag_set v8_flags; /* a record's: its runs use the V8 flags it was found with */
   int flag_set;         /* their index in the run's plan */
+  char build[PATH_MAX]; /* the build its runs use: the record's addon_build, or the config's */
+  unsigned rec_runs, rec_reproduced; /* the record's reproducibility (0/0: unknown) */
+  unsigned want_runs;   /* K for this item */
 } gf_replay_item;
 
-/* Loads a case file or crash record; entry (or NULL) overrides its entry. */
-int gf_replay_load(gf_replay_item *it, const char *path, const char *entry, gf_err *err);
+/* The verdict rule (README "replay"): reproduced if any run hit the
+ * signature; for a record whose rate p = reproduced/runs is known, "fixed"
+ * only when a live bug would have been missed in all K clean runs with
+ * chance (1-p)^K < 5 %, else "inconclusive"; a plain case (no rate) with no
+ * failure is "clean"; "error" when no run reached the harness. */
+#define GF_REPLAY_MAX_MISS 0.05
+const char *gf_replay_verdict(const gf_replay_item *it, double *miss_chance);
 
-/* Runs every item `runs` times on `node` (tallied under node_index), with
- * `workers` processes at a time; each with its record's V8 flags (the
- * config's own flag sets are not used: a replay repeats what was found). */
+/* The smallest K with (1-p)^K < 5 % for the record's rate (3..1000); 10
+ * when the rate is unknown. */
+unsigned gf_replay_runs_auto(const gf_replay_item *it);
+
+/* Loads a case file or crash record; entry (or NULL) overrides its entry,
+ * build (or NULL) the record's build; cfg_build is the build otherwise. */
+int gf_replay_load(gf_replay_item *it, const char *path, const char *entry, const char *build,
+                   const char *cfg_build, gf_err *err);
+
+/* Runs every item want_runs times on `node` (tallied under node_index),
+ * with `workers` processes at a time; each on its build and with its
+ * record's V8 flags (a replay repeats what was found). */
 int gf_replay_run(const gf_config *cfg, const char *node, int node_index, unsigned workers,
-                  gf_replay_item *items, size_t n, unsigned runs);
+                  gf_replay_item *items, size_t n);
 
 /* [{"version","runs","reproduced"}] (as_map: {"v22.1.0": {"runs","reproduced"}}). */
 cJSON *gf_replay_nodes_json(const gf_replay_item *it, int nnodes, int as_map);

@@ -1,0 +1,69 @@
+'use strict';
+// Replay verdicts a maintainer can act on (#12): a record replays on the
+// build it was found with, and "fixed" is said only when a live bug at the
+// record's rate would have shown in the runs made (miss chance < 5 %).
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('node:fs');
+const path = require('node:path');
+const { tmpdir, gcfuzz, writeConfig, readJson, records } = require('./helpers.js');
+
+// An ASan record of the borrowed bug, confirmed (a reliable seed case).
+async function asanRecord(dir) {
+  const seeds = path.join(dir, 'seeds');
+  fs.mkdirSync(seeds);
+  fs.writeFileSync(path.join(seeds, 'textbook.json'), JSON.stringify({
+    id: 'textbook', entry: 'sum_borrowed', elems: 64, elem_len: 256, delay_us: 40000,
+    gc: [{ op: 'gc' }, { op: 'immediate', n: 1 }, { op: 'gc' }],
+  }));
+  const cfg = writeConfig(dir, 'ci', { seeds, confirm_runs: 3, feedback: false, limits: { max_delay_us: 50000, gc_ops: ['gc', 'immediate'] } });
+  const out = path.join(dir, 'out');
+  const r = await gcfuzz(['soak', '--config', cfg, '--out', out, '--entry', 'sum_borrowed', '--stop-on-crash', '--max-time', '30', '--seed', '1', '--workers', '2']);
+  assert.strictEqual(r.code, 1, r.stderr);
+  const rec = records(out).find((x) => x.kind === 'asan');
+  assert.ok(rec, 'an ASan record');
+  assert.strictEqual(rec.addon_build, 'asan');
+  return path.join(out, 'crashes', `${rec.hash}.json`);
+}
+
+test('a record found with the ASan build replays on it, even from a release config; --build overrides, and says so', async () => {
+  const dir = tmpdir('verdict-build');
+  const file = await asanRecord(dir);
+  const release = writeConfig(dir, 'soak', {}); // build: release
+  const r = await gcfuzz(['replay', '--config', release, '--runs', '3', file]);
+  assert.strictEqual(r.code, 1, r.stderr);
+  assert.match(r.stderr, /on build asan \(the record's; the config has release\)/);
+  assert.strictEqual(JSON.parse(r.stdout).cases[0].build, 'asan');
+  // Another build only when asked, and said; never a "fixed" from a build that crashes otherwise.
+  const other = await gcfuzz(['replay', '--config', writeConfig(dir, 'ci', {}), '--build', 'release', '--runs', '3', file]);
+  assert.match(other.stderr, /on build release \(--build; the config has asan\)/);
+  const oc = JSON.parse(other.stdout).cases[0];
+  assert.strictEqual(oc.build, 'release');
+  assert.notStrictEqual(oc.status, 'fixed', JSON.stringify(oc));
+});
+
+test('no hit in too few runs for the record rate is inconclusive (exit 4); --runs auto makes enough runs to say fixed', async () => {
+  const dir = tmpdir('verdict-rate');
+  const file = await asanRecord(dir);
+  // The same record, said to reproduce 1 time in 10, replayed on the fixed entry.
+  const rare = path.join(dir, 'rare.json');
+  fs.writeFileSync(rare, JSON.stringify({ ...readJson(file), reproducibility: { runs: 10, reproduced: 1 } }));
+  const cfg = writeConfig(dir, 'ci', {});
+  const few = await gcfuzz(['replay', '--config', cfg, '--entry', 'sum', '--runs', '3', rare]);
+  assert.strictEqual(few.code, 4, few.stderr);
+  const c = JSON.parse(few.stdout).cases[0];
+  assert.strictEqual(c.status, 'inconclusive');
+  assert.ok(Math.abs(c.miss_chance - 0.729) < 0.001, `0.9^3, got ${c.miss_chance}`);
+  const auto = await gcfuzz(['replay', '--config', cfg, '--entry', 'sum', '--runs', 'auto', '--workers', '2', rare]);
+  assert.strictEqual(auto.code, 0, auto.stderr);
+  const a = JSON.parse(auto.stdout).cases[0];
+  assert.strictEqual(a.status, 'fixed');
+  assert.strictEqual(a.runs, 29, 'the smallest K with 0.9^K < 0.05');
+  assert.ok(a.miss_chance < 0.05);
+  // A plain case has no rate: no failure is "clean", never "fixed".
+  const plain = path.join(dir, 'plain.json');
+  fs.writeFileSync(plain, JSON.stringify(readJson(file).case));
+  const p = await gcfuzz(['replay', '--config', cfg, '--entry', 'sum', '--runs', '2', plain]);
+  assert.strictEqual(p.code, 0, p.stderr);
+  assert.strictEqual(JSON.parse(p.stdout).cases[0].status, 'clean');
+});
