@@ -90,10 +90,22 @@ static int matches_target(const gf_frame *fr, const char *const *pats) {
   return 0;
 }
 
-/* Function name without its parameter list: "a::b(int)" -> "a::b". */
+/* Function name without its trailing parameter list (and " const"), the
+ * rest whole: "ns::(anonymous namespace)::W<&(f(int))>::Execute() const"
+ * -> "ns::(anonymous namespace)::W<&(f(int))>::Execute"; "X::operator()(int)"
+ * -> "X::operator()". Two C++ workers differ by their whole names. */
 static void set_func(gf_frame *fr, const char *s, size_t n) {
-  const char *paren = memchr(s, '(', n);
-  if (paren && paren > s) n = (size_t)(paren - s);
+  while (n > 0 && s[n - 1] == ' ') n--;
+  if (n > 6 && memcmp(s + n - 6, " const", 6) == 0) n -= 6;
+  if (n > 0 && s[n - 1] == ')') { /* cut at the '(' that opens the last group */
+    size_t i = n - 1;
+    int depth = 0;
+    for (;; i--) {
+      depth += s[i] == ')' ? 1 : s[i] == '(' ? -1 : 0;
+      if (depth == 0 || i == 0) break;
+    }
+    if (depth == 0 && i > 0) n = i;
+  }
   if (n >= sizeof fr->func) n = sizeof fr->func - 1;
   memcpy(fr->func, s, n);
   fr->func[n] = '\0';
@@ -269,23 +281,25 @@ static int signature_frames(const gf_stack *st, int idx[GF_SIG_FRAMES]) {
   return n - first;
 }
 
-/* kind:bug_type[:access]:frames  (frames: see above, else "entry=X"). */
+/* kind:bug_type[:access][:frames]:entry=X (frames: see above). The entry
+ * is always there: a C addon's entries often share one worker function, and
+ * different entries are different bugs. */
 static void make_signature(gf_finding *f, const char *entry) {
-  char frames[256] = "";
+  char frames[400] = "";
   int idx[GF_SIG_FRAMES];
   int used = signature_frames(&f->stack, idx);
   for (int k = 0; k < used; k++) {
     if (k) strncat(frames, ">", sizeof frames - strlen(frames) - 1);
     strncat(frames, f->stack.f[idx[k]].func, sizeof frames - strlen(frames) - 1);
   }
-  if (used == 0) snprintf(frames, sizeof frames, "entry=%s", entry ? entry : "?");
   char access[16] = "";
   if (f->access[0]) {
     gf_strlcpy(access, f->access, sizeof access);
     access[strcspn(access, " ")] = '\0'; /* READ / WRITE, size left out */
   }
-  snprintf(f->signature, sizeof f->signature, "%s:%s%s%s:%s", gf_kind_name(f->kind),
-           f->bug_type, access[0] ? ":" : "", access, frames);
+  snprintf(f->signature, sizeof f->signature, "%s:%s%s%s%s%s:entry=%s", gf_kind_name(f->kind),
+           f->bug_type, access[0] ? ":" : "", access, frames[0] ? ":" : "", frames,
+           entry ? entry : "?");
   snprintf(f->hash, sizeof f->hash, "%016llx", (unsigned long long)gf_fnv1a64(f->signature));
 }
 

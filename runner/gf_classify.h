@@ -31,7 +31,7 @@ typedef enum {
 } gf_kind;
 
 typedef struct gf_frame {
-  char func[128];     /* "gf_borrowed_sum", "node::Abort" ("" if unknown) */
+  char func[256];     /* "gf_borrowed_sum", "node::Abort" ("" if unknown) */
   char location[160]; /* "../src/core.c:82" or "/usr/bin/node+0xc71348" */
   int target;         /* matched a target_frames pattern */
   uint64_t pc;        /* ASan: the frame's address; an inlined callee shares

@@ -37,7 +37,8 @@ static void asan_use_after_free(void **state) {
   assert_false(f.free_stack.f[0].target); /* sanitizer runtime, never target */
   assert_string_equal(f.free_stack.f[1].func, "gf_elem_free");
   assert_string_equal(f.alloc_stack.f[1].func, "gf_elem_new");
-  assert_string_equal(f.signature, "asan:heap-use-after-free:READ:gf_borrowed_sum>job_execute");
+  assert_string_equal(f.signature,
+                      "asan:heap-use-after-free:READ:gf_borrowed_sum>job_execute:entry=sum_borrowed");
   assert_int_equal(strlen(f.hash), 16);
   free(text);
 }
@@ -109,6 +110,61 @@ static void bare_sigsegv(void **state) {
   assert_int_equal(f.exit_code, -1);
 }
 
+/* Different entries are different bugs even when the worker code is shared
+ * (one job_execute for every entry of a C addon): the entry is in the
+ * signature, stack or not. */
+static void entry_separates_buckets(void **state) {
+  (void)state;
+  char *text = fixture("stderr/asan_uaf.txt");
+  gf_outcome a = outcome(text, SIGABRT, 0), b = a;
+  b.entry = "sum_weak_ref";
+  gf_finding fa, fb;
+  gf_classify(&a, &fa);
+  gf_classify(&b, &fb);
+  assert_string_not_equal(fa.hash, fb.hash);
+  assert_non_null(strstr(fb.signature, ":entry=sum_weak_ref"));
+  free(text);
+}
+
+/* C++ names stay whole (namespaces, templates, "(anonymous namespace)",
+ * operator()): only the trailing parameter list goes. A real report of a
+ * nan addon (murmurhash-native with its input Buffer borrowed). */
+static void cpp_names_kept_whole(void **state) {
+  (void)state;
+  char *text = fixture("stderr/asan_uaf_cpp_nan.txt");
+  gf_outcome o = outcome(text, SIGABRT, 0);
+  o.entry = "hash32";
+  gf_finding f;
+  assert_int_equal(gf_classify(&o, &f), 1);
+  assert_string_equal(f.stack.f[3].func,
+                      "MurmurHash::MurmurHashWorker<&(PMurHash32(void const*, int, unsigned int, "
+                      "void*)), unsigned int, 1, (MurmurHash::ByteOrderType)0>::Execute");
+  assert_string_equal(f.stack.f[2].func, "PMurHash32");
+  assert_non_null(strstr(f.signature, ":READ:PMurHash32>MurmurHash::MurmurHashWorker<&(PMurHash32("));
+  assert_non_null(strstr(f.signature, ">::Execute:entry=hash32"));
+  assert_string_equal(f.free_stack.f[5].func, "node::(anonymous namespace)::PlatformWorkerThread");
+  /* Two workers in one anonymous namespace are two buckets. */
+  static const char *const names[][2] = {
+      {"myaddon::(anonymous namespace)::SumWorker::Execute()", "myaddon::(anonymous namespace)::SumWorker::Execute"},
+      {"myaddon::(anonymous namespace)::HashWorker::Execute()", "myaddon::(anonymous namespace)::HashWorker::Execute"},
+      {"auto myaddon::Run()::$_0::operator()(int) const", "auto myaddon::Run()::$_0::operator()"},
+  };
+  char hashes[3][17];
+  for (int i = 0; i < 3; i++) {
+    char *edited = malloc(strlen(text) + 256), *at = strstr(text, "MurmurHash::MurmurHashWorker<");
+    char *end = strstr(at, " ../src/asyncworker_impl.h");
+    snprintf(edited, strlen(text) + 256, "%.*s%s%s", (int)(at - text), text, names[i][0], end);
+    o.stderr_text = edited;
+    gf_classify(&o, &f);
+    assert_string_equal(f.stack.f[3].func, names[i][1]);
+    strcpy(hashes[i], f.hash);
+    free(edited);
+  }
+  assert_string_not_equal(hashes[0], hashes[1]);
+  assert_string_not_equal(hashes[1], hashes[2]);
+  free(text);
+}
+
 static void v8_out_of_memory(void **state) {
   (void)state;
   char *text = fixture("stderr/v8_oom.txt");
@@ -132,7 +188,8 @@ static void v8_check_failure_with_target_frames(void **state) {
   assert_int_equal(gf_classify(&o, &f), 1);
   assert_int_equal(f.kind, GF_KIND_V8_FATAL);
   assert_string_equal(f.bug_type, "Check failed: !IsInvalid().");
-  assert_string_equal(f.signature, "v8_fatal:Check failed: !IsInvalid().:elem_finalize>gf_elem_free");
+  assert_string_equal(f.signature,
+                      "v8_fatal:Check failed: !IsInvalid().:elem_finalize>gf_elem_free:entry=sum_borrowed");
   free(text);
 }
 
@@ -185,6 +242,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(asan_use_after_free),
       cmocka_unit_test(signature_ignores_addresses_and_paths),
+      cmocka_unit_test(entry_separates_buckets),
+      cmocka_unit_test(cpp_names_kept_whole),
       cmocka_unit_test(helper_frames_do_not_split_a_bug),
       cmocka_unit_test(bare_sigsegv),
       cmocka_unit_test(v8_out_of_memory),
