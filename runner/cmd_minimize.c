@@ -91,6 +91,9 @@ int gf_cmd_minimize(int argc, char **argv) {
   }
   char want[17];
   gf_strlcpy(want, hash->valuestring, sizeof want);
+  char want_sig[512] = "";
+  const cJSON *sig = cJSON_GetObjectItemCaseSensitive(rec, "signature");
+  if (cJSON_IsString(sig)) gf_strlcpy(want_sig, sig->valuestring, sizeof want_sig);
   /* The record's V8 flags are the only set: every run repeats them. */
   const cJSON *flags = cJSON_GetObjectItemCaseSensitive(rec, "v8_flags");
   if (flags && gf_flag_set_from_json(&cli.cfg.v8_flags[0], flags, "v8_flags", &err) != 0) {
@@ -123,6 +126,7 @@ int gf_cmd_minimize(int argc, char **argv) {
   m.pool = &pool;
   m.log = print_line;
   m.done = on_done;
+  gf_strlcpy(m.want_sig, want_sig, sizeof m.want_sig);
   gf_min_start(&m, &c, want, cli.runs > 0 ? (unsigned)cli.runs : 5, cli.max_time_s);
   uv_run(&loop, UV_RUN_DEFAULT);
   gf_oneshot_free(&pool);

@@ -338,3 +338,11 @@ int gf_classify(const gf_outcome *o, gf_finding *f) {
   make_signature(f, o->entry);
   return 1;
 }
+
+int gf_signature_matches(const gf_finding *f, const char *want_sig, const char *want_hash) {
+  if (strcmp(f->hash, want_hash) == 0) return 1;
+  if (!want_sig || !want_sig[0] || strstr(want_sig, ":entry=")) return 0;
+  const char *suffix = strstr(f->signature, ":entry=");
+  size_t n = suffix ? (size_t)(suffix - f->signature) : strlen(f->signature);
+  return strlen(want_sig) == n && strncmp(want_sig, f->signature, n) == 0;
+}

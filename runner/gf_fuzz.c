@@ -324,7 +324,7 @@ static void on_worker_closed(gf_worker *w) {
     if (w->spawn_failed || !w->ready)
       startup_failure(f, w);
     else if (w->has_case && gf_classify(&out, &fd))
-      record_finding(f, &fd, &w->current, w->flag_set, f->stderr_buf);
+      record_finding(f, &fd, gf_worker_blamed_case(w), w->flag_set, f->stderr_buf);
   }
   if (!f->stopping) {
     f->stats.restarts++;
@@ -449,7 +449,6 @@ static int load_corpus(fuzz *f, gf_err *err) {
                            stderr, err) < 0 ||
         gf_feedback_load(&f->fb, path, err) != 0)
       return -1;
-    f->stats.features = f->fb.count;
   }
   if (f->corpus.n == 0)
     return gf_errf(err, "seeds: no usable case in %s (see the lines above)", f->cfg->seeds);
@@ -465,6 +464,7 @@ static int fuzz_setup(fuzz *f, gf_err *err) {
   f->stats.entry = f->o->entry[0] ? f->o->entry : "(case)";
   f->stats.buckets = f->store.n;
   f->stats.corpus = f->corpus.n;
+  f->stats.features = f->fb.count; /* loaded with the corpus */
   f->stats.workers = f->nw;
   f->stderr_buf = malloc(GF_STDERR_TAIL);
   f->w = calloc(f->nw, sizeof *f->w);

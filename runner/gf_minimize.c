@@ -142,7 +142,7 @@ void gf_min_start(gf_min *m, const gf_case *c, const char *want_hash, unsigned r
 }
 
 void gf_min_on_run(gf_min *m, int found, const gf_finding *f) {
-  if (found == 1 && strcmp(f->hash, m->want_hash) == 0) m->hits++;
+  if (found == 1 && gf_signature_matches(f, m->want_sig, m->want_hash)) m->hits++;
   if (--m->pending > 0) return;
   if (!m->running) {
     m->baseline = m->best_hits = m->hits;

@@ -31,6 +31,7 @@ struct gf_min {
   void (*done)(gf_min *m); /* best / best_hits / failure are final */
 
   char want_hash[17];
+  char want_sig[512]; /* "" or the record's signature (older formats match too) */
   unsigned runs;       /* K */
   uint64_t deadline_ns; /* 0: none */
   gf_case orig, best, cand;

@@ -77,7 +77,7 @@ static void on_run(gf_oneshot *o, void *data, int found, const gf_finding *f,
   if (o->last_node_version[0]) gf_strlcpy(nt->version, o->last_node_version, sizeof nt->version);
   if (found < 0) {
     it->harness_errors++;
-  } else if (found == 1 && (!it->want_hash[0] || strcmp(f->hash, it->want_hash) == 0)) {
+  } else if (found == 1 && (!it->want_hash[0] || gf_signature_matches(f, it->want_sig, it->want_hash))) {
     it->reproduced++;
     nt->reproduced++;
   } else if (found == 1) {

@@ -87,6 +87,8 @@ static void handle_line(gf_worker *w, char *line) {
     protocol_error(w, "event for no case in flight", line);
   } else if (strcmp(ev->valuestring, "start") == 0) {
     w->announced = 1;
+    w->started = w->current;
+    w->has_started = 1;
   } else if (strcmp(ev->valuestring, "result") == 0) {
     const cJSON *oc = cJSON_GetObjectItemCaseSensitive(j, "outcome");
     const cJSON *msg = cJSON_GetObjectItemCaseSensitive(j, "message");
@@ -239,6 +241,10 @@ int gf_worker_spawn(gf_worker *w, uv_loop_t *loop, const gf_spawn_plan *plan, in
   return 0;
 }
 
+const gf_case *gf_worker_blamed_case(const gf_worker *w) {
+  return w->busy && !w->announced && w->has_started ? &w->started : &w->current;
+}
+
 void gf_worker_outcome(const gf_worker *w, gf_outcome *o, char *stderr_buf, size_t cap) {
   memset(o, 0, sizeof *o);
   /* A recycled worker died of our SIGKILL: that is not its outcome. */
@@ -248,10 +254,11 @@ void gf_worker_outcome(const gf_worker *w, gf_outcome *o, char *stderr_buf, size
   o->result_outcome = w->result_outcome[0] ? w->result_outcome : NULL;
   o->result_message = w->result_message[0] ? w->result_message : NULL;
   o->timed_out = w->timed_out;
-  o->case_in_flight = w->busy;
+  /* A case sent but not started is not in flight: the harness never began it. */
+  o->case_in_flight = w->busy && (w->announced || !w->has_started);
   gf_ring_read(&w->stderr_tail, stderr_buf, cap);
   o->stderr_text = stderr_buf;
-  o->entry = w->has_case ? w->current.entry : NULL;
+  o->entry = w->has_case ? gf_worker_blamed_case(w)->entry : NULL;
 }
 
 void gf_worker_release(gf_worker *w) { gf_ring_free(&w->stderr_tail); }

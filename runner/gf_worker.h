@@ -56,9 +56,11 @@ struct gf_worker {
   int recycled;  /* killed by us after a bad result: classify the result */
 
   int busy; /* a case was sent, no result yet */
-  int announced;
+  int announced; /* its start line came */
   gf_case current;
   int has_case; /* current holds the last case sent */
+  gf_case started; /* the last case the harness announced with a start line */
+  int has_started;
   uint64_t sent_ns;
   char result_outcome[16]; /* of the last result line */
   char result_message[256];
@@ -88,6 +90,11 @@ void gf_worker_kill(gf_worker *w, int retire);
  * may be corrupt. Classified at on_closed from the result and stderr, not
  * from our SIGKILL. */
 void gf_worker_recycle(gf_worker *w);
+
+/* The case a death is blamed on: the one in flight if the harness started
+ * it, else the last one it started (it died after answering that one,
+ * before starting the next, which it may not even have read). */
+const gf_case *gf_worker_blamed_case(const gf_worker *w);
 
 /* A --once worker answered: it should exit by itself. If it is still there
  * after grace_ms, it is recycled (killed, its result kept): a harness that

@@ -110,3 +110,19 @@ test('a --once harness that answers but never exits is killed after the exit gra
   assert.strictEqual(r.code, 0, r.stderr); // answered ok each time: fixed, not hung
   assert.strictEqual(JSON.parse(r.stdout).cases[0].runs, 3);
 });
+
+test('a worker that dies after answering a case is blamed on that case, not on the next one it never started', async () => {
+  // 8 runs that each stop at the first death: every record must name a
+  // case with seed = 3 mod 7 (the runner often has the next case in flight
+  // already when the harness dies: blaming it was wrong half the time).
+  const dir = tmpdir('late');
+  const cfg = writeConfig(dir, 'soak', { harness: path.join(ROOT, 'tests/fixtures/late_crash_harness.js'), target: null, confirm_runs: 0, feedback: false });
+  const seeds = [];
+  for (let i = 1; i <= 8; i++) {
+    const out = path.join(dir, `out${i}`);
+    const r = await gcfuzz(['soak', '--config', cfg, '--out', out, '--workers', '1', '--max-time', '20', '--seed', String(i), '--stop-on-crash']);
+    assert.strictEqual(r.code, 1, r.stderr);
+    seeds.push(records(out)[0].case.seed % 7);
+  }
+  assert.deepStrictEqual(seeds, Array(8).fill(3));
+});
