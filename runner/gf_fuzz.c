@@ -277,6 +277,8 @@ static void on_worker_result(gf_worker *w, const cJSON *result) {
   if (strcmp(w->result_outcome, "error") == 0) {
     case_rejected(f, w);
     ok = 1;
+  } else if (!gf_outcome_known(w->result_outcome)) {
+    ok = 0; /* a protocol error (counted at close): recycle the worker, no exec */
   } else {
     f->stats.execs++;
     f->consecutive_rejections = 0;

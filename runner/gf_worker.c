@@ -94,6 +94,8 @@ static void handle_line(gf_worker *w, char *line) {
     const cJSON *msg = cJSON_GetObjectItemCaseSensitive(j, "message");
     gf_strlcpy(w->result_outcome, cJSON_IsString(oc) ? oc->valuestring : "?",
                sizeof w->result_outcome);
+    if (!gf_outcome_known(w->result_outcome))
+      protocol_error(w, "result with an unknown outcome", line);
     gf_strlcpy(w->result_message, cJSON_IsString(msg) ? msg->valuestring : "",
                sizeof w->result_message);
     uv_timer_stop(&w->timer);
@@ -238,6 +240,13 @@ int gf_worker_spawn(gf_worker *w, uv_loop_t *loop, const gf_spawn_plan *plan, in
   uv_read_start((uv_stream_t *)&w->out, alloc_buf, on_stdout);
   uv_read_start((uv_stream_t *)&w->err, alloc_buf, on_stderr);
   uv_timer_start(&w->timer, on_timeout, timeout_ms, 0); /* until ready */
+  return 0;
+}
+
+int gf_outcome_known(const char *outcome) {
+  static const char *const known[] = {"ok", "mismatch", "exception", "error", NULL};
+  for (int i = 0; known[i]; i++)
+    if (strcmp(outcome, known[i]) == 0) return 1;
   return 0;
 }
 

@@ -91,6 +91,10 @@ void gf_worker_kill(gf_worker *w, int retire);
  * from our SIGKILL. */
 void gf_worker_recycle(gf_worker *w);
 
+/* Whether a result's outcome is one the protocol has (ok, mismatch,
+ * exception, error); any other is a protocol error. */
+int gf_outcome_known(const char *outcome);
+
 /* The case a death is blamed on: the one in flight if the harness started
  * it, else the last one it started (it died after answering that one,
  * before starting the next, which it may not even have read). */

@@ -126,3 +126,31 @@ test('a worker that dies after answering a case is blamed on that case, not on t
   }
   assert.deepStrictEqual(seeds, Array(8).fill(3));
 });
+
+test('a NUL byte and invalid UTF-8 on stderr before an ASan report do not hide it; the record is valid UTF-8', async () => {
+  const dir = tmpdir('nul');
+  const out = path.join(dir, 'out');
+  const cfg = writeConfig(dir, 'soak', { harness: path.join(ROOT, 'tests/fixtures/nul_stderr_harness.js'), target: null, confirm_runs: 0, feedback: false });
+  const r = await gcfuzz(['soak', '--config', cfg, '--out', out, '--workers', '1', '--max-time', '20', '--seed', '1', '--stop-on-crash']);
+  assert.strictEqual(r.code, 1, r.stderr);
+  const file = fs.readdirSync(path.join(out, 'crashes'))[0];
+  const bytes = fs.readFileSync(path.join(out, 'crashes', file));
+  assert.doesNotThrow(() => new TextDecoder('utf-8', { fatal: true }).decode(bytes), 'valid UTF-8');
+  const rec = JSON.parse(bytes.toString('utf8'));
+  assert.strictEqual(rec.kind, 'asan');
+  assert.strictEqual(rec.bug_type, 'heap-use-after-free');
+  assert.match(rec.stderr_tail, /^junk\?more junk \?\?\n/);
+});
+
+test('a result with an outcome the protocol does not have is a protocol error, counted and shown with its line', async () => {
+  const dir = tmpdir('odd');
+  const out = path.join(dir, 'out');
+  const cfg = writeConfig(dir, 'soak', { harness: path.join(ROOT, 'tests/fixtures/odd_outcome_harness.js'), target: null, feedback: false });
+  const r = await gcfuzz(['soak', '--config', cfg, '--out', out, '--workers', '1', '--max-time', '2', '--seed', '1']);
+  assert.strictEqual(r.code, 0, r.stderr);
+  const stats = readJson(path.join(out, 'stats.json'));
+  assert.ok(stats.protocol_errors >= 3, `protocol errors: ${stats.protocol_errors}`);
+  assert.strictEqual(stats.execs, 0, 'an answer outside the protocol is no exec');
+  assert.match(r.stderr, /result with an unknown outcome: .*"outcome":"weird"/);
+  assert.strictEqual(records(out).length, 0);
+});

@@ -121,11 +121,30 @@ static void ring_keeps_the_tail(void **state) {
   gf_ring_free(&r);
 }
 
+/* What comes out is text: a NUL cannot cut the tail short, junk and a
+ * character cut at the ring's start become '?', valid UTF-8 stays. */
+static void ring_reads_text(void **state) {
+  (void)state;
+  gf_ring r;
+  char out[64];
+  assert_int_equal(gf_ring_init(&r, 32), 0);
+  static const char in[] = "a\0b\x01\xff\tc\xc3\xa9\xe2\x82\n\xed\xa0\x80" "d";
+  gf_ring_write(&r, in, sizeof in - 1);
+  assert_int_equal(gf_ring_read(&r, out, sizeof out), sizeof in - 1);
+  assert_string_equal(out, "a?b??\tc\xc3\xa9??\n???d"); /* é kept; a cut euro sign, a surrogate: ? */
+  gf_ring_clear(&r);
+  gf_ring_write(&r, "\xc3\xa9\xc3\xa9", 4);
+  gf_ring_read(&r, out, 4); /* newest 3 bytes: the first é is cut in half */
+  assert_string_equal(out, "?\xc3\xa9");
+  gf_ring_free(&r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(atomic_write_replaces_whole_file),
       cmocka_unit_test(buckets_count_and_survive_reopen),
       cmocka_unit_test(ring_keeps_the_tail),
+      cmocka_unit_test(ring_reads_text),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
