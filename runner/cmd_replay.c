@@ -29,8 +29,10 @@ static const char usage[] =
     "Exit: 1 any reproduced, 4 none reproduced but some inconclusive, 0 all fixed or\n"
     "clean, 2 usage/config error or a case never ran.\n";
 
-/* Expands directories: DIR/crashes/ if present, else DIR's *.json. */
-static int collect(gf_cli *cli, gf_replay_item **items, size_t *n) {
+/* Expands directories: DIR/crashes/ if present, else DIR's *.json. An input
+ * that cannot be read is reported (on stderr and in unreadable) and skipped:
+ * one bad record must not stop the replay of the others. */
+static int collect(gf_cli *cli, gf_replay_item **items, size_t *n, cJSON *unreadable) {
   size_t cap = 16;
   *items = malloc(cap * sizeof **items);
   *n = 0;
@@ -53,10 +55,14 @@ static int collect(gf_cli *cli, gf_replay_item **items, size_t *n) {
       if (is_dir) snprintf(path, sizeof path, "%s/%s", dir, names[k]);
       else gf_strlcpy(path, p, sizeof path);
       if (*n == cap) *items = realloc(*items, (cap *= 2) * sizeof **items);
-      if (gf_replay_load(&(*items)[*n], path, cli->entry, cli->build, cli->cfg.build, &err) != 0) {
-        fprintf(stderr, "gcfuzz replay: %s\n", err.msg);
-        if (names) gf_free_names(names, count);
-        return -1;
+      gf_err e = {{0}};
+      if (gf_replay_load(&(*items)[*n], path, cli->entry, cli->build, cli->cfg.build, &e) != 0) {
+        fprintf(stderr, "gcfuzz replay: skipping %s\n", e.msg);
+        cJSON *bad = cJSON_CreateObject();
+        cJSON_AddStringToObject(bad, "file", path);
+        cJSON_AddStringToObject(bad, "error", e.msg);
+        cJSON_AddItemToArray(unreadable, bad);
+        continue;
       }
       (*n)++;
     }
@@ -79,7 +85,12 @@ int gf_cmd_replay(int argc, char **argv) {
   }
   gf_replay_item *items;
   size_t n;
-  if (collect(&cli, &items, &n) != 0) return GF_EXIT_USAGE;
+  cJSON *sum = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(sum, "cases");
+  cJSON *unreadable = cJSON_AddArrayToObject(sum, "unreadable");
+  if (collect(&cli, &items, &n, unreadable) != 0) {
+    cJSON_Delete(sum);
+    return GF_EXIT_USAGE;
+  }
   unsigned runs = cli.runs > 0 ? (unsigned)cli.runs : 5;
   for (size_t i = 0; i < n; i++) {
     items[i].want_runs = cli.runs == 0 ? gf_replay_runs_auto(&items[i]) : runs;
@@ -95,7 +106,6 @@ int gf_cmd_replay(int argc, char **argv) {
   if (cli.all_nodes)
     gf_replay_record_nodes(items, n, nnodes);
 
-  cJSON *sum = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(sum, "cases");
   unsigned reproduced = 0, errors = 0, fixed = 0, inconclusive = 0;
   for (size_t i = 0; i < n; i++) {
     gf_replay_item *it = &items[i];
@@ -127,12 +137,17 @@ int gf_cmd_replay(int argc, char **argv) {
   cJSON_AddNumberToObject(sum, "fixed", fixed);
   cJSON_AddNumberToObject(sum, "inconclusive", inconclusive);
   cJSON_AddNumberToObject(sum, "harness_errors", errors);
+  int nbad = cJSON_GetArraySize(unreadable);
   char *text = cJSON_Print(sum);
   printf("%s\n", text);
   free(text);
   cJSON_Delete(sum);
   free(items);
   if (reproduced) return GF_EXIT_FOUND;
+  if (nbad) {
+    fprintf(stderr, "gcfuzz replay: %d input(s) could not be read (see unreadable)\n", nbad);
+    return GF_EXIT_USAGE;
+  }
   if (errors) { /* "fixed" would be a lie when the case never ran */
     fprintf(stderr, "gcfuzz replay: %u run(s) never reached the case (harness failed to start)\n",
             errors);

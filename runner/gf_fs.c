@@ -13,9 +13,24 @@
 #include <unistd.h>
 
 char *gf_read_file(const char *path, size_t max, size_t *len, gf_err *err) {
-  FILE *f = fopen(path, "rb");
+  /* O_NONBLOCK: opening a FIFO named *.json must not block us forever; only
+   * regular files are read. */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  struct stat st;
+  if (fd < 0 || fstat(fd, &st) != 0) {
+    gf_errf(err, "%s: %s", path, strerror(errno));
+    if (fd >= 0) close(fd);
+    return NULL;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    close(fd);
+    gf_errf(err, "%s: not a regular file", path);
+    return NULL;
+  }
+  FILE *f = fdopen(fd, "rb");
   if (f == NULL) {
     gf_errf(err, "%s: %s", path, strerror(errno));
+    close(fd);
     return NULL;
   }
   size_t cap = 4096, n = 0;

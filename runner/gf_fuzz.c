@@ -51,7 +51,7 @@ typedef struct fuzz {
   const gf_config *cfg;
   uv_loop_t loop;
   uv_timer_t tick, grace, deadline;
-  uv_signal_t sigint, sigterm;
+  uv_signal_t sigint, sigterm, sighup;
   gf_worker *w;
   unsigned nw, live;
   gf_oneshot confirm;
@@ -366,8 +366,8 @@ static void close_if_done(fuzz *f) {
   if (!f->stopping || f->live > 0 || !gf_oneshot_idle(&f->confirm)) return;
   uv_handle_t *hs[] = {(uv_handle_t *)&f->tick, (uv_handle_t *)&f->grace,
                        (uv_handle_t *)&f->deadline, (uv_handle_t *)&f->sigint,
-                       (uv_handle_t *)&f->sigterm};
-  for (int i = 0; i < 5; i++)
+                       (uv_handle_t *)&f->sigterm, (uv_handle_t *)&f->sighup};
+  for (int i = 0; i < 6; i++)
     if (!uv_is_closing(hs[i])) uv_close(hs[i], NULL);
 }
 
@@ -405,7 +405,8 @@ static void on_signal(uv_signal_t *s, int signum) {
   fuzz *f = s->data;
   f->res->stopped_by_signal = 1;
   if (f->o->status_line) fputc('\n', stderr);
-  fprintf(stderr, "gcfuzz: %s: %s\n", signum == SIGINT ? "SIGINT" : "SIGTERM",
+  fprintf(stderr, "gcfuzz: %s: %s\n",
+          signum == SIGINT ? "SIGINT" : signum == SIGHUP ? "SIGHUP" : "SIGTERM",
           f->signals++ ? "stopping now" : "finishing in-flight cases (signal again to stop now)");
   begin_stop(f, f->signals > 1);
 }
@@ -478,7 +479,9 @@ static int fuzz_setup(fuzz *f, gf_err *err) {
   uv_timer_init(&f->loop, &f->deadline);
   uv_signal_init(&f->loop, &f->sigint);
   uv_signal_init(&f->loop, &f->sigterm);
-  f->tick.data = f->grace.data = f->deadline.data = f->sigint.data = f->sigterm.data = f;
+  uv_signal_init(&f->loop, &f->sighup);
+  f->tick.data = f->grace.data = f->deadline.data = f->sigint.data = f->sigterm.data =
+      f->sighup.data = f;
   return 0;
 }
 
@@ -528,6 +531,9 @@ int gf_fuzz_run(const gf_fuzz_opts *o, gf_fuzz_result *res, gf_err *err) {
       uv_timer_start(&f->deadline, on_deadline, (uint64_t)(o->max_time_s * 1000), 0);
     uv_signal_start(&f->sigint, on_signal, SIGINT);
     uv_signal_start(&f->sigterm, on_signal, SIGTERM);
+    /* The terminal went away (or a service manager said so): stop in order,
+     * like SIGTERM, so the stop event and final stats are written. */
+    uv_signal_start(&f->sighup, on_signal, SIGHUP);
     log_event(f, "start");
     for (unsigned i = 0; i < f->nw; i++) {
       f->w[i].owner = f;

@@ -154,3 +154,34 @@ test('a result with an outcome the protocol does not have is a protocol error, c
   assert.match(r.stderr, /result with an unknown outcome: .*"outcome":"weird"/);
   assert.strictEqual(records(out).length, 0);
 });
+
+test('a FIFO named *.json among the seeds or records is skipped, not waited on', { timeout: 60000 }, async () => {
+  const dir = tmpdir('fifo');
+  const seeds = path.join(dir, 'seeds');
+  fs.mkdirSync(seeds);
+  fs.writeFileSync(path.join(seeds, 'good.json'), JSON.stringify({ id: 'good', elems: 2, elem_len: 2 }));
+  require('node:child_process').execFileSync('mkfifo', [path.join(seeds, 'fifo.json')]);
+  const out = path.join(dir, 'out');
+  fs.mkdirSync(path.join(out, 'crashes'), { recursive: true });
+  require('node:child_process').execFileSync('mkfifo', [path.join(out, 'crashes', '0000000000000000.json')]);
+  const cfg = writeConfig(dir, 'soak', { seeds, feedback: false });
+  const r = await gcfuzz(['soak', '--config', cfg, '--out', out, '--workers', '1', '--max-time', '1']);
+  assert.match(r.stderr, /fifo\.json: not a regular file/);
+  assert.strictEqual(r.code, 0, r.stderr);
+});
+
+test('replay of a directory reports a bad record and replays the others', async () => {
+  const dir = tmpdir('replay-bad');
+  const crashes = path.join(dir, 'crashes');
+  fs.mkdirSync(crashes);
+  fs.writeFileSync(path.join(crashes, 'a-bad.json'), '{"gcfuzz_record": 1, "case": {"elems": -1}}');
+  fs.writeFileSync(path.join(crashes, 'b-good.json'), JSON.stringify({ id: 'good', entry: 'sum', elems: 2, elem_len: 2 }));
+  const r = await gcfuzz(['replay', '--config', writeConfig(dir, 'soak', {}), '--runs', '1', dir]);
+  assert.strictEqual(r.code, 2, r.stderr); // an input was unreadable
+  assert.match(r.stderr, /a-bad\.json: .*elems/);
+  const summary = JSON.parse(r.stdout);
+  assert.strictEqual(summary.cases.length, 1);
+  assert.strictEqual(summary.cases[0].status, 'clean');
+  assert.strictEqual(summary.unreadable.length, 1);
+  assert.match(summary.unreadable[0].file, /a-bad\.json$/);
+});

@@ -102,3 +102,21 @@ test('soak --stop-on-crash exits 1 when it stopped on a crash, 0 when the time r
   const clean = await gcfuzz(['soak', '--config', 'config/soak.json', '--entry', 'sum', '--workers', '2', '--out', path.join(dir, 'clean'), '--stop-on-crash', '--max-time', '2']);
   assert.strictEqual(clean.code, 0, clean.stderr);
 });
+
+test('SIGHUP stops a soak in order, like SIGTERM: exit 0, a stop event, final stats', async () => {
+  const out = tmpdir('soak-hup');
+  let signalled = false;
+  const r = await gcfuzz(['soak', ...BORROWED, '--out', out, '--seed', '6'], {
+    onStderr(text, child) {
+      if (!signalled && text.includes('gcfuzz: NEW ')) {
+        signalled = true;
+        child.kill('SIGHUP');
+      }
+    },
+  });
+  assert.strictEqual(r.code, 0, r.stderr);
+  assert.match(r.stderr, /SIGHUP: finishing in-flight cases/);
+  const events = assertOutputValid(out);
+  assert.strictEqual(events[events.length - 1].event, 'stop');
+  assert.ok(readJson(path.join(out, 'stats.json')).execs >= 1);
+});
