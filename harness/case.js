@@ -45,6 +45,55 @@ function parseStep(s, i) {
   return { op: s.op, [spec.arg]: v };
 }
 
+// The path of the first key an object of `text` (valid JSON) has twice, or
+// null. JSON.parse keeps the last of duplicates and the C runner's cJSON the
+// first: neither may silently win, so both refuse them, naming the key.
+function duplicateKey(text) {
+  const stack = []; // {keys: Set, key, path} for objects, {index, path} for arrays
+  const childPath = (top) => (!top ? '' : top.keys ? (top.path ? `${top.path}.${top.key}` : top.key) : `${top.path}[${top.index}]`);
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    const top = stack[stack.length - 1];
+    if (ch === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      if (expectKey) {
+        const key = JSON.parse(text.slice(i, j + 1));
+        if (top.keys.has(key)) return top.path ? `${top.path}.${key}` : key;
+        top.keys.add(key);
+        top.key = key;
+        expectKey = false;
+      }
+      i = j;
+    } else if (ch === '{') {
+      stack.push({ keys: new Set(), key: null, path: childPath(top) });
+      expectKey = true;
+    } else if (ch === '[') {
+      stack.push({ index: 0, path: childPath(top) });
+    } else if (ch === '}' || ch === ']') {
+      stack.pop();
+    } else if (ch === ',') {
+      if (top.keys) expectKey = true;
+      else top.index++;
+    }
+  }
+  return null;
+}
+
+// Parses one line of case JSON: a CaseError for bad JSON or a duplicate key.
+function parseCaseLine(text) {
+  let obj;
+  try {
+    obj = JSON.parse(text);
+  } catch (e) {
+    throw new CaseError(`not JSON: ${e.message}`);
+  }
+  const dup = duplicateKey(text);
+  if (dup) throw new CaseError(`${dup}: duplicate key`);
+  return parseCase(obj);
+}
+
 // Returns a complete case (defaults filled) or throws CaseError.
 function parseCase(obj) {
   if (!isObject(obj)) throw new CaseError('case: must be a JSON object');
@@ -70,4 +119,4 @@ function parseCase(obj) {
   return c;
 }
 
-module.exports = { parseCase, CaseError, SCHEMA, ARRAY_OPS, MAX_STEPS };
+module.exports = { parseCase, parseCaseLine, duplicateKey, CaseError, SCHEMA, ARRAY_OPS, MAX_STEPS };

@@ -8,7 +8,7 @@
 // also count inputs collected in flight, which perturbs V8 (window.js).
 'use strict';
 const readline = require('node:readline');
-const { parseCase, CaseError } = require('./case.js');
+const { parseCaseLine, CaseError } = require('./case.js');
 const { runCase } = require('./driver.js');
 const { PoolGate } = require('./gate.js');
 const { WindowProbe } = require('./window.js');
@@ -42,15 +42,15 @@ function emit(obj) {
 // A valid case for this target, or an error naming the field; a string id
 // in the line is reported back even when the case is rejected.
 function decode(line, target) {
-  let obj;
+  let id = null;
   try {
-    obj = JSON.parse(line);
-  } catch (e) {
-    return { error: `not JSON: ${e.message}`, id: null };
+    const obj = JSON.parse(line);
+    if (obj && typeof obj.id === 'string') id = obj.id;
+  } catch {
+    // parseCaseLine says why
   }
-  const id = obj && typeof obj.id === 'string' ? obj.id : null;
   try {
-    const c = parseCase(obj);
+    const c = parseCaseLine(line);
     if (!Object.hasOwn(target.entries, c.entry))
       throw new CaseError(`entry: unknown entry '${c.entry}' (this target has ${Object.keys(target.entries).join(', ')})`);
     return { case: c };

@@ -151,6 +151,7 @@ static int load_env(gf_config *cfg, const cJSON *obj, gf_err *err) {
   const cJSON *e = cJSON_GetObjectItemCaseSensitive(obj, "env"), *it;
   if (e == NULL) return 0;
   if (!cJSON_IsObject(e)) return gf_errf(err, "env: must be an object of strings");
+  if (gf_json_duplicate_key(e)) return gf_errf(err, "env.%s: duplicate key", gf_json_duplicate_key(e));
   cJSON_ArrayForEach(it, e) {
     if (cfg->n_env == GF_MAX_ENV) return gf_errf(err, "env: at most %d variables", GF_MAX_ENV);
     if (!cJSON_IsString(it) || it->string[0] == '\0' || strchr(it->string, '='))

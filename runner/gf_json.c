@@ -22,7 +22,16 @@ int gf_json_known_keys(const cJSON *obj, const char *const *allowed,
       ok = it->string && strcmp(*a, it->string) == 0;
     if (!ok) return gf_errf(err, "%s%s: unknown field", where, it->string ? it->string : "?");
   }
-  return 0;
+  const char *dup = gf_json_duplicate_key(obj);
+  return dup ? gf_errf(err, "%s%s: duplicate key", where, dup) : 0;
+}
+
+const char *gf_json_duplicate_key(const cJSON *obj) {
+  const cJSON *it;
+  cJSON_ArrayForEach(it, obj)
+    for (const cJSON *prev = obj->child; prev != it; prev = prev->next)
+      if (prev->string && it->string && strcmp(prev->string, it->string) == 0) return it->string;
+  return NULL;
 }
 
 int gf_json_uint(const cJSON *obj, const char *key, uint64_t lo, uint64_t hi,

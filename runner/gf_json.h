@@ -11,7 +11,13 @@
 
 #include "gf_err.h"
 
-/* Fails on a key of obj not listed in allowed (NULL-terminated). */
+/* The first key that obj has twice, or NULL. cJSON keeps every duplicate
+ * and its lookups find the first; JavaScript keeps the last: neither may
+ * silently win, so loaders refuse them, naming the key. */
+const char *gf_json_duplicate_key(const cJSON *obj);
+
+/* Fails on a key of obj not listed in allowed (NULL-terminated), or on a
+ * duplicate key. */
 int gf_json_known_keys(const cJSON *obj, const char *const *allowed,
                        const char *where, gf_err *err);
 

@@ -5,7 +5,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
-const { parseCase, CaseError } = require('../../harness/case.js');
+const { parseCase, parseCaseLine, CaseError } = require('../../harness/case.js');
 
 const FIX = path.join(__dirname, '../../tests/fixtures/cases');
 const lines = (f) => fs.readFileSync(path.join(FIX, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
@@ -17,6 +17,16 @@ test('every bad fixture is rejected with an error naming its field', () => {
     assert.throws(() => parseCase(c), (e) => e instanceof CaseError && e.message.startsWith(`${field}:`),
       `expected an error on '${field}' for ${JSON.stringify(c)}`);
   }
+});
+
+test('duplicate keys are refused, naming the key (the fixture the C runner reads too)', () => {
+  const rows = fs.readFileSync(path.join(FIX, 'duplicate-keys.txt'), 'utf8').split('\n').filter(Boolean);
+  assert.ok(rows.length >= 3);
+  for (const row of rows) {
+    const [field, text] = row.split('\t');
+    assert.throws(() => parseCaseLine(text), (e) => e instanceof CaseError && e.message === `${field}: duplicate key`, text);
+  }
+  assert.strictEqual(parseCaseLine('{"a_b":1}'.replace('a_b', 'elems')).elems, 1);
 });
 
 test('good fixtures parse, with defaults filled in', () => {

@@ -66,8 +66,30 @@ static void round_trip_and_errors(void **state) {
   assert_non_null(strstr(err.msg, "elems: must be an integer in [0, 100000]"));
 }
 
+/* duplicate-keys.txt: "FIELD<TAB>JSON" lines; the JS validator reads it too. */
+static void duplicate_keys_refused(void **state) {
+  (void)state;
+  char *text = fixture("cases/duplicate-keys.txt");
+  int rows = 0;
+  for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+    char *tab = strchr(line, '\t');
+    assert_non_null(tab);
+    *tab = '\0';
+    char want[96];
+    snprintf(want, sizeof want, "%s: duplicate key", line);
+    gf_case c;
+    gf_err err = {{0}};
+    assert_int_equal(gf_case_parse(&c, tab + 1, &err), -1);
+    if (strcmp(err.msg, want) != 0) fail_msg("%s: got '%s', want '%s'", tab + 1, err.msg, want);
+    rows++;
+  }
+  assert_true(rows >= 3);
+  free(text);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(duplicate_keys_refused),
       cmocka_unit_test(bad_fixtures_name_their_field),
       cmocka_unit_test(good_fixtures_fill_defaults),
       cmocka_unit_test(round_trip_and_errors),

@@ -44,6 +44,9 @@ static void rejects_bad_fields(void **state) {
   expect_error("{\"workers\": 2", "not valid JSON");
   expect_error("[]", "config: must be a JSON object");
   expect_error("{\"sanitizer\": \"thread\"}", "sanitizer: must be one of");
+  expect_error("{\"workers\": 1, \"workers\": 2}", "workers: duplicate key");
+  expect_error("{\"limits\": {\"max_elems\": 1, \"max_elems\": 2}}", "limits.max_elems: duplicate key");
+  expect_error("{\"env\": {\"A\": \"1\", \"A\": \"2\"}}", "env.A: duplicate key");
   expect_error("{\"threadpool_size\": 0}", "threadpool_size: must be an integer in [1, 1024]");
   expect_error("{\"target\": 3}", "target: must be a string");
   expect_error("{\"control\": {\"target\": 1}}", "control.target: must be a string");
