@@ -135,7 +135,8 @@ int gf_cli_one_path(const gf_cli *cli, const char *what, const char *usage) {
 
 int gf_cli_plan(gf_cli *cli) {
   gf_err err = {{0}};
-  if (gf_spawn_plan_init(&cli->plan, &cli->cfg, &err) != 0) {
+  if (gf_config_check_paths(&cli->cfg, &err) != 0 ||
+      gf_spawn_plan_init(&cli->plan, &cli->cfg, &err) != 0) {
     fprintf(stderr, "gcfuzz: config error: %s\n", err.msg);
     return GF_EXIT_USAGE;
   }

@@ -1,10 +1,13 @@
 /* gf_config.c - see gf_config.h. */
 #include "gf_config.h"
 
+#include <errno.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "gf_fs.h"
 #include "gf_json.h"
@@ -61,6 +64,37 @@ void gf_config_default(gf_config *cfg, const char *root) {
   strcpy(cfg->control_entry, "sum_borrowed");
   cfg->control_max_s = 60;
   resolve_path(cfg->control_seeds, sizeof cfg->control_seeds, root, "corpus/seeds");
+}
+
+/* A file the workers need: there, and a regular file. */
+static int check_file(const char *field, const char *path, gf_err *err) {
+  struct stat st;
+  if (stat(path, &st) != 0) return gf_errf(err, "%s: %s: %s", field, path, strerror(errno));
+  if (!S_ISREG(st.st_mode)) return gf_errf(err, "%s: %s: not a regular file", field, path);
+  return 0;
+}
+
+/* node: a path must be executable; a bare name must be found in PATH. */
+static int check_program(const char *field, const char *prog, gf_err *err) {
+  if (strchr(prog, '/'))
+    return access(prog, X_OK) == 0 ? 0 : gf_errf(err, "%s: %s: %s", field, prog, strerror(errno));
+  const char *path = getenv("PATH");
+  char dir[PATH_MAX + 256];
+  for (const char *p = path ? path : ""; *p;) {
+    size_t n = strcspn(p, ":");
+    snprintf(dir, sizeof dir, "%.*s/%s", (int)(n ? n : 1), n ? p : ".", prog);
+    if (access(dir, X_OK) == 0) return 0;
+    p += n + (p[n] == ':');
+  }
+  return gf_errf(err, "%s: '%s' is not in PATH", field, prog);
+}
+
+int gf_config_check_paths(const gf_config *cfg, gf_err *err) {
+  if (check_program("node", cfg->node, err) || check_file("harness", cfg->harness, err) ||
+      (cfg->target[0] && check_file("target", cfg->target, err)) ||
+      (cfg->control_target[0] && check_file("control.target", cfg->control_target, err)))
+    return -1;
+  return 0;
 }
 
 int gf_config_wants_asan(const gf_config *cfg) {

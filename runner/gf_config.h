@@ -97,6 +97,11 @@ cJSON *gf_flag_set_to_json(const gf_flag_set *fs);
  * full (replay of records found with many different sets). */
 int gf_config_flag_set_index(gf_config *cfg, const gf_flag_set *set);
 
+/* The files workers need are there (node executable or in PATH; harness,
+ * target, control.target regular files): checked before anything starts or
+ * any output is created, errors naming the field and the path. */
+int gf_config_check_paths(const gf_config *cfg, gf_err *err);
+
 /* Whether workers of this config need the ASan runtime preloaded. */
 int gf_config_wants_asan(const gf_config *cfg);
 

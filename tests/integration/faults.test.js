@@ -91,16 +91,30 @@ test('bad seed files are skipped with a line naming file and reason', async () =
 
 test('a harness that cannot start is a clear fatal error, exit 2', async () => {
   const dir = tmpdir('nostart');
-  const cfg = writeConfig(dir, 'soak', { harness: path.join(dir, 'missing-harness.js'), target: null });
+  const broken = path.join(dir, 'broken-harness.js');
+  fs.writeFileSync(broken, "throw new Error('broken at load');\n");
+  const cfg = writeConfig(dir, 'soak', { harness: broken, target: null });
   const r = await gcfuzz(['soak', '--config', cfg, '--out', path.join(dir, 'out'), '--workers', '1', '--max-time', '30']);
   assert.strictEqual(r.code, 2);
-  assert.match(r.stderr, /workers exit before the harness is ready .*Cannot find module|workers exit before the harness is ready/);
-  const nonode = writeConfig(dir, 'soak', { node: '/nonexistent/node' });
-  const r2 = await gcfuzz(['soak', '--config', nonode, '--out', path.join(dir, 'out2'), '--workers', '1', '--max-time', '30']);
-  assert.strictEqual(r2.code, 2);
-  assert.match(r2.stderr, /cannot start '\/nonexistent\/node'/);
+  assert.match(r.stderr, /workers exit before the harness is ready .*broken-harness\.js/);
 });
 
+test('a missing node, harness or target is named before anything starts, and OUT is not created', async () => {
+  const dir = tmpdir('missing');
+  const cases = [
+    [{ harness: path.join(dir, 'missing-harness.js'), target: null }, /harness: .*missing-harness\.js: No such file/],
+    [{ target: path.join(dir, 'missing-target.js') }, /target: .*missing-target\.js: No such file/],
+    [{ node: '/nonexistent/node' }, /node: \/nonexistent\/node: No such file/],
+    [{ node: 'no-such-node-binary' }, /node: 'no-such-node-binary' is not in PATH/],
+  ];
+  for (const [over, msg] of cases) {
+    const out = path.join(dir, 'out');
+    const r = await gcfuzz(['soak', '--config', writeConfig(dir, 'soak', over), '--out', out, '--max-time', '5']);
+    assert.strictEqual(r.code, 2, r.stderr);
+    assert.match(r.stderr, msg);
+    assert.ok(!fs.existsSync(out), 'OUT not created');
+  }
+});
 test('a --once harness that answers but never exits is killed after the exit grace: replay ends', { timeout: 60000 }, async () => {
   const dir = tmpdir('linger');
   const cfg = writeConfig(dir, 'soak', { harness: path.join(ROOT, 'tests/fixtures/flag_harness.js'), target: null });
