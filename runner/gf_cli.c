@@ -1,6 +1,8 @@
 /* gf_cli.c - see gf_cli.h. */
 #include "gf_cli.h"
 
+#include "gf_sbuf.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
@@ -53,12 +55,18 @@ static int apply_options(gf_cli *cli) {
     gf_strlcpy(cli->cfg.entry, cli->entry, sizeof cli->cfg.entry);
   }
   if (cli->workers >= 0) cli->cfg.workers = (uint32_t)cli->workers;
+  /* The command line records carry: each path one shell word, so pasting
+   * it into a shell runs gcfuzz and nothing else. */
   char *cfg_abs = cli->config_path ? realpath(cli->config_path, NULL) : NULL;
-  if (cfg_abs)
-    snprintf(cli->replay_prefix, sizeof cli->replay_prefix, "%s replay --config %s", cli->exe,
-             cfg_abs);
-  else
-    snprintf(cli->replay_prefix, sizeof cli->replay_prefix, "%s replay", cli->exe);
+  gf_sbuf line = {0};
+  gf_sbuf_shell_quote(&line, cli->exe);
+  gf_sbuf_printf(&line, " replay");
+  if (cfg_abs) {
+    gf_sbuf_printf(&line, " --config ");
+    gf_sbuf_shell_quote(&line, cfg_abs);
+  }
+  gf_strlcpy(cli->replay_prefix, line.p && !line.oom ? line.p : "gcfuzz replay", sizeof cli->replay_prefix);
+  gf_sbuf_free(&line);
   free(cfg_abs);
   return 0;
 }

@@ -33,7 +33,7 @@ void gf_sbuf_printf(gf_sbuf *b, const char *fmt, ...) {
 }
 
 void gf_sbuf_escape(gf_sbuf *b, const char *s) {
-  for (; *s; s++) {
+  for (; s && *s; s++) { /* NULL (a record field of the wrong type): nothing */
     switch (*s) {
       case '<': gf_sbuf_printf(b, "&lt;"); break;
       case '>': gf_sbuf_printf(b, "&gt;"); break;
@@ -54,4 +54,17 @@ void gf_sbuf_free(gf_sbuf *b) {
   free(b->p);
   b->p = NULL;
   b->len = b->cap = 0;
+}
+
+/* POSIX shell single quoting: 'it'\''s' - the one place a command line is
+ * made safe to paste into a shell. */
+void gf_sbuf_shell_quote(gf_sbuf *b, const char *s) {
+  gf_sbuf_printf(b, "'");
+  for (; *s; s++) {
+    if (*s == '\'')
+      gf_sbuf_printf(b, "'\\''");
+    else
+      gf_sbuf_printf(b, "%c", *s);
+  }
+  gf_sbuf_printf(b, "'");
 }

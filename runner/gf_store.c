@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "gf_fs.h"
+#include "gf_sbuf.h"
 #include "gf_json.h"
 
 void gf_iso_time(char *out, size_t cap) {
@@ -57,11 +58,12 @@ static int load_record(gf_store *s, const char *path, gf_err *err) {
   const cJSON *count = cJSON_GetObjectItemCaseSensitive(r, "count");
   const cJSON *entry = cJSON_GetObjectItemCaseSensitive(r, "entry");
   if (r == NULL || !cJSON_IsString(hash) || strlen(hash->valuestring) != 16 ||
+      strspn(hash->valuestring, "0123456789abcdef") != 16 ||
       !cJSON_IsString(sig) || !cJSON_IsString(kind) || !cJSON_IsNumber(count) ||
       !cJSON_IsString(entry)) {
     cJSON_Delete(r);
-    return gf_errf(err, "%s: not a gcfuzz crash record (needs hash, signature, kind, "
-                   "count, entry); left as it is", path);
+    return gf_errf(err, "%s: not a gcfuzz crash record (needs hash of 16 hex digits, "
+                   "signature, kind, count, entry); left as it is", path);
   }
   gf_bucket *b = bucket_new(s);
   if (b == NULL) {
@@ -148,7 +150,8 @@ static int write_record(gf_store *s, gf_bucket *b, gf_err *err) {
 
 static cJSON *new_record(const gf_store *s, const gf_finding *f, const gf_case *c,
                          const char *stderr_tail, const gf_run_meta *m) {
-  char now[32], replay[PATH_MAX * 2 + 64];
+  char now[32], path[PATH_MAX + 32];
+  gf_sbuf replay = {0};
   gf_iso_time(now, sizeof now);
   cJSON *r = cJSON_CreateObject();
   cJSON_AddNumberToObject(r, "gcfuzz_record", 1);
@@ -182,9 +185,11 @@ static cJSON *new_record(const gf_store *s, const gf_finding *f, const gf_case *
   cJSON_AddStringToObject(r, "addon_build", m->build ? m->build : "");
   gf_flag_set none = {.n = 0};
   cJSON_AddItemToObject(r, "v8_flags", gf_flag_set_to_json(m->v8_flags ? m->v8_flags : &none));
-  snprintf(replay, sizeof replay, "%s --runs 10 %s/%s.json", m->replay_prefix, s->crashes,
-           f->hash);
-  cJSON_AddStringToObject(r, "replay", replay);
+  snprintf(path, sizeof path, "%s/%s.json", s->crashes, f->hash);
+  gf_sbuf_printf(&replay, "%s --runs 10 ", m->replay_prefix); /* the prefix is quoted already */
+  gf_sbuf_shell_quote(&replay, path);
+  cJSON_AddStringToObject(r, "replay", replay.p && !replay.oom ? replay.p : "");
+  gf_sbuf_free(&replay);
   return r;
 }
 

@@ -124,3 +124,33 @@ test('report.html renders in Chromium with one table row per bucket and its four
   assert.deepStrictEqual([...bytes.subarray(1, 4)], [0x50, 0x4e, 0x47]); // "PNG"
   assert.ok(bytes.length > 20000, `a real page, not a blank one (${bytes.length} bytes)`);
 });
+
+test('records are untrusted: a crafted hash is refused, a non-string frame does not crash the report, and replay lines are shell-quoted', async () => {
+  const out = copyFixture('hostile-records');
+  const crashes = path.join(out, 'crashes');
+  const some = fs.readdirSync(crashes).filter((f) => f.endsWith('.json'))[0];
+  const rec = JSON.parse(fs.readFileSync(path.join(crashes, some), 'utf8'));
+  // A hash that would break out of an HTML attribute.
+  fs.writeFileSync(path.join(crashes, 'evil.json'), JSON.stringify({ ...rec, hash: '"><b>pwned</b><' }));
+  // A frame whose function is not a string.
+  rec.frames = [{ function: 42, location: { x: 1 }, target: true }];
+  fs.writeFileSync(path.join(crashes, some), JSON.stringify(rec));
+  const r = await gcfuzz(['report', out]);
+  assert.strictEqual(r.code, 0, r.stderr);
+  assert.match(r.stderr, /evil\.json: not a gcfuzz crash record/);
+  const html = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
+  assert.ok(!html.includes('<b>pwned</b>'), 'no markup from a record');
+
+  // An OUT path with a space, quotes and a command substitution.
+  const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), "gcfuzz q 'x' $(touch PWNED) "));
+  const o = path.join(dir, 'out');
+  const s = await gcfuzz(['soak', '--config', 'config/ci.json', '--entry', 'sum_borrowed', '--out', o, '--stop-on-crash', '--max-time', '30', '--seed', '1', '--workers', '2']);
+  assert.strictEqual(s.code, 1, s.stderr);
+  const line = records(o)[0].replay;
+  // Pasted into a POSIX shell, the line is exactly its words, and runs nothing.
+  const words = require('node:child_process').spawnSync('sh', ['-c', `cd "$1" && set -- ${line} && printf '%s\\n' "$@"`, 'sh', dir], { encoding: 'utf8' });
+  assert.strictEqual(words.status, 0, words.stderr);
+  const argv = words.stdout.split('\n').filter(Boolean);
+  assert.strictEqual(argv[argv.length - 1], path.join(o, 'crashes', `${records(o)[0].hash}.json`));
+  assert.ok(!fs.existsSync(path.join(dir, 'PWNED')) && !fs.existsSync(path.join(ROOT, 'PWNED')), 'nothing ran');
+});
