@@ -1,6 +1,9 @@
 /* main.c - gcfuzz: a stress-testing fuzzer daemon for GC use-after-free bugs
  * in Node.js native addons. Dispatches to the subcommands. */
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,7 +25,19 @@ static const char usage[] =
     "            3 ci could not detect the known bug (harness or build broken)\n"
     "'gcfuzz <command> --help' for a command's options.\n";
 
+/* Started with stdin, stdout or stderr closed (`nohup gcfuzz … <&-`), the
+ * first pipes we open would take fds 0-2 and libuv would later treat them
+ * as our stdio (an assertion at stop, exit 134). Hold them with /dev/null. */
+static void hold_std_fds(void) {
+  for (int fd = 0; fd < 3; fd++)
+    if (fcntl(fd, F_GETFD) == -1 && errno == EBADF) {
+      int nul = open("/dev/null", O_RDWR);
+      if (nul >= 0 && nul != fd) close(nul); /* lowest free fd: it is fd */
+    }
+}
+
 int main(int argc, char **argv) {
+  hold_std_fds();
   /* A worker that dies while we write to its stdin must not kill us. */
   signal(SIGPIPE, SIG_IGN);
   if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0 ||
