@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <uv.h>
 
 extern char **environ;
@@ -72,11 +73,26 @@ int gf_run_capture(char *const *argv, char *out, size_t cap, gf_err *err) {
   return 0;
 }
 
+/* Workers start as `gcfuzz __worker PID node ...` (main.c): the kernel kills
+ * them if the daemon dies. Without /proc/self/exe, node directly. */
+static int worker_prefix(char **v) {
+  char exe[4096], pid[32];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n <= 0) return 0;
+  exe[n] = '\0';
+  snprintf(pid, sizeof pid, "%ld", (long)getpid());
+  v[0] = strdup(exe);
+  v[1] = strdup("__worker");
+  v[2] = strdup(pid);
+  return 3;
+}
+
 static char **argv_build(const gf_config *cfg, const gf_flag_set *flags, int once) {
-  char **v = calloc(GF_MAX_ARGS * 2 + GF_MAX_SET_FLAGS + 14, sizeof *v);
+  char **v = calloc(GF_MAX_ARGS * 2 + GF_MAX_SET_FLAGS + 18, sizeof *v);
   int n = 0;
   char heap[64];
   if (v == NULL) return NULL;
+  n = worker_prefix(v);
   v[n++] = strdup(cfg->node);
   for (int i = 0; i < cfg->n_node_args; i++) v[n++] = strdup(cfg->node_args[i]);
   for (int i = 0; i < flags->n; i++) v[n++] = strdup(flags->flag[i]);

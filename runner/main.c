@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,7 +38,21 @@ static void hold_std_fds(void) {
     }
 }
 
+/* `gcfuzz __worker PPID PROGRAM ARGS...`: how the daemon starts a worker.
+ * The worker runs in its own session, so a kill -9 of the daemon would leave
+ * it running (a hung one at full CPU, forever); the kernel kills it with the
+ * daemon instead (PR_SET_PDEATHSIG survives exec). PPID closes the race of a
+ * daemon that died before prctl. */
+static int exec_worker(char **argv) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != (pid_t)strtol(argv[2], NULL, 10)) _exit(1);
+  execvp(argv[3], argv + 3);
+  fprintf(stderr, "gcfuzz: cannot start '%s': %s\n", argv[3], strerror(errno));
+  return 127;
+}
+
 int main(int argc, char **argv) {
+  if (argc >= 4 && strcmp(argv[1], "__worker") == 0) return exec_worker(argv);
   hold_std_fds();
   /* A worker that dies while we write to its stdin must not kill us. */
   signal(SIGPIPE, SIG_IGN);

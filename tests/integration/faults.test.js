@@ -199,3 +199,28 @@ test('replay of a directory reports a bad record and replays the others', async 
   assert.strictEqual(summary.unreadable.length, 1);
   assert.match(summary.unreadable[0].file, /a-bad\.json$/);
 });
+
+test('after kill -9 of the daemon, its hung workers die too (they do not spin on forever)', { timeout: 60000 }, async () => {
+  const dir = tmpdir('orphan');
+  const pidfile = path.join(dir, 'worker.pid');
+  const cfg = writeConfig(dir, 'soak', {
+    harness: path.join(ROOT, 'tests/fixtures/spin_harness.js'), target: null, timeout_ms: 600000,
+    env: { GCFUZZ_TEST_PIDFILE: pidfile },
+  });
+  const child = require('node:child_process').spawn(path.join(ROOT, 'build', 'gcfuzz'),
+    ['soak', '--config', cfg, '--out', path.join(dir, 'out'), '--workers', '1'], { stdio: 'ignore' });
+  // The worker announces itself by writing its pid file.
+  await new Promise((resolve) => {
+    const w = fs.watch(dir, () => { if (fs.existsSync(pidfile) && fs.readFileSync(pidfile, 'utf8')) { w.close(); resolve(); } });
+    if (fs.existsSync(pidfile) && fs.readFileSync(pidfile, 'utf8')) { w.close(); resolve(); }
+  });
+  const worker = Number(fs.readFileSync(pidfile, 'utf8'));
+  const alive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+  assert.ok(alive(worker));
+  child.kill('SIGKILL');
+  await new Promise((resolve) => child.on('exit', resolve));
+  // The kernel delivers the worker's death signal at the daemon's exit; wait
+  // for the worker to be gone (bounded by the test timeout).
+  while (alive(worker)) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(!alive(worker));
+});
