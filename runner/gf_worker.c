@@ -55,12 +55,24 @@ static void on_timeout(uv_timer_t *t) {
   kill_group(w);
 }
 
+/* The pipes' last bytes (an ASan report) normally arrive with their EOF
+ * right after the exit. A helper that escaped the worker's group (its own
+ * session) may hold them open forever: past the drain time, stop reading. */
+static void on_drain_over(uv_timer_t *t) {
+  gf_worker *w = t->data;
+  if (!w->out_eof) uv_read_stop((uv_stream_t *)&w->out);
+  if (!w->err_eof) uv_read_stop((uv_stream_t *)&w->err);
+  w->out_eof = w->err_eof = 1;
+  maybe_close(w);
+}
+
 static void on_process_exit(uv_process_t *p, int64_t status, int sig) {
   gf_worker *w = p->data;
   w->exited = 1;
   w->exit_code = status;
   w->term_signal = sig;
   kill_group(w); /* anything the harness left behind holds our pipes */
+  if (!w->out_eof || !w->err_eof) uv_timer_start(&w->timer, on_drain_over, GF_DRAIN_MS, 0);
   maybe_close(w);
 }
 

@@ -104,6 +104,9 @@ const gf_case *gf_worker_blamed_case(const gf_worker *w);
  * after grace_ms, it is recycled (killed, its result kept): a harness that
  * answers and lingers must not hold a slot forever. */
 #define GF_EXIT_GRACE_MS 2000
+/* After a worker exits, how long its pipes may still deliver before they
+ * are closed without EOF (a helper of its that escaped may hold them). */
+#define GF_DRAIN_MS 1000
 void gf_worker_expect_exit(gf_worker *w, uint32_t grace_ms);
 
 /* Frees the slot's buffers; only after on_closed (or before any spawn). */

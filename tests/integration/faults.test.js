@@ -224,3 +224,21 @@ test('after kill -9 of the daemon, its hung workers die too (they do not spin on
   while (alive(worker)) await new Promise((r) => setTimeout(r, 50));
   assert.ok(!alive(worker));
 });
+
+test('a worker whose helper escaped its session and holds its pipes does not wedge the daemon', { timeout: 60000 }, async (t) => {
+  const dir = tmpdir('escape');
+  const pidfile = path.join(dir, 'helpers.pid');
+  t.after(() => {
+    for (const pid of (fs.existsSync(pidfile) ? fs.readFileSync(pidfile, 'utf8') : '').split('\n').filter(Boolean))
+      try { process.kill(Number(pid), 'SIGKILL'); } catch { /* gone */ }
+  });
+  const cfg = writeConfig(dir, 'soak', {
+    harness: path.join(ROOT, 'tests/fixtures/escaping_helper_harness.js'), target: null,
+    env: { GCFUZZ_TEST_PIDFILE: pidfile }, confirm_runs: 0, feedback: false,
+  });
+  const r = await gcfuzz(['soak', '--config', cfg, '--out', path.join(dir, 'out'), '--workers', '1', '--max-time', '3', '--seed', '1']);
+  assert.strictEqual(r.code, 0, r.stderr);
+  const stats = readJson(path.join(dir, 'out', 'stats.json'));
+  assert.ok(stats.restarts >= 2, `workers kept being replaced (${stats.restarts})`);
+  assert.ok(records(path.join(dir, 'out')).some((x) => x.kind === 'exit'), 'the deaths were recorded');
+});
