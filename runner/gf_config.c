@@ -154,12 +154,18 @@ cJSON *gf_flag_set_to_json(const gf_flag_set *fs) {
   return a;
 }
 
-int gf_config_flag_set_index(gf_config *cfg, const gf_flag_set *set) {
+int gf_config_find_flag_set(const gf_config *cfg, const gf_flag_set *set) {
   for (int i = 0; i < cfg->n_flag_sets; i++) {
     int same = cfg->v8_flags[i].n == set->n;
     for (int k = 0; same && k < set->n; k++) same = strcmp(cfg->v8_flags[i].flag[k], set->flag[k]) == 0;
     if (same) return i;
   }
+  return -1;
+}
+
+int gf_config_flag_set_index(gf_config *cfg, const gf_flag_set *set) {
+  int found = gf_config_find_flag_set(cfg, set);
+  if (found >= 0) return found;
   if (cfg->n_flag_sets == GF_MAX_FLAG_SETS) return -1;
   cfg->v8_flags[cfg->n_flag_sets] = *set;
   return cfg->n_flag_sets++;

@@ -93,6 +93,9 @@ enum { GF_SAN_AUTO, GF_SAN_NONE, GF_SAN_ADDRESS };
 int gf_flag_set_from_json(gf_flag_set *fs, const cJSON *a, const char *where, gf_err *err);
 cJSON *gf_flag_set_to_json(const gf_flag_set *fs);
 
+/* The index of set in cfg->v8_flags, or -1. */
+int gf_config_find_flag_set(const gf_config *cfg, const gf_flag_set *set);
+
 /* The index of set in cfg->v8_flags, added if new; -1 when the table is
  * full (replay of records found with many different sets). */
 int gf_config_flag_set_index(gf_config *cfg, const gf_flag_set *set);

@@ -133,6 +133,43 @@ static void consider_feedback(fuzz *f, const gf_case *c, const cJSON *result) {
   f->stats.corpus = f->corpus.n;
 }
 
+/* Re-runs a bucket's case confirm_runs times in fresh processes. */
+static void start_confirmation(fuzz *f, const char *hash, const gf_case *c, int flag_set) {
+  if (f->cfg->confirm_runs == 0) return;
+  confirm_tally *t = calloc(1, sizeof *t);
+  if (t == NULL) return;
+  t->kind = JOB_CONFIRM;
+  t->c = *c;
+  gf_strlcpy(t->hash, hash, sizeof t->hash);
+  t->runs = f->cfg->confirm_runs;
+  t->flag_set = flag_set;
+  for (unsigned i = 0; i < t->runs; i++) gf_oneshot_submit_set(&f->confirm, c, flag_set, t);
+}
+
+/* Confirmation is durable work: a bucket whose record has no confirmed runs
+ * yet (the daemon was killed, or stopped, before they ended) is confirmed
+ * again when the run resumes. Its V8 flags are looked up among the config's
+ * sets (none: the first). */
+static void resume_confirmations(fuzz *f) {
+  for (size_t i = 0; i < f->store.n; i++) {
+    const cJSON *r = f->store.b[i].record;
+    const cJSON *rep = cJSON_GetObjectItemCaseSensitive(r, "reproducibility");
+    const cJSON *runs = cJSON_GetObjectItemCaseSensitive(rep, "runs");
+    gf_case c;
+    gf_err err = {{0}};
+    if (cJSON_IsNumber(runs) && runs->valuedouble > 0) continue;
+    if (gf_case_from_json(&c, cJSON_GetObjectItemCaseSensitive(r, "case"), &err) != 0 ||
+        !gf_config_has_entry(f->cfg, c.entry))
+      continue;
+    gf_flag_set want;
+    int set = gf_flag_set_from_json(&want, cJSON_GetObjectItemCaseSensitive(r, "v8_flags"), "", &err)
+                  ? -1 : gf_config_find_flag_set(f->cfg, &want);
+    fprintf(stderr, "gcfuzz: %s: confirming again (not confirmed before the last stop)\n",
+            f->store.b[i].hash);
+    start_confirmation(f, f->store.b[i].hash, &c, set < 0 ? 0 : set);
+  }
+}
+
 static void record_finding(fuzz *f, const gf_finding *fd, const gf_case *c, int flag_set,
                            const char *tail) {
   gf_run_meta meta = {f->node_version, f->build, f->o->replay_prefix, &f->cfg->v8_flags[flag_set]};
@@ -160,15 +197,7 @@ static void record_finding(fuzz *f, const gf_finding *fd, const gf_case *c, int 
     begin_stop(f, 0);
     return;
   }
-  if (!is_new || f->cfg->confirm_runs == 0) return;
-  confirm_tally *t = calloc(1, sizeof *t);
-  if (t == NULL) return;
-  t->kind = JOB_CONFIRM;
-  t->c = *c;
-  gf_strlcpy(t->hash, b->hash, sizeof t->hash);
-  t->runs = f->cfg->confirm_runs;
-  t->flag_set = flag_set;
-  for (unsigned i = 0; i < t->runs; i++) gf_oneshot_submit_set(&f->confirm, c, flag_set, t);
+  if (is_new) start_confirmation(f, b->hash, c, flag_set);
 }
 
 static void start_minimizing(fuzz *f);
@@ -535,6 +564,7 @@ int gf_fuzz_run(const gf_fuzz_opts *o, gf_fuzz_result *res, gf_err *err) {
      * like SIGTERM, so the stop event and final stats are written. */
     uv_signal_start(&f->sighup, on_signal, SIGHUP);
     log_event(f, "start");
+    if (!o->stop_on_finding) resume_confirmations(f);
     for (unsigned i = 0; i < f->nw; i++) {
       f->w[i].owner = f;
       f->w[i].slot = (int)i;

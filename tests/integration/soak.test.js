@@ -120,3 +120,28 @@ test('SIGHUP stops a soak in order, like SIGTERM: exit 0, a stop event, final st
   assert.strictEqual(events[events.length - 1].event, 'stop');
   assert.ok(readJson(path.join(out, 'stats.json')).execs >= 1);
 });
+
+test('confirmation cut short by kill -9 is redone when the run resumes', async () => {
+  const out = tmpdir('soak-reconfirm');
+  let killed = false;
+  await gcfuzz(['soak', ...BORROWED, '--out', out, '--seed', '7'], {
+    onStderr(text, child) {
+      if (!killed && text.includes('gcfuzz: NEW ')) {
+        killed = true;
+        child.kill('SIGKILL'); // the new bucket's confirmation has not run yet
+      }
+    },
+  });
+  const before = records(out);
+  assert.ok(before.length >= 1);
+  const pending = before.filter((x) => x.reproducibility.runs === 0);
+  assert.ok(pending.length >= 1, 'a bucket left unconfirmed');
+  // Resume on the fixed entry (no new crashes): the old buckets get confirmed.
+  const r = await gcfuzz(['soak', '--config', 'config/ci.json', '--entry', 'sum', '--workers', '2', '--out', out, '--max-time', '8', '--seed', '8']);
+  assert.strictEqual(r.code, 0, r.stderr);
+  assert.match(r.stderr, /confirming again/);
+  for (const p of pending) {
+    const now = records(out).find((x) => x.hash === p.hash);
+    assert.strictEqual(now.reproducibility.runs, 3, `${p.hash} confirmed after the resume`);
+  }
+});
