@@ -11,6 +11,9 @@
 
 #include "gf_cli.h"
 
+/* The release; records and reports do not depend on it. */
+#define GF_VERSION "0.3.0"
+
 static const char usage[] =
     "usage: gcfuzz <command> [options]\n"
     "\n"
@@ -25,7 +28,7 @@ static const char usage[] =
     "\n"
     "exit codes: 0 clean, 1 crash found/reproduced, 2 usage or config error,\n"
     "            3 ci could not detect the known bug (harness or build broken)\n"
-    "'gcfuzz <command> --help' for a command's options.\n";
+    "'gcfuzz <command> --help' for a command's options; 'gcfuzz --version'.\n";
 
 /* Started with stdin, stdout or stderr closed (`nohup gcfuzz … <&-`), the
  * first pipes we open would take fds 0-2 and libuv would later treat them
@@ -54,6 +57,10 @@ static int exec_worker(char **argv) {
 int main(int argc, char **argv) {
   if (argc >= 4 && strcmp(argv[1], "__worker") == 0) return exec_worker(argv);
   hold_std_fds();
+  if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+    printf("gcfuzz %s\n", GF_VERSION);
+    return GF_EXIT_OK;
+  }
   /* A worker that dies while we write to its stdin must not kill us. */
   signal(SIGPIPE, SIG_IGN);
   if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0 ||

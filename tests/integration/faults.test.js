@@ -242,3 +242,9 @@ test('a worker whose helper escaped its session and holds its pipes does not wed
   assert.ok(stats.restarts >= 2, `workers kept being replaced (${stats.restarts})`);
   assert.ok(records(path.join(dir, 'out')).some((x) => x.kind === 'exit'), 'the deaths were recorded');
 });
+
+test('gcfuzz --version prints one line and exits 0', async () => {
+  const r = await gcfuzz(['--version']);
+  assert.strictEqual(r.code, 0);
+  assert.match(r.stdout, /^gcfuzz \d+\.\d+\.\d+\n$/);
+});
