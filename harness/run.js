@@ -89,11 +89,15 @@ async function main(argv = process.argv.slice(2)) {
   if (target.teardown) await target.teardown(ctx);
 }
 
-if (require.main === module) {
-  main().catch((e) => {
+// main() as a program: a failure is one line on stderr (a target's, named)
+// and exit 2.
+function runMain(argv) {
+  main(argv).catch((e) => {
     process.stderr.write(`harness: ${e && e.name === 'TargetError' ? e.message : e && e.stack}\n`);
     process.exit(2);
   });
 }
 
-module.exports = { main };
+if (require.main === module) runMain(process.argv.slice(2));
+
+module.exports = { main, runMain };
