@@ -43,13 +43,11 @@ function buildArray(entry, ctx, c, k, shared, probe) {
   return arr;
 }
 
-// Counts settled calls without capturing anything but the counter and the
-// probe: a closure that saw the inputs would keep them alive and hide the bug.
-function track(promise, state, probe, k) {
-  const done = () => {
-    state.settled++;
-    probe.settled(k);
-  };
+// Marks call k settled (the probe keeps which calls are pending) without
+// capturing anything else: a closure that saw the inputs would keep them
+// alive and hide the bug.
+function track(promise, probe, k) {
+  const done = () => probe.settled(k);
   return promise.then(done, done);
 }
 
@@ -65,7 +63,7 @@ function launch(entry, ctx, c, k, shared, run) {
   } catch (e) {
     promise = Promise.reject(e);
   }
-  track(promise, run.state, run.probe, k);
+  track(promise, run.probe, k);
   if (run.held) run.held.push(arr);
   return { expected, promise };
 }
@@ -95,8 +93,8 @@ function runGc(type) {
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function waitSettled(state, n) {
-  while (state.settled < n) await turn();
+async function waitSettled(probe, n) {
+  while (probe.settledCount() < n) await turn();
 }
 
 async function runStep(step, run) {
@@ -124,7 +122,7 @@ async function runStep(step, run) {
     case 'await':
       // With every thread held nothing can settle: let them go first.
       if (run.gate.holdsAll) run.gate.release();
-      await waitSettled(run.state, Math.min(step.n, run.calls));
+      await waitSettled(run.probe, Math.min(step.n, run.calls));
       break;
     default:
       if (ARRAY_OPS.includes(step.op)) editArrays(run.entry, run.ctx, run.c, run.held, step);
@@ -169,7 +167,7 @@ async function runCase(target, ctx, c, gate, probe = new WindowProbe()) {
   const t0 = process.hrtime.bigint();
   const ms = () => Number(process.hrtime.bigint() - t0) / 1e6;
   const entry = target.entries[c.entry];
-  const run = { entry, ctx, c, gate, probe, state: { settled: 0 }, calls: c.concurrency, held: null };
+  const run = { entry, ctx, c, gate, probe, calls: c.concurrency, held: null };
   probe.begin(c.concurrency);
   if (c.gc.some((s) => ARRAY_OPS.includes(s.op))) run.held = [];
   const calls = [];

@@ -57,10 +57,14 @@ class WindowProbe {
     this.pending[k] = false;
   }
 
+  settledCount() {
+    return this.pending.filter((p) => !p).length;
+  }
+
   beforeGc() {
-    const inflight = this.pending.filter(Boolean).length;
-    this.counts.inflight_at_gc += inflight;
-    this.counts.settled_before_gc += this.pending.length - inflight;
+    const settled = this.settledCount();
+    this.counts.inflight_at_gc += this.pending.length - settled;
+    this.counts.settled_before_gc += settled;
   }
 
   countGcs(entries) {

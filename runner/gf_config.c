@@ -302,10 +302,6 @@ static int load_target(gf_config *cfg, const cJSON *o, const char *base, gf_err 
   const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "target");
   char tmp[PATH_MAX];
   if (cJSON_GetObjectItemCaseSensitive(o, "harness") && t == NULL) cfg->target[0] = '\0';
-  /* The project's seeds are the demo target's: a config that names its own
-   * target starts from the default case of each entry unless it has seeds. */
-  const cJSON *seeds = cJSON_GetObjectItemCaseSensitive(o, "seeds");
-  if ((t && !cJSON_IsNull(t) && seeds == NULL) || cJSON_IsNull(seeds)) cfg->seeds[0] = '\0';
   if (cJSON_IsNull(t)) {
     cfg->target[0] = '\0';
   } else if (t) {
@@ -350,8 +346,14 @@ static int load_paths(gf_config *cfg, const cJSON *o, const char *base, gf_err *
     if (gf_json_str(o, "harness", NULL, "", tmp, sizeof tmp, err)) return -1;
     resolve_path(cfg->harness, sizeof cfg->harness, base, tmp);
   }
+  /* seeds: null for none; the project's seeds are the demo target's, so a
+   * config that names a target of its own and no seeds has none (it starts
+   * from the default case of each entry). */
   const cJSON *seeds = cJSON_GetObjectItemCaseSensitive(o, "seeds");
-  if (seeds && !cJSON_IsNull(seeds)) {
+  const cJSON *target = cJSON_GetObjectItemCaseSensitive(o, "target");
+  if (cJSON_IsNull(seeds) || (seeds == NULL && target && !cJSON_IsNull(target))) {
+    cfg->seeds[0] = '\0';
+  } else if (seeds) {
     if (gf_json_str(o, "seeds", NULL, "", tmp, sizeof tmp, err)) return -1;
     resolve_path(cfg->seeds, sizeof cfg->seeds, base, tmp);
   }

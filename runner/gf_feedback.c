@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <unistd.h>
 
 #include "gf_case.h"
 #include "gf_classify.h"
@@ -75,10 +75,8 @@ int gf_feedback_save(const gf_feedback *fb, const char *path, gf_err *err) {
 }
 
 int gf_feedback_load(gf_feedback *fb, const char *path, gf_err *err) {
-  struct stat st;
   gf_feedback_init(fb);
-  if (stat(path, &st) != 0) return errno == ENOENT ? 0 : gf_errf(err, "%s: %s", path, strerror(errno));
-  if (!S_ISREG(st.st_mode)) return gf_errf(err, "%s: not a regular file", path);
+  if (access(path, F_OK) != 0 && errno == ENOENT) return 0; /* a first run */
   char *text = gf_read_file(path, 1 << 22, NULL, err);
   if (text == NULL) return -1;
   cJSON *o = cJSON_Parse(text);

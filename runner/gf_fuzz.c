@@ -325,7 +325,6 @@ static void on_worker_result(gf_worker *w, const cJSON *result) {
     dispatch(f, w);
 }
 
-
 static void startup_failure(fuzz *f, gf_worker *w) {
   f->stats.startup_failures++;
   if (++f->consecutive_startup_failures < GF_MAX_STARTUP_FAILURES) return;

@@ -163,9 +163,10 @@ static int run_build_group(const gf_config *base, const char *node, const char *
   for (size_t i = 0; i < n; i++) {
     if (strcmp(items[i].build, build) != 0) continue;
     items[i].flag_set = gf_config_flag_set_index(cfg, &items[i].v8_flags);
-    if (items[i].flag_set < 0) { /* more distinct sets than a plan holds: run it without */
-      fprintf(stderr, "gcfuzz: replay: %s: too many different v8_flags in one replay; run without\n",
-              items[i].path);
+    if (items[i].flag_set < 0) { /* more distinct sets than a plan holds */
+      fprintf(stderr, "gcfuzz: replay: %s: more than %d different v8_flags in one replay: it runs "
+                      "with the first record's flags, not its own (replay it alone)\n",
+              items[i].path, GF_MAX_FLAG_SETS);
       items[i].flag_set = 0;
     }
   }
