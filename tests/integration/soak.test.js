@@ -9,6 +9,20 @@ const { tmpdir, gcfuzz, readJson, records } = require('./helpers.js');
 
 const BORROWED = ['--config', 'config/ci.json', '--entry', 'sum_borrowed', '--workers', '2'];
 
+// A borrowed-entry soak into out that gets `signal` at its first new bucket
+// (the "gcfuzz: NEW" line is printed after the record is in place).
+function soakSignalledAtNew(out, seed, signal) {
+  let sent = false;
+  return gcfuzz(['soak', ...BORROWED, '--out', out, '--seed', String(seed)], {
+    onStderr(text, child) {
+      if (!sent && text.includes('gcfuzz: NEW ')) {
+        sent = true;
+        child.kill(signal);
+      }
+    },
+  });
+}
+
 // Every file the daemon wrote parses, whatever instant it was stopped at.
 function assertOutputValid(out) {
   for (const rec of records(out)) {
@@ -22,15 +36,7 @@ function assertOutputValid(out) {
 
 test('SIGTERM mid-soak: exit 0, valid files; a resumed soak keeps buckets and counts', async () => {
   const out = tmpdir('soak-term');
-  let signalled = false;
-  const first = await gcfuzz(['soak', ...BORROWED, '--out', out, '--seed', '5'], {
-    onStderr(text, child) {
-      if (!signalled && text.includes('gcfuzz: NEW ')) {
-        signalled = true;
-        child.kill('SIGTERM');
-      }
-    },
-  });
+  const first = await soakSignalledAtNew(out, 5, 'SIGTERM');
   assert.strictEqual(first.code, 0, first.stderr);
   assert.match(first.stderr, /SIGTERM: finishing in-flight cases/);
   const before = records(out);
@@ -76,15 +82,7 @@ test('a second signal stops at once; records already reported are kept', async (
 
 test('kill -9 at a crash leaves every record valid and nothing reported lost', async () => {
   const out = tmpdir('soak-kill9');
-  let killed = false;
-  const r = await gcfuzz(['soak', ...BORROWED, '--out', out, '--seed', '9'], {
-    onStderr(text, child) {
-      if (!killed && text.includes('gcfuzz: NEW ')) {
-        killed = true;
-        child.kill('SIGKILL');
-      }
-    },
-  });
+  const r = await soakSignalledAtNew(out, 9, 'SIGKILL');
   assert.strictEqual(r.signal, 'SIGKILL');
   // Each "NEW" line was printed after its record was renamed into place.
   const reported = [...r.stderr.matchAll(/crashes\/([0-9a-f]{16})\.json/g)].map((m) => m[1]);
@@ -105,15 +103,7 @@ test('soak --stop-on-crash exits 1 when it stopped on a crash, 0 when the time r
 
 test('SIGHUP stops a soak in order, like SIGTERM: exit 0, a stop event, final stats', async () => {
   const out = tmpdir('soak-hup');
-  let signalled = false;
-  const r = await gcfuzz(['soak', ...BORROWED, '--out', out, '--seed', '6'], {
-    onStderr(text, child) {
-      if (!signalled && text.includes('gcfuzz: NEW ')) {
-        signalled = true;
-        child.kill('SIGHUP');
-      }
-    },
-  });
+  const r = await soakSignalledAtNew(out, 6, 'SIGHUP');
   assert.strictEqual(r.code, 0, r.stderr);
   assert.match(r.stderr, /SIGHUP: finishing in-flight cases/);
   const events = assertOutputValid(out);
@@ -123,15 +113,7 @@ test('SIGHUP stops a soak in order, like SIGTERM: exit 0, a stop event, final st
 
 test('confirmation cut short by kill -9 is redone when the run resumes', async () => {
   const out = tmpdir('soak-reconfirm');
-  let killed = false;
-  await gcfuzz(['soak', ...BORROWED, '--out', out, '--seed', '7'], {
-    onStderr(text, child) {
-      if (!killed && text.includes('gcfuzz: NEW ')) {
-        killed = true;
-        child.kill('SIGKILL'); // the new bucket's confirmation has not run yet
-      }
-    },
-  });
+  await soakSignalledAtNew(out, 7, 'SIGKILL'); // the new bucket's confirmation has not run yet
   const before = records(out);
   assert.ok(before.length >= 1);
   const pending = before.filter((x) => x.reproducibility.runs === 0);
