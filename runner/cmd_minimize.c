@@ -11,6 +11,7 @@
 #include "gf_cli.h"
 #include "gf_corpus.h"
 #include "gf_fs.h"
+#include "gf_inbox.h"
 #include "gf_minimize.h"
 #include "gf_store.h"
 
@@ -63,13 +64,17 @@ static int save(const gf_cli *cli, const gf_min *m, const char *hash) {
     return GF_EXIT_USAGE;
   }
   fprintf(stderr, "gcfuzz minimize: wrote %s\n", out);
-  gf_store st;
-  if (in_out_dir && gf_store_open(&st, dir, &err) == 0) {
-    gf_bucket *b = gf_store_find(&st, hash);
-    if (b && gf_store_set_minimized(&st, b, &m->best, m->runs, m->best_hits, &err) == 0)
-      fprintf(stderr, "gcfuzz minimize: updated %s\n", cli->paths[0]);
-    gf_store_close(&st);
-  }
+  if (!in_out_dir) return GF_EXIT_OK;
+  cJSON *fields = gf_store_minimized_fields(&m->best, m->runs, m->best_hits);
+  rc = gf_inbox_amend(dir, hash, fields, &err);
+  cJSON_Delete(fields);
+  if (rc == 0)
+    fprintf(stderr, "gcfuzz minimize: updated %s\n", cli->paths[0]);
+  else if (rc == 1)
+    fprintf(stderr, "gcfuzz minimize: %s\ngcfuzz minimize: posted to %s/inbox: the running "
+                    "gcfuzz adds it to the record within a stats interval\n", err.msg, dir);
+  else
+    fprintf(stderr, "gcfuzz minimize: record not updated: %s\n", err.msg);
   return GF_EXIT_OK;
 }
 

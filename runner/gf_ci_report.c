@@ -113,7 +113,7 @@ static int write_junit(const gf_ci_summary *s, const gf_store *st, const char *o
 
 int gf_ci_write_reports(const gf_ci_summary *s, const char *out_dir, gf_err *err) {
   gf_store st;
-  if (gf_store_open(&st, out_dir, err) != 0) return -1;
+  if (gf_store_open(&st, out_dir, GF_STORE_READ, err) != 0) return -1;
   int rc = write_summary(s, &st, out_dir, err);
   if (rc == 0) rc = write_junit(s, &st, out_dir, err);
   gf_store_close(&st);

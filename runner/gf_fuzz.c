@@ -12,7 +12,8 @@
 #include "gf_corpus.h"
 #include "gf_feedback.h"
 #include "gf_fs.h"
-#include "gf_minimize.h"
+#include "gf_inbox.h"
+#include "gf_pending.h"
 #include "gf_mutate.h"
 #include "gf_oneshot.h"
 #include "gf_stats.h"
@@ -24,27 +25,6 @@
 #define GF_MAX_STARTUP_FAILURES 5
 /* Cases refused by the harness in a row before the run stops (exit 2). */
 #define GF_MAX_REJECTIONS 32
-
-/* Runs on the one-shot pool are either confirmations or minimization; the
- * callback tells them apart by the first field. */
-enum { JOB_CONFIRM, JOB_MINIMIZE };
-
-typedef struct confirm_tally {
-  int kind;
-  char hash[17];
-  unsigned runs, done, hits;
-  gf_case c;
-  int flag_set; /* the V8 flags of the worker that found it */
-} confirm_tally;
-
-typedef struct min_job {
-  int kind; /* must stay first: gf_min's owner pointer is the job */
-  gf_min m;
-  struct fuzz *f;
-  char hash[17];
-} min_job;
-
-#define GF_MIN_QUEUE 16
 
 typedef struct fuzz {
   const gf_fuzz_opts *o;
@@ -69,9 +49,7 @@ typedef struct fuzz {
   char corpus_dir[PATH_MAX], feedback_dir[PATH_MAX + 16];
   gf_feedback fb;
   char *stderr_buf;
-  min_job *minimizing;               /* background minimization, one at a time */
-  confirm_tally *min_queue[GF_MIN_QUEUE]; /* waiting, taken newest first */
-  unsigned min_queued;
+  gf_pending pending; /* confirmation and background minimization */
 } fuzz;
 
 static void begin_stop(fuzz *f, int now);
@@ -133,43 +111,6 @@ static void consider_feedback(fuzz *f, const gf_case *c, const cJSON *result) {
   f->stats.corpus = f->corpus.n;
 }
 
-/* Re-runs a bucket's case confirm_runs times in fresh processes. */
-static void start_confirmation(fuzz *f, const char *hash, const gf_case *c, int flag_set) {
-  if (f->cfg->confirm_runs == 0) return;
-  confirm_tally *t = calloc(1, sizeof *t);
-  if (t == NULL) return;
-  t->kind = JOB_CONFIRM;
-  t->c = *c;
-  gf_strlcpy(t->hash, hash, sizeof t->hash);
-  t->runs = f->cfg->confirm_runs;
-  t->flag_set = flag_set;
-  for (unsigned i = 0; i < t->runs; i++) gf_oneshot_submit_set(&f->confirm, c, flag_set, t);
-}
-
-/* Confirmation is durable work: a bucket whose record has no confirmed runs
- * yet (the daemon was killed, or stopped, before they ended) is confirmed
- * again when the run resumes. Its V8 flags are looked up among the config's
- * sets (none: the first). */
-static void resume_confirmations(fuzz *f) {
-  for (size_t i = 0; i < f->store.n; i++) {
-    const cJSON *r = f->store.b[i].record;
-    const cJSON *rep = cJSON_GetObjectItemCaseSensitive(r, "reproducibility");
-    const cJSON *runs = cJSON_GetObjectItemCaseSensitive(rep, "runs");
-    gf_case c;
-    gf_err err = {{0}};
-    if (cJSON_IsNumber(runs) && runs->valuedouble > 0) continue;
-    if (gf_case_from_json(&c, cJSON_GetObjectItemCaseSensitive(r, "case"), &err) != 0 ||
-        !gf_config_has_entry(f->cfg, c.entry))
-      continue;
-    gf_flag_set want;
-    int set = gf_flag_set_from_json(&want, cJSON_GetObjectItemCaseSensitive(r, "v8_flags"), "", &err)
-                  ? -1 : gf_config_find_flag_set(f->cfg, &want);
-    fprintf(stderr, "gcfuzz: %s: confirming again (not confirmed before the last stop)\n",
-            f->store.b[i].hash);
-    start_confirmation(f, f->store.b[i].hash, &c, set < 0 ? 0 : set);
-  }
-}
-
 static void record_finding(fuzz *f, const gf_finding *fd, const gf_case *c, int flag_set,
                            const char *tail) {
   gf_run_meta meta = {f->node_version, f->build, f->o->replay_prefix, &f->cfg->v8_flags[flag_set]};
@@ -179,9 +120,12 @@ static void record_finding(fuzz *f, const gf_finding *fd, const gf_case *c, int 
   if (fd->kind == GF_KIND_TIMEOUT) f->stats.timeouts++;
   gf_bucket *b = gf_store_add(&f->store, fd, c, tail, &meta, &is_new, &err);
   if (b == NULL) {
-    fprintf(stderr, "gcfuzz: cannot write crash record: %s\n", err.msg);
+    fprintf(stderr, "gcfuzz: cannot record a crash: %s\n", err.msg);
     return;
   }
+  if (b->dirty) /* kept in memory: counted, confirmed, written at a later tick */
+    fprintf(stderr, "gcfuzz: cannot write crash record (kept, retried each interval): %s\n",
+            err.msg);
   f->stats.buckets = f->store.n;
   f->res->findings++;
   if (f->res->first_finding_s < 0) {
@@ -197,63 +141,7 @@ static void record_finding(fuzz *f, const gf_finding *fd, const gf_case *c, int 
     begin_stop(f, 0);
     return;
   }
-  if (is_new) start_confirmation(f, b->hash, c, flag_set);
-}
-
-static void start_minimizing(fuzz *f);
-
-static void log_min_line(gf_min *m, const char *line) {
-  min_job *j = m->owner;
-  if (j->f->o->status_line) fputc('\n', stderr);
-  fprintf(stderr, "gcfuzz: %s: %s\n", j->hash, line);
-}
-
-static void on_min_done(gf_min *m) {
-  min_job *j = m->owner;
-  fuzz *f = j->f;
-  gf_bucket *b = gf_store_find(&f->store, j->hash);
-  gf_err err = {{0}};
-  if (!m->failure[0] && b &&
-      gf_store_set_minimized(&f->store, b, &m->best, m->runs, m->best_hits, &err) != 0)
-    fprintf(stderr, "gcfuzz: cannot update record: %s\n", err.msg);
-  f->minimizing = NULL;
-  free(j);
-  start_minimizing(f);
-}
-
-/* Takes the most recently confirmed bucket waiting (a stack: the newest
- * bucket is the one the person on call looks at first). */
-static void start_minimizing(fuzz *f) {
-  if (f->minimizing || f->min_queued == 0 || f->stopping) return;
-  confirm_tally *t = f->min_queue[--f->min_queued];
-  min_job *j = calloc(1, sizeof *j);
-  if (j != NULL) {
-    j->kind = JOB_MINIMIZE;
-    j->f = f;
-    gf_strlcpy(j->hash, t->hash, sizeof j->hash);
-    j->m.pool = &f->confirm;
-    j->m.owner = j;
-    j->m.run_data = j;
-    j->m.log = log_min_line;
-    j->m.done = on_min_done;
-    j->m.flag_set = t->flag_set;
-    f->minimizing = j;
-    gf_min_start(&j->m, &t->c, t->hash, f->cfg->confirm_runs, 0);
-  }
-  free(t);
-}
-
-static void tally_done(fuzz *f, confirm_tally *t) {
-  gf_bucket *b = gf_store_find(&f->store, t->hash);
-  gf_err err = {{0}};
-  if (b && gf_store_set_repro(&f->store, b, t->runs, t->hits, &err) != 0)
-    fprintf(stderr, "gcfuzz: cannot update record: %s\n", err.msg);
-  if (f->cfg->minimize_new && t->hits > 0 && f->min_queued < GF_MIN_QUEUE) {
-    f->min_queue[f->min_queued++] = t;
-    start_minimizing(f);
-  } else {
-    free(t);
-  }
+  if (is_new) gf_pending_new_bucket(&f->pending, b, flag_set);
 }
 
 static void on_confirmed(gf_oneshot *o, void *data, int found, const gf_finding *fd,
@@ -261,14 +149,7 @@ static void on_confirmed(gf_oneshot *o, void *data, int found, const gf_finding 
   fuzz *f = o->owner;
   (void)tail;
   f->stats.confirm_runs++;
-  if (*(int *)data == JOB_MINIMIZE) {
-    gf_min_on_run(&((min_job *)data)->m, found, fd);
-    return;
-  }
-  confirm_tally *t = data;
-  t->done++;
-  if (found == 1 && strcmp(fd->hash, t->hash) == 0) t->hits++;
-  if (t->done == t->runs) tally_done(f, t);
+  gf_pending_on_run(&f->pending, data, found, fd);
 }
 
 /* --- workers --------------------------------------------------------- */
@@ -412,6 +293,7 @@ static void on_grace_over(uv_timer_t *t) { kill_all(t->data); }
 static void begin_stop(fuzz *f, int now) {
   if (!f->stopping) {
     f->stopping = 1;
+    gf_pending_stop(&f->pending);
     for (unsigned i = 0; i < f->nw; i++)
       if (!f->w[i].closed && !f->w[i].busy) gf_worker_kill(&f->w[i], 1);
     /* Confirmations in flight get the same grace period as the workers. */
@@ -425,6 +307,8 @@ static void on_deadline(uv_timer_t *t) { begin_stop(t->data, 0); }
 
 static void on_tick(uv_timer_t *t) {
   fuzz *f = t->data;
+  gf_store_flush(&f->store); /* records whose write failed (ENOSPC...) */
+  gf_inbox_apply(&f->store); /* changes posted by minimize / replay */
   write_stats(f);
   close_if_done(f); /* a confirmation may have been the last thing alive */
 }
@@ -488,7 +372,9 @@ static int load_corpus(fuzz *f, gf_err *err) {
 
 static int fuzz_setup(fuzz *f, gf_err *err) {
   if (uv_loop_init(&f->loop) != 0) return gf_errf(err, "uv_loop_init failed");
-  if (gf_store_open(&f->store, f->o->out_dir, err) != 0 || load_corpus(f, err) != 0) return -1;
+  if (gf_store_open(&f->store, f->o->out_dir, GF_STORE_WRITE, err) != 0 ||
+      load_corpus(f, err) != 0)
+    return -1;
   gf_prng_seed(&f->prng, f->o->seed);
   gf_stats_init(&f->stats, now_ns());
   f->stats.phase = f->o->phase;
@@ -502,6 +388,7 @@ static int fuzz_setup(fuzz *f, gf_err *err) {
   if (!f->stderr_buf || !f->w ||
       gf_oneshot_init(&f->confirm, &f->loop, f->cfg, f->o->plan, 1, on_confirmed, f) != 0)
     return gf_errf(err, "out of memory");
+  gf_pending_init(&f->pending, &f->store, &f->confirm, f->cfg, f->o->status_line);
   uv_timer_init(&f->loop, &f->tick);
   uv_timer_init(&f->loop, &f->grace);
   uv_timer_init(&f->loop, &f->deadline);
@@ -519,10 +406,7 @@ static void fuzz_teardown(fuzz *f) {
     free(f->w);
   }
   if (f->confirm.slots) gf_oneshot_free(&f->confirm);
-  /* Work cut short by the stop: confirmations in flight are not tracked
-   * (their tallies are lost with the pool), queued minimizations are. */
-  free(f->minimizing);
-  while (f->min_queued) free(f->min_queue[--f->min_queued]);
+  gf_pending_free(&f->pending); /* what it had not done stays pending in the records */
   gf_corpus_free(&f->corpus);
   gf_store_close(&f->store);
   free(f->stderr_buf);
@@ -563,13 +447,17 @@ int gf_fuzz_run(const gf_fuzz_opts *o, gf_fuzz_result *res, gf_err *err) {
      * like SIGTERM, so the stop event and final stats are written. */
     uv_signal_start(&f->sighup, on_signal, SIGHUP);
     log_event(f, "start");
-    if (!o->stop_on_finding) resume_confirmations(f);
+    if (!o->stop_on_finding) gf_pending_resume(&f->pending);
     for (unsigned i = 0; i < f->nw; i++) {
       f->w[i].owner = f;
       f->w[i].slot = (int)i;
       spawn_worker(f, &f->w[i]);
     }
     uv_run(&f->loop, UV_RUN_DEFAULT);
+    if (gf_store_flush(&f->store) > 0)
+      fprintf(stderr, "gcfuzz: some crash records could not be written (see above); their "
+                      "counts are lost, their cases are in %s\n", f->corpus_dir);
+    gf_inbox_apply(&f->store); /* posted after the last interval */
     write_stats(f);
     if (o->status_line) fputc('\n', stderr);
     log_event(f, "stop");

@@ -9,6 +9,7 @@
 
 #include "gf_corpus.h"
 #include "gf_fs.h"
+#include "gf_inbox.h"
 #include "gf_oneshot.h"
 #include "gf_spawn.h"
 #include "gf_store.h"
@@ -101,25 +102,37 @@ cJSON *gf_replay_nodes_json(const gf_replay_item *it, int nnodes, int as_map) {
   return o;
 }
 
-/* A record in OUT/crashes/ keeps which Node versions it reproduces on. */
+/* A record in OUT/crashes/ keeps which Node versions it reproduces on:
+ * written at once, or posted to the inbox of a daemon that holds OUT. */
 void gf_replay_record_nodes(const gf_replay_item *items, size_t n, int nnodes) {
   char dir[PATH_MAX], open_dir[PATH_MAX] = "";
   gf_store st;
-  gf_err err = {{0}};
+  int held = 0; /* open_dir is locked by a daemon: post instead */
   for (size_t i = 0; i < n; i++) {
     const gf_replay_item *it = &items[i];
+    gf_err err = {{0}};
     if (!it->want_hash[0] || gf_store_dir_of_record(it->path, dir, sizeof dir) != 0) continue;
     if (strcmp(dir, open_dir) != 0) { /* items of one OUT share one open store */
-      if (open_dir[0]) gf_store_close(&st);
+      if (open_dir[0] && !held) gf_store_close(&st);
       open_dir[0] = '\0';
-      if (gf_store_open(&st, dir, &err) != 0) continue;
+      int rc = gf_store_open(&st, dir, GF_STORE_WRITE, &err);
+      if (rc < 0) {
+        fprintf(stderr, "gcfuzz: replay: %s\n", err.msg);
+        continue;
+      }
+      held = rc == 1;
       gf_strlcpy(open_dir, dir, sizeof open_dir);
     }
-    gf_bucket *b = gf_store_find(&st, it->want_hash);
-    if (b && gf_store_update(&st, b, "reproduces_on", gf_replay_nodes_json(it, nnodes, 1), &err))
-      fprintf(stderr, "gcfuzz: replay: %s\n", err.msg);
+    cJSON *fields = cJSON_CreateObject();
+    cJSON_AddItemToObject(fields, "reproduces_on", gf_replay_nodes_json(it, nnodes, 1));
+    gf_bucket *b = held ? NULL : gf_store_find(&st, it->want_hash);
+    int rc = held ? gf_inbox_post(dir, it->want_hash, fields, &err)
+             : b  ? gf_store_amend(&st, b, fields, &err)
+                  : 0;
+    cJSON_Delete(fields);
+    if (rc != 0) fprintf(stderr, "gcfuzz: replay: %s\n", err.msg);
   }
-  if (open_dir[0]) gf_store_close(&st);
+  if (open_dir[0] && !held) gf_store_close(&st);
 }
 
 cJSON *gf_replay_item_json(const gf_replay_item *it, int nnodes) {

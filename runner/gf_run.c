@@ -62,7 +62,7 @@ int gf_run_load(gf_run *r, const char *dir, gf_err *err) {
   memset(r, 0, sizeof *r);
   gf_strlcpy(r->dir, dir, sizeof r->dir);
   if (!gf_is_dir(dir)) return gf_errf(err, "%s: not a directory", dir);
-  if (gf_store_open(&r->store, dir, err) != 0) return -1;
+  if (gf_store_open(&r->store, dir, GF_STORE_READ, err) != 0) return -1;
   r->order = calloc(r->store.n + 1, sizeof *r->order);
   if (r->order == NULL) return gf_errf(err, "out of memory");
   for (size_t i = 0; i < r->store.n; i++) r->order[i] = &r->store.b[i];

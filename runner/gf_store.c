@@ -10,8 +10,10 @@
 #include <unistd.h>
 
 #include "gf_fs.h"
-#include "gf_sbuf.h"
+#include "gf_inbox.h"
 #include "gf_json.h"
+#include "gf_lock.h"
+#include "gf_sbuf.h"
 
 void gf_iso_time(char *out, size_t cap) {
   time_t now = time(NULL);
@@ -76,22 +78,38 @@ static int load_record(gf_store *s, const char *path, gf_err *err) {
   b->kind = gf_kind_from_name(kind->valuestring);
   b->count = (uint64_t)count->valuedouble;
   b->record = r;
+  if (s->mode == GF_STORE_WRITE) /* stays on disk: memory is bounded by buckets, not tails */
+    cJSON_DeleteItemFromObjectCaseSensitive(r, "stderr_tail");
   return 0;
 }
 
-int gf_store_open(gf_store *s, const char *out_dir, gf_err *err) {
+int gf_store_open(gf_store *s, const char *out_dir, gf_store_mode mode, gf_err *err) {
   memset(s, 0, sizeof *s);
   s->events_fd = -1;
+  s->lock_fd = -1;
+  s->mode = mode;
   gf_strlcpy(s->dir, out_dir, sizeof s->dir);
   snprintf(s->crashes, sizeof s->crashes, "%s/crashes", out_dir);
-  if (gf_mkdirs(s->crashes, err) != 0) return -1;
-  char events[PATH_MAX + 16];
-  snprintf(events, sizeof events, "%s/events.jsonl", out_dir);
-  s->events_fd = open(events, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (s->events_fd < 0) return gf_errf(err, "%s: cannot open for append", events);
+  if (mode == GF_STORE_WRITE) {
+    if (gf_mkdirs(s->crashes, err) != 0) return -1;
+    int rc = gf_lock_out(out_dir, &s->lock_fd, err);
+    if (rc != 0) return rc;
+    char events[PATH_MAX + 16];
+    snprintf(events, sizeof events, "%s/events.jsonl", out_dir);
+    s->events_fd = open(events, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (s->events_fd < 0) {
+      gf_store_close(s);
+      return gf_errf(err, "%s: cannot open for append", events);
+    }
+  } else if (!gf_is_dir(s->crashes)) {
+    return 0;
+  }
   char **names;
   int n = gf_list_dir(s->crashes, ".json", &names, err);
-  if (n < 0) return -1;
+  if (n < 0) {
+    gf_store_close(s);
+    return -1;
+  }
   for (int i = 0; i < n; i++) {
     char path[PATH_MAX + 256];
     gf_err e = {{0}};
@@ -102,15 +120,21 @@ int gf_store_open(gf_store *s, const char *out_dir, gf_err *err) {
     }
   }
   gf_free_names(names, n);
+  if (mode == GF_STORE_WRITE) gf_inbox_apply(s); /* what was posted while no daemon ran */
   return 0;
 }
 
 void gf_store_close(gf_store *s) {
-  for (size_t i = 0; i < s->n; i++) cJSON_Delete(s->b[i].record);
+  for (size_t i = 0; i < s->n; i++) {
+    cJSON_Delete(s->b[i].record);
+    free(s->b[i].tail);
+  }
   free(s->b);
   if (s->events_fd >= 0) close(s->events_fd);
+  gf_unlock_out(s->lock_fd);
   memset(s, 0, sizeof *s);
   s->events_fd = -1;
+  s->lock_fd = -1;
 }
 
 gf_bucket *gf_store_find(gf_store *s, const char *hash) {
@@ -138,14 +162,60 @@ static void set_item(cJSON *o, const char *key, cJSON *v) {
     cJSON_AddItemToObject(o, key, v);
 }
 
+cJSON *gf_store_load_record(const gf_store *s, const gf_bucket *b) {
+  char path[PATH_MAX + 32];
+  gf_store_record_path(s, b, path, sizeof path);
+  char *text = gf_read_file(path, 16 << 20, NULL, NULL);
+  cJSON *r = text ? cJSON_Parse(text) : NULL;
+  free(text);
+  return r;
+}
+
+/* A writer's record is rewritten with the tail it has on disk. NULL when
+ * the record exists but cannot be read back: writing now would lose it. */
+static cJSON *tail_for_write(const gf_store *s, const gf_bucket *b) {
+  if (b->tail) return cJSON_CreateString(b->tail);
+  cJSON *r = gf_store_load_record(s, b);
+  cJSON *t = cJSON_DetachItemFromObjectCaseSensitive(r, "stderr_tail");
+  cJSON_Delete(r);
+  if (cJSON_IsString(t)) return t;
+  cJSON_Delete(t);
+  char path[PATH_MAX + 32];
+  gf_store_record_path(s, b, path, sizeof path);
+  return access(path, F_OK) != 0 ? cJSON_CreateString("") : NULL; /* deleted: no tail left */
+}
+
 static int write_record(gf_store *s, gf_bucket *b, gf_err *err) {
   char path[PATH_MAX + 32];
   gf_store_record_path(s, b, path, sizeof path);
+  cJSON *tail = NULL;
+  if (s->mode == GF_STORE_WRITE) {
+    if ((tail = tail_for_write(s, b)) == NULL) {
+      b->dirty = 1;
+      return gf_errf(err, "%s: cannot read back its stderr tail; kept in memory", path);
+    }
+    cJSON_AddItemToObject(b->record, "stderr_tail", tail);
+  }
   char *text = cJSON_Print(b->record);
+  if (tail) cJSON_Delete(cJSON_DetachItemViaPointer(b->record, tail));
   if (text == NULL) return gf_errf(err, "out of memory");
   int rc = gf_write_atomic(path, text, strlen(text), err);
   free(text);
+  b->dirty = rc != 0;
+  if (rc == 0 && b->tail) {
+    free(b->tail);
+    b->tail = NULL;
+  }
   return rc;
+}
+
+size_t gf_store_flush(gf_store *s) {
+  size_t left = 0;
+  for (size_t i = 0; i < s->n; i++) {
+    gf_err err = {{0}};
+    if (s->b[i].dirty && write_record(s, &s->b[i], &err) != 0) left++;
+  }
+  return left;
 }
 
 static cJSON *new_record(const gf_store *s, const gf_finding *f, const gf_case *c,
@@ -209,6 +279,11 @@ gf_bucket *gf_store_add(gf_store *s, const gf_finding *f, const gf_case *c,
     gf_strlcpy(b->entry, c->entry, sizeof b->entry);
     b->kind = f->kind;
     b->record = new_record(s, f, c, stderr_tail, m);
+    if (s->mode == GF_STORE_WRITE) { /* kept apart until its first write */
+      cJSON *t = cJSON_DetachItemFromObjectCaseSensitive(b->record, "stderr_tail");
+      b->tail = strdup(cJSON_IsString(t) ? t->valuestring : "");
+      cJSON_Delete(t);
+    }
   } else {
     char now[32];
     gf_iso_time(now, sizeof now);
@@ -216,7 +291,7 @@ gf_bucket *gf_store_add(gf_store *s, const gf_finding *f, const gf_case *c,
   }
   b->count++;
   set_item(b->record, "count", cJSON_CreateNumber((double)b->count));
-  if (write_record(s, b, err) != 0) return NULL;
+  write_record(s, b, err); /* on failure b->dirty: counted, kept, retried */
 
   cJSON *ev = cJSON_CreateObject();
   cJSON_AddStringToObject(ev, "event", "crash");
@@ -257,11 +332,41 @@ int gf_store_update(gf_store *s, gf_bucket *b, const char *key, cJSON *value, gf
   return write_record(s, b, err);
 }
 
+cJSON *gf_store_minimized_fields(const gf_case *c, unsigned runs, unsigned reproduced) {
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddItemToObject(o, "minimized_case", gf_case_to_json(c));
+  cJSON_AddItemToObject(o, "minimized_rate", rate_json(runs, reproduced));
+  return o;
+}
+
 int gf_store_set_minimized(gf_store *s, gf_bucket *b, const gf_case *c, unsigned runs,
                            unsigned reproduced, gf_err *err) {
-  set_item(b->record, "minimized_case", gf_case_to_json(c));
-  if (gf_store_update(s, b, "minimized_rate", rate_json(runs, reproduced), err) != 0) return -1;
-  return rate_event(s, b, "minimized", runs, reproduced);
+  cJSON *fields = gf_store_minimized_fields(c, runs, reproduced);
+  int rc = gf_store_amend(s, b, fields, err);
+  cJSON_Delete(fields);
+  return rc;
+}
+
+int gf_store_amendable(const char *key) {
+  static const char *const keys[] = {"minimized_case", "minimized_rate", "reproduces_on"};
+  for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+    if (strcmp(key, keys[i]) == 0) return 1;
+  return 0;
+}
+
+int gf_store_amend(gf_store *s, gf_bucket *b, const cJSON *fields, gf_err *err) {
+  const cJSON *it;
+  cJSON_ArrayForEach(it, fields)
+    if (!gf_store_amendable(it->string))
+      return gf_errf(err, "%s: field %s may not be set by another command", b->hash, it->string);
+  cJSON_ArrayForEach(it, fields) set_item(b->record, it->string, cJSON_Duplicate(it, 1));
+  if (write_record(s, b, err) != 0) return -1;
+  const cJSON *rate = cJSON_GetObjectItemCaseSensitive(fields, "minimized_rate");
+  if (rate == NULL) return 0;
+  const cJSON *runs = cJSON_GetObjectItemCaseSensitive(rate, "runs");
+  const cJSON *rep = cJSON_GetObjectItemCaseSensitive(rate, "reproduced");
+  return rate_event(s, b, "minimized", cJSON_IsNumber(runs) ? (unsigned)runs->valuedouble : 0,
+                    cJSON_IsNumber(rep) ? (unsigned)rep->valuedouble : 0);
 }
 
 int gf_store_event(gf_store *s, cJSON *event) {

@@ -7,6 +7,14 @@
  * Reopening an OUT directory loads its records, so a resumed run keeps its
  * buckets and counts. A record that does not parse is reported and left
  * alone (never overwritten), and the run goes on.
+ *
+ * A writer (GF_STORE_WRITE) holds OUT's lock (gf_lock.h) and keeps memory
+ * bounded under a bucket storm: a record's stderr tail (up to 64 KiB) stays
+ * on disk and is read back when the record is rewritten. A record that
+ * cannot be written (ENOSPC, EIO) stays in memory, marked dirty, and
+ * gf_store_flush() writes it later: a failed write loses no bucket.
+ * A reader (GF_STORE_READ: report, ci's summary) takes no lock and keeps
+ * whole records.
  */
 #ifndef GF_STORE_H
 #define GF_STORE_H
@@ -33,8 +41,12 @@ typedef struct gf_bucket {
   gf_kind kind;
   char entry[GF_ENTRY_MAX];
   uint64_t count;
-  cJSON *record;
+  cJSON *record; /* writer: without stderr_tail (on disk, or in tail) */
+  char *tail;    /* writer: the tail of a record never written yet */
+  int dirty;     /* writer: the last write failed; gf_store_flush retries */
 } gf_bucket;
+
+typedef enum { GF_STORE_READ, GF_STORE_WRITE } gf_store_mode;
 
 typedef struct gf_store {
   char dir[PATH_MAX];
@@ -42,16 +54,29 @@ typedef struct gf_store {
   gf_bucket *b;
   size_t n, cap;
   int events_fd;
+  int lock_fd;
+  gf_store_mode mode;
   int skipped; /* unreadable records found on open */
 } gf_store;
 
-int gf_store_open(gf_store *s, const char *out_dir, gf_err *err);
+/* Returns 0, -1 with err, or (GF_STORE_WRITE) 1 when another process
+ * holds OUT's lock (err names it). READ on a folder without crashes/ gives
+ * an empty store. */
+int gf_store_open(gf_store *s, const char *out_dir, gf_store_mode mode, gf_err *err);
 void gf_store_close(gf_store *s);
+
+/* Retries the writes of dirty records; returns how many are still dirty. */
+size_t gf_store_flush(gf_store *s);
+
+/* The whole record of a bucket as on disk (with its stderr tail); the
+ * caller deletes it. NULL when it cannot be read. */
+cJSON *gf_store_load_record(const gf_store *s, const gf_bucket *b);
 
 gf_bucket *gf_store_find(gf_store *s, const char *hash);
 
 /* Counts one occurrence of f (caused by case c); creates the bucket when
- * new (*is_new = 1). The record is on disk when this returns. */
+ * new (*is_new = 1). NULL only when out of memory. When the record could
+ * not be written, b->dirty is set and err says why; it is kept and retried. */
 gf_bucket *gf_store_add(gf_store *s, const gf_finding *f, const gf_case *c,
                         const char *stderr_tail, const gf_run_meta *m, int *is_new,
                         gf_err *err);
@@ -62,6 +87,18 @@ int gf_store_set_repro(gf_store *s, gf_bucket *b, unsigned runs, unsigned reprod
 
 /* Sets (or replaces) one field of the record and rewrites it; consumes value. */
 int gf_store_update(gf_store *s, gf_bucket *b, const char *key, cJSON *value, gf_err *err);
+
+/* Sets each field of fields (only those another command may set:
+ * minimized_case, minimized_rate, reproduces_on), rewrites, and logs it
+ * (a "minimized" event when minimized_rate is among them). Does not
+ * consume fields; -1 with err naming a field that may not be set. */
+int gf_store_amend(gf_store *s, gf_bucket *b, const cJSON *fields, gf_err *err);
+
+/* {"minimized_case": c, "minimized_rate": {runs, reproduced}}. */
+cJSON *gf_store_minimized_fields(const gf_case *c, unsigned runs, unsigned reproduced);
+
+/* Whether another command may set this record field (gf_store_amend). */
+int gf_store_amendable(const char *key);
 
 /* Records a minimized case and its rate (reproduced of runs). */
 int gf_store_set_minimized(gf_store *s, gf_bucket *b, const gf_case *c, unsigned runs,

@@ -46,7 +46,7 @@ static void buckets_count_and_survive_reopen(void **state) {
   gf_store s;
   gf_err err = {{0}};
   temp_dir(dir, sizeof dir);
-  assert_int_equal(gf_store_open(&s, dir, &err), 0);
+  assert_int_equal(gf_store_open(&s, dir, GF_STORE_WRITE, &err), 0);
   gf_finding f = segv_finding();
   gf_case c;
   gf_case_default(&c);
@@ -66,7 +66,7 @@ static void buckets_count_and_survive_reopen(void **state) {
   char crashes[PATH_MAX + 16];
   snprintf(crashes, sizeof crashes, "%s/crashes", dir);
   write_text(crashes, "0000000000000000.json", "{\"truncated\": ");
-  assert_int_equal(gf_store_open(&s, dir, &err), 0);
+  assert_int_equal(gf_store_open(&s, dir, GF_STORE_WRITE, &err), 0);
   assert_int_equal(s.n, 1);
   assert_int_equal(s.skipped, 1);
   assert_int_equal(s.b[0].count, 2);

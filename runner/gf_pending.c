@@ -1,0 +1,250 @@
+/* gf_pending.c - see gf_pending.h. */
+#include "gf_pending.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gf_minimize.h"
+
+/* Runs on the pool are confirmations or minimization steps; the callback
+ * tells them apart by the first field. */
+enum { JOB_CONFIRM, JOB_MINIMIZE };
+
+typedef struct gf_tally {
+  int kind; /* JOB_CONFIRM; must stay first */
+  gf_pending *p;
+  gf_pending_item it;
+  unsigned runs, done, hits;
+} gf_tally;
+
+typedef struct gf_min_job {
+  int kind; /* JOB_MINIMIZE; must stay first: gf_min's run data is the job */
+  gf_pending *p;
+  gf_min m;
+  char hash[17];
+} gf_min_job;
+
+static void start_work(gf_pending *p);
+
+void gf_pending_init(gf_pending *p, gf_store *store, gf_oneshot *pool, const gf_config *cfg,
+                     int status_line) {
+  memset(p, 0, sizeof *p);
+  p->store = store;
+  p->pool = pool;
+  p->cfg = cfg;
+  p->status_line = status_line;
+}
+
+static void log_line(const gf_pending *p, const char *hash, const char *what) {
+  if (p->status_line) fputc('\n', stderr);
+  fprintf(stderr, "gcfuzz: %s: %s\n", hash, what);
+}
+
+static int queue_push(gf_pending_queue *q, const char *hash, int flag_set) {
+  for (size_t i = 0; i < q->n; i++)
+    if (strcmp(q->v[i].hash, hash) == 0) return 0; /* already queued */
+  if (q->n == q->cap) {
+    size_t cap = q->cap ? q->cap * 2 : 16;
+    gf_pending_item *v = realloc(q->v, cap * sizeof *v);
+    if (v == NULL) return -1;
+    q->v = v;
+    q->cap = cap;
+  }
+  gf_strlcpy(q->v[q->n].hash, hash, sizeof q->v[q->n].hash);
+  q->v[q->n++].flag_set = flag_set;
+  return 0;
+}
+
+static gf_pending_item queue_take(gf_pending_queue *q, size_t i) {
+  gf_pending_item it = q->v[i];
+  memmove(&q->v[i], &q->v[i + 1], (q->n - i - 1) * sizeof *q->v);
+  q->n--;
+  return it;
+}
+
+/* The class counter of a bucket (kind and entry); NULL when out of memory. */
+static gf_pending_class *class_of(gf_pending *p, const gf_bucket *b) {
+  for (size_t i = 0; i < p->nclasses; i++)
+    if (p->classes[i].kind == b->kind && strcmp(p->classes[i].entry, b->entry) == 0)
+      return &p->classes[i];
+  if (p->nclasses == p->capclasses) {
+    size_t cap = p->capclasses ? p->capclasses * 2 : 8;
+    gf_pending_class *v = realloc(p->classes, cap * sizeof *v);
+    if (v == NULL) return NULL;
+    p->classes = v;
+    p->capclasses = cap;
+  }
+  gf_pending_class *c = &p->classes[p->nclasses++];
+  memset(c, 0, sizeof *c);
+  c->kind = b->kind;
+  gf_strlcpy(c->entry, b->entry, sizeof c->entry);
+  return c;
+}
+
+/* The queued confirmation whose class has started the fewest so far. */
+static size_t fairest(gf_pending *p) {
+  size_t best = 0;
+  unsigned best_started = ~0u;
+  for (size_t i = 0; i < p->confirm.n; i++) {
+    gf_bucket *b = gf_store_find(p->store, p->confirm.v[i].hash);
+    gf_pending_class *c = b ? class_of(p, b) : NULL;
+    unsigned started = c ? c->started : 0;
+    if (started < best_started) {
+      best = i;
+      best_started = started;
+    }
+  }
+  return best;
+}
+
+/* The case a bucket's work runs: the record's, if this config can run it. */
+static int bucket_case(gf_pending *p, const gf_bucket *b, gf_case *c) {
+  gf_err err = {{0}};
+  if (gf_case_from_json(c, cJSON_GetObjectItemCaseSensitive(b->record, "case"), &err) != 0) {
+    log_line(p, b->hash, err.msg);
+    return -1;
+  }
+  return gf_config_has_entry(p->cfg, c->entry) ? 0 : -1;
+}
+
+static void start_confirmation(gf_pending *p) {
+  gf_pending_item it = queue_take(&p->confirm, fairest(p));
+  gf_bucket *b = gf_store_find(p->store, it.hash);
+  gf_case c;
+  if (b == NULL || bucket_case(p, b, &c) != 0) return;
+  gf_tally *t = calloc(1, sizeof *t);
+  if (t == NULL) return;
+  gf_pending_class *cls = class_of(p, b);
+  if (cls) cls->started++;
+  t->kind = JOB_CONFIRM;
+  t->p = p;
+  t->it = it;
+  t->runs = p->cfg->confirm_runs;
+  p->active[p->nactive++] = t;
+  for (unsigned i = 0; i < t->runs; i++) gf_oneshot_submit_set(p->pool, &c, it.flag_set, t);
+}
+
+static void log_min_line(gf_min *m, const char *line) {
+  gf_min_job *j = m->owner;
+  log_line(j->p, j->hash, line);
+}
+
+static void on_min_done(gf_min *m) {
+  gf_min_job *j = m->owner;
+  gf_pending *p = j->p;
+  gf_bucket *b = gf_store_find(p->store, j->hash);
+  gf_err err = {{0}};
+  int rc = 0;
+  if (b && m->failure[0]) /* recorded, so that it is not tried again at every resume */
+    rc = gf_store_update(p->store, b, "minimize_failed", cJSON_CreateString(m->failure), &err);
+  else if (b)
+    rc = gf_store_set_minimized(p->store, b, &m->best, m->runs, m->best_hits, &err);
+  if (rc != 0) log_line(p, j->hash, err.msg);
+  p->minimizing = NULL;
+  free(j);
+  start_work(p);
+}
+
+/* The newest bucket waiting first: the one the person on call looks at. */
+static void start_minimizing(gf_pending *p) {
+  gf_pending_item it = queue_take(&p->minimize, p->minimize.n - 1);
+  gf_bucket *b = gf_store_find(p->store, it.hash);
+  gf_case c;
+  if (b == NULL || bucket_case(p, b, &c) != 0) return;
+  gf_min_job *j = calloc(1, sizeof *j);
+  if (j == NULL) return;
+  j->kind = JOB_MINIMIZE;
+  j->p = p;
+  gf_strlcpy(j->hash, it.hash, sizeof j->hash);
+  j->m.pool = p->pool;
+  j->m.owner = j;
+  j->m.run_data = j;
+  j->m.log = log_min_line;
+  j->m.done = on_min_done;
+  j->m.flag_set = it.flag_set;
+  p->minimizing = j;
+  gf_min_start(&j->m, &c, it.hash, p->cfg->confirm_runs, 0);
+}
+
+static void start_work(gf_pending *p) {
+  while (!p->stopping && p->nactive < GF_PENDING_ACTIVE && p->confirm.n > 0)
+    start_confirmation(p);
+  while (!p->stopping && !p->minimizing && p->minimize.n > 0) start_minimizing(p);
+}
+
+static void tally_done(gf_pending *p, gf_tally *t) {
+  for (unsigned i = 0; i < p->nactive; i++)
+    if (p->active[i] == t) p->active[i] = p->active[--p->nactive];
+  gf_bucket *b = gf_store_find(p->store, t->it.hash);
+  gf_err err = {{0}};
+  if (b && gf_store_set_repro(p->store, b, t->runs, t->hits, &err) != 0)
+    log_line(p, t->it.hash, err.msg);
+  if (p->cfg->minimize_new && t->hits > 0) queue_push(&p->minimize, t->it.hash, t->it.flag_set);
+  free(t);
+  start_work(p);
+}
+
+void gf_pending_on_run(gf_pending *p, void *data, int found, const gf_finding *f) {
+  p->runs_done++;
+  if (*(int *)data == JOB_MINIMIZE) {
+    gf_min_on_run(&((gf_min_job *)data)->m, found, f);
+    return;
+  }
+  gf_tally *t = data;
+  t->done++;
+  if (found == 1 && strcmp(f->hash, t->it.hash) == 0) t->hits++;
+  if (t->done == t->runs) tally_done(p, t);
+}
+
+void gf_pending_new_bucket(gf_pending *p, const gf_bucket *b, int flag_set) {
+  if (p->cfg->confirm_runs == 0) return;
+  queue_push(&p->confirm, b->hash, flag_set);
+  start_work(p);
+}
+
+static double rate_field(const cJSON *r, const char *key) {
+  const cJSON *rep = cJSON_GetObjectItemCaseSensitive(r, "reproducibility");
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(rep, key);
+  return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+/* The config's flag set a record was found with (none there: the first). */
+static int record_flag_set(const gf_pending *p, const cJSON *r) {
+  gf_flag_set want;
+  gf_err err = {{0}};
+  if (gf_flag_set_from_json(&want, cJSON_GetObjectItemCaseSensitive(r, "v8_flags"), "", &err))
+    return 0;
+  int set = gf_config_find_flag_set(p->cfg, &want);
+  return set < 0 ? 0 : set;
+}
+
+void gf_pending_resume(gf_pending *p) {
+  for (size_t i = 0; i < p->store->n; i++) {
+    const gf_bucket *b = &p->store->b[i];
+    const cJSON *r = b->record;
+    if (p->cfg->confirm_runs > 0 && rate_field(r, "runs") <= 0) {
+      log_line(p, b->hash, "confirming again (not confirmed before the last stop)");
+      queue_push(&p->confirm, b->hash, record_flag_set(p, r));
+    } else if (p->cfg->minimize_new && rate_field(r, "reproduced") > 0 &&
+               !cJSON_GetObjectItemCaseSensitive(r, "minimized_case") &&
+               !cJSON_GetObjectItemCaseSensitive(r, "minimize_failed")) {
+      log_line(p, b->hash, "minimizing again (not minimized before the last stop)");
+      queue_push(&p->minimize, b->hash, record_flag_set(p, r));
+    }
+  }
+  start_work(p);
+}
+
+void gf_pending_stop(gf_pending *p) { p->stopping = 1; }
+
+/* Work in flight is dropped with the pool (gf_oneshot_stop); the records
+ * still say it is pending. */
+void gf_pending_free(gf_pending *p) {
+  for (unsigned i = 0; i < p->nactive; i++) free(p->active[i]);
+  free(p->minimizing);
+  free(p->confirm.v);
+  free(p->minimize.v);
+  free(p->classes);
+  memset(p, 0, sizeof *p);
+}

@@ -1,0 +1,77 @@
+/* gf_pending.h - a daemon's durable work on buckets: confirmation of each
+ * new bucket in fresh processes, then background minimization.
+ *
+ * Nothing is pending only in memory. What is left to do is read off the
+ * records - no confirmed runs yet: confirm; reproduced, but neither
+ * minimized_case nor minimize_failed: minimize - so work cut short by a
+ * kill -9, a stop past grace_ms or a failed write is picked up again when
+ * OUT is reopened (gf_pending_resume).
+ *
+ * The queues hold bucket hashes, not cases (a case is read from its record
+ * when its work starts): memory stays bounded under a bucket storm. The
+ * next confirmation goes to the bucket whose class (kind and entry) has had
+ * the fewest confirmations so far, oldest first among equals, so a storm
+ * of one class cannot starve the others.
+ */
+#ifndef GF_PENDING_H
+#define GF_PENDING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gf_classify.h"
+#include "gf_config.h"
+#include "gf_oneshot.h"
+#include "gf_store.h"
+
+/* Confirmations running at once (each is confirm_runs one-shot runs). */
+#define GF_PENDING_ACTIVE 2
+
+typedef struct gf_pending_item {
+  char hash[17];
+  int flag_set; /* the V8 flag set of the worker that found it */
+} gf_pending_item;
+
+typedef struct gf_pending_queue {
+  gf_pending_item *v;
+  size_t n, cap;
+} gf_pending_queue;
+
+typedef struct gf_pending_class {
+  gf_kind kind;
+  char entry[GF_ENTRY_MAX];
+  unsigned started;
+} gf_pending_class;
+
+typedef struct gf_pending {
+  gf_store *store;
+  gf_oneshot *pool;
+  const gf_config *cfg;
+  int status_line;   /* a newline before each log line */
+  int stopping;
+  uint64_t runs_done; /* one-shot runs finished (confirmation and minimization) */
+  gf_pending_queue confirm, minimize;
+  struct gf_tally *active[GF_PENDING_ACTIVE];
+  unsigned nactive;
+  struct gf_min_job *minimizing;
+  gf_pending_class *classes;
+  size_t nclasses, capclasses;
+} gf_pending;
+
+void gf_pending_init(gf_pending *p, gf_store *store, gf_oneshot *pool, const gf_config *cfg,
+                     int status_line);
+
+/* Queues what the records say is left to do (after a stop, a crash, ...). */
+void gf_pending_resume(gf_pending *p);
+
+/* A bucket was just opened by a worker running flag set flag_set. */
+void gf_pending_new_bucket(gf_pending *p, const gf_bucket *b, int flag_set);
+
+/* Route every finished run of the pool here (data: the job's data). */
+void gf_pending_on_run(gf_pending *p, void *data, int found, const gf_finding *f);
+
+/* Starts nothing new from now on; what was queued stays pending on disk. */
+void gf_pending_stop(gf_pending *p);
+void gf_pending_free(gf_pending *p);
+
+#endif

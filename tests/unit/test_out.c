@@ -1,0 +1,168 @@
+/* test_out.c - an output folder under a daemon: one writer (the lock),
+ * bounded memory (tails stay on disk), failed writes kept and retried, and
+ * changes posted through the inbox while the folder is held. */
+#include "helpers.h"
+
+#include <signal.h>
+
+#include "gf_inbox.h"
+#include "gf_store.h"
+
+static gf_bucket *add_segv(gf_store *s, const char *tail, gf_err *err) {
+  gf_outcome o;
+  gf_finding f;
+  gf_case c;
+  memset(&o, 0, sizeof o);
+  o.exited = 1;
+  o.term_signal = SIGSEGV;
+  o.entry = "sum_borrowed";
+  gf_classify(&o, &f);
+  gf_case_default(&c);
+  strcpy(c.entry, "sum_borrowed");
+  gf_run_meta m = {"v20.0.0", "release", "gcfuzz replay", NULL};
+  int is_new;
+  return gf_store_add(s, &f, &c, tail, &m, &is_new, err);
+}
+
+static cJSON *disk_record(const gf_store *s, const gf_bucket *b) {
+  cJSON *r = gf_store_load_record(s, b);
+  assert_non_null(r);
+  return r;
+}
+
+static void second_writer_is_refused_with_the_holder_named(void **state) {
+  (void)state;
+  char dir[PATH_MAX], pid[32];
+  gf_store a, b, r;
+  gf_err err = {{0}};
+  temp_dir(dir, sizeof dir);
+  assert_int_equal(gf_store_open(&a, dir, GF_STORE_WRITE, &err), 0);
+  assert_int_equal(gf_store_open(&b, dir, GF_STORE_WRITE, &err), 1);
+  snprintf(pid, sizeof pid, "pid %ld", (long)getpid());
+  assert_non_null(strstr(err.msg, pid));
+  assert_non_null(strstr(err.msg, dir));
+  assert_int_equal(gf_store_open(&r, dir, GF_STORE_READ, &err), 0); /* readers need no lock */
+  gf_store_close(&r);
+  gf_store_close(&a);
+  assert_int_equal(gf_store_open(&b, dir, GF_STORE_WRITE, &err), 0); /* released on close */
+  gf_store_close(&b);
+}
+
+static void tails_stay_on_disk_and_survive_rewrites(void **state) {
+  (void)state;
+  char dir[PATH_MAX];
+  gf_store s;
+  gf_err err = {{0}};
+  temp_dir(dir, sizeof dir);
+  assert_int_equal(gf_store_open(&s, dir, GF_STORE_WRITE, &err), 0);
+  gf_bucket *b = add_segv(&s, "the first tail", &err);
+  assert_false(b->dirty);
+  assert_null(b->tail);
+  assert_null(cJSON_GetObjectItem(b->record, "stderr_tail")); /* not in memory */
+  b = add_segv(&s, "a later tail", &err); /* rewritten: count 2, first tail kept */
+  cJSON *r = disk_record(&s, b);
+  assert_string_equal(cJSON_GetObjectItem(r, "stderr_tail")->valuestring, "the first tail");
+  assert_int_equal(cJSON_GetObjectItem(r, "count")->valueint, 2);
+  cJSON_Delete(r);
+  gf_store_close(&s);
+  /* Reopened by a writer: still not in memory; by a reader: whole. */
+  assert_int_equal(gf_store_open(&s, dir, GF_STORE_WRITE, &err), 0);
+  assert_null(cJSON_GetObjectItem(s.b[0].record, "stderr_tail"));
+  gf_store_close(&s);
+  assert_int_equal(gf_store_open(&s, dir, GF_STORE_READ, &err), 0);
+  assert_string_equal(cJSON_GetObjectItem(s.b[0].record, "stderr_tail")->valuestring,
+                      "the first tail");
+  gf_store_close(&s);
+}
+
+/* The crashes folder taken away stands for any failed write (ENOSPC, EIO):
+ * the bucket is counted and kept, and written once writing works again. */
+static void failed_first_write_is_kept_and_retried(void **state) {
+  (void)state;
+  char dir[PATH_MAX], crashes[PATH_MAX + 16], away[PATH_MAX + 16];
+  gf_store s;
+  gf_err err = {{0}};
+  temp_dir(dir, sizeof dir);
+  assert_int_equal(gf_store_open(&s, dir, GF_STORE_WRITE, &err), 0);
+  snprintf(crashes, sizeof crashes, "%s/crashes", dir);
+  snprintf(away, sizeof away, "%s/away", dir);
+  assert_int_equal(rename(crashes, away), 0);
+  gf_bucket *b = add_segv(&s, "tail of a bucket not yet on disk", &err);
+  assert_non_null(b);
+  assert_true(b->dirty);
+  assert_non_null(strstr(err.msg, "crashes/"));
+  b = add_segv(&s, "second", &err);
+  assert_int_equal(b->count, 2);
+  assert_int_equal(gf_store_flush(&s), 1); /* still failing */
+  assert_int_equal(rename(away, crashes), 0);
+  assert_int_equal(gf_store_flush(&s), 0);
+  assert_false(s.b[0].dirty);
+  cJSON *r = disk_record(&s, &s.b[0]);
+  assert_int_equal(cJSON_GetObjectItem(r, "count")->valueint, 2);
+  assert_string_equal(cJSON_GetObjectItem(r, "stderr_tail")->valuestring,
+                      "tail of a bucket not yet on disk");
+  cJSON_Delete(r);
+  gf_store_close(&s);
+}
+
+static void changes_go_through_the_inbox_while_held(void **state) {
+  (void)state;
+  char dir[PATH_MAX], inbox[PATH_MAX + 16];
+  gf_store s;
+  gf_err err = {{0}};
+  temp_dir(dir, sizeof dir);
+  assert_int_equal(gf_store_open(&s, dir, GF_STORE_WRITE, &err), 0);
+  gf_bucket *b = add_segv(&s, "t", &err);
+  gf_case small;
+  gf_case_default(&small);
+  strcpy(small.entry, "sum_borrowed");
+  small.f[GF_F_ELEMS] = 1;
+  cJSON *fields = gf_store_minimized_fields(&small, 5, 4);
+  /* Held: posted, not written; the record is untouched until applied. */
+  assert_int_equal(gf_inbox_amend(dir, b->hash, fields, &err), 1);
+  cJSON *r = disk_record(&s, b);
+  assert_null(cJSON_GetObjectItem(r, "minimized_case"));
+  cJSON_Delete(r);
+  /* A crafted change may not touch the count; it is set aside as *.bad. */
+  cJSON *evil = cJSON_CreateObject();
+  cJSON_AddNumberToObject(evil, "count", 0);
+  assert_int_equal(gf_inbox_post(dir, b->hash, evil, &err), 0);
+  cJSON_Delete(evil);
+  assert_int_equal(gf_inbox_apply(&s), 1);
+  r = disk_record(&s, b);
+  assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(r, "minimized_case"), "elems")->valueint, 1);
+  assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(r, "minimized_rate"), "reproduced")->valueint, 4);
+  assert_int_equal(cJSON_GetObjectItem(r, "count")->valueint, 1);
+  cJSON_Delete(r);
+  char **names;
+  snprintf(inbox, sizeof inbox, "%s/inbox", dir);
+  int n = gf_list_dir(inbox, "", &names, &err);
+  assert_int_equal(n, 1);
+  assert_non_null(strstr(names[0], ".json.bad"));
+  gf_free_names(names, n);
+  gf_store_close(&s);
+  /* Free: written at once. */
+  small.f[GF_F_ELEMS] = 2;
+  cJSON_Delete(fields);
+  fields = gf_store_minimized_fields(&small, 5, 5);
+  assert_int_equal(gf_inbox_amend(dir, "0123456789abcdef", fields, &err), -1); /* no such bucket */
+  gf_store_open(&s, dir, GF_STORE_READ, &err);
+  char hash[17];
+  strcpy(hash, s.b[0].hash);
+  gf_store_close(&s);
+  assert_int_equal(gf_inbox_amend(dir, hash, fields, &err), 0);
+  cJSON_Delete(fields);
+  gf_store_open(&s, dir, GF_STORE_READ, &err);
+  assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(s.b[0].record, "minimized_case"), "elems")->valueint, 2);
+  gf_store_close(&s);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(second_writer_is_refused_with_the_holder_named),
+      cmocka_unit_test(tails_stay_on_disk_and_survive_rewrites),
+      cmocka_unit_test(failed_first_write_is_kept_and_retried),
+      cmocka_unit_test(changes_go_through_the_inbox_while_held),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
