@@ -12,7 +12,8 @@
 #include "gf_err.h"
 
 static const char *const kind_names[] = {"none",     "signal",    "asan", "v8_fatal",
-                                         "timeout",  "mismatch", "exception", "exit"};
+                                         "timeout",  "mismatch", "exception", "exit",
+                                         "oom"};
 
 const char *gf_kind_name(gf_kind k) {
   return (unsigned)k < sizeof kind_names / sizeof kind_names[0] ? kind_names[k] : "none";
@@ -314,6 +315,11 @@ int gf_classify(const gf_outcome *o, gf_finding *f) {
     f->kind = GF_KIND_ASAN;
   } else if (parse_v8_fatal(text, o->target_patterns, f)) {
     f->kind = GF_KIND_V8_FATAL;
+  } else if (o->rss_mb) {
+    f->kind = GF_KIND_OOM;
+    gf_strlcpy(f->bug_type, "rss-limit", sizeof f->bug_type);
+    snprintf(f->message, sizeof f->message, "resident memory %u MB, over rss_limit_mb %u",
+             (unsigned)o->rss_mb, (unsigned)o->rss_limit_mb);
   } else if (o->timed_out) {
     f->kind = GF_KIND_TIMEOUT;
     gf_strlcpy(f->bug_type, "hang", sizeof f->bug_type);

@@ -28,6 +28,7 @@ typedef enum {
   GF_KIND_MISMATCH,
   GF_KIND_EXCEPTION,
   GF_KIND_EXIT,
+  GF_KIND_OOM, /* killed by us past rss_limit_mb */
 } gf_kind;
 
 typedef struct gf_frame {
@@ -48,6 +49,8 @@ typedef struct gf_outcome {
   int64_t exit_code;    /* valid when exited and term_signal == 0 */
   int term_signal;      /* 0 if it exited normally */
   int timed_out;        /* we killed it: the case ran past timeout_ms */
+  uint32_t rss_mb;       /* we killed it at this resident size (MB); 0: not */
+  uint32_t rss_limit_mb;
   int case_in_flight;   /* a case was sent and had no result yet */
   const char *stderr_text;
   const char *result_outcome; /* harness result: "ok", "mismatch", ... or NULL */

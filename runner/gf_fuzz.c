@@ -116,6 +116,8 @@ static void record_finding(fuzz *f, const gf_finding *fd, const gf_case *c, int 
   gf_run_meta meta = {f->node_version, f->build, f->o->replay_prefix, &f->cfg->v8_flags[flag_set]};
   gf_err err = {{0}};
   int is_new = 0;
+  const gf_bucket *known = gf_store_find(&f->store, fd->hash);
+  int was_dirty = known && known->dirty;
   f->stats.crashes++;
   if (fd->kind == GF_KIND_TIMEOUT) f->stats.timeouts++;
   gf_bucket *b = gf_store_add(&f->store, fd, c, tail, &meta, &is_new, &err);
@@ -123,7 +125,7 @@ static void record_finding(fuzz *f, const gf_finding *fd, const gf_case *c, int 
     fprintf(stderr, "gcfuzz: cannot record a crash: %s\n", err.msg);
     return;
   }
-  if (b->dirty) /* kept in memory: counted, confirmed, written at a later tick */
+  if (b->dirty && !was_dirty) /* kept in memory: counted, confirmed, written at a later tick */
     fprintf(stderr, "gcfuzz: cannot write crash record (kept, retried each interval): %s\n",
             err.msg);
   f->stats.buckets = f->store.n;
@@ -252,8 +254,8 @@ static void spawn_worker(fuzz *f, gf_worker *w) {
   f->live++; /* on_closed follows even when the spawn fails */
   /* The V8 flag sets take turns, worker start by worker start. */
   w->flag_set = (int)(f->spawns++ % (uint64_t)f->o->plan->n_sets);
-  if (gf_worker_spawn(w, &f->loop, f->o->plan, !f->cfg->persistent, f->cfg->timeout_ms,
-                      &fuzz_ops, &err) != 0 &&
+  gf_worker_limits lim = {f->cfg->timeout_ms, f->cfg->rss_limit_mb};
+  if (gf_worker_spawn(w, &f->loop, f->o->plan, !f->cfg->persistent, &lim, &fuzz_ops, &err) != 0 &&
       f->consecutive_startup_failures == 0)
     fprintf(stderr, "gcfuzz: %s\n", err.msg);
 }
@@ -307,7 +309,12 @@ static void on_deadline(uv_timer_t *t) { begin_stop(t->data, 0); }
 
 static void on_tick(uv_timer_t *t) {
   fuzz *f = t->data;
-  gf_store_flush(&f->store); /* records whose write failed (ENOSPC...) */
+  size_t dirty = 0;
+  for (size_t i = 0; i < f->store.n; i++) dirty += (size_t)f->store.b[i].dirty;
+  size_t left = dirty ? gf_store_flush(&f->store) : 0; /* records whose write failed (ENOSPC) */
+  if (left < dirty)
+    fprintf(stderr, "gcfuzz: %zu crash record(s) written after earlier failures, %zu left\n",
+            dirty - left, left);
   gf_inbox_apply(&f->store); /* changes posted by minimize / replay */
   write_stats(f);
   close_if_done(f); /* a confirmation may have been the last thing alive */

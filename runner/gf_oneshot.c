@@ -61,8 +61,8 @@ static void start_next(gf_oneshot *o) {
     o->slots[i].flag_set = job.flag_set;
     o->nbusy++;
     gf_err err = {{0}};
-    if (gf_worker_spawn(&o->slots[i], o->loop, o->plan, 1, o->cfg->timeout_ms, &oneshot_ops,
-                        &err) != 0)
+    gf_worker_limits lim = {o->cfg->timeout_ms, o->cfg->rss_limit_mb};
+    if (gf_worker_spawn(&o->slots[i], o->loop, o->plan, 1, &lim, &oneshot_ops, &err) != 0)
       fprintf(stderr, "gcfuzz: %s\n", err.msg);
   }
 }

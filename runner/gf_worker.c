@@ -3,8 +3,10 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void on_handle_closed(uv_handle_t *h) {
   gf_worker *w = h->data;
@@ -23,6 +25,7 @@ static void maybe_close(gf_worker *w) {
   if (!w->exited || !w->out_eof || !w->err_eof) return;
   uv_timer_stop(&w->timer);
   close_handle((uv_handle_t *)&w->timer);
+  close_handle((uv_handle_t *)&w->mem_timer);
   close_handle((uv_handle_t *)&w->in);
   close_handle((uv_handle_t *)&w->out);
   close_handle((uv_handle_t *)&w->err);
@@ -49,6 +52,27 @@ void gf_worker_expect_exit(gf_worker *w, uint32_t grace_ms) {
   if (!w->exited) uv_timer_start(&w->timer, on_exit_grace, grace_ms, 0);
 }
 
+/* Resident set size in MB from /proc (0 if unreadable: the process is gone). */
+static uint32_t rss_mb(int pid) {
+  char path[64];
+  unsigned long size = 0, resident = 0;
+  snprintf(path, sizeof path, "/proc/%d/statm", pid);
+  FILE *f = fopen(path, "re");
+  if (f == NULL) return 0;
+  if (fscanf(f, "%lu %lu", &size, &resident) != 2) resident = 0;
+  fclose(f);
+  return (uint32_t)(resident * (unsigned long)sysconf(_SC_PAGESIZE) >> 20);
+}
+
+static void on_memory_check(uv_timer_t *t) {
+  gf_worker *w = t->data;
+  uint32_t mb = w->exited ? 0 : rss_mb(w->pid);
+  if (mb <= w->lim.rss_limit_mb) return;
+  w->rss_mb = mb;
+  uv_timer_stop(t);
+  kill_group(w);
+}
+
 static void on_timeout(uv_timer_t *t) {
   gf_worker *w = t->data;
   w->timed_out = 1;
@@ -71,6 +95,7 @@ static void on_process_exit(uv_process_t *p, int64_t status, int sig) {
   w->exited = 1;
   w->exit_code = status;
   w->term_signal = sig;
+  uv_timer_stop(&w->mem_timer);
   kill_group(w); /* anything the harness left behind holds our pipes */
   if (!w->out_eof || !w->err_eof) uv_timer_start(&w->timer, on_drain_over, GF_DRAIN_MS, 0);
   maybe_close(w);
@@ -193,7 +218,7 @@ int gf_worker_send(gf_worker *w, const gf_case *c) {
   w->busy = 1;
   w->announced = 0;
   w->sent_ns = uv_hrtime();
-  uv_timer_start(&w->timer, on_timeout, w->timeout_ms, 0);
+  uv_timer_start(&w->timer, on_timeout, w->lim.timeout_ms, 0);
   if (uv_write(req, (uv_stream_t *)&w->in, &buf, 1, on_written) != 0) {
     on_written(req, -1);
     return -1;
@@ -202,7 +227,7 @@ int gf_worker_send(gf_worker *w, const gf_case *c) {
 }
 
 int gf_worker_spawn(gf_worker *w, uv_loop_t *loop, const gf_spawn_plan *plan, int once,
-                    uint32_t timeout_ms, const gf_worker_ops *ops, gf_err *err) {
+                    const gf_worker_limits *lim, const gf_worker_ops *ops, gf_err *err) {
   /* A slot is reused for each new process: keep owner, slot, flag set and
    * the ring's buffer (so memory does not grow with restarts), reset the rest. */
   void *owner = w->owner;
@@ -215,18 +240,20 @@ int gf_worker_spawn(gf_worker *w, uv_loop_t *loop, const gf_spawn_plan *plan, in
   w->stderr_tail = ring;
   w->loop = loop;
   w->ops = ops;
-  w->timeout_ms = timeout_ms;
+  w->lim = *lim;
   if (w->stderr_tail.buf == NULL && gf_ring_init(&w->stderr_tail, GF_STDERR_TAIL) != 0)
     return gf_errf(err, "out of memory");
   gf_ring_clear(&w->stderr_tail);
-  uv_handle_t *hs[] = {(uv_handle_t *)&w->in, (uv_handle_t *)&w->out, (uv_handle_t *)&w->err,
-                       (uv_handle_t *)&w->timer, (uv_handle_t *)&w->proc};
+  uv_handle_t *hs[] = {(uv_handle_t *)&w->in,        (uv_handle_t *)&w->out,
+                       (uv_handle_t *)&w->err,       (uv_handle_t *)&w->timer,
+                       (uv_handle_t *)&w->mem_timer, (uv_handle_t *)&w->proc};
   uv_pipe_init(loop, &w->in, 0);
   uv_pipe_init(loop, &w->out, 0);
   uv_pipe_init(loop, &w->err, 0);
   uv_timer_init(loop, &w->timer);
-  for (int i = 0; i < 5; i++) hs[i]->data = w;
-  w->handles_open = 4; /* proc counts once spawned */
+  uv_timer_init(loop, &w->mem_timer);
+  for (int i = 0; i < 6; i++) hs[i]->data = w;
+  w->handles_open = 5; /* proc counts once spawned */
 
   uv_stdio_container_t stdio[3] = {
       {UV_CREATE_PIPE | UV_READABLE_PIPE, {(uv_stream_t *)&w->in}},
@@ -243,15 +270,17 @@ int gf_worker_spawn(gf_worker *w, uv_loop_t *loop, const gf_spawn_plan *plan, in
      * owner frees or reuses the slot in one place. */
     w->spawn_failed = 1;
     w->exited = w->out_eof = w->err_eof = 1;
-    w->handles_open = 5;
-    for (int i = 0; i < 5; i++) uv_close(hs[i], on_handle_closed);
+    w->handles_open = 6;
+    for (int i = 0; i < 6; i++) uv_close(hs[i], on_handle_closed);
     return gf_errf(err, "cannot start '%s': %s", argv[0], uv_strerror(rc));
   }
-  w->handles_open = 5;
+  w->handles_open = 6;
   w->pid = w->proc.pid;
+  if (lim->rss_limit_mb)
+    uv_timer_start(&w->mem_timer, on_memory_check, GF_RSS_POLL_MS, GF_RSS_POLL_MS);
   uv_read_start((uv_stream_t *)&w->out, alloc_buf, on_stdout);
   uv_read_start((uv_stream_t *)&w->err, alloc_buf, on_stderr);
-  uv_timer_start(&w->timer, on_timeout, timeout_ms, 0); /* until ready */
+  uv_timer_start(&w->timer, on_timeout, lim->timeout_ms, 0); /* until ready */
   return 0;
 }
 
@@ -275,6 +304,8 @@ void gf_worker_outcome(const gf_worker *w, gf_outcome *o, char *stderr_buf, size
   o->result_outcome = w->result_outcome[0] ? w->result_outcome : NULL;
   o->result_message = w->result_message[0] ? w->result_message : NULL;
   o->timed_out = w->timed_out;
+  o->rss_mb = w->rss_mb;
+  o->rss_limit_mb = w->lim.rss_limit_mb;
   /* A case sent but not started is not in flight: the harness never began it. */
   o->case_in_flight = w->busy && (w->announced || !w->has_started);
   gf_ring_read(&w->stderr_tail, stderr_buf, cap);

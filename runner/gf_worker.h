@@ -3,7 +3,9 @@
  * Spawns `node ... harness` (argv from gf_spawn_plan, its own process group),
  * writes cases to its stdin one at a time, reads JSON lines from its stdout
  * and keeps the tail of its stderr in a ring. A per-case uv timer kills the
- * whole process group on timeout. When the process is gone and both pipes
+ * whole process group on timeout; another, every GF_RSS_POLL_MS, kills it
+ * when its resident memory passes the limit (V8's heap limit does not bound
+ * native memory: Buffers, addon allocations). When the process is gone and both pipes
  * are drained, every handle is closed and ops->on_closed runs: only then is
  * the stderr tail complete, so classification happens there.
  */
@@ -24,6 +26,13 @@
 
 typedef struct gf_worker gf_worker;
 
+typedef struct gf_worker_limits {
+  uint32_t timeout_ms;   /* per case (and until the ready line) */
+  uint32_t rss_limit_mb; /* 0: none */
+} gf_worker_limits;
+
+#define GF_RSS_POLL_MS 100
+
 typedef struct gf_worker_ops {
   void (*on_ready)(gf_worker *w);
   /* The result line of the case in flight (outcome ok/mismatch/...). */
@@ -39,10 +48,10 @@ struct gf_worker {
 
   uv_loop_t *loop;
   const gf_worker_ops *ops;
-  uint32_t timeout_ms;
+  gf_worker_limits lim;
   uv_process_t proc;
   uv_pipe_t in, out, err;
-  uv_timer_t timer;
+  uv_timer_t timer, mem_timer;
   int handles_open;
   int pid;
 
@@ -52,6 +61,7 @@ struct gf_worker {
   int64_t exit_code;
   int term_signal;
   int timed_out; /* killed by us for running past the timeout */
+  uint32_t rss_mb; /* killed by us at this resident size (MB), past the limit; 0: not */
   int retiring;  /* killed by us on purpose: not a finding */
   int recycled;  /* killed by us after a bad result: classify the result */
 
@@ -79,7 +89,7 @@ struct gf_worker {
 /* Starts the process. On failure err says why, and on_closed still follows
  * (with spawn_failed set) once the handles are closed. */
 int gf_worker_spawn(gf_worker *w, uv_loop_t *loop, const gf_spawn_plan *plan, int once,
-                    uint32_t timeout_ms, const gf_worker_ops *ops, gf_err *err);
+                    const gf_worker_limits *lim, const gf_worker_ops *ops, gf_err *err);
 
 /* Sends one case (the worker must be ready and not busy). */
 int gf_worker_send(gf_worker *w, const gf_case *c);

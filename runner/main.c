@@ -61,8 +61,11 @@ int main(int argc, char **argv) {
     printf("gcfuzz %s\n", GF_VERSION);
     return GF_EXIT_OK;
   }
-  /* A worker that dies while we write to its stdin must not kill us. */
+  /* A worker that dies while we write to its stdin must not kill us; nor
+   * may a file size limit (ulimit -f): a write past it fails with EFBIG,
+   * which the store handles like ENOSPC (kept, retried). */
   signal(SIGPIPE, SIG_IGN);
+  signal(SIGXFSZ, SIG_IGN);
   if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0 ||
       strcmp(argv[1], "-h") == 0) {
     fputs(usage, argc < 2 ? stderr : stdout);

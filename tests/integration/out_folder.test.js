@@ -7,13 +7,13 @@ const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
-const { ROOT, tmpdir, gcfuzz, writeConfig, records } = require('./helpers.js');
+const { ROOT, GCFUZZ, tmpdir, gcfuzz, writeConfig, readJson, records } = require('./helpers.js');
 
 test('a second writer is refused; minimize during a soak lands in the record', { timeout: 90000 }, async (t) => {
   const dir = tmpdir('out-lock');
   const out = path.join(dir, 'out');
   const cfg = writeConfig(dir, 'soak', {
-    harness: path.join(ROOT, 'tests/fixtures/nul_stderr_harness.js'), target: null,
+    harness: path.join(ROOT, 'tests/hostile/nul_stderr.js'), target: null,
     confirm_runs: 0, feedback: false, minimize_new: false,
   });
   let onNew;
@@ -45,4 +45,40 @@ test('a second writer is refused; minimize during a soak lands in the record', {
   assert.strictEqual(after.minimized_rate.runs, 1);
   assert.ok(after.count >= countThen, `count ${after.count} never goes back (was ${countThen})`);
   assert.deepStrictEqual(fs.readdirSync(path.join(out, 'inbox')), [], 'the inbox was emptied');
+});
+
+// A record whose first write fails (here EFBIG under `prlimit --fsize`,
+// as ENOSPC would) still gets its NEW line, its corpus case and its
+// confirmation, and is on disk once writing works again.
+test('a bucket whose record cannot be written is kept, confirmed, and written later', { timeout: 90000 }, async (t) => {
+  const { spawn, execFileSync } = require('node:child_process');
+  const dir = tmpdir('out-efbig');
+  const out = path.join(dir, 'out');
+  const cfg = writeConfig(dir, 'soak', {
+    harness: path.join(ROOT, 'tests/hostile/nul_stderr.js'), target: null,
+    confirm_runs: 1, feedback: false, minimize_new: false, stats_interval_ms: 100,
+  });
+  // 3000 bytes (soft; raised below): a record with its ASan tail is larger,
+  // stats and corpus cases are not.
+  const child = spawn('prlimit', ['--fsize=3000:unlimited', GCFUZZ, 'soak', '--config', cfg, '--out', out, '--workers', '1', '--seed', '1'],
+    { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  t.after(() => child.kill('SIGKILL'));
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise((resolve) => child.on('close', resolve));
+  const statsFile = path.join(out, 'stats.json');
+  const confirmed = () => { try { return readJson(statsFile).confirm_runs >= 1; } catch { return false; } };
+  while (!confirmed()) await new Promise((r) => setTimeout(r, 50)); // bounded by the test timeout
+  assert.match(stderr, /gcfuzz: NEW /);
+  assert.match(stderr, /cannot write crash record \(kept, retried each interval\): .*File too large/);
+  assert.deepStrictEqual(fs.readdirSync(path.join(out, 'crashes')).filter((f) => f.endsWith('.json')), []);
+  execFileSync('prlimit', ['--pid', String(child.pid), '--fsize=unlimited:unlimited']);
+  child.kill('SIGTERM');
+  assert.strictEqual(await exited, 0, stderr);
+  const [rec] = records(out);
+  assert.ok(rec, 'written once the limit was lifted');
+  assert.ok(rec.count >= 1);
+  assert.deepStrictEqual(rec.reproducibility, { runs: 1, reproduced: 1 });
+  assert.match(rec.stderr_tail, /heap-use-after-free/);
+  assert.ok(fs.existsSync(path.join(out, 'corpus', `${rec.hash}.json`)), 'its case is in the corpus');
 });

@@ -1,0 +1,136 @@
+'use strict';
+// The hostile-harness suite: every harness in tests/hostile/ misbehaves in
+// one way, and each runs under a short soak. Whatever it does, the daemon
+// must end on time with its exit code, and every file it wrote must be valid
+// UTF-8 JSON; each entry below adds what that harness must produce. A
+// harness added to the directory without an entry here fails the suite.
+const { describe, it, test } = require('node:test');
+const assert = require('node:assert');
+const fs = require('node:fs');
+const path = require('node:path');
+const { ROOT, tmpdir, gcfuzz, writeConfig, readJson, records } = require('./helpers.js');
+
+const HOSTILE = path.join(ROOT, 'tests', 'hostile');
+
+// Each entry: config overrides, extra soak args, maxTime (s, default 2), the
+// exit code (default 0), pidfile (GCFUZZ_TEST_PIDFILE; those pids are killed
+// after), and check(run).
+const SUITE = {
+  'bucket_storm.js': {
+    check({ recs, stats }) {
+      assert.ok(recs.length >= 5, `a storm opens many buckets (${recs.length})`);
+      assert.ok(recs.every((x) => x.kind === 'exception'));
+      assert.strictEqual(stats.buckets, recs.length);
+    },
+  },
+  'escaping_helper.js': {
+    pidfile: true,
+    maxTime: 3.5, // each death waits out the 1 s pipe drain
+    check({ recs, stats }) {
+      assert.ok(stats.restarts >= 2, `workers kept being replaced (${stats.restarts})`);
+      assert.ok(recs.some((x) => x.kind === 'exit'), 'the deaths were recorded');
+    },
+  },
+  'flag.js': { check({ recs, stats }) { assert.ok(stats.execs >= 1); assert.strictEqual(recs.length, 0); } },
+  'flood.js': {
+    check({ recs, stats, r }) {
+      assert.ok(stats.execs >= 1, `execs ${stats.execs}`);
+      assert.ok(stats.protocol_errors >= 1, 'the over-long line is one bad line');
+      assert.strictEqual(recs.length, 0, r.stderr.slice(-2000));
+    },
+  },
+  'garbage.js': {
+    check({ recs, stats, r }) {
+      assert.ok(stats.execs > 10, `execs ${stats.execs}`);
+      assert.ok(stats.protocol_errors >= stats.execs, `protocol errors ${stats.protocol_errors}`);
+      assert.strictEqual(recs.length, 0);
+      assert.match(r.stderr, /bad stdout line\(s\), last: /);
+    },
+  },
+  'late_crash.js': {
+    check({ recs }) {
+      assert.ok(recs.length >= 1);
+      for (const x of recs) assert.strictEqual(x.case.seed % 7, 3, 'blamed on the case that answered');
+    },
+  },
+  'memory_hog.js': {
+    config: { rss_limit_mb: 256 },
+    args: ['--stop-on-crash'],
+    code: 1,
+    check({ recs }) {
+      assert.strictEqual(recs.length, 1);
+      assert.strictEqual(recs[0].kind, 'oom');
+      assert.strictEqual(recs[0].signature, 'oom:rss-limit:entry=sum');
+      assert.match(recs[0].message, /^resident memory \d+ MB, over rss_limit_mb 256$/);
+    },
+  },
+  'never_ready.js': {
+    config: { timeout_ms: 200 },
+    code: 2,
+    check({ r }) { assert.match(r.stderr, /workers exit before the harness is ready \(5 times in a row\)/); },
+  },
+  'nul_stderr.js': {
+    check({ recs }) {
+      assert.ok(recs.length >= 1);
+      assert.strictEqual(recs[0].kind, 'asan');
+      assert.strictEqual(recs[0].bug_type, 'heap-use-after-free');
+      assert.match(recs[0].stderr_tail, /^junk\?more junk \?\?\n/);
+    },
+  },
+  'odd_outcome.js': {
+    check({ recs, stats, r }) {
+      assert.ok(stats.protocol_errors >= 3, `protocol errors: ${stats.protocol_errors}`);
+      assert.strictEqual(stats.execs, 0, 'an answer outside the protocol is no exec');
+      assert.match(r.stderr, /result with an unknown outcome: .*"outcome":"weird"/);
+      assert.strictEqual(recs.length, 0);
+    },
+  },
+  'spin.js': {
+    config: { timeout_ms: 300 },
+    pidfile: true,
+    check({ recs }) { assert.ok(recs.some((x) => x.signature === 'timeout:hang:entry=sum')); },
+  },
+};
+
+// Every file under OUT: *.json parses as strict UTF-8 JSON, *.jsonl line by line.
+function assertOutputValid(out) {
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  const walk = (dir) => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]);
+  for (const file of walk(out)) {
+    if (!/\.jsonl?$/.test(file)) continue;
+    const text = utf8.decode(fs.readFileSync(file));
+    const docs = file.endsWith('.jsonl') ? text.split('\n').filter(Boolean) : [text];
+    for (const d of docs) assert.doesNotThrow(() => JSON.parse(d), file);
+  }
+}
+
+function killPids(pidfile) {
+  const text = fs.existsSync(pidfile) ? fs.readFileSync(pidfile, 'utf8') : '';
+  for (const pid of text.split('\n').filter(Boolean))
+    try { process.kill(Number(pid), 'SIGKILL'); } catch { /* gone */ }
+}
+
+test('every harness in tests/hostile/ has an entry in the suite', () => {
+  assert.deepStrictEqual(fs.readdirSync(HOSTILE).filter((f) => f.endsWith('.js')).sort(), Object.keys(SUITE).sort());
+});
+
+describe('hostile harnesses', { concurrency: 4 }, () => {
+  for (const [name, spec] of Object.entries(SUITE)) {
+    it(name, { timeout: 60000 }, async (t) => {
+      const dir = tmpdir(`hostile-${path.basename(name, '.js')}`);
+      const pidfile = path.join(dir, 'pids');
+      if (spec.pidfile) t.after(() => killPids(pidfile));
+      const cfg = writeConfig(dir, 'soak', {
+        harness: path.join(HOSTILE, name), target: null, confirm_runs: 0, feedback: false,
+        env: spec.pidfile ? { GCFUZZ_TEST_PIDFILE: pidfile } : {}, ...spec.config,
+      });
+      const out = path.join(dir, 'out');
+      const r = await gcfuzz(['soak', '--config', cfg, '--out', out, '--workers', '1', '--max-time', String(spec.maxTime ?? 2), '--seed', '1', ...(spec.args || [])]);
+      assert.strictEqual(r.code, spec.code ?? 0, r.stderr.slice(-3000));
+      if (fs.existsSync(out)) assertOutputValid(out);
+      const stats = fs.existsSync(path.join(out, 'stats.json')) ? readJson(path.join(out, 'stats.json')) : null;
+      spec.check({ r, out, stats, recs: records(out) });
+    });
+  }
+});
