@@ -134,3 +134,40 @@ describe('hostile harnesses', { concurrency: 4 }, () => {
     });
   }
 });
+
+// Fair confirmation: a real crash found amid a storm of buckets is
+// confirmed at the next free slot, not after the storm's queue. The storm
+// (3 workers) opens buckets faster than the one confirmation slot confirms
+// them; after 12 of them the harness is armed to abort too.
+test('a real crash amid a bucket storm is confirmed next, not after the queue', { timeout: 90000 }, async () => {
+  const dir = tmpdir('hostile-fair');
+  const trigger = path.join(dir, 'armed');
+  const out = path.join(dir, 'out');
+  const cfg = writeConfig(dir, 'soak', {
+    harness: path.join(HOSTILE, 'bucket_storm.js'), target: null, confirm_runs: 1, feedback: false,
+    minimize_new: false, env: { GCFUZZ_TEST_STORM_CRASH: trigger },
+  });
+  const events = () => fs.readFileSync(path.join(out, 'events.jsonl'), 'utf8').split('\n').filter(Boolean).map(JSON.parse);
+  let stopping = false;
+  const r = await gcfuzz(['soak', '--config', cfg, '--out', out, '--workers', '3', '--seed', '1'], {
+    onStderr(text, child) {
+      if (!fs.existsSync(trigger) && (text.match(/gcfuzz: NEW /g) || []).length >= 12) fs.writeFileSync(trigger, '');
+      if (stopping || !/gcfuzz: NEW signal:SIGABRT/.test(text)) return;
+      stopping = true;
+      // Its confirm event is in events.jsonl once its one run ended.
+      const hash = events().find((e) => e.event === 'crash' && e.kind === 'signal').hash;
+      const poll = () => (events().some((e) => e.event === 'confirm' && e.hash === hash) ? child.kill('SIGTERM') : setTimeout(poll, 50));
+      poll();
+    },
+  });
+  assert.strictEqual(r.code, 0, r.stderr.slice(-2000));
+  const ev = events();
+  const real = ev.findIndex((e) => e.event === 'crash' && e.new && e.kind === 'signal');
+  const own = ev.findIndex((e, i) => i > real && e.event === 'confirm' && e.hash === ev[real].hash);
+  const waiting = ev.slice(0, real).filter((e) => e.event === 'crash' && e.new).length -
+    ev.slice(0, real).filter((e) => e.event === 'confirm').length;
+  const before = ev.slice(real + 1, own).filter((e) => e.event === 'confirm').length;
+  assert.ok(waiting >= 4, `the storm had a queue when the real crash came (${waiting} waiting)`);
+  // At most the confirmations already started (GF_PENDING_ACTIVE = 2) end first.
+  assert.ok(before <= 2, `${before} confirmations went first (${waiting} were waiting)`);
+});

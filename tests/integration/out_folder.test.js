@@ -82,3 +82,30 @@ test('a bucket whose record cannot be written is kept, confirmed, and written la
   assert.match(rec.stderr_tail, /heap-use-after-free/);
   assert.ok(fs.existsSync(path.join(out, 'corpus', `${rec.hash}.json`)), 'its case is in the corpus');
 });
+
+// Background minimization cut short by kill -9 is pending work too: the
+// record says so (reproduced, no minimized_case), and a resumed soak does it.
+test('background minimization cut short by kill -9 is done when the soak resumes', { timeout: 90000 }, async () => {
+  const dir = tmpdir('out-reminimize');
+  const out = path.join(dir, 'out');
+  const cfg = writeConfig(dir, 'soak', {
+    harness: path.join(ROOT, 'tests/hostile/nul_stderr.js'), target: null,
+    confirm_runs: 1, feedback: false, minimize_new: true,
+  });
+  const soakUntil = (line, signal) => {
+    let sent = false;
+    return gcfuzz(['soak', '--config', cfg, '--out', out, '--workers', '1', '--seed', '1'], {
+      onStderr(text, child) { if (!sent && text.includes(line)) { sent = true; child.kill(signal); } },
+    });
+  };
+  await soakUntil('minimize: original reproduces', 'SIGKILL');
+  const [cut] = records(out);
+  assert.deepStrictEqual(cut.reproducibility, { runs: 1, reproduced: 1 });
+  assert.strictEqual(cut.minimized_case, undefined, 'killed mid-minimization');
+  const r = await soakUntil('minimize: done', 'SIGTERM');
+  assert.strictEqual(r.code, 0, r.stderr);
+  assert.match(r.stderr, new RegExp(`${cut.hash}: minimizing again`));
+  const [done] = records(out);
+  assert.ok(done.minimized_case, 'minimized after the resume');
+  assert.strictEqual(done.minimized_rate.reproduced, 1);
+});
