@@ -3,12 +3,14 @@
 #   make            addon (release + ASan), runner (build/gcfuzz), fuzzers
 #   make test       all tests; ends with "N passed, N failed"
 #   make soak       a one-minute soak of the shipped entry into out/soak
+#   make killloop   20 kill -9 cycles of a crash-heavy soak; daemon RSS under a bucket storm
 #   make bench      benchmarks, side by side (BENCH_QUICK=1: about a minute)
 #   make node-matrix  Node 18/22/24 from the npm registry into .cache/node-matrix
 #   make zoo        detection score of every bug variant x timing x Node, and
 #                   cases to detection from a neutral seed (feedback on/off)
 #   make examples   real npm addons (examples/): fetch, build offline, fuzz (EXAMPLES_TIME s each)
 #   make fuzz       each libFuzzer target for FUZZ_TIME seconds (default 60)
+#   make install    PREFIX=/usr/local (DESTDIR too): bin/gcfuzz, share/gcfuzz, man page, systemd unit
 #   make clean
 #
 # Missing Debian packages are installed first (scripts/ensure-deps).
@@ -29,7 +31,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 ADDON_SRC  := $(wildcard addon/src/*.c addon/src/*.h) addon/binding.gyp
 ADDON_OUT  := addon/build/Release/gcfuzz_addon.node
 
-.PHONY: all build-all deps test-deps addon runner unit test soak bench zoo node-matrix fuzz examples clean
+.PHONY: all build-all deps test-deps addon runner unit test soak killloop install uninstall bench zoo node-matrix fuzz examples clean
 
 all: deps
 	@$(MAKE) --no-print-directory build-all
@@ -96,6 +98,32 @@ examples: all
 
 soak: all
 	$(BUILD)/gcfuzz soak --config config/soak.json --out out/soak --max-time 60
+
+# Durability: 20 kill -9 cycles of a crash-heavy soak, and RSS under a bucket storm.
+killloop: all
+	$(NODE) bench/killloop.js | tee bench/killloop.md
+
+# An installed tree that works from any directory (README "Install"): the
+# binary finds its data in ../share/gcfuzz, wherever PREFIX is moved.
+PREFIX  ?= /usr/local
+DATADIR := $(DESTDIR)$(PREFIX)/share/gcfuzz
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DATADIR)/harness $(DATADIR)/addon/build/Release \
+	  $(DATADIR)/config $(DATADIR)/corpus/seeds $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/doc/gcfuzz $(DESTDIR)$(PREFIX)/lib/systemd/system
+	install -m 755 $(BUILD)/gcfuzz $(DESTDIR)$(PREFIX)/bin/gcfuzz
+	install -m 644 harness/*.js harness/*.json $(DATADIR)/harness
+	install -m 644 addon/index.js addon/target.js addon/harness.js addon/package.json $(DATADIR)/addon
+	install -m 755 addon/build/Release/*.node $(DATADIR)/addon/build/Release
+	install -m 644 config/*.json $(DATADIR)/config
+	install -m 644 corpus/seeds/*.json $(DATADIR)/corpus/seeds
+	install -m 644 doc/gcfuzz.1 $(DESTDIR)$(PREFIX)/share/man/man1/gcfuzz.1
+	install -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/gcfuzz/README.md
+	sed 's|@PREFIX@|$(PREFIX)|g' dist/gcfuzz@.service.in > $(DESTDIR)$(PREFIX)/lib/systemd/system/gcfuzz@.service
+
+uninstall:
+	rm -rf $(DESTDIR)$(PREFIX)/bin/gcfuzz $(DATADIR) $(DESTDIR)$(PREFIX)/share/man/man1/gcfuzz.1 \
+	  $(DESTDIR)$(PREFIX)/share/doc/gcfuzz $(DESTDIR)$(PREFIX)/lib/systemd/system/gcfuzz@.service
 
 clean:
 	rm -rf $(BUILD) addon/build

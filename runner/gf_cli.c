@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <uv.h>
 
 static int parse_number(const char *opt, const char *s, double lo, double hi, double *out) {
@@ -23,13 +24,20 @@ static int parse_number(const char *opt, const char *s, double lo, double hi, do
   return 0;
 }
 
+/* Where the default harness, target, configs and seeds are: beside the
+ * binary in the build tree (build/gcfuzz -> .), or in an installed tree
+ * (PREFIX/bin/gcfuzz -> PREFIX/share/gcfuzz), wherever PREFIX was moved. */
 static void find_root(gf_cli *cli) {
   size_t n = sizeof cli->exe;
-  char tmp[PATH_MAX];
+  char tmp[PATH_MAX], probe[PATH_MAX + 64];
   if (uv_exepath(cli->exe, &n) != 0) strcpy(cli->exe, "gcfuzz");
   gf_strlcpy(tmp, cli->exe, sizeof tmp);
   char *bindir = dirname(tmp);
-  snprintf(cli->root, sizeof cli->root, "%s/..", bindir);
+  snprintf(probe, sizeof probe, "%s/../share/gcfuzz/harness/run.js", bindir);
+  if (access(probe, R_OK) == 0)
+    snprintf(cli->root, sizeof cli->root, "%s/../share/gcfuzz", bindir);
+  else
+    snprintf(cli->root, sizeof cli->root, "%s/..", bindir);
   char *real = realpath(cli->root, NULL);
   if (real) {
     gf_strlcpy(cli->root, real, sizeof cli->root);

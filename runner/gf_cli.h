@@ -69,5 +69,6 @@ int gf_cmd_import(int argc, char **argv);
 int gf_cmd_minimize(int argc, char **argv);
 int gf_cmd_report(int argc, char **argv);
 int gf_cmd_cmin(int argc, char **argv);
+int gf_cmd_merge(int argc, char **argv);
 
 #endif

@@ -23,7 +23,7 @@ static void logf_(gf_min *m, const char *fmt, ...) {
 
 static void submit_runs(gf_min *m, const gf_case *c) {
   m->pending = m->runs;
-  m->hits = 0;
+  m->hits = m->unreached = 0;
   for (unsigned i = 0; i < m->runs; i++)
     gf_oneshot_submit_set(m->pool, c, m->flag_set, m->run_data ? m->run_data : m);
 }
@@ -138,15 +138,25 @@ void gf_min_start(gf_min *m, const gf_case *c, const char *want_hash, unsigned r
   m->stage = m->idx = m->sub = m->pass = m->accepted_in_pass = 0;
   m->tried = m->accepted = 0;
   m->failure[0] = '\0';
+  m->retry = 0;
   submit_runs(m, c);
 }
 
 void gf_min_on_run(gf_min *m, int found, const gf_finding *f) {
   if (found == 1 && gf_signature_matches(f, m->want_sig, m->want_hash)) m->hits++;
+  if (found < 0) m->unreached++;
   if (--m->pending > 0) return;
   if (!m->running) {
     m->baseline = m->best_hits = m->hits;
     logf_(m, "minimize: original reproduces %u/%u", m->hits, m->runs);
+    if (m->hits == 0 && m->unreached > 0) { /* no verdict on the case: try again later */
+      snprintf(m->failure, sizeof m->failure,
+               "%u of %u runs of the original never reached the case (harness did not start)",
+               m->unreached, m->runs);
+      m->retry = 1;
+      m->done(m);
+      return;
+    }
     if (m->hits == 0) {
       snprintf(m->failure, sizeof m->failure,
                "the original case does not reproduce its signature in %u runs", m->runs);

@@ -39,10 +39,11 @@ struct gf_min {
   unsigned best_hits;
   unsigned tried, accepted;
   char failure[160];   /* non-empty: could not minimize (and why) */
+  int retry;           /* the failure is no verdict: runs never reached the case */
 
   int running;         /* 0 baseline, 1 candidates */
   int stage, idx, sub, pass, accepted_in_pass;
-  unsigned pending, hits;
+  unsigned pending, hits, unreached;
 };
 
 /* Starts: runs the original K times, then candidates. want_hash: the

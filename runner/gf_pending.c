@@ -136,7 +136,9 @@ static void on_min_done(gf_min *m) {
   gf_bucket *b = gf_store_find(p->store, j->hash);
   gf_err err = {{0}};
   int rc = 0;
-  if (b && m->failure[0]) /* recorded, so that it is not tried again at every resume */
+  if (b && m->retry) /* no verdict: left pending for the next resume */
+    log_line(p, j->hash, m->failure);
+  else if (b && m->failure[0]) /* a verdict: recorded, so that it is not tried at every resume */
     rc = gf_store_update(p->store, b, "minimize_failed", cJSON_CreateString(m->failure), &err);
   else if (b)
     rc = gf_store_set_minimized(p->store, b, &m->best, m->runs, m->best_hits, &err);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "gf_fs.h"
@@ -48,12 +49,9 @@ static gf_bucket *bucket_new(gf_store *s) {
   return b;
 }
 
-/* Loads one existing record; fills err when it is not a gcfuzz record. */
-static int load_record(gf_store *s, const char *path, gf_err *err) {
-  char *text = gf_read_file(path, 16 << 20, NULL, err);
-  if (text == NULL) return -1;
-  cJSON *r = cJSON_Parse(text);
-  free(text);
+/* Makes a bucket of a parsed record (owned from here on); fills err, naming
+ * what, when it is not a gcfuzz record. */
+static gf_bucket *bucket_from_record(gf_store *s, cJSON *r, const char *what, gf_err *err) {
   const cJSON *hash = cJSON_GetObjectItemCaseSensitive(r, "hash");
   const cJSON *sig = cJSON_GetObjectItemCaseSensitive(r, "signature");
   const cJSON *kind = cJSON_GetObjectItemCaseSensitive(r, "kind");
@@ -62,15 +60,17 @@ static int load_record(gf_store *s, const char *path, gf_err *err) {
   if (r == NULL || !cJSON_IsString(hash) || strlen(hash->valuestring) != 16 ||
       strspn(hash->valuestring, "0123456789abcdef") != 16 ||
       !cJSON_IsString(sig) || !cJSON_IsString(kind) || !cJSON_IsNumber(count) ||
-      !cJSON_IsString(entry)) {
+      !(count->valuedouble >= 0 && count->valuedouble < 1e18) || !cJSON_IsString(entry)) {
     cJSON_Delete(r);
-    return gf_errf(err, "%s: not a gcfuzz crash record (needs hash of 16 hex digits, "
-                   "signature, kind, count, entry); left as it is", path);
+    gf_errf(err, "%s: not a gcfuzz crash record (needs hash of 16 hex digits, "
+            "signature, kind, count >= 0, entry); left as it is", what);
+    return NULL;
   }
   gf_bucket *b = bucket_new(s);
   if (b == NULL) {
     cJSON_Delete(r);
-    return gf_errf(err, "out of memory");
+    gf_errf(err, "out of memory");
+    return NULL;
   }
   gf_strlcpy(b->hash, hash->valuestring, sizeof b->hash);
   gf_strlcpy(b->signature, sig->valuestring, sizeof b->signature);
@@ -78,9 +78,60 @@ static int load_record(gf_store *s, const char *path, gf_err *err) {
   b->kind = gf_kind_from_name(kind->valuestring);
   b->count = (uint64_t)count->valuedouble;
   b->record = r;
+  return b;
+}
+
+/* Loads one existing record; a writer leaves its tail on disk. */
+static int load_record(gf_store *s, const char *path, gf_err *err) {
+  char *text = gf_read_file(path, 16 << 20, NULL, err);
+  if (text == NULL) return -1;
+  cJSON *r = cJSON_Parse(text);
+  free(text);
+  gf_bucket *b = bucket_from_record(s, r, path, err);
+  if (b == NULL) return -1;
   if (s->mode == GF_STORE_WRITE) /* stays on disk: memory is bounded by buckets, not tails */
     cJSON_DeleteItemFromObjectCaseSensitive(r, "stderr_tail");
   return 0;
+}
+
+/* OUT/origin: 16 hex digits made at the folder's first write. A folder
+ * without one (older, or never written) is known by its path's hash. */
+static void load_origin(gf_store *s) {
+  char path[PATH_MAX + 16];
+  snprintf(path, sizeof path, "%s/origin", s->dir);
+  char *text = gf_read_file(path, 64, NULL, NULL);
+  if (text && strlen(text) >= 16 && strspn(text, "0123456789abcdef") >= 16) {
+    memcpy(s->origin, text, 16);
+    s->origin[16] = '\0';
+    free(text);
+    return;
+  }
+  free(text);
+  uint64_t id = 0;
+  char *real = realpath(s->dir, NULL);
+  if (s->mode == GF_STORE_WRITE && getrandom(&id, sizeof id, 0) == (ssize_t)sizeof id) {
+    snprintf(s->origin, sizeof s->origin, "%016llx", (unsigned long long)id);
+    gf_write_atomic(path, s->origin, 16, NULL);
+  } else {
+    snprintf(s->origin, sizeof s->origin, "%016llx",
+             (unsigned long long)gf_fnv1a64(real ? real : s->dir));
+  }
+  free(real);
+}
+
+gf_bucket *gf_store_adopt(gf_store *s, const cJSON *record, gf_err *err) {
+  const cJSON *hash = cJSON_GetObjectItemCaseSensitive(record, "hash");
+  if (cJSON_IsString(hash) && gf_store_find(s, hash->valuestring)) {
+    gf_errf(err, "%s: already a bucket here", hash->valuestring);
+    return NULL;
+  }
+  gf_bucket *b = bucket_from_record(s, cJSON_Duplicate(record, 1), "record", err);
+  if (b == NULL) return NULL;
+  cJSON *t = cJSON_DetachItemFromObjectCaseSensitive(b->record, "stderr_tail");
+  b->tail = strdup(cJSON_IsString(t) ? t->valuestring : "");
+  cJSON_Delete(t);
+  gf_store_rewrite(s, b, err);
+  return b;
 }
 
 int gf_store_open(gf_store *s, const char *out_dir, gf_store_mode mode, gf_err *err) {
@@ -102,8 +153,10 @@ int gf_store_open(gf_store *s, const char *out_dir, gf_store_mode mode, gf_err *
       return gf_errf(err, "%s: cannot open for append", events);
     }
   } else if (!gf_is_dir(s->crashes)) {
+    load_origin(s);
     return 0;
   }
+  load_origin(s);
   char **names;
   int n = gf_list_dir(s->crashes, ".json", &names, err);
   if (n < 0) {
@@ -207,6 +260,11 @@ static int write_record(gf_store *s, gf_bucket *b, gf_err *err) {
     b->tail = NULL;
   }
   return rc;
+}
+
+int gf_store_rewrite(gf_store *s, gf_bucket *b, gf_err *err) {
+  set_item(b->record, "count", cJSON_CreateNumber((double)b->count));
+  return write_record(s, b, err);
 }
 
 size_t gf_store_flush(gf_store *s) {

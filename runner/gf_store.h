@@ -57,6 +57,7 @@ typedef struct gf_store {
   int lock_fd;
   gf_store_mode mode;
   int skipped; /* unreadable records found on open */
+  char origin[17]; /* this folder's id (OUT/origin) for merged counts; gf_merge.h */
 } gf_store;
 
 /* Returns 0, -1 with err, or (GF_STORE_WRITE) 1 when another process
@@ -64,6 +65,14 @@ typedef struct gf_store {
  * an empty store. */
 int gf_store_open(gf_store *s, const char *out_dir, gf_store_mode mode, gf_err *err);
 void gf_store_close(gf_store *s);
+
+/* A whole record from another output folder (merge), validated like a
+ * loaded one, as a new bucket; written (or dirty, err says why). NULL with
+ * err when it is not a record or its hash is a bucket already. */
+gf_bucket *gf_store_adopt(gf_store *s, const cJSON *record, gf_err *err);
+
+/* Rewrites a bucket whose record or count was changed in place. */
+int gf_store_rewrite(gf_store *s, gf_bucket *b, gf_err *err);
 
 /* Retries the writes of dirty records; returns how many are still dirty. */
 size_t gf_store_flush(gf_store *s);

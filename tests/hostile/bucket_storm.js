@@ -13,7 +13,8 @@ out({ event: 'ready', node: process.version, build: 'storm' });
 readline.createInterface({ input: process.stdin }).on('line', (line) => {
   const c = JSON.parse(line);
   out({ event: 'start', id: c.id });
-  process.stderr.write(`stack of ${c.id}\n`.repeat(200)); // a tail of a few KB per bucket
+  // A tail of a few KB per bucket ($GCFUZZ_TEST_STORM_TAIL lines: more).
+  process.stderr.write(`stack of ${c.id}\n`.repeat(Number(process.env.GCFUZZ_TEST_STORM_TAIL || 200)));
   const armed = process.env.GCFUZZ_TEST_STORM_CRASH && fs.existsSync(process.env.GCFUZZ_TEST_STORM_CRASH);
   if (armed && (c.seed ?? 0) % 7 === 0) process.abort();
   out({ event: 'result', id: c.id, outcome: 'exception', message: `TypeError: no ${word()} in ${word()}`, ms: 0 });

@@ -6,7 +6,7 @@ const path = require('node:path');
 const { spawn } = require('node:child_process');
 
 const ROOT = path.join(__dirname, '..', '..');
-const GCFUZZ = path.join(ROOT, 'build', 'gcfuzz');
+const GCFUZZ = process.env.GCFUZZ_BIN || path.join(ROOT, 'build', 'gcfuzz');
 
 function tmpdir(name) {
   return fs.mkdtempSync(path.join(os.tmpdir(), `gcfuzz-${name}-`));

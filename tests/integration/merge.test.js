@@ -1,0 +1,94 @@
+'use strict';
+// gcfuzz merge: output folders of several "machines" into one. Counts are
+// summed once per origin however often, and by however many paths, a folder
+// is merged; a bad file in a source is named and skipped.
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('node:fs');
+const path = require('node:path');
+const { ROOT, tmpdir, gcfuzz, readJson, records } = require('./helpers.js');
+
+const FIXTURE = path.join(ROOT, 'tests', 'fixtures', 'run');
+const SHARED = '4556d7e668dad61b'; // in both machines' folders
+
+// Two machines' folders: A is the fixture run; B found the shared bucket 10
+// times more (seen earlier, confirmed better), a bucket of its own, a corpus
+// case of its own, and has one record that is not a record.
+function machines() {
+  const dir = tmpdir('merge');
+  const a = path.join(dir, 'a');
+  const b = path.join(dir, 'b');
+  fs.cpSync(FIXTURE, a, { recursive: true });
+  fs.mkdirSync(path.join(b, 'crashes'), { recursive: true });
+  fs.mkdirSync(path.join(b, 'corpus'), { recursive: true });
+  const shared = readJson(path.join(a, 'crashes', `${SHARED}.json`));
+  fs.writeFileSync(path.join(b, 'crashes', `${SHARED}.json`), JSON.stringify({
+    ...shared, count: 10, first_seen: '2026-11-01T00:00:00Z', last_seen: '2026-11-30T00:00:00Z',
+    reproducibility: { runs: 10, reproduced: 10 },
+  }));
+  const own = { ...shared, hash: '00000000000000bb', signature: 'signal:SIGSEGV:entry=b_only', count: 3 };
+  fs.writeFileSync(path.join(b, 'crashes', 'own.json'), JSON.stringify(own));
+  fs.writeFileSync(path.join(b, 'crashes', 'bad.json'), JSON.stringify({ hash: 'zz', count: 'many' }));
+  fs.writeFileSync(path.join(b, 'corpus', 'c1.json'), JSON.stringify({ id: 'c1', entry: 'sum', elems: 2 }));
+  fs.writeFileSync(path.join(b, 'corpus', 'bad.json'), '{"elems": -1}');
+  return { dir, a, b, aShared: shared };
+}
+
+test('merge: union of buckets, counts summed once per origin, safe to repeat, bad files skipped', async () => {
+  const { dir, a, b, aShared } = machines();
+  const m = path.join(dir, 'merged');
+  const first = await gcfuzz(['merge', '--out', m, a, b]);
+  assert.strictEqual(first.code, 0, first.stderr);
+  assert.match(first.stderr, /bad\.json/);
+  const sum = JSON.parse(first.stdout);
+  assert.strictEqual(sum.new_buckets, 4);
+  assert.strictEqual(sum.unreadable, 2, 'the bad record and the bad corpus case');
+  const byHash = () => Object.fromEntries(records(m).map((r) => [r.hash, r]));
+  let got = byHash();
+  assert.deepStrictEqual(Object.keys(got).sort(), [...records(a).map((r) => r.hash), '00000000000000bb'].sort());
+  assert.strictEqual(got[SHARED].count, aShared.count + 10);
+  assert.strictEqual(got[SHARED].first_seen, '2026-11-01T00:00:00Z');
+  assert.strictEqual(got[SHARED].last_seen, '2026-11-30T00:00:00Z');
+  assert.deepStrictEqual(got[SHARED].reproducibility, { runs: 10, reproduced: 10 }, 'the best rate');
+  assert.ok(got[SHARED].minimized_case, 'kept from A');
+  assert.strictEqual(got[SHARED].stderr_tail, aShared.stderr_tail, 'copied whole, tail included');
+  assert.ok(fs.existsSync(path.join(m, 'corpus', 'c1.json')));
+
+  // Again: nothing changes. Then B grows by 5 and is merged again: +5, not +15.
+  const again = await gcfuzz(['merge', '--out', m, a, b]);
+  assert.strictEqual(JSON.parse(again.stdout).count_added, 0, again.stderr);
+  assert.strictEqual(byHash()[SHARED].count, aShared.count + 10);
+  const bRec = path.join(b, 'crashes', `${SHARED}.json`);
+  fs.writeFileSync(bRec, JSON.stringify({ ...readJson(bRec), count: 15 }));
+  await gcfuzz(['merge', '--out', m, b]);
+  assert.strictEqual(byHash()[SHARED].count, aShared.count + 15);
+
+  // A reaches another folder twice, directly and through the merged one: once.
+  const n = path.join(dir, 'n');
+  const twice = await gcfuzz(['merge', '--out', n, a, m]);
+  assert.strictEqual(twice.code, 0, twice.stderr);
+  got = Object.fromEntries(records(n).map((r) => [r.hash, r]));
+  assert.strictEqual(got[SHARED].count, aShared.count + 15);
+  // Every record of the merged folder is still a record replay can read.
+  for (const r of records(n)) assert.strictEqual(typeof r.case, 'object');
+});
+
+test('merge refuses a destination held by a running writer, and itself as a source', async () => {
+  const { dir, a } = machines();
+  const self = await gcfuzz(['merge', '--out', a, a]);
+  assert.strictEqual(self.code, 2);
+  assert.match(self.stderr, /is the destination itself/);
+  const { spawn } = require('node:child_process');
+  // flock(1) holds OUT/.lock the way a soak would.
+  const holder = spawn('flock', ['--exclusive', path.join(a, '.lock'), 'sleep', '60'], { stdio: 'ignore' });
+  try {
+    // flock(1) takes the lock before it starts sleep: wait for the sleep child.
+    while (!require('node:child_process').spawnSync('pgrep', ['-P', String(holder.pid)]).stdout.length)
+      await new Promise((r) => setTimeout(r, 20));
+    const held = await gcfuzz(['merge', '--out', a, path.join(dir, 'b')]);
+    assert.strictEqual(held.code, 2, held.stderr);
+    assert.match(held.stderr, /in use by another gcfuzz/);
+  } finally {
+    holder.kill('SIGKILL');
+  }
+});
