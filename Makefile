@@ -108,22 +108,22 @@ killloop: all
 PREFIX  ?= /usr/local
 DATADIR := $(DESTDIR)$(PREFIX)/share/gcfuzz
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DATADIR)/harness $(DATADIR)/addon/build/Release \
-	  $(DATADIR)/config $(DATADIR)/corpus/seeds $(DESTDIR)$(PREFIX)/share/man/man1 \
-	  $(DESTDIR)$(PREFIX)/share/doc/gcfuzz $(DESTDIR)$(PREFIX)/lib/systemd/system
-	install -m 755 $(BUILD)/gcfuzz $(DESTDIR)$(PREFIX)/bin/gcfuzz
-	install -m 644 harness/*.js harness/*.json $(DATADIR)/harness
-	install -m 644 addon/index.js addon/target.js addon/harness.js addon/package.json $(DATADIR)/addon
-	install -m 755 addon/build/Release/*.node $(DATADIR)/addon/build/Release
-	install -m 644 config/*.json $(DATADIR)/config
-	install -m 644 corpus/seeds/*.json $(DATADIR)/corpus/seeds
-	install -m 644 doc/gcfuzz.1 $(DESTDIR)$(PREFIX)/share/man/man1/gcfuzz.1
-	install -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/gcfuzz/README.md
-	sed 's|@PREFIX@|$(PREFIX)|g' dist/gcfuzz@.service.in > $(DESTDIR)$(PREFIX)/lib/systemd/system/gcfuzz@.service
+	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DATADIR)/harness" "$(DATADIR)/addon/build/Release" \
+	  "$(DATADIR)/config" "$(DATADIR)/corpus/seeds" "$(DESTDIR)$(PREFIX)/share/man/man1" \
+	  "$(DESTDIR)$(PREFIX)/share/doc/gcfuzz" "$(DESTDIR)$(PREFIX)/lib/systemd/system"
+	install -m 755 $(BUILD)/gcfuzz "$(DESTDIR)$(PREFIX)/bin/gcfuzz"
+	install -m 644 harness/*.js harness/*.json "$(DATADIR)/harness"
+	install -m 644 addon/index.js addon/target.js addon/harness.js addon/package.json "$(DATADIR)/addon"
+	install -m 755 addon/build/Release/*.node "$(DATADIR)/addon/build/Release"
+	install -m 644 config/*.json "$(DATADIR)/config"
+	install -m 644 corpus/seeds/*.json "$(DATADIR)/corpus/seeds"
+	install -m 644 doc/gcfuzz.1 "$(DESTDIR)$(PREFIX)/share/man/man1/gcfuzz.1"
+	install -m 644 README.md "$(DESTDIR)$(PREFIX)/share/doc/gcfuzz/README.md"
+	$(NODE) scripts/gen-unit.js "$(PREFIX)" < dist/gcfuzz@.service.in > "$(DESTDIR)$(PREFIX)/lib/systemd/system/gcfuzz@.service"
 
 uninstall:
-	rm -rf $(DESTDIR)$(PREFIX)/bin/gcfuzz $(DATADIR) $(DESTDIR)$(PREFIX)/share/man/man1/gcfuzz.1 \
-	  $(DESTDIR)$(PREFIX)/share/doc/gcfuzz $(DESTDIR)$(PREFIX)/lib/systemd/system/gcfuzz@.service
+	rm -rf "$(DESTDIR)$(PREFIX)/bin/gcfuzz" "$(DATADIR)" "$(DESTDIR)$(PREFIX)/share/man/man1/gcfuzz.1" \
+	  "$(DESTDIR)$(PREFIX)/share/doc/gcfuzz" "$(DESTDIR)$(PREFIX)/lib/systemd/system/gcfuzz@.service"
 
 clean:
 	rm -rf $(BUILD) addon/build

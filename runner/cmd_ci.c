@@ -38,7 +38,8 @@ static int run_phase(gf_cli *cli, const gf_config *cfg, const gf_spawn_plan *pla
   gf_fuzz_opts o = {.cfg = cfg, .plan = plan, .out_dir = out, .seed = seed,
                     .workers = gf_cli_workers(cli), .max_time_s = max_s, .entry = entry,
                     .stop_on_finding = stop_on_finding, .phase = phase,
-                    .replay_prefix = cli->replay_prefix, .status_line = 0};
+                    .replay_prefix = cli->replay_prefix, .status_line = 0,
+                    .status_every_s = cli->status_every_s, .command_line = cli->command_line};
   gf_err err = {{0}};
   fprintf(stderr, "gcfuzz ci: %s phase: entry %s, up to %.0fs\n", phase, entry, max_s);
   if (gf_fuzz_run(&o, res, &err) != 0) {
@@ -93,7 +94,7 @@ static int run_control(gf_cli *cli, const char *out, double max_s, uint64_t seed
 
 int gf_cmd_ci(int argc, char **argv) {
   gf_cli cli;
-  int rc = gf_cli_parse(&cli, "ci", argc, argv, "comwse", usage);
+  int rc = gf_cli_parse(&cli, "ci", argc, argv, "comwseT", usage);
   if (rc) return rc < 0 ? GF_EXIT_OK : rc;
   if (cli.out == NULL || cli.npaths) {
     fprintf(stderr, "gcfuzz ci: --out DIR is required (and no other arguments)\n%s", usage);

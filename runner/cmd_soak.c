@@ -9,15 +9,17 @@
 
 static const char usage[] =
     "usage: gcfuzz soak --config FILE --out DIR [--max-time S] [--workers N]\n"
-    "                   [--seed N] [--entry NAME] [--stop-on-crash]\n"
-    "Fuzzes until SIGINT/SIGTERM, --max-time seconds or (--stop-on-crash) the first\n"
-    "crash. DIR keeps crashes/,\n"
-    "corpus/, events.jsonl, stats.json; running again on the same DIR resumes.\n"
-    "Exit: 0 after an orderly stop (crashes are in DIR), 2 usage/config error.\n";
+    "                   [--seed N] [--entry NAME] [--stop-on-crash] [--status-every S]\n"
+    "Fuzzes until SIGINT/SIGTERM/SIGHUP, --max-time seconds or (--stop-on-crash) the\n"
+    "first crash. DIR keeps crashes/, corpus/, events.jsonl, stats.json, metrics.prom;\n"
+    "running again on the same DIR resumes. On a terminal a live status line; otherwise\n"
+    "one status line every S seconds (default 60, 0: none) for a journal or CI log.\n"
+    "Exit: 0 after an orderly stop (crashes are in DIR), 1 stopped on a crash\n"
+    "(--stop-on-crash), 2 usage/config error or DIR held by another gcfuzz.\n";
 
 int gf_cmd_soak(int argc, char **argv) {
   gf_cli cli;
-  int rc = gf_cli_parse(&cli, "soak", argc, argv, "comwseS", usage);
+  int rc = gf_cli_parse(&cli, "soak", argc, argv, "comwseST", usage);
   if (rc) return rc < 0 ? GF_EXIT_OK : rc;
   if (cli.out == NULL || cli.npaths) {
     fprintf(stderr, "gcfuzz soak: --out DIR is required (and no other arguments)\n%s", usage);
@@ -30,7 +32,8 @@ int gf_cmd_soak(int argc, char **argv) {
                     .max_time_s = cli.max_time_s > 0 ? cli.max_time_s : 0,
                     .entry = cli.cfg.entry, .phase = "soak",
                     .stop_on_finding = cli.stop_on_crash,
-                    .replay_prefix = cli.replay_prefix, .status_line = isatty(2)};
+                    .replay_prefix = cli.replay_prefix, .status_line = isatty(2),
+                    .status_every_s = cli.status_every_s, .command_line = cli.command_line};
   gf_fuzz_result res;
   gf_err err = {{0}};
   fprintf(stderr, "gcfuzz soak: seed %llu, %u workers, entry %s, out %s\n",

@@ -45,6 +45,18 @@ static void find_root(gf_cli *cli) {
   }
 }
 
+/* "'/usr/bin/gcfuzz' 'soak' '--out' '/var/lib/x'": how to run it again. */
+static void command_line(gf_cli *cli, int argc, char **argv) {
+  gf_sbuf b = {0};
+  gf_sbuf_shell_quote(&b, cli->exe);
+  for (int i = 0; i < argc; i++) {
+    gf_sbuf_printf(&b, " ");
+    gf_sbuf_shell_quote(&b, argv[i]);
+  }
+  gf_strlcpy(cli->command_line, b.p && !b.oom ? b.p : "", sizeof cli->command_line);
+  gf_sbuf_free(&b);
+}
+
 static int apply_options(gf_cli *cli) {
   gf_err err = {{0}};
   if (cli->config_path) {
@@ -88,11 +100,14 @@ int gf_cli_parse(gf_cli *cli, const char *cmd, int argc, char **argv, const char
       {"runs", required_argument, 0, 'r'}, {"output", required_argument, 0, 'O'},
       {"build", required_argument, 0, 'b'},
       {"stop-on-crash", no_argument, 0, 'S'}, {"all-nodes", no_argument, 0, 'A'}, {"help", no_argument, 0, 'h'},
+      {"status-every", required_argument, 0, 'T'},
       {0, 0, 0, 0}};
   memset(cli, 0, sizeof *cli);
   cli->cmd = cmd;
   cli->max_time_s = cli->workers = cli->runs = -1;
+  cli->status_every_s = 60;
   find_root(cli);
+  command_line(cli, argc, argv);
   optind = 1;
   opterr = 0;
   int ch;
@@ -114,6 +129,10 @@ int gf_cli_parse(gf_cli *cli, const char *cmd, int argc, char **argv, const char
       case 'S': cli->stop_on_crash = 1; break;
       case 'A': cli->all_nodes = 1; break;
       case 'e': cli->entry = optarg; break;
+      case 'T':
+        if (parse_number("--status-every", optarg, 0, 1e7, &v)) return GF_EXIT_USAGE;
+        cli->status_every_s = v;
+        break;
       case 'b': cli->build = optarg; break;
       case 'm':
         if (parse_number("--max-time", optarg, 0, 1e9, &v)) return GF_EXIT_USAGE;

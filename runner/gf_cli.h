@@ -42,6 +42,8 @@ typedef struct gf_cli {
   gf_config cfg;
   gf_spawn_plan plan;
   char replay_prefix[PATH_MAX * 2 + 64];
+  char command_line[4096]; /* exe and arguments, each shell-quoted (stats.json) */
+  double status_every_s;   /* --status-every: a status line per S s when not on a tty */
 } gf_cli;
 
 /* Parses argv (after the subcommand) with the options in `allowed` (a

@@ -14,6 +14,7 @@
 #include "gf_fs.h"
 #include "gf_inbox.h"
 #include "gf_pending.h"
+#include "gf_prom.h"
 #include "gf_mutate.h"
 #include "gf_oneshot.h"
 #include "gf_stats.h"
@@ -50,6 +51,7 @@ typedef struct fuzz {
   gf_feedback fb;
   char *stderr_buf;
   gf_pending pending; /* confirmation and background minimization */
+  uint64_t last_status_ns;
 } fuzz;
 
 static void begin_stop(fuzz *f, int now);
@@ -116,6 +118,7 @@ static void record_finding(fuzz *f, const gf_finding *fd, const gf_case *c, int 
   gf_run_meta meta = {f->node_version, f->build, f->o->replay_prefix, &f->cfg->v8_flags[flag_set]};
   gf_err err = {{0}};
   int is_new = 0;
+  gf_iso_time(f->stats.last_crash, sizeof f->stats.last_crash);
   const gf_bucket *known = gf_store_find(&f->store, fd->hash);
   int was_dirty = known && known->dirty;
   f->stats.crashes++;
@@ -135,6 +138,7 @@ static void record_finding(fuzz *f, const gf_finding *fd, const gf_case *c, int 
     gf_strlcpy(f->res->first_hash, b->hash, sizeof f->res->first_hash);
   }
   if (is_new) {
+    gf_strlcpy(f->stats.last_new_bucket, f->stats.last_crash, sizeof f->stats.last_new_bucket);
     log_new_bucket(f, b, c);
     keep_case(f, b, c);
     f->res->new_buckets++;
@@ -266,9 +270,16 @@ static void write_stats(fuzz *f) {
   gf_err err = {{0}};
   uint64_t t = now_ns();
   gf_stats_tick(&f->stats, t);
-  if (gf_stats_write(&f->stats, f->o->out_dir, t, &err) != 0)
+  if (gf_stats_write(&f->stats, f->o->out_dir, t, &err) != 0 ||
+      gf_prom_write(&f->stats, f->o->out_dir, t, &err) != 0)
     fprintf(stderr, "gcfuzz: cannot write stats: %s\n", err.msg);
-  if (f->o->status_line) gf_stats_status_line(&f->stats, t, stderr);
+  if (f->o->status_line) {
+    gf_stats_status_line(&f->stats, t, 1, stderr);
+  } else if (f->o->status_every_s > 0 &&
+             (double)(t - f->last_status_ns) / 1e9 >= f->o->status_every_s) {
+    gf_stats_status_line(&f->stats, t, 0, stderr);
+    f->last_status_ns = t;
+  }
 }
 
 /* Once a stop has begun and nothing is alive any more, the loop's own
@@ -377,6 +388,20 @@ static int load_corpus(fuzz *f, gf_err *err) {
   return 0;
 }
 
+/* The last crash and the last new bucket, as the records say. */
+static void last_times(fuzz *f) {
+  for (size_t i = 0; i < f->store.n; i++) {
+    const cJSON *last = cJSON_GetObjectItemCaseSensitive(f->store.b[i].record, "last_seen");
+    const cJSON *first = cJSON_GetObjectItemCaseSensitive(f->store.b[i].record, "first_seen");
+    if (cJSON_IsString(last) && strlen(last->valuestring) == 20 &&
+        strcmp(last->valuestring, f->stats.last_crash) > 0)
+      gf_strlcpy(f->stats.last_crash, last->valuestring, sizeof f->stats.last_crash);
+    if (cJSON_IsString(first) && strlen(first->valuestring) == 20 &&
+        strcmp(first->valuestring, f->stats.last_new_bucket) > 0)
+      gf_strlcpy(f->stats.last_new_bucket, first->valuestring, sizeof f->stats.last_new_bucket);
+  }
+}
+
 static int fuzz_setup(fuzz *f, gf_err *err) {
   if (uv_loop_init(&f->loop) != 0) return gf_errf(err, "uv_loop_init failed");
   if (gf_store_open(&f->store, f->o->out_dir, GF_STORE_WRITE, err) != 0 ||
@@ -384,6 +409,12 @@ static int fuzz_setup(fuzz *f, gf_err *err) {
     return -1;
   gf_prng_seed(&f->prng, f->o->seed);
   gf_stats_init(&f->stats, now_ns());
+  f->last_status_ns = f->stats.start_ns;
+  gf_err warn = {{0}};
+  if (gf_stats_resume(&f->stats, f->o->out_dir, &warn) != 0) fprintf(stderr, "gcfuzz: %s\n", warn.msg);
+  f->stats.command_line = f->o->command_line ? f->o->command_line : "";
+  f->stats.max_time_s = f->o->max_time_s;
+  last_times(f);
   f->stats.phase = f->o->phase;
   f->stats.entry = f->o->entry[0] ? f->o->entry : "(case)";
   f->stats.buckets = f->store.n;
@@ -468,7 +499,7 @@ int gf_fuzz_run(const gf_fuzz_opts *o, gf_fuzz_result *res, gf_err *err) {
     write_stats(f);
     if (o->status_line) fputc('\n', stderr);
     log_event(f, "stop");
-    res->execs = f->stats.execs;
+    res->execs = gf_stats_session_execs(&f->stats);
     res->elapsed_s = gf_stats_uptime(&f->stats, now_ns());
     if (f->fatal) rc = gf_errf(err, "%s", f->fatal_msg);
   }

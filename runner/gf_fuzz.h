@@ -27,7 +27,9 @@ typedef struct gf_fuzz_opts {
   int stop_on_finding;      /* ci control phase: stop at the first crash */
   const char *phase;        /* for stats: "soak", "control", "target" */
   const char *replay_prefix;
-  int status_line;          /* live line on stderr */
+  int status_line;          /* live line on stderr (a terminal) */
+  double status_every_s;    /* else one status line per this many seconds; 0: none */
+  const char *command_line; /* for stats.json: how this run was started */
 } gf_fuzz_opts;
 
 typedef struct gf_fuzz_result {

@@ -68,3 +68,14 @@ void gf_sbuf_shell_quote(gf_sbuf *b, const char *s) {
   }
   gf_sbuf_printf(b, "'");
 }
+
+void gf_sbuf_prom_label(gf_sbuf *b, const char *s) {
+  for (; *s; s++) {
+    if (*s == '\\' || *s == '"')
+      gf_sbuf_printf(b, "\\%c", *s);
+    else if (*s == '\n')
+      gf_sbuf_printf(b, "\\n");
+    else
+      gf_sbuf_printf(b, "%c", *s);
+  }
+}

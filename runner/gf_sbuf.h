@@ -13,6 +13,8 @@ typedef struct gf_sbuf {
 void gf_sbuf_printf(gf_sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends s escaped for HTML/XML text and attributes. */
 void gf_sbuf_escape(gf_sbuf *b, const char *s);
+/* Appends s escaped for a Prometheus label value (\\, \", \n). */
+void gf_sbuf_prom_label(gf_sbuf *b, const char *s);
 /* Appends s as one POSIX shell word (single-quoted). */
 void gf_sbuf_shell_quote(gf_sbuf *b, const char *s);
 void gf_sbuf_free(gf_sbuf *b);

@@ -12,7 +12,7 @@
 #include "gf_cli.h"
 
 /* The release; records and reports do not depend on it. */
-#define GF_VERSION "0.3.0"
+#include "gf_version.h"
 
 static const char usage[] =
     "usage: gcfuzz <command> [options]\n"
