@@ -7,14 +7,16 @@
 #include "gf_run.h"
 
 static const char usage[] =
-    "usage: gcfuzz report DIR\n"
+    "usage: gcfuzz report [--source-root REPO] [--category NAME] DIR\n"
     "Writes DIR/report.html (self-contained: table, stacks, charts), DIR/report.md and\n"
     "DIR/report.sarif (SARIF 2.1.0) from DIR's crash records and stats history.\n"
+    "SARIF paths are relative to REPO (default: the nearest directory with a .git above\n"
+    "the working directory); NAME (default soak) makes automationDetails.id gcfuzz/NAME/.\n"
     "Exit: 0 written, 2 usage error or unreadable DIR.\n";
 
 int gf_cmd_report(int argc, char **argv) {
   gf_cli cli;
-  int rc = gf_cli_parse(&cli, "report", argc, argv, "", usage);
+  int rc = gf_cli_parse(&cli, "report", argc, argv, "RC", usage);
   if (rc) return rc < 0 ? GF_EXIT_OK : rc;
   if ((rc = gf_cli_one_path(&cli, "output directory", usage)) != 0) return rc;
   gf_run run;
@@ -25,6 +27,8 @@ int gf_cmd_report(int argc, char **argv) {
     fprintf(stderr, "gcfuzz report: %s\n", err.msg);
     return GF_EXIT_USAGE;
   }
+  run.source_root = cli.source_root;
+  run.category = cli.category;
   static const struct {
     const char *name;
     int (*write)(const gf_run *, const char *, gf_err *);

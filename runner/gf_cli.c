@@ -100,7 +100,8 @@ int gf_cli_parse(gf_cli *cli, const char *cmd, int argc, char **argv, const char
       {"runs", required_argument, 0, 'r'}, {"output", required_argument, 0, 'O'},
       {"build", required_argument, 0, 'b'},
       {"stop-on-crash", no_argument, 0, 'S'}, {"all-nodes", no_argument, 0, 'A'}, {"help", no_argument, 0, 'h'},
-      {"status-every", required_argument, 0, 'T'},
+      {"status-every", required_argument, 0, 'T'}, {"source-root", required_argument, 0, 'R'},
+      {"category", required_argument, 0, 'C'},
       {0, 0, 0, 0}};
   memset(cli, 0, sizeof *cli);
   cli->cmd = cmd;
@@ -129,6 +130,8 @@ int gf_cli_parse(gf_cli *cli, const char *cmd, int argc, char **argv, const char
       case 'S': cli->stop_on_crash = 1; break;
       case 'A': cli->all_nodes = 1; break;
       case 'e': cli->entry = optarg; break;
+      case 'R': cli->source_root = optarg; break;
+      case 'C': cli->category = optarg; break;
       case 'T':
         if (parse_number("--status-every", optarg, 0, 1e7, &v)) return GF_EXIT_USAGE;
         cli->status_every_s = v;

@@ -44,6 +44,8 @@ typedef struct gf_cli {
   char replay_prefix[PATH_MAX * 2 + 64];
   char command_line[4096]; /* exe and arguments, each shell-quoted (stats.json) */
   double status_every_s;   /* --status-every: a status line per S s when not on a tty */
+  const char *source_root; /* report --source-root */
+  const char *category;    /* report --category */
 } gf_cli;
 
 /* Parses argv (after the subcommand) with the options in `allowed` (a

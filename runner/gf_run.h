@@ -22,6 +22,10 @@ typedef struct gf_run {
   gf_sample *hist;
   size_t nhist;
   double execs, uptime_s; /* from the last stats line */
+  /* Report options (cmd_report): the repository root for SARIF paths
+   * (NULL: look for .git upwards) and the SARIF automation category. */
+  const char *source_root;
+  const char *category;
 } gf_run;
 
 int gf_run_load(gf_run *r, const char *dir, gf_err *err);

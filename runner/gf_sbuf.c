@@ -1,6 +1,7 @@
 /* gf_sbuf.c - see gf_sbuf.h. */
 #include "gf_sbuf.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,5 +78,14 @@ void gf_sbuf_prom_label(gf_sbuf *b, const char *s) {
       gf_sbuf_printf(b, "\\n");
     else
       gf_sbuf_printf(b, "%c", *s);
+  }
+}
+
+void gf_sbuf_uri_path(gf_sbuf *b, const char *s) {
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (isalnum(*p) || strchr("-._~/", *p))
+      gf_sbuf_printf(b, "%c", *p);
+    else
+      gf_sbuf_printf(b, "%%%02X", *p);
   }
 }

@@ -1,12 +1,18 @@
-/* report_sarif.c - DIR/report.sarif: SARIF 2.1.0, one result per bucket, so
- * code-scanning tools can ingest a run. Rules are the (kind, bug type)
- * pairs; the location is the top target frame when it has file:line. */
+/* report_sarif.c - DIR/report.sarif: SARIF 2.1.0, one result per bucket, in
+ * the shape GitHub code scanning accepts. Rules are the (kind, bug type)
+ * pairs; the location is the top target frame with file:line, as a path
+ * relative to the repository root (uriBaseId %SRCROOT%, given in
+ * originalUriBaseIds); the access, free and allocation stacks go along;
+ * automationDetails.id keeps runs of one job apart from other tools'. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gf_fs.h"
 #include "gf_run.h"
+#include "gf_sbuf.h"
+#include "gf_srcroot.h"
+#include "gf_version.h"
 
 static void rule_id(const gf_bucket *b, char *out, size_t cap) {
   const cJSON *bt = cJSON_GetObjectItemCaseSensitive(b->record, "bug_type");
@@ -31,42 +37,74 @@ static int rule_index(cJSON *rules, const char *id) {
   return i;
 }
 
-/* "../src/core.c:82:35" -> uri "src/core.c", line 82. */
-static cJSON *location(const char *loc, const char *func) {
-  char uri[256];
-  while (strncmp(loc, "../", 3) == 0) loc += 3;
-  gf_strlcpy(uri, loc, sizeof uri);
-  char *colon = strchr(uri, ':');
-  int line = colon ? atoi(colon + 1) : 0;
-  if (colon) *colon = '\0';
-  cJSON *l = cJSON_CreateObject();
-  cJSON *phys = cJSON_AddObjectToObject(l, "physicalLocation");
-  cJSON *art = cJSON_AddObjectToObject(phys, "artifactLocation");
-  cJSON_AddStringToObject(art, "uri", uri);
-  cJSON_AddStringToObject(art, "uriBaseId", "ADDONROOT");
-  if (line > 0) cJSON_AddNumberToObject(cJSON_AddObjectToObject(phys, "region"), "startLine", line);
-  cJSON *logical = cJSON_AddArrayToObject(l, "logicalLocations");
+static cJSON *logical(const char *func) {
+  cJSON *logical = cJSON_CreateArray();
   cJSON *fn = cJSON_CreateObject();
   cJSON_AddStringToObject(fn, "name", func);
   cJSON_AddStringToObject(fn, "kind", "function");
   cJSON_AddItemToArray(logical, fn);
+  return logical;
+}
+
+/* A location: the file (repository-relative) and line when loc names one. */
+static cJSON *location(const gf_srcroot *src, const char *loc, const char *func) {
+  char uri[PATH_MAX];
+  int line = 0;
+  cJSON *l = cJSON_CreateObject();
+  if (gf_srcroot_resolve(src, loc, uri, sizeof uri, &line) >= 0) {
+    cJSON *phys = cJSON_AddObjectToObject(l, "physicalLocation");
+    cJSON *art = cJSON_AddObjectToObject(phys, "artifactLocation");
+    cJSON_AddStringToObject(art, "uri", uri);
+    cJSON_AddStringToObject(art, "uriBaseId", "%SRCROOT%");
+    if (line > 0) cJSON_AddNumberToObject(cJSON_AddObjectToObject(phys, "region"), "startLine", line);
+  }
+  cJSON_AddItemToObject(l, "logicalLocations", logical(func));
   return l;
 }
 
-static cJSON *result(const gf_bucket *b, cJSON *rules) {
+/* One stack of a record (frames, free_frames, alloc_frames) as a SARIF stack. */
+static void add_stack(cJSON *stacks, const gf_srcroot *src, const gf_bucket *b, const char *key,
+                      const char *what) {
+  const cJSON *frames = cJSON_GetObjectItemCaseSensitive(b->record, key), *fr;
+  if (!cJSON_IsArray(frames) || cJSON_GetArraySize(frames) == 0) return;
+  cJSON *st = cJSON_CreateObject();
+  cJSON_AddStringToObject(cJSON_AddObjectToObject(st, "message"), "text", what);
+  cJSON *out = cJSON_AddArrayToObject(st, "frames");
+  cJSON_ArrayForEach(fr, frames) {
+    const cJSON *fn = cJSON_GetObjectItemCaseSensitive(fr, "function");
+    const cJSON *loc = cJSON_GetObjectItemCaseSensitive(fr, "location");
+    cJSON *f = cJSON_CreateObject();
+    cJSON_AddItemToObject(f, "location", location(src, cJSON_IsString(loc) ? loc->valuestring : "",
+                                                  cJSON_IsString(fn) ? fn->valuestring : "?"));
+    cJSON_AddItemToArray(out, f);
+  }
+  cJSON_AddItemToArray(stacks, st);
+}
+
+static cJSON *result(const gf_bucket *b, cJSON *rules, const gf_srcroot *src) {
   char id[160], rate[32], text[1024], func[128];
+  gf_sbuf replay = {0};
   rule_id(b, id, sizeof id);
   gf_rec_rate(b, "reproducibility", rate, sizeof rate);
   cJSON *r = cJSON_CreateObject();
   cJSON_AddStringToObject(r, "ruleId", id);
   cJSON_AddNumberToObject(r, "ruleIndex", rule_index(rules, id));
   cJSON_AddStringToObject(r, "level", "error");
-  snprintf(text, sizeof text, "%s (entry %s, seen %llu times, reproduced %s). Replay: %s",
-           b->signature, b->entry, (unsigned long long)b->count, rate, gf_rec_str(b, "replay"));
+  /* Portable: run from the output folder, whatever machine found it. */
+  gf_sbuf_printf(&replay, "gcfuzz replay --runs 10 ");
+  gf_sbuf_printf(&replay, "crashes/%s.json", b->hash);
+  snprintf(text, sizeof text, "%s (entry %s, seen %llu times, reproduced %s). Replay, in the "
+           "output folder: %s", b->signature, b->entry, (unsigned long long)b->count, rate,
+           replay.p ? replay.p : "");
+  gf_sbuf_free(&replay);
   cJSON_AddStringToObject(cJSON_AddObjectToObject(r, "message"), "text", text);
   const char *loc = gf_rec_top_location(b, func, sizeof func);
   cJSON *locs = cJSON_AddArrayToObject(r, "locations");
-  if (loc) cJSON_AddItemToArray(locs, location(loc, func));
+  if (loc) cJSON_AddItemToArray(locs, location(src, loc, func));
+  cJSON *stacks = cJSON_AddArrayToObject(r, "stacks");
+  add_stack(stacks, src, b, "frames", "access");
+  add_stack(stacks, src, b, "free_frames", "freed by");
+  add_stack(stacks, src, b, "alloc_frames", "allocated by");
   cJSON_AddStringToObject(cJSON_AddObjectToObject(r, "partialFingerprints"),
                           "gcfuzzSignature/v1", b->hash);
   cJSON *props = cJSON_AddObjectToObject(r, "properties");
@@ -83,10 +121,28 @@ int gf_write_report_sarif(const gf_run *r, const char *path, gf_err *err) {
   cJSON_AddItemToArray(cJSON_AddArrayToObject(root, "runs"), run);
   cJSON *driver = cJSON_AddObjectToObject(cJSON_AddObjectToObject(run, "tool"), "driver");
   cJSON_AddStringToObject(driver, "name", "gcfuzz");
-  cJSON_AddStringToObject(driver, "version", "0.1.0");
+  cJSON_AddStringToObject(driver, "version", GF_VERSION);
   cJSON *rules = cJSON_AddArrayToObject(driver, "rules");
+  gf_srcroot src;
+  gf_srcroot_init(&src, r->source_root);
+  cJSON *base = cJSON_AddObjectToObject(cJSON_AddObjectToObject(run, "originalUriBaseIds"), "%SRCROOT%");
+  if (src.root[0]) {
+    gf_sbuf uri = {0};
+    gf_sbuf_printf(&uri, "file://");
+    gf_sbuf_uri_path(&uri, src.root);
+    gf_sbuf_printf(&uri, "/");
+    cJSON_AddStringToObject(base, "uri", uri.p ? uri.p : "");
+    gf_sbuf_free(&uri);
+  }
+  cJSON_AddStringToObject(cJSON_AddObjectToObject(base, "description"), "text",
+                          "the repository root (report --source-root)");
+  char category[160];
+  snprintf(category, sizeof category, "gcfuzz/%s/", r->category ? r->category : "soak");
+  cJSON_AddStringToObject(cJSON_AddObjectToObject(run, "automationDetails"), "id", category);
   cJSON *results = cJSON_AddArrayToObject(run, "results");
-  for (size_t i = 0; i < r->store.n; i++) cJSON_AddItemToArray(results, result(r->order[i], rules));
+  for (size_t i = 0; i < r->store.n; i++)
+    cJSON_AddItemToArray(results, result(r->order[i], rules, &src));
+  gf_srcroot_free(&src);
   char *text = cJSON_Print(root);
   cJSON_Delete(root);
   int rc = text ? gf_write_atomic(path, text, strlen(text), err) : gf_errf(err, "out of memory");

@@ -87,7 +87,7 @@ test('minimize refuses a case that does not reproduce', async () => {
 
 test('report: Markdown and SARIF have one entry per bucket; SARIF validates', async () => {
   const out = copyFixture('report');
-  const r = await gcfuzz(['report', out]);
+  const r = await gcfuzz(['report', '--source-root', ROOT, '--category', 'nightly', out]);
   assert.strictEqual(r.code, 0, r.stderr);
   const n = records(out).length;
   assert.strictEqual(n, 3);
@@ -105,8 +105,22 @@ test('report: Markdown and SARIF have one entry per bucket; SARIF validates', as
   assert.strictEqual(sarif.runs[0].results.length, n);
   const uaf = sarif.runs[0].results.find((x) => x.partialFingerprints['gcfuzzSignature/v1'] === ASAN_HASH);
   assert.strictEqual(uaf.ruleId, 'gcfuzz/asan/heap-use-after-free');
-  assert.strictEqual(uaf.locations[0].physicalLocation.artifactLocation.uri, 'src/core.c');
-  assert.ok(uaf.locations[0].physicalLocation.region.startLine > 0);
+  // GitHub code scanning: paths from the repository root under %SRCROOT%,
+  // which originalUriBaseIds defines; a stable category; the stacks.
+  const phys = uaf.locations[0].physicalLocation;
+  assert.deepStrictEqual(phys.artifactLocation, { uri: 'addon/src/core.c', uriBaseId: '%SRCROOT%' });
+  assert.ok(fs.existsSync(path.join(ROOT, phys.artifactLocation.uri)), 'the path is a file of the repository');
+  assert.ok(phys.region.startLine > 0);
+  assert.strictEqual(sarif.runs[0].originalUriBaseIds['%SRCROOT%'].uri, `file://${ROOT}/`);
+  assert.strictEqual(sarif.runs[0].automationDetails.id, 'gcfuzz/nightly/');
+  assert.deepStrictEqual(uaf.stacks.map((st) => st.message.text), ['access', 'freed by', 'allocated by']);
+  const frames = uaf.stacks[0].frames.map((f) => f.location);
+  assert.strictEqual(frames[1].physicalLocation.artifactLocation.uri, 'addon/src/entries.c');
+  assert.ok(!('physicalLocation' in frames[2]), 'an address in node has no file');
+  assert.strictEqual(frames[2].logicalLocations[0].name, 'node::ThreadPoolWork::ScheduleWork');
+  assert.match(uaf.message.text, new RegExp(`Replay, in the output folder: gcfuzz replay --runs 10 crashes/${ASAN_HASH}\\.json$`));
+  assert.doesNotMatch(JSON.stringify(sarif), /\/tmp\//, 'no path of the machine that found it');
+  assert.strictEqual(sarif.runs[0].tool.driver.version, (await gcfuzz(['--version'])).stdout.split(' ')[1].trim());
 });
 
 test('report.html renders in Chromium with one table row per bucket and its four charts', async () => {
