@@ -101,7 +101,7 @@ static int write_junit(const gf_ci_summary *s, const gf_store *st, const char *o
                   "the harness or build is broken\"/>\n");
   gf_sbuf_printf(&x, "    </testcase>\n");
   for (size_t i = 0; i < st->n; i++) junit_bucket(&x, st, &st->b[i]);
-  if (st->n == 0 && s->target_ran)
+  if (st->n == 0 && s->target_ran) {
     /* The name stays the same night after night (CI tools track tests by
      * name); what varies goes to system-out. */
     gf_sbuf_printf(&x, "    <testcase classname=\"gcfuzz.");
@@ -109,6 +109,7 @@ static int write_junit(const gf_ci_summary *s, const gf_store *st, const char *o
     gf_sbuf_printf(&x, "\" name=\"no crash\" time=\"%.3f\">\n"
                   "      <system-out>%llu execs in %.1f s</system-out>\n    </testcase>\n",
               s->target.elapsed_s, (unsigned long long)s->target.execs, s->target.elapsed_s);
+  }
   gf_sbuf_printf(&x, "  </testsuite>\n</testsuites>\n");
   char path[PATH_MAX + 32];
   snprintf(path, sizeof path, "%s/junit.xml", out);
