@@ -182,3 +182,11 @@ void gf_free_names(char **names, int n) {
   for (int i = 0; i < n; i++) free(names[i]);
   free(names);
 }
+
+int gf_log_rotate(const char *path, long max) {
+  struct stat st;
+  if (stat(path, &st) != 0 || st.st_size <= max) return 0;
+  char old[PATH_MAX + 8];
+  if (snprintf(old, sizeof old, "%s.1", path) >= (int)sizeof old) return 0;
+  return rename(path, old) == 0;
+}

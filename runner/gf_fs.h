@@ -32,4 +32,11 @@ void gf_free_names(char **names, int n);
 
 int gf_is_dir(const char *path);
 
+/* Append-only logs (events.jsonl, stats.jsonl) are capped: past
+ * GF_LOG_MAX bytes the file becomes <path>.1 (replacing an older .1) and a
+ * new one starts, so at most two generations stay on disk. Returns 1 when
+ * it rotated. */
+#define GF_LOG_MAX (64L << 20)
+int gf_log_rotate(const char *path, long max);
+
 #endif

@@ -21,41 +21,77 @@ static double iso_seconds(const char *s) {
   return (double)timegm(&tm);
 }
 
-/* stats.jsonl: one sample per line; a torn last line (kill -9) is skipped. */
 /* A stats field, 0 when absent or not a number (older lines, junk). */
 static double number_or_zero(const cJSON *j, const char *key) {
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
-  return cJSON_IsNumber(v) ? v->valuedouble : 0;
+  return cJSON_IsNumber(v) && v->valuedouble >= 0 ? v->valuedouble : 0;
 }
 
-static void load_history(gf_run *r) {
-  char path[PATH_MAX + 16];
-  snprintf(path, sizeof path, "%s/stats.jsonl", r->dir);
-  char *text = gf_read_file(path, 256 << 20, NULL, NULL);
-  if (text == NULL) return;
-  size_t cap = 256;
-  double t0 = -1;
-  r->hist = malloc(cap * sizeof *r->hist);
-  for (char *line = strtok(text, "\n"); line && r->hist; line = strtok(NULL, "\n")) {
-    cJSON *j = cJSON_Parse(line);
-    const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "time");
-    double secs = iso_seconds(cJSON_IsString(t) ? t->valuestring : NULL);
-    if (j && secs >= 0) {
-      if (t0 < 0) t0 = secs;
-      if (r->nhist == cap) r->hist = realloc(r->hist, (cap *= 2) * sizeof *r->hist);
-      gf_sample *s = &r->hist[r->nhist++];
-      s->t = secs - t0;
-      s->execs_per_s = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(j, "execs_per_s"));
-      s->crashes = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(j, "crashes"));
-      s->execs = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(j, "execs"));
-      s->corpus = number_or_zero(j, "corpus");
-      s->features = number_or_zero(j, "features"); /* absent before search feedback */
-      r->execs = s->execs;
-      r->uptime_s = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(j, "uptime_s"));
-    }
-    cJSON_Delete(j);
+#define GF_HIST_MAX 20000 /* samples kept for charts; older ones thinned */
+
+/* The whole history of OUT, across resumes: counters that restarted at a
+ * session (files of older versions) are continued from where the last
+ * session left them, and the run time is the sum of the sessions'. */
+typedef struct history {
+  double t0, execs_base, crashes_base, run_base;
+  double last_execs, last_crashes, last_uptime, last_sessions;
+  size_t stride, skip; /* keep one sample in stride once thinned */
+} history;
+
+static void add_sample(gf_run *r, history *h, const cJSON *j) {
+  const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "time");
+  double secs = iso_seconds(cJSON_IsString(t) ? t->valuestring : NULL);
+  if (secs < 0) return;
+  double execs = number_or_zero(j, "execs"), crashes = number_or_zero(j, "crashes");
+  double up = number_or_zero(j, "uptime_s"), sessions = number_or_zero(j, "sessions");
+  if (up < h->last_uptime || (sessions > 0 && sessions != h->last_sessions))
+    h->run_base += h->last_uptime; /* a new session */
+  h->last_sessions = sessions;
+  if (execs < h->last_execs) h->execs_base += h->last_execs; /* its counters restarted */
+  if (crashes < h->last_crashes) h->crashes_base += h->last_crashes;
+  h->last_execs = execs;
+  h->last_crashes = crashes;
+  h->last_uptime = up;
+  r->uptime_s = h->run_base + up; /* run_time_s may have started late (an upgraded OUT) */
+  r->execs = h->execs_base + execs;
+  if (h->t0 < 0) h->t0 = secs;
+  if (h->skip++ % h->stride) return;
+  if (r->nhist == GF_HIST_MAX) { /* thin: every other sample goes, the stride doubles */
+    for (size_t i = 0; i < GF_HIST_MAX / 2; i++) r->hist[i] = r->hist[2 * i];
+    r->nhist = GF_HIST_MAX / 2;
+    h->stride *= 2;
   }
-  free(text);
+  gf_sample *s = &r->hist[r->nhist++];
+  s->t = secs - h->t0;
+  s->execs_per_s = number_or_zero(j, "execs_per_s");
+  s->crashes = h->crashes_base + crashes;
+  s->execs = r->execs;
+  s->corpus = number_or_zero(j, "corpus");
+  s->features = number_or_zero(j, "features"); /* absent before search feedback */
+}
+
+/* stats.jsonl.1 (the rotated generation) then stats.jsonl, line by line
+ * (no size limit); a torn last line (kill -9) or junk is skipped. */
+static void load_history(gf_run *r) {
+  r->hist = malloc(GF_HIST_MAX * sizeof *r->hist);
+  if (r->hist == NULL) return;
+  history h = {.t0 = -1, .stride = 1};
+  static const char *const names[] = {"stats.jsonl.1", "stats.jsonl"};
+  for (int i = 0; i < 2; i++) {
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof path, "%s/%s", r->dir, names[i]);
+    FILE *f = fopen(path, "re");
+    if (f == NULL) continue;
+    char *line = NULL;
+    size_t cap = 0;
+    while (getline(&line, &cap, f) > 0) {
+      cJSON *j = cJSON_Parse(line);
+      if (cJSON_IsObject(j)) add_sample(r, &h, j);
+      cJSON_Delete(j);
+    }
+    free(line);
+    fclose(f);
+  }
 }
 
 int gf_run_load(gf_run *r, const char *dir, gf_err *err) {

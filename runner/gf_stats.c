@@ -133,6 +133,7 @@ int gf_stats_write(const gf_stats *s, const char *out_dir, uint64_t now_ns, gf_e
     snprintf(path, sizeof path, "%s/stats.json", out_dir);
     rc = gf_write_atomic(path, pretty, strlen(pretty), err);
     snprintf(path, sizeof path, "%s/stats.jsonl", out_dir);
+    gf_log_rotate(path, GF_LOG_MAX);
     FILE *f = rc == 0 ? fopen(path, "a") : NULL;
     if (f) {
       fprintf(f, "%s\n", line);

@@ -441,6 +441,12 @@ int gf_store_event(gf_store *s, cJSON *event) {
   cJSON_Delete(event);
   char *text = cJSON_PrintUnformatted(line);
   cJSON_Delete(line);
+  char events[PATH_MAX + 16];
+  snprintf(events, sizeof events, "%s/events.jsonl", s->dir);
+  if (s->events_fd >= 0 && gf_log_rotate(events, GF_LOG_MAX)) { /* a new generation */
+    close(s->events_fd);
+    s->events_fd = open(events, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  }
   int rc = text && s->events_fd >= 0 ? gf_append_line(s->events_fd, text, NULL) : -1;
   free(text);
   return rc;

@@ -170,3 +170,23 @@ test('records are untrusted: a crafted hash is refused, a non-string frame does 
   assert.strictEqual(argv[argv.length - 1], path.join(o, 'crashes', `${records(o)[0].hash}.json`));
   assert.ok(!fs.existsSync(path.join(dir, 'PWNED')) && !fs.existsSync(path.join(ROOT, 'PWNED')), 'nothing ran');
 });
+
+test('report covers the whole history of OUT: sessions of older versions, a rotated stats file', async () => {
+  const out = copyFixture('report-history');
+  const line = (time, uptime_s, execs, crashes, extra = {}) => JSON.stringify({ time, uptime_s, execs, crashes, execs_per_s: 10, ...extra });
+  // Two sessions whose counters restarted (an older version), the first in
+  // the rotated generation, then a session of this version (cumulative).
+  fs.writeFileSync(path.join(out, 'stats.jsonl.1'), [
+    line('2026-11-25T09:00:01Z', 1, 10, 1), line('2026-11-25T09:00:03Z', 3, 30, 2)].join('\n') + '\n');
+  fs.writeFileSync(path.join(out, 'stats.jsonl'), [
+    line('2026-11-25T10:00:01Z', 1, 5, 0), line('2026-11-25T10:00:02Z', 2, 15, 1),
+    line('2026-11-25T11:00:02Z', 2, 55, 4, { run_time_s: 4, sessions: 2 })].join('\n') + '\nnot json\n');
+  const r = await gcfuzz(['report', out]);
+  assert.strictEqual(r.code, 0, r.stderr);
+  // Sessions of 30 and 15 execs (counters restarting), then this version's,
+  // which continued from the last stats.json (15 -> 55: 40 more): 85 in all,
+  // over 3 + 2 + 2 s of run time.
+  assert.match(fs.readFileSync(path.join(out, 'report.md'), 'utf8'), /^85 execs in 7 s, 3 bucket\(s\)\.$/m);
+  const html = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
+  assert.match(html, /<span id="execs">85<\/span> execs in 7 s/);
+});

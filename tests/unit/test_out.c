@@ -157,12 +157,33 @@ static void changes_go_through_the_inbox_while_held(void **state) {
   gf_store_close(&s);
 }
 
+/* Logs are capped at two generations: past max the file becomes .1. */
+static void logs_rotate_at_their_cap(void **state) {
+  (void)state;
+  char dir[PATH_MAX], path[PATH_MAX + 16], old[PATH_MAX + 16];
+  gf_err err = {{0}};
+  temp_dir(dir, sizeof dir);
+  snprintf(path, sizeof path, "%s/events.jsonl", dir);
+  snprintf(old, sizeof old, "%s.1", path);
+  write_text(dir, "events.jsonl", "0123456789");
+  assert_int_equal(gf_log_rotate(path, 10), 0); /* at the cap, not past it */
+  write_text(dir, "events.jsonl", "first generation\n");
+  assert_int_equal(gf_log_rotate(path, 10), 1);
+  assert_int_equal(access(path, F_OK), -1);
+  write_text(dir, "events.jsonl", "second generation\n");
+  assert_int_equal(gf_log_rotate(path, 10), 1);
+  char *text = gf_read_file(old, 100, NULL, &err);
+  assert_string_equal(text, "second generation\n"); /* the older .1 was replaced */
+  free(text);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(second_writer_is_refused_with_the_holder_named),
       cmocka_unit_test(tails_stay_on_disk_and_survive_rewrites),
       cmocka_unit_test(failed_first_write_is_kept_and_retried),
       cmocka_unit_test(changes_go_through_the_inbox_while_held),
+      cmocka_unit_test(logs_rotate_at_their_cap),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
