@@ -160,7 +160,7 @@ static void changes_go_through_the_inbox_while_held(void **state) {
 /* Logs are capped at two generations: past max the file becomes .1. */
 static void logs_rotate_at_their_cap(void **state) {
   (void)state;
-  char dir[PATH_MAX], path[PATH_MAX + 16], old[PATH_MAX + 16];
+  char dir[PATH_MAX], path[PATH_MAX + 16], old[PATH_MAX + 32];
   gf_err err = {{0}};
   temp_dir(dir, sizeof dir);
   snprintf(path, sizeof path, "%s/events.jsonl", dir);
