@@ -74,7 +74,7 @@ include fuzzer/fuzzer.mk
 # The report test needs a real browser, the SARIF test a schema validator.
 test-deps:
 	@GCFUZZ_EXTRA_PKGS=chromium scripts/ensure-deps
-	@[ -d node_modules/ajv ] || npm ci --no-audit --no-fund --ignore-scripts
+	@[ -d node_modules/ajv ] && [ -d node_modules/yaml ] || npm ci --no-audit --no-fund --ignore-scripts
 
 test: all test-deps
 	@$(NODE) scripts/run-tests.js

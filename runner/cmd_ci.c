@@ -26,11 +26,14 @@
 
 static const char usage[] =
     "usage: gcfuzz ci --config FILE --out DIR [--max-time S] [--workers N] [--seed N]\n"
-    "                 [--entry NAME]\n"
+    "                 [--entry NAME] [--pr] [--status-every S]\n"
     "Positive control first (config control.entry, at most control.max_s), then the\n"
     "shipped entry for the rest of --max-time (default 300). Writes DIR/summary.json\n"
     "and DIR/junit.xml.\n"
-    "Exit: 0 clean, 1 crash found, 2 usage/config error, 3 known bug not detected.\n";
+    "--pr: code-change mode for pull requests: stops at the first NEW bucket (one not\n"
+    "already in DIR, e.g. a cached crash corpus) and fails only on new buckets.\n"
+    "Exit: 0 clean, 1 crash found (--pr: a new bucket), 2 usage/config error,\n"
+    "3 known bug not detected.\n";
 
 static int run_phase(gf_cli *cli, const gf_config *cfg, const gf_spawn_plan *plan,
                      const char *phase, const char *entry, const char *out, double max_s,
@@ -38,6 +41,7 @@ static int run_phase(gf_cli *cli, const gf_config *cfg, const gf_spawn_plan *pla
   gf_fuzz_opts o = {.cfg = cfg, .plan = plan, .out_dir = out, .seed = seed,
                     .workers = gf_cli_workers(cli), .max_time_s = max_s, .entry = entry,
                     .stop_on_finding = stop_on_finding, .phase = phase,
+                    .stop_on_new = cli->pr && !stop_on_finding,
                     .replay_prefix = cli->replay_prefix, .status_line = 0,
                     .status_every_s = cli->status_every_s, .command_line = cli->command_line};
   gf_err err = {{0}};
@@ -94,7 +98,7 @@ static int run_control(gf_cli *cli, const char *out, double max_s, uint64_t seed
 
 int gf_cmd_ci(int argc, char **argv) {
   gf_cli cli;
-  int rc = gf_cli_parse(&cli, "ci", argc, argv, "comwseT", usage);
+  int rc = gf_cli_parse(&cli, "ci", argc, argv, "comwseTP", usage);
   if (rc) return rc < 0 ? GF_EXIT_OK : rc;
   if (cli.out == NULL || cli.npaths) {
     fprintf(stderr, "gcfuzz ci: --out DIR is required (and no other arguments)\n%s", usage);
@@ -129,7 +133,9 @@ int gf_cmd_ci(int argc, char **argv) {
     fprintf(stderr, "gcfuzz ci: cannot detect the known bug (%s) in %.0fs: the harness or "
                     "build is broken\n", cli.cfg.control_entry, control_max);
   } else {
-    s.exit_code = s.target.findings > 0 ? GF_EXIT_FOUND : GF_EXIT_OK;
+    /* --pr: the change is to blame only for buckets it opened. */
+    uint64_t blamed = cli.pr ? s.target.new_buckets : s.target.findings;
+    s.exit_code = blamed > 0 ? GF_EXIT_FOUND : GF_EXIT_OK;
   }
   if (s.target_ran && s.target.findings > 0 && cli.cfg.n_nodes > 0 && !s.target.stopped_by_signal)
     replay_on_matrix(&cli);

@@ -101,7 +101,7 @@ int gf_cli_parse(gf_cli *cli, const char *cmd, int argc, char **argv, const char
       {"build", required_argument, 0, 'b'},
       {"stop-on-crash", no_argument, 0, 'S'}, {"all-nodes", no_argument, 0, 'A'}, {"help", no_argument, 0, 'h'},
       {"status-every", required_argument, 0, 'T'}, {"source-root", required_argument, 0, 'R'},
-      {"category", required_argument, 0, 'C'},
+      {"category", required_argument, 0, 'C'}, {"pr", no_argument, 0, 'P'},
       {0, 0, 0, 0}};
   memset(cli, 0, sizeof *cli);
   cli->cmd = cmd;
@@ -128,6 +128,7 @@ int gf_cli_parse(gf_cli *cli, const char *cmd, int argc, char **argv, const char
       case 'o': cli->out = optarg; break;
       case 'O': cli->output = optarg; break;
       case 'S': cli->stop_on_crash = 1; break;
+      case 'P': cli->pr = 1; break;
       case 'A': cli->all_nodes = 1; break;
       case 'e': cli->entry = optarg; break;
       case 'R': cli->source_root = optarg; break;

@@ -37,6 +37,7 @@ typedef struct gf_cli {
   const char *output;      /* -O */
   int stop_on_crash;       /* soak --stop-on-crash */
   int all_nodes;           /* replay --all-nodes */
+  int pr;                  /* ci --pr: code-change mode */
   char root[PATH_MAX];     /* project root: parent of the binary's dir */
   char exe[PATH_MAX];
   gf_config cfg;

@@ -143,7 +143,7 @@ static void record_finding(fuzz *f, const gf_finding *fd, const gf_case *c, int 
     keep_case(f, b, c);
     f->res->new_buckets++;
   }
-  if (f->o->stop_on_finding) {
+  if (f->o->stop_on_finding || (f->o->stop_on_new && is_new)) {
     begin_stop(f, 0);
     return;
   }

@@ -25,6 +25,7 @@ typedef struct gf_fuzz_opts {
   double max_time_s;        /* 0: until stopped */
   const char *entry;        /* "" keeps each case's entry */
   int stop_on_finding;      /* ci control phase: stop at the first crash */
+  int stop_on_new;          /* ci --pr: stop at the first new bucket */
   const char *phase;        /* for stats: "soak", "control", "target" */
   const char *replay_prefix;
   int status_line;          /* live line on stderr (a terminal) */

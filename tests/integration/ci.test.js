@@ -4,7 +4,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
-const { tmpdir, gcfuzz, writeConfig, readJson, records } = require('./helpers.js');
+const { ROOT, tmpdir, gcfuzz, writeConfig, readJson, records } = require('./helpers.js');
 
 const CI = 'config/ci.json';
 
@@ -80,4 +80,28 @@ test('ci exits 3 when the positive control cannot be detected', async () => {
   assert.strictEqual(summary.exit_code, 3);
   assert.strictEqual(summary.target, null);
   assert.match(fs.readFileSync(path.join(dir, 'out', 'junit.xml'), 'utf8'), /failure type="no-control"/);
+});
+
+// Code-change mode (ClusterFuzzLite's idea): a pull request fails only on a
+// bucket it opened; buckets already in OUT (the cached crash corpus) are the
+// nightly job's business. The harness crashes every case with one ASan
+// signature, so the first run opens it and the second only meets it again.
+test('ci --pr stops at the first new bucket and fails only on new buckets', { timeout: 60000 }, async () => {
+  const dir = tmpdir('ci-pr');
+  const out = path.join(dir, 'out');
+  const cfg = writeConfig(dir, 'ci', {
+    harness: path.join(ROOT, 'tests/hostile/nul_stderr.js'), target: null, confirm_runs: 0, feedback: false,
+    control: { entry: 'sum_borrowed', max_s: 10 },
+  });
+  const first = await gcfuzz(['ci', '--pr', '--config', cfg, '--out', out, '--max-time', '30', '--workers', '1']);
+  assert.strictEqual(first.code, 1, first.stderr);
+  const s1 = readJson(path.join(out, 'summary.json'));
+  assert.strictEqual(s1.target.new_buckets, 1);
+  assert.ok(s1.target.seconds < 20, `stopped at the new bucket, not at --max-time (${s1.target.seconds} s)`);
+  const again = await gcfuzz(['ci', '--pr', '--config', cfg, '--out', out, '--max-time', '3', '--workers', '1']);
+  assert.strictEqual(again.code, 0, again.stderr);
+  const s2 = readJson(path.join(out, 'summary.json'));
+  assert.ok(s2.target.crashes >= 1 && s2.target.new_buckets === 0, JSON.stringify(s2.target));
+  const nightly = await gcfuzz(['ci', '--config', cfg, '--out', out, '--max-time', '3', '--workers', '1']);
+  assert.strictEqual(nightly.code, 1, 'without --pr a known bucket still fails the job');
 });
