@@ -106,3 +106,10 @@ int gf_json_bool(const cJSON *obj, const char *key, int dflt, const char *where,
   *out = cJSON_IsTrue(it);
   return 0;
 }
+
+void gf_json_set(cJSON *o, const char *key, cJSON *v) {
+  if (cJSON_GetObjectItemCaseSensitive(o, key))
+    cJSON_ReplaceItemInObjectCaseSensitive(o, key, v);
+  else
+    cJSON_AddItemToObject(o, key, v);
+}

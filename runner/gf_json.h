@@ -39,4 +39,7 @@ int gf_json_bool(const cJSON *obj, const char *key, int dflt, const char *where,
 /* A short rendering of item for error messages ("got ..."). */
 void gf_json_brief(const cJSON *item, char *out, size_t cap);
 
+/* Sets o[key] = v, replacing an item of that key; consumes v. */
+void gf_json_set(cJSON *o, const char *key, cJSON *v);
+
 #endif

@@ -10,6 +10,7 @@
 #include "gf_corpus.h"
 #include "gf_feedback.h"
 #include "gf_fs.h"
+#include "gf_json.h"
 
 static double num(const cJSON *o, const char *key) {
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
@@ -33,20 +34,13 @@ static cJSON *contributions(const cJSON *rec, const char *origin) {
   return c;
 }
 
-static void set_item(cJSON *o, const char *key, cJSON *v) {
-  if (cJSON_GetObjectItemCaseSensitive(o, key))
-    cJSON_ReplaceItemInObjectCaseSensitive(o, key, v);
-  else
-    cJSON_AddItemToObject(o, key, v);
-}
-
 /* Per origin (but dst's own, whose count dst keeps itself): the larger of
  * the two, the difference added to b->count. Returns what was added. */
 static uint64_t merge_counts(gf_store *dst, gf_bucket *b, const cJSON *contrib) {
   cJSON *mc = cJSON_GetObjectItemCaseSensitive(b->record, "merged_counts");
   if (!cJSON_IsObject(mc)) {
     mc = cJSON_CreateObject();
-    set_item(b->record, "merged_counts", mc);
+    gf_json_set(b->record, "merged_counts", mc);
   }
   uint64_t added = 0;
   const cJSON *it;
@@ -55,7 +49,7 @@ static uint64_t merge_counts(gf_store *dst, gf_bucket *b, const cJSON *contrib) 
     double have = num(mc, it->string);
     if (it->valuedouble <= have) continue;
     added += (uint64_t)(it->valuedouble - have);
-    set_item(mc, it->string, cJSON_CreateNumber(it->valuedouble));
+    gf_json_set(mc, it->string, cJSON_CreateNumber(it->valuedouble));
   }
   b->count += added;
   return added;
@@ -75,11 +69,11 @@ static int merge_fields(gf_bucket *b, const cJSON *src) {
   const cJSON *df = cJSON_GetObjectItemCaseSensitive(b->record, "first_seen");
   const cJSON *dl = cJSON_GetObjectItemCaseSensitive(b->record, "last_seen");
   if (cJSON_IsString(sf) && (!cJSON_IsString(df) || strcmp(sf->valuestring, df->valuestring) < 0)) {
-    set_item(b->record, "first_seen", cJSON_CreateString(sf->valuestring));
+    gf_json_set(b->record, "first_seen", cJSON_CreateString(sf->valuestring));
     changed = 1;
   }
   if (cJSON_IsString(sl) && (!cJSON_IsString(dl) || strcmp(sl->valuestring, dl->valuestring) > 0)) {
-    set_item(b->record, "last_seen", cJSON_CreateString(sl->valuestring));
+    gf_json_set(b->record, "last_seen", cJSON_CreateString(sl->valuestring));
     changed = 1;
   }
   const cJSON *sr = cJSON_GetObjectItemCaseSensitive(src, "reproducibility");
@@ -88,16 +82,16 @@ static int merge_fields(gf_bucket *b, const cJSON *src) {
     cJSON *rate = cJSON_CreateObject();
     cJSON_AddNumberToObject(rate, "runs", num(sr, "runs"));
     cJSON_AddNumberToObject(rate, "reproduced", num(sr, "reproduced"));
-    set_item(b->record, "reproducibility", rate);
+    gf_json_set(b->record, "reproducibility", rate);
     changed = 1;
   }
   const cJSON *mcase = cJSON_GetObjectItemCaseSensitive(src, "minimized_case");
   gf_case c;
   if (mcase && !cJSON_GetObjectItemCaseSensitive(b->record, "minimized_case") &&
       gf_case_from_json(&c, mcase, NULL) == 0) {
-    set_item(b->record, "minimized_case", gf_case_to_json(&c));
+    gf_json_set(b->record, "minimized_case", gf_case_to_json(&c));
     const cJSON *mr = cJSON_GetObjectItemCaseSensitive(src, "minimized_rate");
-    if (cJSON_IsObject(mr)) set_item(b->record, "minimized_rate", cJSON_Duplicate(mr, 1));
+    if (cJSON_IsObject(mr)) gf_json_set(b->record, "minimized_rate", cJSON_Duplicate(mr, 1));
     changed = 1;
   }
   return changed;
@@ -111,7 +105,7 @@ static void merge_record(gf_store *dst, const gf_store *src, const gf_bucket *sb
   if (b == NULL) {
     cJSON *copy = cJSON_Duplicate(sb->record, 1);
     cJSON_DeleteItemFromObjectCaseSensitive(copy, "merged_counts");
-    set_item(copy, "count", cJSON_CreateNumber(0));
+    gf_json_set(copy, "count", cJSON_CreateNumber(0));
     b = gf_store_adopt(dst, copy, &err);
     cJSON_Delete(copy);
     if (b == NULL) {

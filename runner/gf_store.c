@@ -208,13 +208,6 @@ cJSON *gf_stack_to_json(const gf_stack *st) {
   return a;
 }
 
-static void set_item(cJSON *o, const char *key, cJSON *v) {
-  if (cJSON_GetObjectItemCaseSensitive(o, key))
-    cJSON_ReplaceItemInObjectCaseSensitive(o, key, v);
-  else
-    cJSON_AddItemToObject(o, key, v);
-}
-
 cJSON *gf_store_load_record(const gf_store *s, const gf_bucket *b) {
   char path[PATH_MAX + 32];
   gf_store_record_path(s, b, path, sizeof path);
@@ -263,7 +256,7 @@ static int write_record(gf_store *s, gf_bucket *b, gf_err *err) {
 }
 
 int gf_store_rewrite(gf_store *s, gf_bucket *b, gf_err *err) {
-  set_item(b->record, "count", cJSON_CreateNumber((double)b->count));
+  gf_json_set(b->record, "count", cJSON_CreateNumber((double)b->count));
   return write_record(s, b, err);
 }
 
@@ -345,10 +338,10 @@ gf_bucket *gf_store_add(gf_store *s, const gf_finding *f, const gf_case *c,
   } else {
     char now[32];
     gf_iso_time(now, sizeof now);
-    set_item(b->record, "last_seen", cJSON_CreateString(now));
+    gf_json_set(b->record, "last_seen", cJSON_CreateString(now));
   }
   b->count++;
-  set_item(b->record, "count", cJSON_CreateNumber((double)b->count));
+  gf_json_set(b->record, "count", cJSON_CreateNumber((double)b->count));
   write_record(s, b, err); /* on failure b->dirty: counted, kept, retried */
 
   cJSON *ev = cJSON_CreateObject();
@@ -386,7 +379,7 @@ int gf_store_set_repro(gf_store *s, gf_bucket *b, unsigned runs, unsigned reprod
 }
 
 int gf_store_update(gf_store *s, gf_bucket *b, const char *key, cJSON *value, gf_err *err) {
-  set_item(b->record, key, value);
+  gf_json_set(b->record, key, value);
   return write_record(s, b, err);
 }
 
@@ -417,7 +410,7 @@ int gf_store_amend(gf_store *s, gf_bucket *b, const cJSON *fields, gf_err *err) 
   cJSON_ArrayForEach(it, fields)
     if (!gf_store_amendable(it->string))
       return gf_errf(err, "%s: field %s may not be set by another command", b->hash, it->string);
-  cJSON_ArrayForEach(it, fields) set_item(b->record, it->string, cJSON_Duplicate(it, 1));
+  cJSON_ArrayForEach(it, fields) gf_json_set(b->record, it->string, cJSON_Duplicate(it, 1));
   if (write_record(s, b, err) != 0) return -1;
   const cJSON *rate = cJSON_GetObjectItemCaseSensitive(fields, "minimized_rate");
   if (rate == NULL) return 0;

@@ -15,6 +15,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <signal.h>
+
+#include "gf_classify.h"
 #include "gf_fs.h"
 
 /* A fixture file's text (malloc'd), failing the test if it is missing. */
@@ -31,6 +34,18 @@ static inline char *fixture(const char *rel) {
 static inline void temp_dir(char *out, size_t cap) {
   snprintf(out, cap, "%s/gcfuzz-test-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
   if (mkdtemp(out) == NULL) fail_msg("mkdtemp failed");
+}
+
+/* A worker's death by SIGSEGV in entry, classified as the runner does. */
+static inline gf_finding segv_finding(const char *entry) {
+  gf_outcome o;
+  gf_finding f;
+  memset(&o, 0, sizeof o);
+  o.exited = 1;
+  o.term_signal = SIGSEGV;
+  o.entry = entry;
+  gf_classify(&o, &f);
+  return f;
 }
 
 static inline void write_text(const char *dir, const char *name, const char *text) {

@@ -29,17 +29,6 @@ static void atomic_write_replaces_whole_file(void **state) {
   assert_non_null(strstr(err.msg, "/nonexistent-dir/x.json.tmp"));
 }
 
-static gf_finding segv_finding(void) {
-  gf_outcome o;
-  gf_finding f;
-  memset(&o, 0, sizeof o);
-  o.exited = 1;
-  o.term_signal = SIGSEGV;
-  o.entry = "sum_borrowed";
-  gf_classify(&o, &f);
-  return f;
-}
-
 static void buckets_count_and_survive_reopen(void **state) {
   (void)state;
   char dir[PATH_MAX];
@@ -47,7 +36,7 @@ static void buckets_count_and_survive_reopen(void **state) {
   gf_err err = {{0}};
   temp_dir(dir, sizeof dir);
   assert_int_equal(gf_store_open(&s, dir, GF_STORE_WRITE, &err), 0);
-  gf_finding f = segv_finding();
+  gf_finding f = segv_finding("sum_borrowed");
   gf_case c;
   gf_case_default(&c);
   strcpy(c.entry, "sum_borrowed");
