@@ -97,10 +97,13 @@ int gf_cmd_replay(int argc, char **argv) {
     if (strcmp(items[i].build, cli.cfg.build) != 0)
       fprintf(stderr, "gcfuzz replay: %s: on build %s (%s; the config has %s)\n", items[i].path,
               items[i].build, cli.build ? "--build" : "the record's", cli.cfg.build);
+    if (!cli.all_nodes && items[i].node_path[0])
+      fprintf(stderr, "gcfuzz replay: %s: on node %s (the record's)\n", items[i].path,
+              items[i].node_path);
   }
   int nnodes = cli.all_nodes ? cli.cfg.n_nodes : 1;
   for (int k = 0; k < nnodes; k++)
-    if (gf_replay_run(&cli.cfg, cli.all_nodes ? cli.cfg.nodes[k] : cli.cfg.node, k,
+    if (gf_replay_run(&cli.cfg, cli.all_nodes ? cli.cfg.nodes[k] : NULL, k,
                       gf_cli_workers(&cli), items, n))
       return GF_EXIT_USAGE;
   if (cli.all_nodes)
@@ -117,6 +120,9 @@ int gf_cmd_replay(int argc, char **argv) {
     errors += it->harness_errors;
     if (it->reproduced)
       fprintf(stderr, "reproduced %u/%u  %s\n", it->reproduced, it->runs, it->path);
+    else if (strcmp(verdict, "inconclusive") == 0 && gf_replay_node_differs(it) && nnodes == 1)
+      fprintf(stderr, "not reproduced (inconclusive) 0/%u: found on Node %s, replayed on %s  %s\n",
+              it->runs, it->rec_node_version, it->node[0].version, it->path);
     else if (strcmp(verdict, "inconclusive") == 0)
       fprintf(stderr, "not reproduced (inconclusive) 0/%u, a live bug would be missed with "
                       "chance %.2f  %s%s\n", it->runs, miss, it->path,

@@ -75,18 +75,32 @@ static int check_file(const char *field, const char *path, gf_err *err) {
   return 0;
 }
 
+int gf_which(const char *prog, char *out, size_t cap) {
+  char dir[PATH_MAX + 256];
+  if (strchr(prog, '/')) {
+    if (access(prog, X_OK) != 0) return -1;
+    gf_strlcpy(dir, prog, sizeof dir);
+  } else {
+    const char *path = getenv("PATH"), *p = path ? path : "";
+    for (dir[0] = '\0'; *p; p += strcspn(p, ":") + (p[strcspn(p, ":")] == ':')) {
+      size_t n = strcspn(p, ":");
+      snprintf(dir, sizeof dir, "%.*s/%s", (int)(n ? n : 1), n ? p : ".", prog);
+      if (access(dir, X_OK) == 0) break;
+      dir[0] = '\0';
+    }
+    if (!dir[0]) return -1;
+  }
+  char *real = realpath(dir, NULL);
+  gf_strlcpy(out, real ? real : dir, cap);
+  free(real);
+  return 0;
+}
+
 /* node: a path must be executable; a bare name must be found in PATH. */
 static int check_program(const char *field, const char *prog, gf_err *err) {
-  if (strchr(prog, '/'))
-    return access(prog, X_OK) == 0 ? 0 : gf_errf(err, "%s: %s: %s", field, prog, strerror(errno));
-  const char *path = getenv("PATH");
-  char dir[PATH_MAX + 256];
-  for (const char *p = path ? path : ""; *p;) {
-    size_t n = strcspn(p, ":");
-    snprintf(dir, sizeof dir, "%.*s/%s", (int)(n ? n : 1), n ? p : ".", prog);
-    if (access(dir, X_OK) == 0) return 0;
-    p += n + (p[n] == ':');
-  }
+  char found[PATH_MAX];
+  if (gf_which(prog, found, sizeof found) == 0) return 0;
+  if (strchr(prog, '/')) return gf_errf(err, "%s: %s: %s", field, prog, strerror(errno));
   return gf_errf(err, "%s: '%s' is not in PATH", field, prog);
 }
 

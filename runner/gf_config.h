@@ -104,6 +104,10 @@ int gf_config_flag_set_index(gf_config *cfg, const gf_flag_set *set);
 /* The files workers need are there (node executable or in PATH; harness,
  * target, control.target regular files): checked before anything starts or
  * any output is created, errors naming the field and the path. */
+/* The absolute path of a program: prog itself (with a '/') or found in
+ * PATH, symlinks resolved. -1 when it is not there or not executable. */
+int gf_which(const char *prog, char *out, size_t cap);
+
 int gf_config_check_paths(const gf_config *cfg, gf_err *err);
 
 /* Whether workers of this config need the ASan runtime preloaded. */

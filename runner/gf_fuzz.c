@@ -47,6 +47,7 @@ typedef struct fuzz {
   unsigned consecutive_rejections; /* cases the harness refused, in a row */
   char fatal_msg[512];
   char node_version[32], build[64];
+  char node_path[PATH_MAX]; /* config `node`, resolved: records say which binary */
   char corpus_dir[PATH_MAX], feedback_dir[PATH_MAX + 16];
   gf_feedback fb;
   char *stderr_buf;
@@ -115,7 +116,8 @@ static void consider_feedback(fuzz *f, const gf_case *c, const cJSON *result) {
 
 static void record_finding(fuzz *f, const gf_finding *fd, const gf_case *c, int flag_set,
                            const char *tail) {
-  gf_run_meta meta = {f->node_version, f->build, f->o->replay_prefix, &f->cfg->v8_flags[flag_set]};
+  gf_run_meta meta = {f->node_version, f->build, f->o->replay_prefix, &f->cfg->v8_flags[flag_set],
+                      f->node_path};
   gf_err err = {{0}};
   int is_new = 0;
   gf_iso_time(f->stats.last_crash, sizeof f->stats.last_crash);
@@ -408,6 +410,8 @@ static int fuzz_setup(fuzz *f, gf_err *err) {
       load_corpus(f, err) != 0)
     return -1;
   gf_prng_seed(&f->prng, f->o->seed);
+  if (gf_which(f->cfg->node, f->node_path, sizeof f->node_path) != 0)
+    gf_strlcpy(f->node_path, f->cfg->node, sizeof f->node_path);
   gf_stats_init(&f->stats, now_ns());
   f->last_status_ns = f->stats.start_ns;
   gf_err warn = {{0}};

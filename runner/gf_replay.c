@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include "gf_corpus.h"
@@ -53,6 +54,14 @@ int gf_replay_load(gf_replay_item *it, const char *path, const char *entry, cons
       strlen(rec_build->valuestring) < sizeof it->build)
     gf_strlcpy(it->build, rec_build->valuestring, sizeof it->build);
   read_rate(j, &it->rec_runs, &it->rec_reproduced);
+  const cJSON *node = cJSON_GetObjectItemCaseSensitive(j, "node");
+  const cJSON *nv = cJSON_GetObjectItemCaseSensitive(j, "node_version");
+  if (cJSON_IsString(nv) && strlen(nv->valuestring) < sizeof it->rec_node_version)
+    gf_strlcpy(it->rec_node_version, nv->valuestring, sizeof it->rec_node_version);
+  /* The binary it was found on, if this machine still has it. */
+  if (cJSON_IsString(node) && node->valuestring[0] == '/' && access(node->valuestring, X_OK) == 0 &&
+      strlen(node->valuestring) < sizeof it->node_path)
+    gf_strlcpy(it->node_path, node->valuestring, sizeof it->node_path);
   const cJSON *sig = cJSON_GetObjectItemCaseSensitive(j, "signature");
   const cJSON *flags = cJSON_GetObjectItemCaseSensitive(j, "v8_flags");
   if (flags && gf_flag_set_from_json(&it->v8_flags, flags, "v8_flags", err) != 0) {
@@ -156,25 +165,39 @@ cJSON *gf_replay_item_json(const gf_replay_item *it, int nnodes) {
     cJSON_AddNumberToObject(rate, "reproduced", it->rec_reproduced);
   }
   cJSON_AddNumberToObject(o, "miss_chance", miss);
+  if (it->rec_node_version[0]) cJSON_AddStringToObject(o, "found_on", it->rec_node_version);
+  if (it->node[it->node_now].version[0])
+    cJSON_AddStringToObject(o, "replayed_on", it->node[it->node_now].version);
   return o;
 }
 
-/* Runs the items of one build: their own plan, with their records' flags. */
+/* The node an item runs on: the matrix's (node), else its record's, else the config's. */
+static const char *item_node(const gf_config *base, const char *node, const gf_replay_item *it) {
+  return node ? node : it->node_path[0] ? it->node_path : base->node;
+}
+
+static int in_group(const gf_config *base, const char *node, const gf_replay_item *it,
+                    const char *build, const char *group_node) {
+  return strcmp(it->build, build) == 0 && strcmp(item_node(base, node, it), group_node) == 0;
+}
+
+/* Runs the items of one build and node: their own plan, with their records' flags. */
 static int run_build_group(const gf_config *base, const char *node, const char *build,
-                           int node_index, unsigned workers, gf_replay_item *items, size_t n) {
+                           const char *group_node, int node_index, unsigned workers,
+                           gf_replay_item *items, size_t n) {
   gf_config *cfg = malloc(sizeof *cfg);
   gf_spawn_plan plan;
   gf_err err = {{0}};
   if (cfg == NULL) return -1;
   *cfg = *base;
-  gf_strlcpy(cfg->node, node, sizeof cfg->node);
+  gf_strlcpy(cfg->node, group_node, sizeof cfg->node);
   if (strcmp(cfg->build, build) != 0) {
     gf_strlcpy(cfg->build, build, sizeof cfg->build);
     cfg->sanitizer = GF_SAN_AUTO; /* the record's build says what it needs */
   }
   cfg->n_flag_sets = 0;
   for (size_t i = 0; i < n; i++) {
-    if (strcmp(items[i].build, build) != 0) continue;
+    if (!in_group(base, node, &items[i], build, group_node)) continue;
     items[i].flag_set = gf_config_flag_set_index(cfg, &items[i].v8_flags);
     if (items[i].flag_set < 0) { /* more distinct sets than a plan holds */
       fprintf(stderr, "gcfuzz: replay: %s: more than %d different v8_flags in one replay: it runs "
@@ -194,7 +217,7 @@ static int run_build_group(const gf_config *base, const char *node, const char *
   uv_loop_init(&loop);
   gf_oneshot_init(&pool, &loop, cfg, &plan, (int)workers, on_run, NULL);
   for (size_t i = 0; i < n; i++) {
-    if (strcmp(items[i].build, build) != 0) continue;
+    if (!in_group(base, node, &items[i], build, group_node)) continue;
     items[i].node_now = node_index;
     for (unsigned k = 0; k < items[i].want_runs; k++)
       gf_oneshot_submit_set(&pool, &items[i].c, items[i].flag_set, &items[i]);
@@ -207,16 +230,29 @@ static int run_build_group(const gf_config *base, const char *node, const char *
   return 0;
 }
 
-/* Every item on one Node binary, one build at a time. */
+/* Every item on one Node binary (NULL: each its record's), one build at a time. */
 int gf_replay_run(const gf_config *base, const char *node, int node_index, unsigned workers,
                   gf_replay_item *items, size_t n) {
   for (size_t i = 0; i < n; i++) {
-    int seen = 0; /* run each build once, at its first item */
-    for (size_t k = 0; k < i && !seen; k++) seen = strcmp(items[k].build, items[i].build) == 0;
-    if (!seen && run_build_group(base, node, items[i].build, node_index, workers, items, n) != 0)
+    const char *group_node = item_node(base, node, &items[i]);
+    int seen = 0; /* run each (build, node) once, at its first item */
+    for (size_t k = 0; k < i && !seen; k++) seen = in_group(base, node, &items[k], items[i].build, group_node);
+    if (!seen &&
+        run_build_group(base, node, items[i].build, group_node, node_index, workers, items, n) != 0)
       return -1;
   }
   return 0;
+}
+
+/* No run was on the Node version the record was found on (unknown: no). */
+int gf_replay_node_differs(const gf_replay_item *it) {
+  int known = 0;
+  for (int k = 0; k < GF_MAX_NODES && it->rec_node_version[0]; k++) {
+    if (!it->node[k].runs || !it->node[k].version[0]) continue;
+    if (strcmp(it->node[k].version, it->rec_node_version) == 0) return 0;
+    known = 1;
+  }
+  return known;
 }
 
 const char *gf_replay_verdict(const gf_replay_item *it, double *miss_chance) {
@@ -226,7 +262,8 @@ const char *gf_replay_verdict(const gf_replay_item *it, double *miss_chance) {
   if (it->reproduced) return "reproduced";
   if (it->runs == 0 || it->harness_errors == it->runs) return "error";
   if (!it->want_hash[0]) return it->other ? "inconclusive" : "clean";
-  return *miss_chance < GF_REPLAY_MAX_MISS ? "fixed" : "inconclusive";
+  /* Not seen on another Node says nothing about the addon's fix. */
+  return *miss_chance < GF_REPLAY_MAX_MISS && !gf_replay_node_differs(it) ? "fixed" : "inconclusive";
 }
 
 unsigned gf_replay_runs_auto(const gf_replay_item *it) {

@@ -33,12 +33,16 @@ typedef struct gf_replay_item {
   char build[PATH_MAX]; /* the build its runs use: the record's addon_build, or the config's */
   unsigned rec_runs, rec_reproduced; /* the record's reproducibility (0/0: unknown) */
   unsigned want_runs;   /* K for this item */
+  char node_path[PATH_MAX];  /* the node its runs use: the record's (when it is still
+                                there), or the config's */
+  char rec_node_version[32]; /* the record's node_version ("" unknown) */
 } gf_replay_item;
 
 /* The verdict rule (README "replay"): reproduced if any run hit the
  * signature; for a record whose rate p = reproduced/runs is known, "fixed"
  * only when a live bug would have been missed in all K clean runs with
- * chance (1-p)^K < 5 %, else "inconclusive"; a plain case (no rate) with no
+ * chance (1-p)^K < 5 % and the runs were on the Node version the record
+ * was found on, else "inconclusive"; a plain case (no rate) with no
  * failure is "clean"; "error" when no run reached the harness. */
 #define GF_REPLAY_MAX_MISS 0.05
 const char *gf_replay_verdict(const gf_replay_item *it, double *miss_chance);
@@ -46,6 +50,9 @@ const char *gf_replay_verdict(const gf_replay_item *it, double *miss_chance);
 /* The smallest K with (1-p)^K < 5 % for the record's rate (3..1000); 10
  * when the rate is unknown. */
 unsigned gf_replay_runs_auto(const gf_replay_item *it);
+
+/* The runs' Node version is not the one the record was found on. */
+int gf_replay_node_differs(const gf_replay_item *it);
 
 /* Loads a case file or crash record; entry (or NULL) overrides its entry,
  * build (or NULL) the record's build; cfg_build is the build otherwise. */

@@ -67,3 +67,31 @@ test('no hit in too few runs for the record rate is inconclusive (exit 4); --run
   assert.strictEqual(p.code, 0, p.stderr);
   assert.strictEqual(JSON.parse(p.stdout).cases[0].status, 'clean');
 });
+
+// A record names the node binary and version it was found on. Replay runs it
+// on that binary while it exists; a clean replay on another Node version is
+// no evidence of a fix in the addon: inconclusive (exit 4), never "fixed".
+test('a record runs on its own node binary; not reproducing on another Node version is inconclusive', async () => {
+  const dir = tmpdir('verdict-node');
+  const nodeLink = path.join(dir, 'node-of-the-record');
+  fs.symlinkSync(process.execPath, nodeLink);
+  const record = (over) => {
+    const file = path.join(dir, `${over.node_version}.json`);
+    fs.writeFileSync(file, JSON.stringify({
+      gcfuzz_record: 1, hash: '0123456789abcdef', signature: 'signal:SIGSEGV:entry=sum', kind: 'signal', count: 3,
+      entry: 'sum', case: { id: 'r', entry: 'sum', elems: 2, elem_len: 2 }, addon_build: 'release',
+      reproducibility: { runs: 3, reproduced: 3 }, node: nodeLink, ...over,
+    }));
+    return file;
+  };
+  const cfg = writeConfig(dir, 'soak', {});
+  const other = await gcfuzz(['replay', '--config', cfg, '--runs', '3', record({ node_version: 'v18.0.0' })]);
+  assert.strictEqual(other.code, 4, other.stderr);
+  assert.match(other.stderr, new RegExp(`on node ${nodeLink} \\(the record's\\)`));
+  assert.match(other.stderr, new RegExp(`inconclusive\\) 0/3: found on Node v18\\.0\\.0, replayed on ${process.version}`));
+  const j = JSON.parse(other.stdout).cases[0];
+  assert.deepStrictEqual([j.status, j.found_on, j.replayed_on], ['inconclusive', 'v18.0.0', process.version]);
+  const same = await gcfuzz(['replay', '--config', cfg, '--runs', '3', record({ node_version: process.version })]);
+  assert.strictEqual(same.code, 0, same.stderr);
+  assert.strictEqual(JSON.parse(same.stdout).cases[0].status, 'fixed');
+});
