@@ -1,6 +1,7 @@
 /* gf_oneshot.c - see gf_oneshot.h. */
 #include "gf_oneshot.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,15 +15,41 @@ void gf_outcome_for(gf_outcome *out, const gf_worker *w, const gf_config *cfg, c
 
 static void start_next(gf_oneshot *o);
 
+/* The next thing a worker gets: a warm-up case (the case without its GC
+ * schedule), or the case itself. */
+static void send_next(gf_worker *w, gf_oneshot_job *job) {
+  if (job->warm && job->warmed < GF_WARMUP_CASES) {
+    gf_case warmup = job->c;
+    warmup.nsteps = 0;
+    snprintf(warmup.id, sizeof warmup.id, "warmup-%u", job->warmed);
+    if (gf_worker_send(w, &warmup) != 0) gf_worker_kill(w, 0);
+    return;
+  }
+  job->case_sent = 1;
+  if (gf_worker_send(w, &job->c) != 0) gf_worker_kill(w, 0);
+}
+
 static void os_on_ready(gf_worker *w) {
   gf_oneshot *o = w->owner;
-  gf_worker_send(w, &o->running[w->slot].c);
+  send_next(w, &o->running[w->slot]);
 }
 
 static void os_on_result(gf_worker *w, const cJSON *result) {
   gf_oneshot *o = w->owner;
-  (void)result; /* --once: the harness exits by itself after this, or is made to */
-  gf_worker_expect_exit(w, o->cfg->timeout_ms < GF_EXIT_GRACE_MS ? o->cfg->timeout_ms : GF_EXIT_GRACE_MS);
+  gf_oneshot_job *job = &o->running[w->slot];
+  (void)result;
+  if (!job->warm) { /* --once: the harness exits by itself after this, or is made to */
+    gf_worker_expect_exit(w, o->cfg->timeout_ms < GF_EXIT_GRACE_MS ? o->cfg->timeout_ms : GF_EXIT_GRACE_MS);
+    return;
+  }
+  if (!job->case_sent && strcmp(w->result_outcome, "ok") == 0) {
+    job->warmed++;
+    send_next(w, job);
+    return;
+  }
+  /* The case's result (or a warm-up that went wrong: the case is never
+   * reached); a persistent worker does not exit by itself. */
+  gf_worker_recycle(w);
 }
 
 static void os_on_closed(gf_worker *w) {
@@ -37,13 +64,14 @@ static void os_on_closed(gf_worker *w) {
     if (w->spawn_failed) {
       memset(&f, 0, sizeof f);
       gf_strlcpy(o->stderr_buf, "gcfuzz: could not start the harness", GF_STDERR_TAIL);
-    } else if (w->ready) {
+    } else if (w->ready && (!job.warm || job.case_sent)) {
       out.case_in_flight = w->busy;
       out.entry = job.c.entry;
       found = gf_classify(&out, &f);
     }
     o->runs++;
     gf_strlcpy(o->last_node_version, w->node_version, sizeof o->last_node_version);
+    o->last_warm = job.warm;
     o->cb(o, job.data, found, &f, o->stderr_buf);
   }
   if (!o->stopping) start_next(o);
@@ -62,7 +90,7 @@ static void start_next(gf_oneshot *o) {
     o->nbusy++;
     gf_err err = {{0}};
     gf_worker_limits lim = {o->cfg->timeout_ms, o->cfg->rss_limit_mb};
-    if (gf_worker_spawn(&o->slots[i], o->loop, o->plan, 1, &lim, &oneshot_ops, &err) != 0)
+    if (gf_worker_spawn(&o->slots[i], o->loop, o->plan, !job.warm, &lim, &oneshot_ops, &err) != 0)
       fprintf(stderr, "gcfuzz: %s\n", err.msg);
   }
 }
@@ -92,7 +120,7 @@ int gf_oneshot_submit(gf_oneshot *o, const gf_case *c, void *data) {
   return gf_oneshot_submit_set(o, c, 0, data);
 }
 
-int gf_oneshot_submit_set(gf_oneshot *o, const gf_case *c, int flag_set, void *data) {
+static int submit(gf_oneshot *o, const gf_case *c, int flag_set, int warm, void *data) {
   if (o->stopping) return -1;
   if (o->qlen == o->qcap) { /* grow the ring, unrolled into order */
     size_t cap = o->qcap ? o->qcap * 2 : 16;
@@ -104,10 +132,18 @@ int gf_oneshot_submit_set(gf_oneshot *o, const gf_case *c, int flag_set, void *d
     o->qhead = 0;
     o->qcap = cap;
   }
-  o->queue[(o->qhead + o->qlen) % o->qcap] = (gf_oneshot_job){*c, data, flag_set};
+  o->queue[(o->qhead + o->qlen) % o->qcap] = (gf_oneshot_job){*c, data, flag_set, warm, 0, 0};
   o->qlen++;
   start_next(o);
   return 0;
+}
+
+int gf_oneshot_submit_set(gf_oneshot *o, const gf_case *c, int flag_set, void *data) {
+  return submit(o, c, flag_set, 0, data);
+}
+
+int gf_oneshot_submit_warm(gf_oneshot *o, const gf_case *c, int flag_set, void *data) {
+  return submit(o, c, flag_set, 1, data);
 }
 
 void gf_oneshot_stop(gf_oneshot *o) {

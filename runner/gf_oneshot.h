@@ -4,6 +4,14 @@
  * The reproducibility check: confirmation of new buckets, `replay`, and
  * `minimize` all ask "does this case still fail, in a process that saw
  * nothing else?".
+ *
+ * A warm run asks the other half: a persistent worker first runs
+ * GF_WARMUP_CASES benign warm-up cases (the case itself without its GC
+ * schedule: same entry and inputs, nothing dropped mid-call), then the case.
+ * Some windows exist only in a warm process (the first GC of a cold ASan
+ * process takes ~26 ms, under 1 ms once warm), and a soak finds bugs in
+ * long-lived workers. Only the case's outcome counts; a worker that dies in
+ * its warm-up never reached the case (found -1).
  */
 #ifndef GF_ONESHOT_H
 #define GF_ONESHOT_H
@@ -22,10 +30,15 @@ typedef struct gf_oneshot gf_oneshot;
 typedef void (*gf_oneshot_cb)(gf_oneshot *o, void *data, int found, const gf_finding *f,
                               const char *stderr_tail);
 
+#define GF_WARMUP_CASES 8
+
 typedef struct gf_oneshot_job {
   gf_case c;
   void *data;
-  int flag_set; /* the plan's V8 flag set to start it with */
+  int flag_set;      /* the plan's V8 flag set to start it with */
+  int warm;          /* a warm run: warm-up cases first, in a persistent worker */
+  unsigned warmed;   /* warm-up results so far */
+  int case_sent;     /* the case itself was sent */
 } gf_oneshot_job;
 
 struct gf_oneshot {
@@ -43,12 +56,14 @@ struct gf_oneshot {
   uint64_t runs;
   char *stderr_buf;
   char last_node_version[32]; /* of the run being reported to cb */
+  int last_warm;              /* whether the run being reported to cb was warm */
 };
 
 int gf_oneshot_init(gf_oneshot *o, uv_loop_t *loop, const gf_config *cfg,
                     const gf_spawn_plan *plan, int nslots, gf_oneshot_cb cb, void *owner);
 int gf_oneshot_submit(gf_oneshot *o, const gf_case *c, void *data); /* flag set 0 */
 int gf_oneshot_submit_set(gf_oneshot *o, const gf_case *c, int flag_set, void *data);
+int gf_oneshot_submit_warm(gf_oneshot *o, const gf_case *c, int flag_set, void *data);
 /* Drops the queue and kills running processes (no callbacks for them). */
 void gf_oneshot_stop(gf_oneshot *o);
 int gf_oneshot_idle(const gf_oneshot *o);

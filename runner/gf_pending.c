@@ -15,7 +15,8 @@ typedef struct gf_tally {
   int kind; /* JOB_CONFIRM; must stay first */
   gf_pending *p;
   gf_pending_item it;
-  unsigned runs, done, hits;
+  unsigned runs, done, hits;  /* fresh processes */
+  unsigned warm_done, warm_hits; /* as many warm runs */
 } gf_tally;
 
 typedef struct gf_min_job {
@@ -122,7 +123,10 @@ static void start_confirmation(gf_pending *p) {
   t->it = it;
   t->runs = p->cfg->confirm_runs;
   p->active[p->nactive++] = t;
-  for (unsigned i = 0; i < t->runs; i++) gf_oneshot_submit_set(p->pool, &c, it.flag_set, t);
+  for (unsigned i = 0; i < t->runs; i++) {
+    gf_oneshot_submit_set(p->pool, &c, it.flag_set, t);
+    gf_oneshot_submit_warm(p->pool, &c, it.flag_set, t);
+  }
 }
 
 static void log_min_line(gf_min *m, const char *line) {
@@ -180,7 +184,9 @@ static void tally_done(gf_pending *p, gf_tally *t) {
     if (p->active[i] == t) p->active[i] = p->active[--p->nactive];
   gf_bucket *b = gf_store_find(p->store, t->it.hash);
   gf_err err = {{0}};
-  if (b && gf_store_set_repro(p->store, b, t->runs, t->hits, &err) != 0)
+  /* Warm first: the fresh rate is what marks the confirmation done. */
+  if (b && (gf_store_set_warm(p->store, b, t->runs, t->warm_hits, &err) != 0 ||
+            gf_store_set_repro(p->store, b, t->runs, t->hits, &err) != 0))
     log_line(p, t->it.hash, err.msg);
   if (p->cfg->minimize_new && t->hits > 0) queue_push(&p->minimize, t->it.hash, t->it.flag_set);
   free(t);
@@ -194,9 +200,15 @@ void gf_pending_on_run(gf_pending *p, void *data, int found, const gf_finding *f
     return;
   }
   gf_tally *t = data;
-  t->done++;
-  if (found == 1 && strcmp(f->hash, t->it.hash) == 0) t->hits++;
-  if (t->done == t->runs) tally_done(p, t);
+  int hit = found == 1 && strcmp(f->hash, t->it.hash) == 0;
+  if (p->pool->last_warm) {
+    t->warm_done++;
+    t->warm_hits += hit;
+  } else {
+    t->done++;
+    t->hits += hit;
+  }
+  if (t->done == t->runs && t->warm_done == t->runs) tally_done(p, t);
 }
 
 void gf_pending_new_bucket(gf_pending *p, const gf_bucket *b, int flag_set) {

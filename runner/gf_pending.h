@@ -7,6 +7,10 @@
  * kill -9, a stop past grace_ms or a failed write is picked up again when
  * OUT is reopened (gf_pending_resume).
  *
+ * A confirmation is confirm_runs fresh runs and as many warm ones
+ * (gf_oneshot.h); the record keeps both rates (reproducibility,
+ * reproducibility_warm).
+ *
  * The queues hold bucket hashes, not cases (a case is read from its record
  * when its work starts): memory stays bounded under a bucket storm. The
  * next confirmation goes to the bucket whose class (kind and entry) has had

@@ -29,9 +29,9 @@ static void retarget_signature(gf_replay_item *it, const char *old_entry, const 
            (unsigned long long)gf_fnv1a64(it->want_sig));
 }
 
-/* A record field {runs, reproduced}, both counts, or 0/0. */
-static void read_rate(const cJSON *j, unsigned *runs, unsigned *hits) {
-  const cJSON *r = cJSON_GetObjectItemCaseSensitive(j, "reproducibility");
+/* A record's rate field {runs, reproduced}, both counts, or 0/0. */
+static void read_rate(const cJSON *j, const char *key, unsigned *runs, unsigned *hits) {
+  const cJSON *r = cJSON_GetObjectItemCaseSensitive(j, key);
   const cJSON *k = cJSON_GetObjectItemCaseSensitive(r, "runs");
   const cJSON *h = cJSON_GetObjectItemCaseSensitive(r, "reproduced");
   *runs = *hits = 0;
@@ -53,7 +53,8 @@ int gf_replay_load(gf_replay_item *it, const char *path, const char *entry, cons
   if (!build && cJSON_IsString(rec_build) && rec_build->valuestring[0] &&
       strlen(rec_build->valuestring) < sizeof it->build)
     gf_strlcpy(it->build, rec_build->valuestring, sizeof it->build);
-  read_rate(j, &it->rec_runs, &it->rec_reproduced);
+  read_rate(j, "reproducibility", &it->rec_runs, &it->rec_reproduced);
+  read_rate(j, "reproducibility_warm", &it->rec_warm_runs, &it->rec_warm_reproduced);
   const cJSON *node = cJSON_GetObjectItemCaseSensitive(j, "node");
   const cJSON *nv = cJSON_GetObjectItemCaseSensitive(j, "node_version");
   if (cJSON_IsString(nv) && strlen(nv->valuestring) < sizeof it->rec_node_version)
@@ -83,14 +84,18 @@ static void on_run(gf_oneshot *o, void *data, int found, const gf_finding *f,
   gf_node_tally *nt = &it->node[it->node_now];
   (void)tail;
   it->runs++;
+  it->warm_runs += (unsigned)o->last_warm;
   nt->runs++;
   if (o->last_node_version[0]) gf_strlcpy(nt->version, o->last_node_version, sizeof nt->version);
   if (found < 0) {
     it->harness_errors++;
-  } else if (found == 1 && (!it->want_hash[0] || gf_signature_matches(f, it->want_sig, it->want_hash))) {
+  } else if (found == 0) {
+    it->clean[o->last_warm ? 1 : 0]++;
+  } else if (!it->want_hash[0] || gf_signature_matches(f, it->want_sig, it->want_hash)) {
     it->reproduced++;
+    it->warm_reproduced += (unsigned)o->last_warm;
     nt->reproduced++;
-  } else if (found == 1) {
+  } else {
     it->other++;
     gf_strlcpy(it->other_sig, f->signature, sizeof it->other_sig);
   }
@@ -165,6 +170,14 @@ cJSON *gf_replay_item_json(const gf_replay_item *it, int nnodes) {
     cJSON_AddNumberToObject(rate, "reproduced", it->rec_reproduced);
   }
   cJSON_AddNumberToObject(o, "miss_chance", miss);
+  if (it->rec_warm_runs) {
+    cJSON *warm = cJSON_AddObjectToObject(o, "warm");
+    cJSON_AddNumberToObject(warm, "runs", it->warm_runs);
+    cJSON_AddNumberToObject(warm, "reproduced", it->warm_reproduced);
+    cJSON *rate = cJSON_AddObjectToObject(o, "record_rate_warm");
+    cJSON_AddNumberToObject(rate, "runs", it->rec_warm_runs);
+    cJSON_AddNumberToObject(rate, "reproduced", it->rec_warm_reproduced);
+  }
   if (it->rec_node_version[0]) cJSON_AddStringToObject(o, "found_on", it->rec_node_version);
   if (it->node[it->node_now].version[0])
     cJSON_AddStringToObject(o, "replayed_on", it->node[it->node_now].version);
@@ -219,8 +232,11 @@ static int run_build_group(const gf_config *base, const char *node, const char *
   for (size_t i = 0; i < n; i++) {
     if (!in_group(base, node, &items[i], build, group_node)) continue;
     items[i].node_now = node_index;
-    for (unsigned k = 0; k < items[i].want_runs; k++)
+    for (unsigned k = 0; k < items[i].want_runs; k++) {
       gf_oneshot_submit_set(&pool, &items[i].c, items[i].flag_set, &items[i]);
+      if (items[i].rec_warm_runs) /* found warm: replayed warm too */
+        gf_oneshot_submit_warm(&pool, &items[i].c, items[i].flag_set, &items[i]);
+    }
   }
   uv_run(&loop, UV_RUN_DEFAULT);
   gf_oneshot_free(&pool);
@@ -255,22 +271,32 @@ int gf_replay_node_differs(const gf_replay_item *it) {
   return known;
 }
 
-const char *gf_replay_verdict(const gf_replay_item *it, double *miss_chance) {
-  unsigned clean = it->runs - it->harness_errors - it->other;
+/* Chance that a live bug at the record's fresh rate p and warm rate w shows
+ * in none of the clean runs made. */
+static double miss_chance(const gf_replay_item *it) {
   double p = it->rec_runs ? (double)it->rec_reproduced / it->rec_runs : 0;
-  *miss_chance = p > 0 ? pow(1 - p, clean) : 1;
+  double w = it->rec_warm_runs ? (double)it->rec_warm_reproduced / it->rec_warm_runs : 0;
+  return pow(1 - p, it->clean[0]) * pow(1 - w, it->clean[1]);
+}
+
+const char *gf_replay_verdict(const gf_replay_item *it, double *miss) {
+  double p = it->rec_runs ? (double)it->rec_reproduced / it->rec_runs : 0;
+  double w = it->rec_warm_runs ? (double)it->rec_warm_reproduced / it->rec_warm_runs : 0;
+  *miss = p > 0 || w > 0 ? miss_chance(it) : 1;
   if (it->reproduced) return "reproduced";
   if (it->runs == 0 || it->harness_errors == it->runs) return "error";
   if (!it->want_hash[0]) return it->other ? "inconclusive" : "clean";
   /* Not seen on another Node says nothing about the addon's fix. */
-  return *miss_chance < GF_REPLAY_MAX_MISS && !gf_replay_node_differs(it) ? "fixed" : "inconclusive";
+  return *miss < GF_REPLAY_MAX_MISS && !gf_replay_node_differs(it) ? "fixed" : "inconclusive";
 }
 
 unsigned gf_replay_runs_auto(const gf_replay_item *it) {
   double p = it->rec_runs ? (double)it->rec_reproduced / it->rec_runs : 0;
-  if (p <= 0) return 10;
-  if (p >= 1) return 3;
-  double k = ceil(log(GF_REPLAY_MAX_MISS) / log(1 - p) - 1e-9);
+  double w = it->rec_warm_runs ? (double)it->rec_warm_reproduced / it->rec_warm_runs : 0;
+  double q = (1 - p) * (it->rec_warm_runs ? 1 - w : 1); /* one fresh and one warm run miss */
+  if (q >= 1) return 10;
+  if (q <= 0) return 3;
+  double k = ceil(log(GF_REPLAY_MAX_MISS) / log(q) - 1e-9);
   return k < 3 ? 3 : k > 1000 ? 1000 : (unsigned)k;
 }
 

@@ -32,6 +32,9 @@ typedef struct gf_replay_item {
   int flag_set;         /* their index in the run's plan */
   char build[PATH_MAX]; /* the build its runs use: the record's addon_build, or the config's */
   unsigned rec_runs, rec_reproduced; /* the record's reproducibility (0/0: unknown) */
+  unsigned rec_warm_runs, rec_warm_reproduced; /* its reproducibility_warm: warm runs too */
+  unsigned warm_runs, warm_reproduced; /* of runs/reproduced, the warm ones */
+  unsigned clean[2];                   /* runs with no failure at all: [fresh, warm] */
   unsigned want_runs;   /* K for this item */
   char node_path[PATH_MAX];  /* the node its runs use: the record's (when it is still
                                 there), or the config's */
@@ -39,10 +42,10 @@ typedef struct gf_replay_item {
 } gf_replay_item;
 
 /* The verdict rule (README "replay"): reproduced if any run hit the
- * signature; for a record whose rate p = reproduced/runs is known, "fixed"
- * only when a live bug would have been missed in all K clean runs with
- * chance (1-p)^K < 5 % and the runs were on the Node version the record
- * was found on, else "inconclusive"; a plain case (no rate) with no
+ * signature; for a record whose rate p = reproduced/runs is known (and w,
+ * its warm rate), "fixed" only when a live bug would have been missed in all
+ * clean runs with chance (1-p)^K * (1-w)^Kw < 5 % and the runs were on the
+ * Node version the record was found on, else "inconclusive"; a plain case (no rate) with no
  * failure is "clean"; "error" when no run reached the harness. */
 #define GF_REPLAY_MAX_MISS 0.05
 const char *gf_replay_verdict(const gf_replay_item *it, double *miss_chance);

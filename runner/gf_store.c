@@ -379,6 +379,13 @@ int gf_store_set_repro(gf_store *s, gf_bucket *b, unsigned runs, unsigned reprod
   return rate_event(s, b, "confirm", runs, reproduced);
 }
 
+int gf_store_set_warm(gf_store *s, gf_bucket *b, unsigned runs, unsigned reproduced,
+                      gf_err *err) {
+  if (gf_store_update(s, b, "reproducibility_warm", rate_json(runs, reproduced), err) != 0)
+    return -1;
+  return rate_event(s, b, "confirm_warm", runs, reproduced);
+}
+
 int gf_store_update(gf_store *s, gf_bucket *b, const char *key, cJSON *value, gf_err *err) {
   gf_json_set(b->record, key, value);
   return write_record(s, b, err);

@@ -94,6 +94,9 @@ gf_bucket *gf_store_add(gf_store *s, const gf_finding *f, const gf_case *c,
 /* Records the confirmation rate: reproduced of runs fresh processes. */
 int gf_store_set_repro(gf_store *s, gf_bucket *b, unsigned runs, unsigned reproduced,
                        gf_err *err);
+/* And of runs warm ones (gf_oneshot.h): reproducibility_warm. */
+int gf_store_set_warm(gf_store *s, gf_bucket *b, unsigned runs, unsigned reproduced,
+                      gf_err *err);
 
 /* Sets (or replaces) one field of the record and rewrites it; consumes value. */
 int gf_store_update(gf_store *s, gf_bucket *b, const char *key, cJSON *value, gf_err *err);

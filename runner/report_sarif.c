@@ -46,16 +46,18 @@ static cJSON *logical(const char *func) {
   return logical;
 }
 
-/* A location: the file (repository-relative) and line when loc names one. */
+/* A location: the file and line when loc names one; a file of the
+ * repository is relative to %SRCROOT%, another (node's, libc's) has no base. */
 static cJSON *location(const gf_srcroot *src, const char *loc, const char *func) {
   char uri[PATH_MAX];
   int line = 0;
   cJSON *l = cJSON_CreateObject();
-  if (gf_srcroot_resolve(src, loc, uri, sizeof uri, &line) >= 0) {
+  int in_repo = gf_srcroot_resolve(src, loc, uri, sizeof uri, &line);
+  if (in_repo >= 0) {
     cJSON *phys = cJSON_AddObjectToObject(l, "physicalLocation");
     cJSON *art = cJSON_AddObjectToObject(phys, "artifactLocation");
     cJSON_AddStringToObject(art, "uri", uri);
-    cJSON_AddStringToObject(art, "uriBaseId", "%SRCROOT%");
+    if (in_repo) cJSON_AddStringToObject(art, "uriBaseId", "%SRCROOT%");
     if (line > 0) cJSON_AddNumberToObject(cJSON_AddObjectToObject(phys, "region"), "startLine", line);
   }
   cJSON_AddItemToObject(l, "logicalLocations", logical(func));

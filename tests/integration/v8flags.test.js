@@ -13,7 +13,7 @@ test('a bug that needs a V8 flag is found with that set, recorded with it, and r
   const dir = tmpdir('v8flags');
   const out = path.join(dir, 'out');
   const cfg = writeConfig(dir, 'soak', {
-    harness: path.join(ROOT, 'tests', 'fixtures', 'flag_harness.js'), target: null,
+    harness: path.join(ROOT, 'tests', 'hostile', 'flag.js'), target: null,
     v8_flags: [[], [FLAG]], confirm_runs: 2, workers: 2,
   });
   const r = await gcfuzz(['soak', '--config', cfg, '--out', out, '--max-time', '3', '--seed', '1']);

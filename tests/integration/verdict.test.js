@@ -6,7 +6,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
-const { tmpdir, gcfuzz, writeConfig, readJson, records } = require('./helpers.js');
+const { ROOT, tmpdir, gcfuzz, writeConfig, readJson, records } = require('./helpers.js');
 
 // An ASan record of the borrowed bug, confirmed (a reliable seed case).
 async function asanRecord(dir) {
@@ -94,4 +94,46 @@ test('a record runs on its own node binary; not reproducing on another Node vers
   const same = await gcfuzz(['replay', '--config', cfg, '--runs', '3', record({ node_version: process.version })]);
   assert.strictEqual(same.code, 0, same.stderr);
   assert.strictEqual(JSON.parse(same.stdout).cases[0].status, 'fixed');
+});
+
+// A bug only a warm process shows: fresh confirmation runs never see it,
+// warm ones (a persistent worker after warm-up cases) do; the record keeps
+// both rates, and replay runs warm too, so it says "reproduced" where fresh
+// runs alone could only say "inconclusive".
+test('a bug only warm processes show is confirmed warm, recorded with both rates, and replays', { timeout: 60000 }, async () => {
+  const dir = tmpdir('verdict-warm');
+  const seeds = path.join(dir, 'seeds');
+  fs.mkdirSync(seeds);
+  fs.writeFileSync(path.join(seeds, 'gc.json'), JSON.stringify({ id: 'gc', entry: 'sum', elems: 2, elem_len: 2, gc: [{ op: 'gc' }] }));
+  const cfg = writeConfig(dir, 'soak', {
+    harness: path.join(ROOT, 'tests/fixtures/warm_bug.js'), target: null, seeds, confirm_runs: 2, feedback: false,
+  });
+  const out = path.join(dir, 'out');
+  let seen = false;
+  const r = await gcfuzz(['soak', '--config', cfg, '--out', out, '--workers', '1', '--seed', '1'], {
+    onStderr(text, child) {
+      // Stop once the record says it was confirmed (the confirm event is logged then).
+      if (seen || !text.includes('gcfuzz: NEW ')) return;
+      seen = true;
+      const poll = () => {
+        const ev = fs.existsSync(path.join(out, 'events.jsonl')) ? fs.readFileSync(path.join(out, 'events.jsonl'), 'utf8') : '';
+        if (ev.includes('"event":"confirm"')) child.kill('SIGTERM'); else setTimeout(poll, 50);
+      };
+      poll();
+    },
+  });
+  assert.strictEqual(r.code, 0, r.stderr);
+  const [rec] = records(out);
+  assert.deepStrictEqual(rec.reproducibility, { runs: 2, reproduced: 0 }, 'fresh processes never show it');
+  assert.deepStrictEqual(rec.reproducibility_warm, { runs: 2, reproduced: 2 }, 'warm ones do');
+  const file = path.join(out, 'crashes', `${rec.hash}.json`);
+  const rep = await gcfuzz(['replay', '--config', cfg, '--runs', '2', file]);
+  assert.strictEqual(rep.code, 1, rep.stderr);
+  const j = JSON.parse(rep.stdout).cases[0];
+  assert.deepStrictEqual([j.status, j.warm.runs, j.warm.reproduced], ['reproduced', 2, 2]);
+  // The same record without its warm rate: fresh runs only, and no verdict.
+  const cold = path.join(dir, 'cold.json');
+  fs.writeFileSync(cold, JSON.stringify({ ...rec, reproducibility_warm: undefined }));
+  const coldRep = await gcfuzz(['replay', '--config', cfg, '--runs', '2', cold]);
+  assert.strictEqual(coldRep.code, 4, coldRep.stderr);
 });
