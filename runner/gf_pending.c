@@ -184,10 +184,11 @@ static void tally_done(gf_pending *p, gf_tally *t) {
     if (p->active[i] == t) p->active[i] = p->active[--p->nactive];
   gf_bucket *b = gf_store_find(p->store, t->it.hash);
   gf_err err = {{0}};
-  /* Warm first: the fresh rate is what marks the confirmation done. */
-  if (b && (gf_store_set_warm(p->store, b, t->runs, t->warm_hits, &err) != 0 ||
-            gf_store_set_repro(p->store, b, t->runs, t->hits, &err) != 0))
-    log_line(p, t->it.hash, err.msg);
+  /* Warm first: the fresh rate is what marks the confirmation done. Both
+   * are set even when a write fails (the record is kept dirty, retried). */
+  int failed = b ? gf_store_set_warm(p->store, b, t->runs, t->warm_hits, &err) : 0;
+  failed |= b ? gf_store_set_repro(p->store, b, t->runs, t->hits, &err) : 0;
+  if (failed) log_line(p, t->it.hash, err.msg);
   if (p->cfg->minimize_new && t->hits > 0) queue_push(&p->minimize, t->it.hash, t->it.flag_set);
   free(t);
   start_work(p);

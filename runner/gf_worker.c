@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "gf_text.h"
+
 static void on_handle_closed(uv_handle_t *h) {
   gf_worker *w = h->data;
   if (--w->handles_open == 0) {
@@ -178,8 +180,10 @@ static void on_stdout(uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
     w->line[w->line_len] = '\0';
     if (w->line_overflow)
       protocol_error(w, "line longer than 64 KiB", w->line);
-    else if (w->line_len > 0)
+    else if (w->line_len > 0) {
+      gf_text_sanitize(w->line, w->line_len); /* before any string of it is kept */
       handle_line(w, w->line);
+    }
     w->line_len = 0;
     w->line_overflow = 0;
   }

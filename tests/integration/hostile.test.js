@@ -16,6 +16,13 @@ const HOSTILE = path.join(ROOT, 'tests', 'hostile');
 // exit code (default 0), pidfile (GCFUZZ_TEST_PIDFILE; those pids are killed
 // after), and check(run).
 const SUITE = {
+  'bad_utf8.js': {
+    check({ recs }) {
+      assert.ok(recs.length >= 1);
+      assert.match(recs[0].message, /^TypeError: bad \? byte \?+ here$/);
+      assert.strictEqual(recs[0].addon_build, 'b??d');
+    },
+  },
   'bucket_storm.js': {
     check({ recs, stats }) {
       assert.ok(recs.length >= 5, `a storm opens many buckets (${recs.length})`);

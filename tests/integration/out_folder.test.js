@@ -67,7 +67,8 @@ test('a bucket whose record cannot be written is kept, confirmed, and written la
   child.stderr.on('data', (d) => (stderr += d));
   const exited = new Promise((resolve) => child.on('close', resolve));
   const statsFile = path.join(out, 'stats.json');
-  const confirmed = () => { try { return readJson(statsFile).confirm_runs >= 1; } catch { return false; } };
+  // One fresh and one warm run make the confirmation (confirm_runs 1).
+  const confirmed = () => { try { return readJson(statsFile).confirm_runs >= 2; } catch { return false; } };
   while (!confirmed()) await new Promise((r) => setTimeout(r, 50)); // bounded by the test timeout
   assert.match(stderr, /gcfuzz: NEW /);
   assert.match(stderr, /cannot write crash record \(kept, retried each interval\): .*File too large/);
@@ -79,6 +80,7 @@ test('a bucket whose record cannot be written is kept, confirmed, and written la
   assert.ok(rec, 'written once the limit was lifted');
   assert.ok(rec.count >= 1);
   assert.deepStrictEqual(rec.reproducibility, { runs: 1, reproduced: 1 });
+  assert.deepStrictEqual(rec.reproducibility_warm, { runs: 1, reproduced: 0 }, 'it aborts in its warm-up');
   assert.match(rec.stderr_tail, /heap-use-after-free/);
   assert.ok(fs.existsSync(path.join(out, 'corpus', `${rec.hash}.json`)), 'its case is in the corpus');
 });
