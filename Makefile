@@ -22,7 +22,7 @@ PKGS     := libuv libcjson
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 CFLAGS   ?= -O2 -g
 GF_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Irunner -I$(BUILD)/gen -Iaddon/src $(shell pkg-config --cflags $(PKGS))
-GF_LIBS   = $(shell pkg-config --libs $(PKGS)) -lm
+GF_LIBS   = $(shell pkg-config --libs $(PKGS)) -lm -lstdc++
 
 RUNNER_SRC := $(filter-out runner/main.c,$(wildcard runner/*.c))
 RUNNER_OBJ := $(RUNNER_SRC:runner/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/core.o
@@ -45,7 +45,11 @@ addon: $(ADDON_OUT)
 $(ADDON_OUT): $(ADDON_SRC)
 	$(NODE) scripts/node-gyp.js rebuild --silent
 
-runner: $(BUILD)/gcfuzz
+runner: $(BUILD)/gcfuzz $(BUILD)/libgcfuzz_crash.so
+
+# Preloaded into release-build workers: a fatal signal's stack on stderr (gf_native.h).
+$(BUILD)/libgcfuzz_crash.so: runner/preload/gf_crash_preload.c | $(BUILD)/obj
+	$(CC) -std=c11 -Wall -Wextra -O2 -g -fPIC -shared $< -ldl -o $@
 
 # The case format's C tables, from the schema the harness library reads.
 SCHEMA_H := $(BUILD)/gen/gf_case_schema.h
@@ -110,8 +114,10 @@ DATADIR := $(DESTDIR)$(PREFIX)/share/gcfuzz
 install: all
 	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DATADIR)/harness" "$(DATADIR)/addon/build/Release" \
 	  "$(DATADIR)/config" "$(DATADIR)/corpus/seeds" "$(DESTDIR)$(PREFIX)/share/man/man1" \
-	  "$(DESTDIR)$(PREFIX)/share/doc/gcfuzz" "$(DESTDIR)$(PREFIX)/lib/systemd/system"
+	  "$(DESTDIR)$(PREFIX)/share/doc/gcfuzz" "$(DESTDIR)$(PREFIX)/lib/systemd/system" \
+	  "$(DESTDIR)$(PREFIX)/lib/gcfuzz"
 	install -m 755 $(BUILD)/gcfuzz "$(DESTDIR)$(PREFIX)/bin/gcfuzz"
+	install -m 755 $(BUILD)/libgcfuzz_crash.so "$(DESTDIR)$(PREFIX)/lib/gcfuzz/libgcfuzz_crash.so"
 	install -m 644 harness/*.js harness/*.json "$(DATADIR)/harness"
 	install -m 644 addon/index.js addon/target.js addon/harness.js addon/package.json "$(DATADIR)/addon"
 	install -m 755 addon/build/Release/*.node "$(DATADIR)/addon/build/Release"
@@ -122,7 +128,7 @@ install: all
 	$(NODE) scripts/gen-unit.js "$(PREFIX)" < dist/gcfuzz@.service.in > "$(DESTDIR)$(PREFIX)/lib/systemd/system/gcfuzz@.service"
 
 uninstall:
-	rm -rf "$(DESTDIR)$(PREFIX)/bin/gcfuzz" "$(DATADIR)" "$(DESTDIR)$(PREFIX)/share/man/man1/gcfuzz.1" \
+	rm -rf "$(DESTDIR)$(PREFIX)/bin/gcfuzz" "$(DATADIR)" "$(DESTDIR)$(PREFIX)/lib/gcfuzz" "$(DESTDIR)$(PREFIX)/share/man/man1/gcfuzz.1" \
 	  "$(DESTDIR)$(PREFIX)/share/doc/gcfuzz" "$(DESTDIR)$(PREFIX)/lib/systemd/system/gcfuzz@.service"
 
 clean:

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "gf_err.h"
+#include "gf_native.h"
 
 static const char *const kind_names[] = {"none",     "signal",    "asan", "v8_fatal",
                                          "timeout",  "mismatch", "exception", "exit",
@@ -86,6 +87,7 @@ static int is_runtime_frame(const gf_frame *fr) {
 
 static int matches_target(const gf_frame *fr, const char *const *pats) {
   if (is_runtime_frame(fr)) return 0;
+  if (strstr(fr->location, ".node+")) return 1; /* a frame of an addon module (no source line) */
   for (; pats && *pats; pats++)
     if (**pats && (strstr(fr->location, *pats) || strstr(fr->func, *pats))) return 1;
   return 0;
@@ -168,6 +170,15 @@ static int parse_v8_frame(const char *line, gf_frame *fr) {
     char *close = strchr(fr->location, ']');
     if (close) *close = '\0';
   }
+  return 1;
+}
+
+/* A frame of a release build's report (gf_native.h), its name cut like ASan's. */
+static int parse_native_frame(const char *line, gf_frame *fr) {
+  if (!gf_native_frame(line, fr)) return 0;
+  char name[sizeof fr->func];
+  gf_strlcpy(name, fr->func, sizeof name);
+  set_func(fr, name, strlen(name));
   return 1;
 }
 
@@ -326,6 +337,9 @@ int gf_classify(const gf_outcome *o, gf_finding *f) {
   } else if (o->exited && o->term_signal != 0) {
     f->kind = GF_KIND_SIGNAL;
     gf_strlcpy(f->bug_type, gf_signal_name(o->term_signal), sizeof f->bug_type);
+    const char *native = strstr(text, GF_NATIVE_MARK); /* a release build's stack */
+    native = native ? strchr(native, '\n') : NULL;
+    if (native) read_stack(native + 1, &f->stack, o->target_patterns, parse_native_frame);
   } else if (o->result_outcome && strcmp(o->result_outcome, "mismatch") == 0) {
     f->kind = GF_KIND_MISMATCH;
     gf_strlcpy(f->bug_type, "wrong-result", sizeof f->bug_type);

@@ -40,6 +40,7 @@ void gf_config_default(gf_config *cfg, const char *root) {
   cfg->persistent = 1;
   cfg->timeout_ms = 10000;
   cfg->rss_limit_mb = 2048;
+  cfg->native_frames = 1;
   cfg->grace_ms = 5000;
   cfg->stats_interval_ms = 2000;
   cfg->confirm_runs = 5;
@@ -381,7 +382,7 @@ static int load_paths(gf_config *cfg, const cJSON *o, const char *base, gf_err *
 static int load_object(gf_config *cfg, const cJSON *o, const char *base, gf_err *err) {
   static const char *const keys[] = {
       "node", "nodes", "node_args", "v8_flags", "max_old_space_mb", "harness", "harness_args", "build", "env",
-      "libasan", "target", "threadpool_size", "sanitizer", "entry", "entries", "workers", "timeout_ms", "rss_limit_mb", "grace_ms",
+      "libasan", "target", "threadpool_size", "sanitizer", "entry", "entries", "workers", "timeout_ms", "rss_limit_mb", "native_frames", "grace_ms",
       "stats_interval_ms", "confirm_runs", "minimize_new", "crash_bias", "feedback", "feedback_weight", "persistent", "seeds", "target_frames",
       "limits", "control", NULL};
   if (!cJSON_IsObject(o)) return gf_errf(err, "config: must be a JSON object");
@@ -408,7 +409,8 @@ static int load_object(gf_config *cfg, const cJSON *o, const char *base, gf_err 
       u32(o, "feedback_weight", 1, 1000, &cfg->feedback_weight, "", err) ||
       gf_json_bool(o, "feedback", cfg->feedback, "", &cfg->feedback, err) ||
       gf_json_bool(o, "minimize_new", cfg->minimize_new, "", &cfg->minimize_new, err) ||
-      gf_json_bool(o, "persistent", cfg->persistent, "", &cfg->persistent, err))
+      gf_json_bool(o, "persistent", cfg->persistent, "", &cfg->persistent, err) ||
+      gf_json_bool(o, "native_frames", cfg->native_frames, "", &cfg->native_frames, err))
     return -1;
   const cJSON *entry = cJSON_GetObjectItemCaseSensitive(o, "entry");
   if (cJSON_IsNull(entry))

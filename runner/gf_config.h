@@ -69,6 +69,7 @@ typedef struct gf_config {
   int persistent;   /* 0: one process per case (harness --once) */
   uint32_t timeout_ms, grace_ms, stats_interval_ms;
   uint32_t rss_limit_mb; /* a worker above this resident size is killed (kind oom); 0: none */
+  int native_frames;     /* release builds: preload the crash handler (gf_native.h) */
   uint32_t confirm_runs;
   int minimize_new; /* soak: minimize each new, confirmed bucket in the background */
   uint32_t crash_bias;

@@ -123,8 +123,30 @@ static int env_has(const gf_config *cfg, const char *name) {
   return 0;
 }
 
-/* Config variables override the runner's own of the same name. */
-static char **env_build(const gf_config *cfg, const char *libasan) {
+/* libgcfuzz_crash.so beside the binary (build tree) or in PREFIX/lib/gcfuzz
+ * (installed): "" when there is none. */
+static void crash_preload(char *out, size_t cap) {
+  char exe[4096], path[4096 + 64];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  out[0] = '\0';
+  if (n <= 0) return;
+  exe[n] = '\0';
+  char *slash = strrchr(exe, '/');
+  if (slash) *slash = '\0';
+  static const char *const where[] = {"%s/libgcfuzz_crash.so", "%s/../lib/gcfuzz/libgcfuzz_crash.so"};
+  for (size_t i = 0; i < sizeof where / sizeof *where; i++) {
+    snprintf(path, sizeof path, where[i], exe);
+    if (access(path, R_OK) == 0 && realpath(path, exe)) {
+      gf_strlcpy(out, exe, cap);
+      return;
+    }
+  }
+}
+
+/* Config variables override the runner's own of the same name. preload: a
+ * library to preload (libasan, or the crash handler), replacing the
+ * runner's own LD_PRELOAD; with asan, ASAN_OPTIONS too. */
+static char **env_build(const gf_config *cfg, const char *preload, int asan) {
   size_t n = 0;
   while (environ[n]) n++;
   char **v = calloc(n + GF_MAX_ENV + 4, sizeof *v);
@@ -135,18 +157,18 @@ static char **env_build(const gf_config *cfg, const char *libasan) {
     int overridden = 0;
     for (int j = 0; j < cfg->n_env && !overridden; j++)
       overridden = strncmp(cfg->env[j], environ[i], len + 1) == 0;
-    if (libasan && (strncmp(environ[i], "LD_PRELOAD=", 11) == 0 ||
-                    strncmp(environ[i], "ASAN_OPTIONS=", 13) == 0))
+    if ((preload && strncmp(environ[i], "LD_PRELOAD=", 11) == 0) ||
+        (asan && strncmp(environ[i], "ASAN_OPTIONS=", 13) == 0))
       overridden = 1;
     if (strncmp(environ[i], "UV_THREADPOOL_SIZE=", 19) == 0) overridden = 1;
     if (!overridden) v[k++] = strdup(environ[i]);
   }
   for (int j = 0; j < cfg->n_env; j++) v[k++] = strdup(cfg->env[j]);
-  if (libasan && !env_has(cfg, "LD_PRELOAD")) {
-    v[k] = malloc(strlen(libasan) + 12);
-    sprintf(v[k++], "LD_PRELOAD=%s", libasan);
+  if (preload && !env_has(cfg, "LD_PRELOAD")) {
+    v[k] = malloc(strlen(preload) + 12);
+    sprintf(v[k++], "LD_PRELOAD=%s", preload);
   }
-  if (libasan && !env_has(cfg, "ASAN_OPTIONS")) v[k++] = strdup("ASAN_OPTIONS=" GF_ASAN_OPTIONS);
+  if (asan && !env_has(cfg, "ASAN_OPTIONS")) v[k++] = strdup("ASAN_OPTIONS=" GF_ASAN_OPTIONS);
   /* The window gate holds every pool thread: the harness must know how many. */
   if (!env_has(cfg, "UV_THREADPOOL_SIZE")) {
     char pool[48];
@@ -176,7 +198,11 @@ int gf_spawn_plan_init(gf_spawn_plan *p, const gf_config *cfg, gf_err *err) {
   for (int i = 0; i < p->n_sets; i++)
     for (int once = 0; once < 2; once++)
       ok &= (p->argv[i][once] = argv_build(cfg, &cfg->v8_flags[i], once)) != NULL;
-  p->env = env_build(cfg, asan ? p->libasan : NULL);
+  /* A release build: the crash handler that writes native frames, unless
+   * the config turns it off or preloads something itself. */
+  if (!asan && cfg->native_frames && !getenv("LD_PRELOAD"))
+    crash_preload(p->libasan, sizeof p->libasan);
+  p->env = env_build(cfg, p->libasan[0] ? p->libasan : NULL, asan);
   if (!ok || !p->env) {
     gf_spawn_plan_free(p);
     return gf_errf(err, "out of memory");

@@ -6,7 +6,7 @@
  *         [--target <target>] --build <build> [--once]
  *   env:  the runner's environment + config env + UV_THREADPOOL_SIZE (+
  *         LD_PRELOAD of the compiler's libasan and ASAN_OPTIONS when the
- *         config wants ASan).
+ *         config wants ASan; else of libgcfuzz_crash.so, gf_native.h).
  */
 #ifndef GF_SPAWN_H
 #define GF_SPAWN_H
@@ -20,7 +20,7 @@ typedef struct gf_spawn_plan {
   char **argv[GF_MAX_FLAG_SETS][2]; /* per V8 flag set: [persistent, once], NULL-terminated */
   int n_sets;
   char **env;
-  char libasan[4096];
+  char libasan[4096]; /* the library preloaded: libasan, or libgcfuzz_crash.so (release) */
 } gf_spawn_plan;
 
 int gf_spawn_plan_init(gf_spawn_plan *p, const gf_config *cfg, gf_err *err);

@@ -117,3 +117,33 @@ test('the README example works as written: its target and config, two paths fill
   assert.strictEqual(summary.control.detected, true);
   assert.ok(summary.target.execs > 0, 'cases ran');
 });
+
+// A release build has no ASan report: the preloaded handler writes the
+// crashing thread's frames, and the daemon names them from the addon's ELF
+// symbols. poke_null is static (only .symtab has it, dladdr cannot name
+// it). The same bug gives the same signature run after run; without the
+// handler (native_frames: false) the bucket is the bare signal.
+test('a release build crash gets native frames: a static function names the bucket, stably', { timeout: 60000 }, async () => {
+  const dir = tmpdir('sdk-native');
+  const config = (extra) => {
+    const file = path.join(dir, `native-${Object.keys(extra).length}.json`);
+    fs.writeFileSync(file, JSON.stringify({
+      target: TARGET, build: path.join(BUF, 'build', 'Release', 'bufsum.node'), entries: ['crash'], entry: 'crash',
+      seeds: null, confirm_runs: 0, feedback: false, control: { entry: 'crash' }, ...extra,
+    }));
+    return file;
+  };
+  const soak = async (cfg, out) => {
+    const r = await gcfuzz(['soak', '--config', cfg, '--out', path.join(dir, out), '--workers', '1', '--stop-on-crash', '--max-time', '20']);
+    assert.strictEqual(r.code, 1, r.stderr);
+    return records(path.join(dir, out))[0];
+  };
+  const first = await soak(config({}), 'a');
+  assert.strictEqual(first.signature, 'signal:SIGSEGV:poke_null:entry=crash');
+  const top = first.frames.find((f) => f.target);
+  assert.deepStrictEqual([top.function, top.target], ['poke_null', true]);
+  assert.match(top.location, /bufsum\.node\+0x[0-9a-f]+$/);
+  assert.match(first.stderr_tail, /==gcfuzz-crash== SIGSEGV\n/);
+  assert.strictEqual((await soak(config({}), 'b')).signature, first.signature, 'the same bucket again');
+  assert.strictEqual((await soak(config({ native_frames: false }), 'c')).signature, 'signal:SIGSEGV:entry=crash');
+});

@@ -1,0 +1,118 @@
+/* gf_native.c - see gf_native.h. */
+#include "gf_native.h"
+
+#include <ctype.h>
+#include <elf.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gf_err.h"
+
+/* libstdc++'s demangler (the daemon links it for this one call). */
+extern char *__cxa_demangle(const char *mangled, char *buf, size_t *len, int *status);
+
+static void demangle_into(const char *name, char *out, size_t cap) {
+  int status = -1;
+  char *d = strncmp(name, "_Z", 2) == 0 ? __cxa_demangle(name, NULL, NULL, &status) : NULL;
+  gf_strlcpy(out, status == 0 && d ? d : name, cap);
+  free(d);
+}
+
+/* The section header i of a mapped ELF file, or NULL when out of bounds. */
+static const Elf64_Shdr *section(const unsigned char *m, size_t size, const Elf64_Ehdr *eh,
+                                 unsigned i) {
+  uint64_t at = eh->e_shoff + (uint64_t)i * sizeof(Elf64_Shdr);
+  if (i >= eh->e_shnum || eh->e_shentsize != sizeof(Elf64_Shdr) || at + sizeof(Elf64_Shdr) > size)
+    return NULL;
+  return (const Elf64_Shdr *)(m + at);
+}
+
+/* The lowest PT_LOAD address: what the load base maps to (0 for a shared
+ * object, e.g. 0x400000 for a non-PIE executable). */
+static uint64_t load_vaddr(const unsigned char *m, size_t size, const Elf64_Ehdr *eh) {
+  uint64_t low = UINT64_MAX;
+  for (unsigned i = 0; i < eh->e_phnum; i++) {
+    uint64_t at = eh->e_phoff + (uint64_t)i * sizeof(Elf64_Phdr);
+    if (eh->e_phentsize != sizeof(Elf64_Phdr) || at + sizeof(Elf64_Phdr) > size) break;
+    const Elf64_Phdr *ph = (const Elf64_Phdr *)(m + at);
+    if (ph->p_type == PT_LOAD && ph->p_vaddr - ph->p_offset < low) low = ph->p_vaddr - ph->p_offset;
+  }
+  return low == UINT64_MAX ? 0 : low;
+}
+
+/* The function symbol of one symbol table that contains addr. */
+static const char *lookup(const unsigned char *m, size_t size, const Elf64_Ehdr *eh,
+                          uint32_t type, uint64_t addr) {
+  for (unsigned i = 0; i < eh->e_shnum; i++) {
+    const Elf64_Shdr *sh = section(m, size, eh, i);
+    if (sh == NULL || sh->sh_type != type || sh->sh_entsize != sizeof(Elf64_Sym)) continue;
+    const Elf64_Shdr *strs = section(m, size, eh, sh->sh_link);
+    if (strs == NULL || sh->sh_offset + sh->sh_size > size || strs->sh_offset + strs->sh_size > size)
+      return NULL;
+    const Elf64_Sym *sym = (const Elf64_Sym *)(m + sh->sh_offset);
+    for (uint64_t k = 0; k < sh->sh_size / sizeof *sym; k++) {
+      if (ELF64_ST_TYPE(sym[k].st_info) != STT_FUNC || sym[k].st_value == 0) continue;
+      uint64_t lo = sym[k].st_value, hi = lo + (sym[k].st_size ? sym[k].st_size : 1);
+      if (addr < lo || addr >= hi || sym[k].st_name >= strs->sh_size) continue;
+      const char *name = (const char *)m + strs->sh_offset + sym[k].st_name;
+      if (memchr(name, '\0', strs->sh_size - sym[k].st_name)) return name;
+    }
+  }
+  return NULL;
+}
+
+int gf_elf_symbol(const char *module, uint64_t off, char *out, size_t cap) {
+  int fd = open(module, O_RDONLY | O_CLOEXEC);
+  struct stat st;
+  if (fd < 0) return -1;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size < sizeof(Elf64_Ehdr)) {
+    close(fd);
+    return -1;
+  }
+  size_t size = (size_t)st.st_size;
+  const unsigned char *m = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  close(fd);
+  if (m == MAP_FAILED) return -1;
+  const Elf64_Ehdr *eh = (const Elf64_Ehdr *)m;
+  const char *name = NULL;
+  if (memcmp(eh->e_ident, ELFMAG, SELFMAG) == 0 && eh->e_ident[EI_CLASS] == ELFCLASS64) {
+    uint64_t addr = off + load_vaddr(m, size, eh);
+    name = lookup(m, size, eh, SHT_SYMTAB, addr);
+    if (name == NULL) name = lookup(m, size, eh, SHT_DYNSYM, addr);
+  }
+  if (name) demangle_into(name, out, cap);
+  munmap((void *)m, size);
+  return name ? 0 : -1;
+}
+
+int gf_native_frame(const char *line, gf_frame *fr) {
+  while (*line == ' ') line++;
+  if (line[0] != '#' || !isdigit((unsigned char)line[1])) return 0;
+  memset(fr, 0, sizeof *fr);
+  const char *open = strchr(line, '(');
+  const char *close = open ? strstr(open, ") ") : NULL;
+  if (open == NULL || close == NULL) return 1; /* an address dladdr knew nothing of */
+  size_t n = (size_t)(close - open - 1);
+  if (n >= sizeof fr->location) n = sizeof fr->location - 1;
+  memcpy(fr->location, open + 1, n);
+  fr->location[n] = '\0';
+  char module[sizeof fr->location];
+  gf_strlcpy(module, fr->location, sizeof module);
+  char *plus = strrchr(module, '+');
+  if (plus == NULL) return 1;
+  *plus = '\0';
+  uint64_t off = strtoull(plus + 1, NULL, 16);
+  /* Only addon modules are read: a worker's stderr must not make the daemon
+   * open whatever file it names, and other frames are never the target. */
+  size_t ml = strlen(module);
+  int addon = ml > 5 && strcmp(module + ml - 5, ".node") == 0;
+  if (!addon || gf_elf_symbol(module, off, fr->func, sizeof fr->func) != 0) {
+    const char *hint = close + 2; /* dladdr's nearest exported symbol: better than nothing */
+    if (strcmp(hint, "?") != 0) demangle_into(hint, fr->func, sizeof fr->func);
+  }
+  return 1;
+}
