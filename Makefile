@@ -4,6 +4,7 @@
 #   make test       all tests; ends with "N passed, N failed"
 #   make soak       a one-minute soak of the shipped entry into out/soak
 #   make killloop   20 kill -9 cycles of a crash-heavy soak; daemon RSS under a bucket storm
+#   make triage     the zoo's variants under release and ASan: buckets opened, replay verdicts
 #   make bench      benchmarks, side by side (BENCH_QUICK=1: about a minute)
 #   make node-matrix  Node 18/22/24 from the npm registry into .cache/node-matrix
 #   make zoo        detection score of every bug variant x timing x Node, and
@@ -31,7 +32,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 ADDON_SRC  := $(wildcard addon/src/*.c addon/src/*.h) addon/binding.gyp
 ADDON_OUT  := addon/build/Release/gcfuzz_addon.node
 
-.PHONY: all build-all deps test-deps addon runner unit test soak killloop install uninstall bench zoo node-matrix fuzz examples clean
+.PHONY: all build-all deps test-deps addon runner unit test soak killloop triage install uninstall bench zoo node-matrix fuzz examples clean
 
 all: deps
 	@$(MAKE) --no-print-directory build-all
@@ -102,6 +103,10 @@ examples: all
 
 soak: all
 	$(BUILD)/gcfuzz soak --config config/soak.json --out out/soak --max-time 60
+
+# Triage of the zoo: buckets per variant and build, replay verdicts.
+triage: all
+	$(NODE) bench/triage.js | tee bench/triage.md
 
 # Durability: 20 kill -9 cycles of a crash-heavy soak, and RSS under a bucket storm.
 killloop: all

@@ -296,21 +296,26 @@ static int signature_frames(const gf_stack *st, int idx[GF_SIG_FRAMES]) {
 /* kind:bug_type[:access][:frames]:entry=X (frames: see above). The entry
  * is always there: a C addon's entries often share one worker function, and
  * different entries are different bugs. */
+/* "kind:bug_type[:READ|WRITE]": a signature's head, without frames or entry. */
+static void signature_head(const gf_finding *f, char *out, size_t cap) {
+  char access[16] = "";
+  if (f->access[0]) {
+    gf_strlcpy(access, f->access, sizeof access);
+    access[strcspn(access, " ")] = '\0'; /* READ / WRITE, size left out */
+  }
+  snprintf(out, cap, "%s:%s%s%s", gf_kind_name(f->kind), f->bug_type, access[0] ? ":" : "", access);
+}
+
 static void make_signature(gf_finding *f, const char *entry) {
-  char frames[400] = "";
+  char frames[400] = "", head[128];
   int idx[GF_SIG_FRAMES];
   int used = signature_frames(&f->stack, idx);
   for (int k = 0; k < used; k++) {
     if (k) strncat(frames, ">", sizeof frames - strlen(frames) - 1);
     strncat(frames, f->stack.f[idx[k]].func, sizeof frames - strlen(frames) - 1);
   }
-  char access[16] = "";
-  if (f->access[0]) {
-    gf_strlcpy(access, f->access, sizeof access);
-    access[strcspn(access, " ")] = '\0'; /* READ / WRITE, size left out */
-  }
-  snprintf(f->signature, sizeof f->signature, "%s:%s%s%s%s%s:entry=%s", gf_kind_name(f->kind),
-           f->bug_type, access[0] ? ":" : "", access, frames[0] ? ":" : "", frames,
+  signature_head(f, head, sizeof head);
+  snprintf(f->signature, sizeof f->signature, "%s%s%s:entry=%s", head, frames[0] ? ":" : "", frames,
            entry ? entry : "?");
   snprintf(f->hash, sizeof f->hash, "%016llx", (unsigned long long)gf_fnv1a64(f->signature));
 }
@@ -361,8 +366,17 @@ int gf_classify(const gf_outcome *o, gf_finding *f) {
 
 int gf_signature_matches(const gf_finding *f, const char *want_sig, const char *want_hash) {
   if (strcmp(f->hash, want_hash) == 0) return 1;
-  if (!want_sig || !want_sig[0] || strstr(want_sig, ":entry=")) return 0;
+  if (!want_sig || !want_sig[0]) return 0;
   const char *suffix = strstr(f->signature, ":entry=");
-  size_t n = suffix ? (size_t)(suffix - f->signature) : strlen(f->signature);
-  return strlen(want_sig) == n && strncmp(want_sig, f->signature, n) == 0;
+  char head[128], frameless[600];
+  signature_head(f, head, sizeof head);
+  if (!strstr(want_sig, ":entry=")) { /* written before the entry was in every signature */
+    size_t n = suffix ? (size_t)(suffix - f->signature) : strlen(f->signature);
+    if (strlen(want_sig) == n && strncmp(want_sig, f->signature, n) == 0) return 1;
+    return strcmp(want_sig, head) == 0;
+  }
+  /* A record that names no frames (a release build's, before crashes had
+   * stacks) is the bucket of a finding that agrees on all but its frames. */
+  snprintf(frameless, sizeof frameless, "%s%s", head, suffix ? suffix : "");
+  return strcmp(want_sig, frameless) == 0;
 }

@@ -86,9 +86,11 @@ void gf_normalize_message(const char *in, char *out, size_t cap);
 uint64_t gf_fnv1a64(const char *s);
 
 /* Whether a run's finding is the bucket (want_sig, want_hash) of a record:
- * the same hash, or, for a record written before the entry was part of
+ * the same hash; or, for a record written before the entry was part of
  * every signature (want_sig without ":entry="), the same signature once the
- * run's ":entry=NAME" suffix is dropped. want_sig may be "" (hash only). */
+ * run's ":entry=NAME" suffix is dropped; or, for a record that names no
+ * frames (a release build's crash before native frames), the same kind, bug
+ * type, access and entry. want_sig may be "" (hash only). */
 int gf_signature_matches(const gf_finding *f, const char *want_sig, const char *want_hash);
 
 #endif

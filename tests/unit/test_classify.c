@@ -110,6 +110,28 @@ static void bare_sigsegv(void **state) {
   assert_int_equal(f.exit_code, -1);
 }
 
+/* A release crash reported by the preloaded handler gets frames; a record
+ * written before that (no frames) is still its bucket, a record with other
+ * frames or another entry is not. */
+static void release_frames_and_frameless_records(void **state) {
+  (void)state;
+  gf_outcome o = outcome("junk\n==gcfuzz-crash== SIGSEGV\n"
+                         "    #0 0x7f00 (/x/libgcfuzz_crash.so+0x1338) ?\n"
+                         "    #1 0x7f01 (/nonexistent/addon.node+0x1260) addon_work\n"
+                         "    #2 0xc713 (node+0x871349) _ZN4node5AbortEv\n"
+                         "==gcfuzz-crash== end\n", SIGSEGV, 0);
+  gf_finding f;
+  assert_int_equal(gf_classify(&o, &f), 1);
+  assert_string_equal(f.signature, "signal:SIGSEGV:addon_work:entry=sum_borrowed");
+  assert_true(f.stack.f[1].target);
+  assert_false(f.stack.f[2].target);
+  assert_true(gf_signature_matches(&f, "signal:SIGSEGV:entry=sum_borrowed", "0000000000000000"));
+  assert_true(gf_signature_matches(&f, "signal:SIGSEGV", "0000000000000000")); /* no entry either */
+  assert_false(gf_signature_matches(&f, "signal:SIGSEGV:other:entry=sum_borrowed", "0000000000000000"));
+  assert_false(gf_signature_matches(&f, "signal:SIGSEGV:entry=sum", "0000000000000000"));
+  assert_false(gf_signature_matches(&f, "signal:SIGBUS:entry=sum_borrowed", "0000000000000000"));
+}
+
 /* Different entries are different bugs even when the worker code is shared
  * (one job_execute for every entry of a C addon): the entry is in the
  * signature, stack or not. */
@@ -240,6 +262,7 @@ static void results_timeouts_and_clean_exits(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(release_frames_and_frameless_records),
       cmocka_unit_test(asan_use_after_free),
       cmocka_unit_test(signature_ignores_addresses_and_paths),
       cmocka_unit_test(entry_separates_buckets),
