@@ -25,6 +25,7 @@ test('make install PREFIX: the installed gcfuzz soaks from / with its defaults; 
   const inst = spawnSync('make', ['-s', 'install', `PREFIX=${prefix}`], { cwd: ROOT, encoding: 'utf8' });
   assert.strictEqual(inst.status, 0, inst.stderr);
   const bin = path.join(prefix, 'bin', 'gcfuzz');
+  assert.ok(fs.existsSync(path.join(prefix, 'lib', 'gcfuzz', 'libgcfuzz_crash.so')), 'the release builds\' crash handler');
   assert.match((await run(bin, ['--version'], { cwd: '/' })).stdout, /^gcfuzz \d+\.\d+\.\d+\n$/);
   const man = fs.readFileSync(path.join(prefix, 'share', 'man', 'man1', 'gcfuzz.1'), 'utf8');
   assert.match(man, new RegExp(`"gcfuzz ${(await run(bin, ['--version'])).stdout.split(' ')[1].trim()}"`), 'the man page has this version');
