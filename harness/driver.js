@@ -65,6 +65,7 @@ function launch(entry, ctx, c, k, shared, run) {
   }
   track(promise, run.probe, k);
   if (run.held) run.held.push(arr);
+  if (run.kept) run.kept.push([...arr]); /* keep: the elements, whatever array ops do */
   return { expected, promise };
 }
 
@@ -167,7 +168,7 @@ async function runCase(target, ctx, c, gate, probe = new WindowProbe()) {
   const t0 = process.hrtime.bigint();
   const ms = () => Number(process.hrtime.bigint() - t0) / 1e6;
   const entry = target.entries[c.entry];
-  const run = { entry, ctx, c, gate, probe, calls: c.concurrency, held: null };
+  const run = { entry, ctx, c, gate, probe, calls: c.concurrency, held: null, kept: c.keep ? [] : null };
   probe.begin(c.concurrency);
   if (c.gc.some((s) => ARRAY_OPS.includes(s.op))) run.held = [];
   const calls = [];
@@ -192,6 +193,7 @@ async function runCase(target, ctx, c, gate, probe = new WindowProbe()) {
   }
   run.held = null;
   const res = await compare(entry, calls);
+  run.kept = null; // every call settled: a kept input may go now
   const elapsed = ms();
   await turn(); // lets the last GC entries and finalization callbacks in
   const window = probe.end();

@@ -15,12 +15,13 @@ void gf_outcome_for(gf_outcome *out, const gf_worker *w, const gf_config *cfg, c
 
 static void start_next(gf_oneshot *o);
 
-/* The next thing a worker gets: a warm-up case (the case without its GC
- * schedule), or the case itself. */
+/* The next thing a worker gets: a warm-up case (the case itself with
+ * `keep`: its GC schedule runs, so V8's collector warms up too, but no input
+ * is dropped while a call uses it), or the case itself. */
 static void send_next(gf_worker *w, gf_oneshot_job *job) {
   if (job->warm && job->warmed < GF_WARMUP_CASES) {
     gf_case warmup = job->c;
-    warmup.nsteps = 0;
+    warmup.f[GF_F_KEEP] = 1;
     snprintf(warmup.id, sizeof warmup.id, "warmup-%u", job->warmed);
     if (gf_worker_send(w, &warmup) != 0) gf_worker_kill(w, 0);
     return;

@@ -6,8 +6,9 @@
  * nothing else?".
  *
  * A warm run asks the other half: a persistent worker first runs
- * GF_WARMUP_CASES benign warm-up cases (the case itself without its GC
- * schedule: same entry and inputs, nothing dropped mid-call), then the case.
+ * GF_WARMUP_CASES benign warm-up cases (the case itself with `keep`: same
+ * entry, inputs and GC schedule, but no input dropped mid-call), then the
+ * case.
  * Some windows exist only in a warm process (the first GC of a cold ASan
  * process takes ~26 ms, under 1 ms once warm), and a soak finds bugs in
  * long-lived workers. Only the case's outcome counts; a worker that dies in

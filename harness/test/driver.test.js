@@ -88,6 +88,36 @@ test('no reference to the inputs is left while the schedule runs', async () => {
   assert.strictEqual((await p).outcome, 'ok');
 });
 
+// keep (the warm-up cases of warm runs): the same schedule frees nothing a
+// call still uses; once every call settled, the inputs may go.
+test('keep: the schedule runs, but no input is collected while its call is pending', async () => {
+  const refs = [];
+  let release;
+  const target = {
+    entries: {
+      f: {
+        input: (rng, size) => {
+          const o = { size };
+          refs.push(new WeakRef(o));
+          return o;
+        },
+        call: () => new Promise((resolve) => (release = resolve)),
+      },
+    },
+  };
+  const c = mkCase({ elems: 8, keep: 1, gc: [{ op: 'gc', type: 'full' }, { op: 'immediate', n: 2 }, { op: 'gc', type: 'full' }, { op: 'immediate', n: 2 }] });
+  const p = runCase(target, {}, c, new PoolGate(4));
+  await turns(20);
+  assert.strictEqual(refs.filter((r) => r.deref() !== undefined).length, 8, 'every input still alive');
+  release(0);
+  assert.strictEqual((await p).outcome, 'ok');
+  await turns(2);
+  global.gc();
+  await turns(2);
+  global.gc();
+  assert.strictEqual(refs.filter((r) => r.deref() !== undefined).length, 0, 'let go once settled');
+});
+
 test('stagger: call k starts k*stagger immediate turns after call 0', async () => {
   let tick = 0;
   const timer = setInterval(() => {}, 1000);
