@@ -89,7 +89,12 @@ static void mutations_stay_in_bounds(void **state) {
     changed_steps += c.nsteps == parent->nsteps &&
                      memcmp(c.steps, parent->steps, c.nsteps * sizeof c.steps[0]) != 0;
   }
-  for (int f = 0; f < GF_F__COUNT; f++) assert_true(changed[f] > 100);
+  for (int f = 0; f < GF_F__COUNT; f++) {
+    if (f == GF_F_KEEP) /* a case that keeps its inputs finds nothing: warm-ups only */
+      assert_int_equal(changed[f], 0);
+    else
+      assert_true(changed[f] > 100);
+  }
   assert_true(fewer_steps > 100 && more_steps > 100 && changed_steps > 100);
   gf_corpus_free(&corpus);
 }
