@@ -79,16 +79,21 @@ test('merge refuses a destination held by a running writer, and itself as a sour
   assert.strictEqual(self.code, 2);
   assert.match(self.stderr, /is the destination itself/);
   const { spawn } = require('node:child_process');
-  // flock(1) holds OUT/.lock the way a soak would.
-  const holder = spawn('flock', ['--exclusive', path.join(a, '.lock'), 'sleep', '60'], { stdio: 'ignore' });
+  // flock(1) holds OUT/.lock the way a soak would; the command it runs once
+  // it has the lock says so on stdout.
+  const holder = spawn('flock', ['--exclusive', path.join(a, '.lock'), process.execPath, '-e',
+    "console.log('locked ' + process.pid); setInterval(() => {}, 1000)"], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let child = 0;
   try {
-    // flock(1) takes the lock before it starts sleep: wait for the sleep child.
-    while (!require('node:child_process').spawnSync('pgrep', ['-P', String(holder.pid)]).stdout.length)
-      await new Promise((r) => setTimeout(r, 20));
+    await new Promise((resolve) => holder.stdout.on('data', (d) => {
+      const m = String(d).match(/locked (\d+)/);
+      if (m) { child = Number(m[1]); resolve(); }
+    }));
     const held = await gcfuzz(['merge', '--out', a, path.join(dir, 'b')]);
     assert.strictEqual(held.code, 2, held.stderr);
     assert.match(held.stderr, /in use by another gcfuzz/);
   } finally {
+    if (child) process.kill(child, 'SIGKILL');
     holder.kill('SIGKILL');
   }
 });
