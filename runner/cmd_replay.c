@@ -21,11 +21,13 @@
 static const char usage[] =
     "usage: gcfuzz replay [--config FILE] [--entry NAME] [--runs K|auto] [--build B]\n"
     "                     [--workers N] [--all-nodes] CASE.json|CRASH.json|DIR...\n"
-    "Runs each saved case K times (default 5; auto: enough for the record's rate) in\n"
-    "fresh processes, on the record's build (--build: another, said so); with\n"
+    "Runs each saved case K times (default 5; auto: enough for the record's rates) in\n"
+    "fresh processes, and K times warm for a record confirmed warm; on the record's\n"
+    "build (--build: another, said so) and node binary (while it exists); with\n"
     "--all-nodes, on every Node binary of the config's nodes list.\n"
-    "Verdicts: reproduced, fixed (a live bug at the record's rate would have shown\n"
-    "with chance >= 95%), inconclusive, clean (a plain case without failure), error.\n"
+    "Verdicts: reproduced, fixed (a live bug at the record's rates would have shown\n"
+    "with chance >= 95%, on the Node version it was found on), inconclusive, clean\n"
+    "(a plain case without failure), error.\n"
     "Exit: 1 any reproduced, 4 none reproduced but some inconclusive, 0 all fixed or\n"
     "clean, 2 usage/config error or a case never ran.\n";
 
