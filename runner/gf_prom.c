@@ -4,10 +4,10 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "gf_fs.h"
 #include "gf_sbuf.h"
+#include "gf_store.h"
 
 /* One metric: HELP, TYPE and its one sample. */
 static void metric(gf_sbuf *b, const char *label, const char *name, const char *type,
@@ -18,9 +18,8 @@ static void metric(gf_sbuf *b, const char *label, const char *name, const char *
 
 /* Seconds since the epoch of one of our ISO 8601 UTC times; 0 if none. */
 static double epoch_of(const char *iso) {
-  struct tm tm;
-  memset(&tm, 0, sizeof tm);
-  return iso[0] && strptime(iso, "%Y-%m-%dT%H:%M:%SZ", &tm) ? (double)timegm(&tm) : 0;
+  double t = gf_iso_seconds(iso);
+  return t < 0 ? 0 : t;
 }
 
 int gf_prom_write(const gf_stats *s, const char *out_dir, uint64_t now_ns, gf_err *err) {

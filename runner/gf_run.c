@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "gf_fs.h"
 
@@ -12,13 +11,6 @@ static int by_count_desc(const void *a, const void *b) {
   const gf_bucket *x = *(const gf_bucket *const *)a, *y = *(const gf_bucket *const *)b;
   if (x->count != y->count) return x->count < y->count ? 1 : -1;
   return strcmp(x->hash, y->hash);
-}
-
-static double iso_seconds(const char *s) {
-  struct tm tm;
-  memset(&tm, 0, sizeof tm);
-  if (s == NULL || strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm) == NULL) return -1;
-  return (double)timegm(&tm);
 }
 
 /* A stats field, 0 when absent or not a number (older lines, junk). */
@@ -40,7 +32,7 @@ typedef struct history {
 
 static void add_sample(gf_run *r, history *h, const cJSON *j) {
   const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "time");
-  double secs = iso_seconds(cJSON_IsString(t) ? t->valuestring : NULL);
+  double secs = gf_iso_seconds(cJSON_IsString(t) ? t->valuestring : NULL);
   if (secs < 0) return;
   double execs = number_or_zero(j, "execs"), crashes = number_or_zero(j, "crashes");
   double up = number_or_zero(j, "uptime_s"), sessions = number_or_zero(j, "sessions");

@@ -158,10 +158,8 @@ static void span(char *out, size_t cap, double secs) {
 
 /* Seconds since an ISO 8601 UTC time of ours ("" -> -1). */
 static double age_of(const char *iso) {
-  struct tm tm;
-  memset(&tm, 0, sizeof tm);
-  if (!iso[0] || !strptime(iso, "%Y-%m-%dT%H:%M:%SZ", &tm)) return -1;
-  return difftime(time(NULL), timegm(&tm));
+  double t = gf_iso_seconds(iso);
+  return t < 0 ? -1 : difftime(time(NULL), (time_t)t);
 }
 
 void gf_stats_status_line(const gf_stats *s, uint64_t now_ns, int live, FILE *f) {

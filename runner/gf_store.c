@@ -23,6 +23,13 @@ void gf_iso_time(char *out, size_t cap) {
   strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+double gf_iso_seconds(const char *iso) {
+  struct tm tm;
+  memset(&tm, 0, sizeof tm);
+  if (iso == NULL || strptime(iso, "%Y-%m-%dT%H:%M:%SZ", &tm) == NULL) return -1;
+  return (double)timegm(&tm);
+}
+
 int gf_store_dir_of_record(const char *record, char *out, size_t cap) {
   char tmp[PATH_MAX];
   gf_strlcpy(tmp, record, sizeof tmp);

@@ -128,6 +128,8 @@ void gf_store_record_path(const gf_store *s, const gf_bucket *b, char *out, size
 
 /* "2026-11-25T09:00:00Z" for now. */
 void gf_iso_time(char *out, size_t cap);
+/* Seconds since the epoch of such a time; -1 for NULL, "" or anything else. */
+double gf_iso_seconds(const char *iso);
 
 /* Frames as JSON: [{"function":..,"location":..,"target":..}]. */
 cJSON *gf_stack_to_json(const gf_stack *st);
