@@ -88,6 +88,14 @@ static gf_bucket *bucket_from_record(gf_store *s, cJSON *r, const char *what, gf
   return b;
 }
 
+/* A writer's new or adopted record keeps its tail apart until its first
+ * write (afterwards the tail lives on disk only). */
+static void hold_tail(gf_bucket *b) {
+  cJSON *t = cJSON_DetachItemFromObjectCaseSensitive(b->record, "stderr_tail");
+  b->tail = strdup(cJSON_IsString(t) ? t->valuestring : "");
+  cJSON_Delete(t);
+}
+
 /* Loads one existing record; a writer leaves its tail on disk. */
 static int load_record(gf_store *s, const char *path, gf_err *err) {
   char *text = gf_read_file(path, 16 << 20, NULL, err);
@@ -134,11 +142,16 @@ gf_bucket *gf_store_adopt(gf_store *s, const cJSON *record, gf_err *err) {
   }
   gf_bucket *b = bucket_from_record(s, cJSON_Duplicate(record, 1), "record", err);
   if (b == NULL) return NULL;
-  cJSON *t = cJSON_DetachItemFromObjectCaseSensitive(b->record, "stderr_tail");
-  b->tail = strdup(cJSON_IsString(t) ? t->valuestring : "");
-  cJSON_Delete(t);
+  hold_tail(b); /* a merge's store is a writer */
   gf_store_rewrite(s, b, err);
   return b;
+}
+
+/* OUT/events.jsonl, for append (at open, and after each rotation). */
+static int open_events(gf_store *s) {
+  if (s->events_fd >= 0) close(s->events_fd);
+  s->events_fd = open(s->events, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  return s->events_fd < 0 ? -1 : 0;
 }
 
 int gf_store_open(gf_store *s, const char *out_dir, gf_store_mode mode, gf_err *err) {
@@ -148,22 +161,18 @@ int gf_store_open(gf_store *s, const char *out_dir, gf_store_mode mode, gf_err *
   s->mode = mode;
   gf_strlcpy(s->dir, out_dir, sizeof s->dir);
   snprintf(s->crashes, sizeof s->crashes, "%s/crashes", out_dir);
+  snprintf(s->events, sizeof s->events, "%s/events.jsonl", out_dir);
   if (mode == GF_STORE_WRITE) {
     if (gf_mkdirs(s->crashes, err) != 0) return -1;
     int rc = gf_lock_out(out_dir, &s->lock_fd, err);
     if (rc != 0) return rc;
-    char events[PATH_MAX + 16];
-    snprintf(events, sizeof events, "%s/events.jsonl", out_dir);
-    s->events_fd = open(events, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (s->events_fd < 0) {
+    if (open_events(s) != 0) {
       gf_store_close(s);
-      return gf_errf(err, "%s: cannot open for append", events);
+      return gf_errf(err, "%s: cannot open for append", s->events);
     }
-  } else if (!gf_is_dir(s->crashes)) {
-    load_origin(s);
-    return 0;
   }
   load_origin(s);
+  if (mode == GF_STORE_READ && !gf_is_dir(s->crashes)) return 0;
   char **names;
   int n = gf_list_dir(s->crashes, ".json", &names, err);
   if (n < 0) {
@@ -338,19 +347,14 @@ gf_bucket *gf_store_add(gf_store *s, const gf_finding *f, const gf_case *c,
     gf_strlcpy(b->entry, c->entry, sizeof b->entry);
     b->kind = f->kind;
     b->record = new_record(s, f, c, stderr_tail, m);
-    if (s->mode == GF_STORE_WRITE) { /* kept apart until its first write */
-      cJSON *t = cJSON_DetachItemFromObjectCaseSensitive(b->record, "stderr_tail");
-      b->tail = strdup(cJSON_IsString(t) ? t->valuestring : "");
-      cJSON_Delete(t);
-    }
+    if (s->mode == GF_STORE_WRITE) hold_tail(b);
   } else {
     char now[32];
     gf_iso_time(now, sizeof now);
     gf_json_set(b->record, "last_seen", cJSON_CreateString(now));
   }
   b->count++;
-  gf_json_set(b->record, "count", cJSON_CreateNumber((double)b->count));
-  write_record(s, b, err); /* on failure b->dirty: counted, kept, retried */
+  gf_store_rewrite(s, b, err); /* on failure b->dirty: counted, kept, retried */
 
   cJSON *ev = cJSON_CreateObject();
   cJSON_AddStringToObject(ev, "event", "crash");
@@ -380,17 +384,21 @@ static int rate_event(gf_store *s, const gf_bucket *b, const char *name, unsigne
   return gf_store_event(s, ev);
 }
 
+/* A confirmation rate: the record field key, and the event that logs it. */
+static int set_rate(gf_store *s, gf_bucket *b, const char *key, const char *event,
+                    unsigned runs, unsigned reproduced, gf_err *err) {
+  if (gf_store_update(s, b, key, rate_json(runs, reproduced), err) != 0) return -1;
+  return rate_event(s, b, event, runs, reproduced);
+}
+
 int gf_store_set_repro(gf_store *s, gf_bucket *b, unsigned runs, unsigned reproduced,
                        gf_err *err) {
-  if (gf_store_update(s, b, "reproducibility", rate_json(runs, reproduced), err) != 0) return -1;
-  return rate_event(s, b, "confirm", runs, reproduced);
+  return set_rate(s, b, "reproducibility", "confirm", runs, reproduced, err);
 }
 
 int gf_store_set_warm(gf_store *s, gf_bucket *b, unsigned runs, unsigned reproduced,
                       gf_err *err) {
-  if (gf_store_update(s, b, "reproducibility_warm", rate_json(runs, reproduced), err) != 0)
-    return -1;
-  return rate_event(s, b, "confirm_warm", runs, reproduced);
+  return set_rate(s, b, "reproducibility_warm", "confirm_warm", runs, reproduced, err);
 }
 
 int gf_store_update(gf_store *s, gf_bucket *b, const char *key, cJSON *value, gf_err *err) {
@@ -449,12 +457,7 @@ int gf_store_event(gf_store *s, cJSON *event) {
   cJSON_Delete(event);
   char *text = cJSON_PrintUnformatted(line);
   cJSON_Delete(line);
-  char events[PATH_MAX + 16];
-  snprintf(events, sizeof events, "%s/events.jsonl", s->dir);
-  if (s->events_fd >= 0 && gf_log_rotate(events, GF_LOG_MAX)) { /* a new generation */
-    close(s->events_fd);
-    s->events_fd = open(events, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  }
+  if (s->events_fd >= 0 && gf_log_rotate(s->events, GF_LOG_MAX)) open_events(s); /* a new generation */
   int rc = text && s->events_fd >= 0 ? gf_append_line(s->events_fd, text, NULL) : -1;
   free(text);
   return rc;

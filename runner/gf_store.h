@@ -52,6 +52,7 @@ typedef enum { GF_STORE_READ, GF_STORE_WRITE } gf_store_mode;
 typedef struct gf_store {
   char dir[PATH_MAX];
   char crashes[PATH_MAX];
+  char events[PATH_MAX + 16]; /* OUT/events.jsonl */
   gf_bucket *b;
   size_t n, cap;
   int events_fd;
