@@ -35,7 +35,7 @@ int gf_cmd_merge(int argc, char **argv) {
       failed = 1;
     }
   }
-  size_t left = gf_store_flush(&dst);
+  size_t left = gf_store_flush(&dst, NULL);
   fprintf(stderr, "gcfuzz merge: %d source(s) into %s: %u new bucket(s), %u updated, %llu "
                   "occurrence(s) added, %u corpus case(s), %u feature(s); %u unreadable file(s)%s\n",
           cli.npaths, cli.out, r.new_buckets, r.updated_buckets, (unsigned long long)r.count_added,

@@ -320,15 +320,21 @@ static void begin_stop(fuzz *f, int now) {
 
 static void on_deadline(uv_timer_t *t) { begin_stop(t->data, 0); }
 
+/* Each interval and at the stop: records whose write failed (ENOSPC) are
+ * written again, changes posted by minimize / replay applied. Returns how
+ * many records are still not on disk. */
+static size_t catch_up(fuzz *f) {
+  size_t written, left = gf_store_flush(&f->store, &written);
+  if (written)
+    fprintf(stderr, "gcfuzz: %zu crash record(s) written after earlier failures, %zu left\n",
+            written, left);
+  gf_inbox_apply(&f->store);
+  return left;
+}
+
 static void on_tick(uv_timer_t *t) {
   fuzz *f = t->data;
-  size_t dirty = 0;
-  for (size_t i = 0; i < f->store.n; i++) dirty += (size_t)f->store.b[i].dirty;
-  size_t left = dirty ? gf_store_flush(&f->store) : 0; /* records whose write failed (ENOSPC) */
-  if (left < dirty)
-    fprintf(stderr, "gcfuzz: %zu crash record(s) written after earlier failures, %zu left\n",
-            dirty - left, left);
-  gf_inbox_apply(&f->store); /* changes posted by minimize / replay */
+  catch_up(f);
   write_stats(f);
   close_if_done(f); /* a confirmation may have been the last thing alive */
 }
@@ -496,10 +502,9 @@ int gf_fuzz_run(const gf_fuzz_opts *o, gf_fuzz_result *res, gf_err *err) {
       spawn_worker(f, &f->w[i]);
     }
     uv_run(&f->loop, UV_RUN_DEFAULT);
-    if (gf_store_flush(&f->store) > 0)
+    if (catch_up(f) > 0)
       fprintf(stderr, "gcfuzz: some crash records could not be written (see above); their "
                       "counts are lost, their cases are in %s\n", f->corpus_dir);
-    gf_inbox_apply(&f->store); /* posted after the last interval */
     write_stats(f);
     if (o->status_line) fputc('\n', stderr);
     log_event(f, "stop");

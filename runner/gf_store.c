@@ -276,12 +276,17 @@ int gf_store_rewrite(gf_store *s, gf_bucket *b, gf_err *err) {
   return write_record(s, b, err);
 }
 
-size_t gf_store_flush(gf_store *s) {
-  size_t left = 0;
+size_t gf_store_flush(gf_store *s, size_t *written) {
+  size_t left = 0, done = 0;
   for (size_t i = 0; i < s->n; i++) {
     gf_err err = {{0}};
-    if (s->b[i].dirty && write_record(s, &s->b[i], &err) != 0) left++;
+    if (!s->b[i].dirty) continue;
+    if (write_record(s, &s->b[i], &err) != 0)
+      left++;
+    else
+      done++;
   }
+  if (written) *written = done;
   return left;
 }
 

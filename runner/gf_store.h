@@ -76,8 +76,9 @@ gf_bucket *gf_store_adopt(gf_store *s, const cJSON *record, gf_err *err);
 /* Rewrites a bucket whose record or count was changed in place. */
 int gf_store_rewrite(gf_store *s, gf_bucket *b, gf_err *err);
 
-/* Retries the writes of dirty records; returns how many are still dirty. */
-size_t gf_store_flush(gf_store *s);
+/* Retries the writes of dirty records; returns how many are still dirty,
+ * and in *written (if not NULL) how many it wrote now. */
+size_t gf_store_flush(gf_store *s, size_t *written);
 
 /* The whole record of a bucket as on disk (with its stderr tail); the
  * caller deletes it. NULL when it cannot be read. */
