@@ -42,7 +42,7 @@ static void log_line(const gf_pending *p, const char *hash, const char *what) {
   fprintf(stderr, "gcfuzz: %s: %s\n", hash, what);
 }
 
-static int queue_push(gf_pending_queue *q, const char *hash, int flag_set) {
+static int queue_push(gf_pending_queue *q, const char *hash, int flag_set, int cls) {
   for (size_t i = 0; i < q->n; i++)
     if (strcmp(q->v[i].hash, hash) == 0) return 0; /* already queued */
   if (q->n == q->cap) {
@@ -53,6 +53,7 @@ static int queue_push(gf_pending_queue *q, const char *hash, int flag_set) {
     q->cap = cap;
   }
   gf_strlcpy(q->v[q->n].hash, hash, sizeof q->v[q->n].hash);
+  q->v[q->n].cls = cls;
   q->v[q->n++].flag_set = flag_set;
   return 0;
 }
@@ -64,33 +65,34 @@ static gf_pending_item queue_take(gf_pending_queue *q, size_t i) {
   return it;
 }
 
-/* The class counter of a bucket (kind and entry); NULL when out of memory. */
-static gf_pending_class *class_of(gf_pending *p, const gf_bucket *b) {
+/* The class of a bucket (kind and entry) as an index into classes, found
+ * when it is queued (so choosing the next one costs no bucket lookups);
+ * -1 when out of memory. */
+static int class_index(gf_pending *p, const gf_bucket *b) {
   for (size_t i = 0; i < p->nclasses; i++)
     if (p->classes[i].kind == b->kind && strcmp(p->classes[i].entry, b->entry) == 0)
-      return &p->classes[i];
+      return (int)i;
   if (p->nclasses == p->capclasses) {
     size_t cap = p->capclasses ? p->capclasses * 2 : 8;
     gf_pending_class *v = realloc(p->classes, cap * sizeof *v);
-    if (v == NULL) return NULL;
+    if (v == NULL) return -1;
     p->classes = v;
     p->capclasses = cap;
   }
-  gf_pending_class *c = &p->classes[p->nclasses++];
+  gf_pending_class *c = &p->classes[p->nclasses];
   memset(c, 0, sizeof *c);
   c->kind = b->kind;
   gf_strlcpy(c->entry, b->entry, sizeof c->entry);
-  return c;
+  return (int)p->nclasses++;
 }
 
 /* The queued confirmation whose class has started the fewest so far. */
-static size_t fairest(gf_pending *p) {
+static size_t fairest(const gf_pending *p) {
   size_t best = 0;
   unsigned best_started = ~0u;
   for (size_t i = 0; i < p->confirm.n; i++) {
-    gf_bucket *b = gf_store_find(p->store, p->confirm.v[i].hash);
-    gf_pending_class *c = b ? class_of(p, b) : NULL;
-    unsigned started = c ? c->started : 0;
+    int cls = p->confirm.v[i].cls;
+    unsigned started = cls >= 0 ? p->classes[cls].started : 0;
     if (started < best_started) {
       best = i;
       best_started = started;
@@ -116,8 +118,7 @@ static void start_confirmation(gf_pending *p) {
   if (b == NULL || bucket_case(p, b, &c) != 0) return;
   gf_tally *t = calloc(1, sizeof *t);
   if (t == NULL) return;
-  gf_pending_class *cls = class_of(p, b);
-  if (cls) cls->started++;
+  if (it.cls >= 0) p->classes[it.cls].started++;
   t->kind = JOB_CONFIRM;
   t->p = p;
   t->it = it;
@@ -189,7 +190,8 @@ static void tally_done(gf_pending *p, gf_tally *t) {
   int failed = b ? gf_store_set_warm(p->store, b, t->runs, t->warm_hits, &err) : 0;
   failed |= b ? gf_store_set_repro(p->store, b, t->runs, t->hits, &err) : 0;
   if (failed) log_line(p, t->it.hash, err.msg);
-  if (p->cfg->minimize_new && t->hits > 0) queue_push(&p->minimize, t->it.hash, t->it.flag_set);
+  if (p->cfg->minimize_new && t->hits > 0)
+    queue_push(&p->minimize, t->it.hash, t->it.flag_set, t->it.cls);
   free(t);
   start_work(p);
 }
@@ -214,7 +216,7 @@ void gf_pending_on_run(gf_pending *p, void *data, int found, const gf_finding *f
 
 void gf_pending_new_bucket(gf_pending *p, const gf_bucket *b, int flag_set) {
   if (p->cfg->confirm_runs == 0) return;
-  queue_push(&p->confirm, b->hash, flag_set);
+  queue_push(&p->confirm, b->hash, flag_set, class_index(p, b));
   start_work(p);
 }
 
@@ -240,12 +242,12 @@ void gf_pending_resume(gf_pending *p) {
     const cJSON *r = b->record;
     if (p->cfg->confirm_runs > 0 && rate_field(r, "runs") <= 0) {
       log_line(p, b->hash, "confirming again (not confirmed before the last stop)");
-      queue_push(&p->confirm, b->hash, record_flag_set(p, r));
+      queue_push(&p->confirm, b->hash, record_flag_set(p, r), class_index(p, b));
     } else if (p->cfg->minimize_new && rate_field(r, "reproduced") > 0 &&
                !cJSON_GetObjectItemCaseSensitive(r, "minimized_case") &&
                !cJSON_GetObjectItemCaseSensitive(r, "minimize_failed")) {
       log_line(p, b->hash, "minimizing again (not minimized before the last stop)");
-      queue_push(&p->minimize, b->hash, record_flag_set(p, r));
+      queue_push(&p->minimize, b->hash, record_flag_set(p, r), class_index(p, b));
     }
   }
   start_work(p);

@@ -34,6 +34,7 @@
 typedef struct gf_pending_item {
   char hash[17];
   int flag_set; /* the V8 flag set of the worker that found it */
+  int cls;      /* its class (index into classes), -1 if none */
 } gf_pending_item;
 
 typedef struct gf_pending_queue {
