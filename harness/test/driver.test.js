@@ -61,61 +61,54 @@ test('the same case gives the same inputs; another seed other inputs', async () 
   assert.notDeepStrictEqual(await values(3), await values(4));
 });
 
-test('no reference to the inputs is left while the schedule runs', async () => {
-  const refs = [];
-  let release;
-  const target = {
+// A target whose inputs are watched through WeakRefs and whose one pending
+// call keeps nothing; release() settles it. The schedule is the same for
+// both tests below: the case's own full GCs, and no other (a WeakRef is
+// cleared by the GC that collects its target; the first gc runs in the job
+// that made them, which keeps WeakRef targets alive until it ends; the
+// second does not).
+function watchedInputs() {
+  const w = { refs: [], release: null, alive: () => w.refs.filter((r) => r.deref() !== undefined).length };
+  w.target = {
     entries: {
       f: {
         input: (rng, size) => {
           const o = { size };
-          refs.push(new WeakRef(o));
+          w.refs.push(new WeakRef(o));
           return o;
         },
-        call: () => new Promise((resolve) => (release = resolve)), // keeps nothing
+        call: () => new Promise((resolve) => (w.release = resolve)), // keeps nothing
       },
     },
   };
-  // The schedule's own full GCs, and no other: a WeakRef is cleared by the
-  // GC that collects its target (the first gc runs in the job that made them,
-  // which keeps WeakRef targets alive until it ends; the second does not).
-  const c = mkCase({ elems: 8, gc: [{ op: 'gc', type: 'full' }, { op: 'immediate', n: 2 }, { op: 'gc', type: 'full' }, { op: 'immediate', n: 2 }] });
-  const p = runCase(target, {}, c, new PoolGate(4));
+  return w;
+}
+const TWO_FULL_GCS = [{ op: 'gc', type: 'full' }, { op: 'immediate', n: 2 }, { op: 'gc', type: 'full' }, { op: 'immediate', n: 2 }];
+
+test('no reference to the inputs is left while the schedule runs', async () => {
+  const w = watchedInputs();
+  const p = runCase(w.target, {}, mkCase({ elems: 8, gc: TWO_FULL_GCS }), new PoolGate(4));
   await turns(20);
-  assert.strictEqual(refs.length, 8);
-  assert.strictEqual(refs.filter((r) => r.deref() !== undefined).length, 0, 'every input was collected during the schedule');
-  release(0);
+  assert.strictEqual(w.refs.length, 8);
+  assert.strictEqual(w.alive(), 0, 'every input was collected during the schedule');
+  w.release(0);
   assert.strictEqual((await p).outcome, 'ok');
 });
 
 // keep (the warm-up cases of warm runs): the same schedule frees nothing a
 // call still uses; once every call settled, the inputs may go.
 test('keep: the schedule runs, but no input is collected while its call is pending', async () => {
-  const refs = [];
-  let release;
-  const target = {
-    entries: {
-      f: {
-        input: (rng, size) => {
-          const o = { size };
-          refs.push(new WeakRef(o));
-          return o;
-        },
-        call: () => new Promise((resolve) => (release = resolve)),
-      },
-    },
-  };
-  const c = mkCase({ elems: 8, keep: 1, gc: [{ op: 'gc', type: 'full' }, { op: 'immediate', n: 2 }, { op: 'gc', type: 'full' }, { op: 'immediate', n: 2 }] });
-  const p = runCase(target, {}, c, new PoolGate(4));
+  const w = watchedInputs();
+  const p = runCase(w.target, {}, mkCase({ elems: 8, keep: 1, gc: TWO_FULL_GCS }), new PoolGate(4));
   await turns(20);
-  assert.strictEqual(refs.filter((r) => r.deref() !== undefined).length, 8, 'every input still alive');
-  release(0);
+  assert.strictEqual(w.alive(), 8, 'every input still alive');
+  w.release(0);
   assert.strictEqual((await p).outcome, 'ok');
   await turns(2);
   global.gc();
   await turns(2);
   global.gc();
-  assert.strictEqual(refs.filter((r) => r.deref() !== undefined).length, 0, 'let go once settled');
+  assert.strictEqual(w.alive(), 0, 'let go once settled');
 });
 
 test('stagger: call k starts k*stagger immediate turns after call 0', async () => {
