@@ -113,3 +113,8 @@ void gf_json_set(cJSON *o, const char *key, cJSON *v) {
   else
     cJSON_AddItemToObject(o, key, v);
 }
+
+double gf_json_count(const cJSON *o, const char *key) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+  return cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 1e18 ? v->valuedouble : 0;
+}

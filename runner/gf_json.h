@@ -39,6 +39,10 @@ int gf_json_bool(const cJSON *obj, const char *key, int dflt, const char *where,
 /* A short rendering of item for error messages ("got ..."). */
 void gf_json_brief(const cJSON *item, char *out, size_t cap);
 
+/* o[key] as a count read back from a file of ours: a number in [0, 1e18),
+ * else 0 (absent, junk, negative). */
+double gf_json_count(const cJSON *o, const char *key);
+
 /* Sets o[key] = v, replacing an item of that key; consumes v. */
 void gf_json_set(cJSON *o, const char *key, cJSON *v);
 

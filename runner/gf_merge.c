@@ -12,11 +12,6 @@
 #include "gf_fs.h"
 #include "gf_json.h"
 
-static double num(const cJSON *o, const char *key) {
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-  return cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 1e18 ? v->valuedouble : 0;
-}
-
 /* What each origin contributed to a source record: its merged_counts, plus
  * the rest of its count for the source's own origin. */
 static cJSON *contributions(const cJSON *rec, const char *origin) {
@@ -28,7 +23,7 @@ static cJSON *contributions(const cJSON *rec, const char *origin) {
     cJSON_AddNumberToObject(c, it->string, it->valuedouble);
     others += it->valuedouble;
   }
-  double own = num(rec, "count") - others;
+  double own = gf_json_count(rec, "count") - others;
   cJSON_DeleteItemFromObjectCaseSensitive(c, origin);
   cJSON_AddNumberToObject(c, origin, own > 0 ? own : 0);
   return c;
@@ -46,7 +41,7 @@ static uint64_t merge_counts(gf_store *dst, gf_bucket *b, const cJSON *contrib) 
   const cJSON *it;
   cJSON_ArrayForEach(it, contrib) {
     if (strcmp(it->string, dst->origin) == 0) continue;
-    double have = num(mc, it->string);
+    double have = gf_json_count(mc, it->string);
     if (it->valuedouble <= have) continue;
     added += (uint64_t)(it->valuedouble - have);
     gf_json_set(mc, it->string, cJSON_CreateNumber(it->valuedouble));
@@ -56,8 +51,8 @@ static uint64_t merge_counts(gf_store *dst, gf_bucket *b, const cJSON *contrib) 
 }
 
 static int better_rate(const cJSON *a, const cJSON *b) { /* a better than b? */
-  double ra = num(a, "runs"), rb = num(b, "runs");
-  double pa = ra > 0 ? num(a, "reproduced") / ra : -1, pb = rb > 0 ? num(b, "reproduced") / rb : -1;
+  double ra = gf_json_count(a, "runs"), rb = gf_json_count(b, "runs");
+  double pa = ra > 0 ? gf_json_count(a, "reproduced") / ra : -1, pb = rb > 0 ? gf_json_count(b, "reproduced") / rb : -1;
   return pa > pb || (pa == pb && ra > rb);
 }
 
@@ -80,8 +75,8 @@ static int merge_fields(gf_bucket *b, const cJSON *src) {
   if (cJSON_IsObject(sr) &&
       better_rate(sr, cJSON_GetObjectItemCaseSensitive(b->record, "reproducibility"))) {
     cJSON *rate = cJSON_CreateObject();
-    cJSON_AddNumberToObject(rate, "runs", num(sr, "runs"));
-    cJSON_AddNumberToObject(rate, "reproduced", num(sr, "reproduced"));
+    cJSON_AddNumberToObject(rate, "runs", gf_json_count(sr, "runs"));
+    cJSON_AddNumberToObject(rate, "reproduced", gf_json_count(sr, "reproduced"));
     gf_json_set(b->record, "reproducibility", rate);
     changed = 1;
   }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "gf_fs.h"
+#include "gf_json.h"
 #include "gf_store.h"
 #include "gf_version.h"
 
@@ -26,11 +27,7 @@ void gf_stats_init(gf_stats *s, uint64_t now_ns) {
 uint64_t gf_stats_session_execs(const gf_stats *s) { return s->execs - s->execs_at_start; }
 
 /* A counter of a previous stats.json: a non-negative integer, or 0. */
-static uint64_t counter(const cJSON *o, const char *key) {
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-  return cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 1e18 ? (uint64_t)v->valuedouble
-                                                                           : 0;
-}
+static uint64_t counter(const cJSON *o, const char *key) { return (uint64_t)gf_json_count(o, key); }
 
 int gf_stats_resume(gf_stats *s, const char *out_dir, gf_err *err) {
   char path[PATH_MAX + 16];
