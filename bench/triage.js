@@ -2,7 +2,9 @@
 // Triage of the zoo (issue #12's measure): for every bug variant under the
 // release and the ASan build, a soak of TRIAGE_S seconds on that entry
 // (confirmation on: fresh and warm), then every bucket it opened replayed
-// with `--runs auto`. One bug should be one bucket, and every bucket's
+// with `--runs auto`. One bug should be one bug - one bucket, or one
+// located bucket and the frameless manifestations linked to it
+// (`same_bug_as`, README "One bug, several buckets") - and every bucket's
 // verdict should be "reproduced" (the bugs are live).
 //   TRIAGE_S=20 TRIAGE_BUILDS=release,asan
 // Prints a Markdown table; writes bench/triage.json.
@@ -43,19 +45,24 @@ const rate = (r) => (r ? `${r.reproduced}/${r.runs}` : '-');
         let c = {};
         try { c = JSON.parse(rep.stdout).cases[0]; } catch { /* no JSON: exit code says */ }
         buckets.push({ signature: r.signature, count: r.count, fresh: r.reproducibility, warm: r.reproducibility_warm,
-          verdict: c.status || `exit ${rep.code}`, replay: `${c.reproduced ?? '?'}/${c.runs ?? '?'}` });
+          control: r.control, same_bug_as: r.same_bug_as ? r.same_bug_as.hash.slice(0, 8) : null, hash: r.hash.slice(0, 8),
+          verdict: c.status || `exit ${rep.code}`, replay: `${c.reproduced ?? '?'}/${c.runs ?? '?'}`,
+          as_same_bug: c.reproduced_as_same_bug || 0 });
       }
-      rows.push({ build, variant: v, buckets });
-      log(`${build} ${v}: ${buckets.length} bucket(s): ${buckets.map((b) => `${b.signature} ${b.verdict}`).join('; ')}`);
+      buckets.sort((a, b) => !!a.same_bug_as - !!b.same_bug_as || b.count - a.count); // each bug's located bucket first
+      const bugs = buckets.filter((b) => !b.same_bug_as).length;
+      rows.push({ build, variant: v, bugs, buckets });
+      log(`${build} ${v}: ${bugs} bug(s), ${buckets.length} bucket(s): ${buckets.map((b) => `${b.signature} ${b.verdict}`).join('; ')}`);
     }
   }
   fs.writeFileSync(path.join(__dirname, 'triage.json'), JSON.stringify(rows, null, 2));
   const md = [`# Triage of the zoo (${SECONDS} s soak per variant and build, replay --runs auto)`, '',
-    '| build | variant | buckets | signature | count | confirmed fresh | confirmed warm | replay | verdict |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |'];
+    '| build | variant | bugs | buckets | signature | same bug as | count | confirmed fresh | confirmed warm | control (failed/runs) | replay | verdict |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |'];
+  const ctl = (c) => (c ? `${c.failed}/${c.runs}` : '-');
   for (const r of rows) {
-    if (r.buckets.length === 0) md.push(`| ${r.build} | ${r.variant} | 0 | - | | | | | not found |`);
-    r.buckets.forEach((b, i) => md.push(`| ${r.build} | ${r.variant} | ${i ? '' : r.buckets.length} | \`${b.signature}\` | ${b.count} | ${rate(b.fresh)} | ${rate(b.warm)} | ${b.replay} | ${b.verdict} |`));
+    if (r.buckets.length === 0) md.push(`| ${r.build} | ${r.variant} | 0 | 0 | - | | | | | | | not found |`);
+    r.buckets.forEach((b, i) => md.push(`| ${r.build} | ${r.variant} | ${i ? '' : r.bugs} | ${i ? '' : r.buckets.length} | \`${b.signature}\` | ${b.same_bug_as ? `\`${b.same_bug_as}…\`` : ''} | ${b.count} | ${rate(b.fresh)} | ${rate(b.warm)} | ${ctl(b.control)} | ${b.replay}${b.as_same_bug ? ` (${b.as_same_bug} as the same bug)` : ''} | ${b.verdict} |`));
   }
   process.stdout.write(md.join('\n') + '\n');
 })();

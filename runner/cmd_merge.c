@@ -2,6 +2,7 @@
  * machines into one (gf_merge.h). Safe to run again and again. */
 #include <stdio.h>
 
+#include "gf_bugs.h"
 #include "gf_cli.h"
 #include "gf_merge.h"
 
@@ -35,14 +36,15 @@ int gf_cmd_merge(int argc, char **argv) {
       failed = 1;
     }
   }
+  if (gf_bugs_link_all(&dst, &err) < 0) fprintf(stderr, "gcfuzz merge: %s\n", err.msg);
   size_t left = gf_store_flush(&dst, NULL);
   fprintf(stderr, "gcfuzz merge: %d source(s) into %s: %u new bucket(s), %u updated, %llu "
                   "occurrence(s) added, %u corpus case(s), %u feature(s); %u unreadable file(s)%s\n",
           cli.npaths, cli.out, r.new_buckets, r.updated_buckets, (unsigned long long)r.count_added,
           r.corpus_added, r.features_added, r.unreadable, left ? "; some records not written" : "");
-  printf("{\"sources\":%d,\"buckets\":%zu,\"new_buckets\":%u,\"updated_buckets\":%u,"
+  printf("{\"sources\":%d,\"buckets\":%zu,\"bugs\":%zu,\"new_buckets\":%u,\"updated_buckets\":%u,"
          "\"count_added\":%llu,\"corpus_added\":%u,\"features_added\":%u,\"unreadable\":%u}\n",
-         cli.npaths, dst.n, r.new_buckets, r.updated_buckets, (unsigned long long)r.count_added,
+         cli.npaths, dst.n, gf_bugs_count(&dst), r.new_buckets, r.updated_buckets, (unsigned long long)r.count_added,
          r.corpus_added, r.features_added, r.unreadable);
   gf_store_close(&dst);
   return failed || left ? GF_EXIT_USAGE : GF_EXIT_OK;

@@ -25,7 +25,8 @@ static const char usage[] =
     "fresh processes, and K times warm for a record confirmed warm; on the record's\n"
     "build (--build: another, said so) and node binary (while it exists); with\n"
     "--all-nodes, on every Node binary of the config's nodes list.\n"
-    "Verdicts: reproduced, fixed (a live bug at the record's rates would have shown\n"
+    "Verdicts: reproduced (a run failed with the record's signature, or as another\n"
+    "manifestation of its bug: same_bug_as, manifestations), fixed (a live bug at the record's rates would have shown\n"
     "with chance >= 95%, on the Node version it was found on), inconclusive, clean\n"
     "(a plain case without failure), error.\n"
     "Exit: 1 any reproduced, 4 none reproduced but some inconclusive, 0 all fixed or\n"
@@ -120,7 +121,10 @@ int gf_cmd_replay(int argc, char **argv) {
     fixed += strcmp(verdict, "fixed") == 0;
     inconclusive += strcmp(verdict, "inconclusive") == 0;
     errors += it->harness_errors;
-    if (it->reproduced)
+    if (it->reproduced && it->reproduced_same_bug)
+      fprintf(stderr, "reproduced %u/%u  %s  (%u as the same bug's %s)\n", it->reproduced,
+              it->runs, it->path, it->reproduced_same_bug, it->same_bug_sig);
+    else if (it->reproduced)
       fprintf(stderr, "reproduced %u/%u  %s\n", it->reproduced, it->runs, it->path);
     else if (strcmp(verdict, "inconclusive") == 0 && gf_replay_node_differs(it) && nnodes == 1)
       fprintf(stderr, "not reproduced (inconclusive) 0/%u: found on Node %s, replayed on %s  %s\n",

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gf_bugs.h"
 #include "gf_fs.h"
 #include "gf_sbuf.h"
 #include "gf_store.h"
@@ -38,6 +39,7 @@ static int write_summary(const gf_ci_summary *s, const gf_store *st, const char 
   cJSON_AddItemToObject(o, "control", c);
   cJSON_AddItemToObject(o, "target", s->target_ran ? phase_json(&s->target, s->entry)
                                                    : cJSON_CreateNull());
+  cJSON_AddNumberToObject(o, "bugs", (double)gf_bugs_count(st));
   cJSON *b = cJSON_AddArrayToObject(o, "buckets");
   for (size_t i = 0; i < st->n; i++) {
     cJSON *e = cJSON_CreateObject();
@@ -49,6 +51,8 @@ static int write_summary(const gf_ci_summary *s, const gf_store *st, const char 
     cJSON_AddStringToObject(e, "entry", st->b[i].entry);
     cJSON_AddNumberToObject(e, "count", (double)st->b[i].count);
     cJSON_AddStringToObject(e, "record", path);
+    const char *root = gf_bug_root_hash(&st->b[i]);
+    if (root) cJSON_AddStringToObject(e, "same_bug_as", root);
     const cJSON *on = cJSON_GetObjectItemCaseSensitive(st->b[i].record, "reproduces_on");
     if (on) cJSON_AddItemToObject(e, "reproduces_on", cJSON_Duplicate(on, 1));
     cJSON_AddItemToArray(b, e);

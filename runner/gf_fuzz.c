@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "gf_bugs.h"
 #include "gf_corpus.h"
 #include "gf_feedback.h"
 #include "gf_fs.h"
@@ -141,6 +142,8 @@ static void record_finding(fuzz *f, const gf_finding *fd, const gf_case *c, int 
   }
   if (is_new) {
     gf_strlcpy(f->stats.last_new_bucket, f->stats.last_crash, sizeof f->stats.last_new_bucket);
+    if (gf_bugs_link(&f->store, b->entry, &err) < 0) /* dirty: retried each interval */
+      fprintf(stderr, "gcfuzz: cannot write a crash record: %s\n", err.msg);
     log_new_bucket(f, b, c);
     keep_case(f, b, c);
     f->res->new_buckets++;
@@ -415,12 +418,14 @@ static int fuzz_setup(fuzz *f, gf_err *err) {
   if (gf_store_open(&f->store, f->o->out_dir, GF_STORE_WRITE, err) != 0 ||
       load_corpus(f, err) != 0)
     return -1;
+  gf_err warn = {{0}};
+  if (gf_bugs_link_all(&f->store, &warn) < 0) /* records of an older version */
+    fprintf(stderr, "gcfuzz: cannot write a crash record: %s\n", warn.msg);
   gf_prng_seed(&f->prng, f->o->seed);
   if (gf_which(f->cfg->node, f->node_path, sizeof f->node_path) != 0)
     gf_strlcpy(f->node_path, f->cfg->node, sizeof f->node_path);
   gf_stats_init(&f->stats, now_ns());
   f->last_status_ns = f->stats.start_ns;
-  gf_err warn = {{0}};
   if (gf_stats_resume(&f->stats, f->o->out_dir, &warn) != 0) fprintf(stderr, "gcfuzz: %s\n", warn.msg);
   f->stats.command_line = f->o->command_line ? f->o->command_line : "";
   f->stats.max_time_s = f->o->max_time_s;

@@ -1,15 +1,17 @@
 /* gf_pending.c - see gf_pending.h. */
 #include "gf_pending.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "gf_bugs.h"
 #include "gf_minimize.h"
 
 /* Runs on the pool are confirmations or minimization steps; the callback
  * tells them apart by the first field. */
-enum { JOB_CONFIRM, JOB_MINIMIZE };
+enum { JOB_CONFIRM, JOB_MINIMIZE, JOB_CONTROL };
 
 typedef struct gf_tally {
   int kind; /* JOB_CONFIRM; must stay first */
@@ -17,7 +19,15 @@ typedef struct gf_tally {
   gf_pending_item it;
   unsigned runs, done, hits;  /* fresh processes */
   unsigned warm_done, warm_hits; /* as many warm runs */
+  /* A frameless bucket's control (gf_bugs.h): as many fresh runs of the
+   * case with `keep`; their run data is &control_kind. */
+  int control_kind; /* JOB_CONTROL */
+  unsigned control_runs, control_done, control_failed;
 } gf_tally;
+
+static gf_tally *tally_of_control(void *data) {
+  return (gf_tally *)((char *)data - offsetof(gf_tally, control_kind));
+}
 
 typedef struct gf_min_job {
   int kind; /* JOB_MINIMIZE; must stay first: gf_min's run data is the job */
@@ -123,11 +133,17 @@ static void start_confirmation(gf_pending *p) {
   t->p = p;
   t->it = it;
   t->runs = p->cfg->confirm_runs;
+  t->control_kind = JOB_CONTROL;
+  t->control_runs = gf_bug_frameless(b) ? t->runs : 0;
+  gf_case control = c;
+  control.f[GF_F_KEEP] = 1;
   p->active[p->nactive++] = t;
   for (unsigned i = 0; i < t->runs; i++) {
     gf_oneshot_submit_set(p->pool, &c, it.flag_set, t);
     gf_oneshot_submit_warm(p->pool, &c, it.flag_set, t);
   }
+  for (unsigned i = 0; i < t->control_runs; i++)
+    gf_oneshot_submit_set(p->pool, &control, it.flag_set, &t->control_kind);
 }
 
 static void log_min_line(gf_min *m, const char *line) {
@@ -185,10 +201,19 @@ static void tally_done(gf_pending *p, gf_tally *t) {
     if (p->active[i] == t) p->active[i] = p->active[--p->nactive];
   gf_bucket *b = gf_store_find(p->store, t->it.hash);
   gf_err err = {{0}};
-  /* Warm first: the fresh rate is what marks the confirmation done. Both
-   * are set even when a write fails (the record is kept dirty, retried). */
-  int failed = b ? gf_store_set_warm(p->store, b, t->runs, t->warm_hits, &err) : 0;
+  /* Control and warm first: the fresh rate is what marks the confirmation
+   * done. All are set even when a write fails (the record is kept dirty,
+   * retried). */
+  int failed = 0;
+  if (b && t->control_runs > 0) {
+    cJSON *control = cJSON_CreateObject();
+    cJSON_AddNumberToObject(control, "runs", t->control_runs);
+    cJSON_AddNumberToObject(control, "failed", t->control_failed);
+    failed |= gf_store_update(p->store, b, "control", control, &err);
+  }
+  failed |= b ? gf_store_set_warm(p->store, b, t->runs, t->warm_hits, &err) : 0;
   failed |= b ? gf_store_set_repro(p->store, b, t->runs, t->hits, &err) : 0;
+  if (b && t->control_runs > 0) failed |= gf_bugs_link(p->store, b->entry, &err) < 0;
   if (failed) log_line(p, t->it.hash, err.msg);
   if (p->cfg->minimize_new && t->hits > 0)
     queue_push(&p->minimize, t->it.hash, t->it.flag_set, t->it.cls);
@@ -202,16 +227,21 @@ void gf_pending_on_run(gf_pending *p, void *data, int found, const gf_finding *f
     gf_min_on_run(&((gf_min_job *)data)->m, found, f);
     return;
   }
-  gf_tally *t = data;
+  int control = *(int *)data == JOB_CONTROL;
+  gf_tally *t = control ? tally_of_control(data) : data;
   int hit = found == 1 && strcmp(f->hash, t->it.hash) == 0;
-  if (p->pool->last_warm) {
+  if (control) {
+    t->control_done++;
+    t->control_failed += hit;
+  } else if (p->pool->last_warm) {
     t->warm_done++;
     t->warm_hits += hit;
   } else {
     t->done++;
     t->hits += hit;
   }
-  if (t->done == t->runs && t->warm_done == t->runs) tally_done(p, t);
+  if (t->done == t->runs && t->warm_done == t->runs && t->control_done == t->control_runs)
+    tally_done(p, t);
 }
 
 void gf_pending_new_bucket(gf_pending *p, const gf_bucket *b, int flag_set) {

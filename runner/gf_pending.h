@@ -9,7 +9,9 @@
  *
  * A confirmation is confirm_runs fresh runs and as many warm ones
  * (gf_oneshot.h); the record keeps both rates (reproducibility,
- * reproducibility_warm).
+ * reproducibility_warm). A frameless bucket (gf_bugs.h) also gets as many
+ * control runs - its case with `keep` - recorded as "control", and then
+ * the links among its entry's buckets are recomputed.
  *
  * The queues hold bucket hashes, not cases (a case is read from its record
  * when its work starts): memory stays bounded under a bucket storm. The

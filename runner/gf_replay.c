@@ -15,18 +15,45 @@
 #include "gf_spawn.h"
 #include "gf_store.h"
 
-/* With --entry, a stackless signature names the old entry: rename it. */
-static void retarget_signature(gf_replay_item *it, const char *old_entry, const char *entry) {
+/* With --entry, a signature names the old entry: rename it, and hash it. */
+static void retarget_signature(char *sig, size_t cap, char *hash, const char *old_entry,
+                               const char *entry) {
   char from[64], *at;
   snprintf(from, sizeof from, "entry=%s", old_entry);
-  at = strstr(it->want_sig, from);
+  at = strstr(sig, from);
   if (at && strcmp(old_entry, entry) != 0) {
     char rest[512];
     gf_strlcpy(rest, at + strlen(from), sizeof rest);
-    snprintf(at, sizeof it->want_sig - (size_t)(at - it->want_sig), "entry=%s%s", entry, rest);
+    snprintf(at, cap - (size_t)(at - sig), "entry=%s%s", entry, rest);
   }
-  snprintf(it->want_hash, sizeof it->want_hash, "%016llx",
-           (unsigned long long)gf_fnv1a64(it->want_sig));
+  snprintf(hash, 17, "%016llx", (unsigned long long)gf_fnv1a64(sig));
+}
+
+/* The other signatures of the record's bug: its same_bug_as and its
+ * manifestations (gf_bugs.h); anything malformed is left out. */
+static void read_same_bug(gf_replay_item *it, const cJSON *j, const char *entry) {
+  const cJSON *refs[GF_REPLAY_SAME_BUG + 1];
+  int n = 0;
+  const cJSON *m, *root = cJSON_GetObjectItemCaseSensitive(j, "same_bug_as");
+  if (cJSON_IsObject(root)) refs[n++] = root;
+  cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(j, "manifestations"))
+    if (n < GF_REPLAY_SAME_BUG && cJSON_IsObject(m)) refs[n++] = m;
+  for (int i = 0; i < n; i++) {
+    const cJSON *sig = cJSON_GetObjectItemCaseSensitive(refs[i], "signature");
+    if (!cJSON_IsString(sig) || !sig->valuestring[0] ||
+        strlen(sig->valuestring) >= sizeof it->same_bug[0].sig)
+      continue;
+    gf_sig_ref *r = &it->same_bug[it->nsame_bug++];
+    gf_strlcpy(r->sig, sig->valuestring, sizeof r->sig);
+    retarget_signature(r->sig, sizeof r->sig, r->hash, it->c.entry, entry);
+  }
+}
+
+/* Which of the record's bug's other signatures f has, or -1. */
+static int same_bug_index(const gf_replay_item *it, const gf_finding *f) {
+  for (int i = 0; i < it->nsame_bug; i++)
+    if (gf_signature_matches(f, it->same_bug[i].sig, it->same_bug[i].hash)) return i;
+  return -1;
 }
 
 /* A record's rate field {runs, reproduced}, both counts, or 0/0. */
@@ -71,7 +98,9 @@ int gf_replay_load(gf_replay_item *it, const char *path, const char *entry, cons
   }
   if (cJSON_IsString(sig) && cJSON_GetObjectItemCaseSensitive(j, "gcfuzz_record")) {
     gf_strlcpy(it->want_sig, sig->valuestring, sizeof it->want_sig);
-    retarget_signature(it, it->c.entry, entry ? entry : it->c.entry);
+    retarget_signature(it->want_sig, sizeof it->want_sig, it->want_hash, it->c.entry,
+                       entry ? entry : it->c.entry);
+    read_same_bug(it, j, entry ? entry : it->c.entry);
   }
   cJSON_Delete(j);
   if (entry) gf_strlcpy(it->c.entry, entry, sizeof it->c.entry);
@@ -87,14 +116,22 @@ static void on_run(gf_oneshot *o, void *data, int found, const gf_finding *f,
   it->warm_runs += (unsigned)o->last_warm;
   nt->runs++;
   if (o->last_node_version[0]) gf_strlcpy(nt->version, o->last_node_version, sizeof nt->version);
-  if (found < 0) {
-    it->harness_errors++;
-  } else if (found == 0) {
-    it->clean[o->last_warm ? 1 : 0]++;
-  } else if (!it->want_hash[0] || gf_signature_matches(f, it->want_sig, it->want_hash)) {
+  if (found <= 0) {
+    if (found < 0)
+      it->harness_errors++;
+    else
+      it->clean[o->last_warm ? 1 : 0]++;
+    return;
+  }
+  int own = !it->want_hash[0] || gf_signature_matches(f, it->want_sig, it->want_hash);
+  if (own || same_bug_index(it, f) >= 0) {
     it->reproduced++;
     it->warm_reproduced += (unsigned)o->last_warm;
     nt->reproduced++;
+    if (!own) {
+      it->reproduced_same_bug++;
+      gf_strlcpy(it->same_bug_sig, f->signature, sizeof it->same_bug_sig);
+    }
   } else {
     it->other++;
     gf_strlcpy(it->other_sig, f->signature, sizeof it->other_sig);
@@ -157,6 +194,10 @@ cJSON *gf_replay_item_json(const gf_replay_item *it, int nnodes) {
   cJSON_AddStringToObject(o, "signature", it->want_sig);
   cJSON_AddNumberToObject(o, "runs", it->runs);
   cJSON_AddNumberToObject(o, "reproduced", it->reproduced);
+  if (it->reproduced_same_bug) {
+    cJSON_AddNumberToObject(o, "reproduced_as_same_bug", it->reproduced_same_bug);
+    cJSON_AddStringToObject(o, "same_bug_signature", it->same_bug_sig);
+  }
   cJSON_AddNumberToObject(o, "other_failures", it->other);
   if (it->other) cJSON_AddStringToObject(o, "other_signature", it->other_sig);
   cJSON_AddNumberToObject(o, "harness_errors", it->harness_errors);

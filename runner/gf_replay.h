@@ -3,7 +3,8 @@
  * `ci` (which replays its buckets on the config's Node matrix).
  *
  * A run reproduces a crash record when it fails with the record's
- * signature; a plain case, when it fails at all.
+ * signature, or with that of another manifestation of the same bug
+ * (gf_bugs.h); a plain case, when it fails at all.
  */
 #ifndef GF_REPLAY_H
 #define GF_REPLAY_H
@@ -19,6 +20,14 @@ typedef struct gf_node_tally {
   unsigned runs, reproduced;
 } gf_node_tally;
 
+/* A signature a run may fail with (want_sig's hash computed alongside). */
+typedef struct gf_sig_ref {
+  char sig[512];
+  char hash[17];
+} gf_sig_ref;
+
+#define GF_REPLAY_SAME_BUG 8
+
 typedef struct gf_replay_item {
   char path[PATH_MAX];
   gf_case c;
@@ -26,6 +35,12 @@ typedef struct gf_replay_item {
   char want_sig[512];
   unsigned runs, reproduced, other, harness_errors;
   char other_sig[512];
+  /* The record's other manifestations of its bug (gf_bugs.h: its
+   * same_bug_as, its manifestations): a run failing as one reproduces it. */
+  gf_sig_ref same_bug[GF_REPLAY_SAME_BUG];
+  int nsame_bug;
+  unsigned reproduced_same_bug; /* of reproduced, as one of those */
+  char same_bug_sig[512];       /* the last such signature seen */
   gf_node_tally node[GF_MAX_NODES];
   int node_now; /* index into node[] of the Node being run */
   gf_flag_set v8_flags; /* a record's: its runs use the V8 flags it was found with */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gf_bugs.h"
 #include "gf_fs.h"
 #include "gf_run.h"
 #include "gf_sbuf.h"
@@ -78,7 +79,16 @@ static void bucket_row(gf_sbuf *b, const gf_bucket *bk) {
   td(b, kcls, gf_kind_name(bk->kind));
   gf_sbuf_printf(b, "<td><a href=\"#s-%s\"><code>", bk->hash);
   gf_sbuf_escape(b, bk->signature);
-  gf_sbuf_printf(b, "</code></a></td>");
+  gf_sbuf_printf(b, "</code></a>");
+  const char *root = gf_bug_root_hash(bk);
+  if (root) { /* a record's text: escaped like any other */
+    gf_sbuf_printf(b, "<br><span class=\"muted\">same bug as <a href=\"#b-");
+    gf_sbuf_escape(b, root);
+    gf_sbuf_printf(b, "\">");
+    gf_sbuf_escape(b, root);
+    gf_sbuf_printf(b, "</a></span>");
+  }
+  gf_sbuf_printf(b, "</td>");
   td(b, NULL, bk->entry);
   td(b, "num", count);
   td(b, NULL, gf_rec_str(bk, "first_seen"));
@@ -137,8 +147,9 @@ int gf_write_report_html(const gf_run *r, const char *path, gf_err *err) {
   gf_sbuf_printf(&b, "<h1>gcfuzz report</h1><p class=\"muted\"><code>");
   gf_sbuf_escape(&b, r->dir);
   gf_sbuf_printf(&b, "</code> &middot; <span id=\"execs\">%.0f</span> execs in %.0f s &middot; "
-                     "<span id=\"nbuckets\">%zu</span> bucket(s)</p>\n",
-                 r->execs, r->uptime_s, r->store.n);
+                     "<span id=\"nbuckets\">%zu</span> bucket(s), "
+                     "<span id=\"nbugs\">%zu</span> bug(s)</p>\n",
+                 r->execs, r->uptime_s, r->store.n, gf_bugs_count(&r->store));
   gf_sbuf_printf(&b, "<h2>Over time</h2><div class=\"charts\">");
   chart(&b, r, "execs/s", v_rate, "#2160c4");
   chart(&b, r, "crashes (cumulative)", v_crashes, "#b00020");

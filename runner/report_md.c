@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gf_bugs.h"
 #include "gf_fs.h"
 #include "gf_run.h"
 #include "gf_sbuf.h"
@@ -23,8 +24,8 @@ static void cell(gf_sbuf *b, const char *s) {
 
 int gf_write_report_md(const gf_run *r, const char *path, gf_err *err) {
   gf_sbuf b = {0};
-  gf_sbuf_printf(&b, "# gcfuzz report: %s\n\n%.0f execs in %.0f s, %zu bucket(s).\n\n", r->dir,
-                 r->execs, r->uptime_s, r->store.n);
+  gf_sbuf_printf(&b, "# gcfuzz report: %s\n\n%.0f execs in %.0f s, %zu bucket(s), %zu bug(s).\n\n",
+                 r->dir, r->execs, r->uptime_s, r->store.n, gf_bugs_count(&r->store));
   gf_sbuf_printf(&b, "| kind | signature | entry | count | first seen | last seen | "
                      "reproducibility | minimized case | replay |\n"
                      "| --- | --- | --- | ---: | --- | --- | --- | --- | --- |\n");
@@ -42,7 +43,11 @@ int gf_write_report_md(const gf_run *r, const char *path, gf_err *err) {
     snprintf(count, sizeof count, "%llu", (unsigned long long)bk->count);
     gf_sbuf_printf(&b, "|");
     cell(&b, gf_kind_name(bk->kind));
-    gf_sbuf_printf(&b, " `%s` |", bk->signature);
+    const char *root = gf_bug_root_hash(bk);
+    char sig[700];
+    snprintf(sig, sizeof sig, "`%s`%s%.16s%s", bk->signature, root ? " (same bug as `" : "",
+             root ? root : "", root ? "`)" : "");
+    cell(&b, sig);
     cell(&b, bk->entry);
     cell(&b, count);
     cell(&b, gf_rec_str(bk, "first_seen"));

@@ -50,4 +50,32 @@ function records(out) {
   return fs.readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => readJson(path.join(dir, f)));
 }
 
-module.exports = { ROOT, GCFUZZ, tmpdir, gcfuzz, writeConfig, readJson, records };
+// The events OUT/events.jsonl holds so far (a line still being written is
+// left out).
+function events(out) {
+  const file = path.join(out, 'events.jsonl');
+  if (!fs.existsSync(file)) return [];
+  return fs.readFileSync(file, 'utf8').split('\n').flatMap((l) => {
+    try { return [JSON.parse(l)]; } catch { return []; }
+  });
+}
+
+// Soaks (args without --out) until `confirmations` buckets were confirmed,
+// then stops it with SIGTERM: the test waits on what the records say, not
+// on time.
+function soakUntilConfirmed(args, out, confirmations) {
+  return gcfuzz(['soak', ...args, '--out', out], {
+    onStderr(text, child) {
+      if (child.polling) return;
+      child.polling = true;
+      const poll = () => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        if (events(out).filter((e) => e.event === 'confirm').length >= confirmations) child.kill('SIGTERM');
+        else setTimeout(poll, 50);
+      };
+      poll();
+    },
+  });
+}
+
+module.exports = { ROOT, GCFUZZ, tmpdir, gcfuzz, writeConfig, readJson, records, events, soakUntilConfirmed };

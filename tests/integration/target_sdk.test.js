@@ -8,7 +8,7 @@ const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { ROOT, tmpdir, gcfuzz, readJson, records } = require('./helpers.js');
+const { ROOT, tmpdir, gcfuzz, readJson, records, soakUntilConfirmed } = require('./helpers.js');
 const { runHarness, asanEnv } = require('../../addon/test/helpers.js');
 
 const BUF = path.join(ROOT, 'tests', 'fixtures', 'bufaddon');
@@ -146,4 +146,61 @@ test('a release build crash gets native frames: a static function names the buck
   assert.match(first.stderr_tail, /==gcfuzz-crash== SIGSEGV\n/);
   assert.strictEqual((await soak(config({}), 'b')).signature, first.signature, 'the same bucket again');
   assert.strictEqual((await soak(config({ native_frames: false }), 'c')).signature, 'signal:SIGSEGV:entry=crash');
+});
+
+// One bug, two faces (gf_bugs.h): faces.js fails, with its inputs dropped,
+// first as a wrong result and then as a located SIGSEGV (poke_null), and
+// never with `keep`. Both buckets open; confirmation runs the wrong
+// result's control (the case with keep: clean), so the two are recorded as
+// one bug, and replaying the SIGSEGV record - whose case gives a wrong
+// result first in a fresh process - says reproduced. logic_and_uaf also
+// sums wrong with keep: its control fails and its wrong result stays a bug
+// of its own.
+test('a wrong result and a segfault of one use-after-free are one bug; a wrong result with inputs kept is another', { timeout: 60000 }, async () => {
+  const dir = tmpdir('sdk-faces');
+  const seeds = path.join(dir, 'seeds');
+  fs.mkdirSync(seeds);
+  fs.writeFileSync(path.join(seeds, 's.json'), JSON.stringify({ id: 's', entry: 'two_faces', elems: 2, elem_len: 16, concurrency: 1 }));
+  const cfg = path.join(dir, 'faces.json');
+  fs.writeFileSync(cfg, JSON.stringify({
+    target: path.join(BUF, 'faces.js'), build: 'release', entries: ['two_faces', 'logic_and_uaf'], entry: 'two_faces',
+    seeds, confirm_runs: 2, minimize_new: false, feedback: false, target_frames: ['bufsum'], control: { entry: 'two_faces' },
+    env: { FACES_DIR: dir },
+  }));
+  const soak = (entry) => soakUntilConfirmed(['--config', cfg, '--entry', entry, '--workers', '1', '--seed', '1', '--max-time', '50'], path.join(dir, entry), 2);
+  const [one, two] = await Promise.all([soak('two_faces'), soak('logic_and_uaf')]);
+  assert.strictEqual(one.code, 0, one.stderr);
+  assert.strictEqual(two.code, 0, two.stderr);
+
+  const recs = records(path.join(dir, 'two_faces'));
+  const wrong = recs.find((r) => r.kind === 'mismatch');
+  const segv = recs.find((r) => r.kind === 'signal');
+  assert.ok(wrong && segv, recs.map((r) => r.signature).join(', '));
+  assert.strictEqual(segv.signature, 'signal:SIGSEGV:poke_null:entry=two_faces');
+  assert.deepStrictEqual(wrong.control, { runs: 2, failed: 0 });
+  assert.deepStrictEqual(wrong.same_bug_as, { hash: segv.hash, signature: segv.signature });
+  assert.deepStrictEqual(segv.manifestations, [{ hash: wrong.hash, signature: wrong.signature }]);
+  assert.strictEqual(segv.control, undefined, 'a located bucket runs no control');
+  const rep = await gcfuzz(['report', path.join(dir, 'two_faces')]);
+  assert.strictEqual(rep.code, 0, rep.stderr);
+  assert.match(fs.readFileSync(path.join(dir, 'two_faces', 'report.md'), 'utf8'), / 2 bucket\(s\), 1 bug\(s\)\./);
+  const html = fs.readFileSync(path.join(dir, 'two_faces', 'report.html'), 'utf8');
+  assert.match(html, /<span id="nbugs">1<\/span> bug\(s\)/);
+  assert.match(html, new RegExp(`same bug as <a href="#b-${segv.hash}">`));
+
+  const file = path.join(dir, 'two_faces', 'crashes', `${segv.hash}.json`);
+  // One at a time, its runs alternate: 2 of its 4 (2 fresh, 2 warm) fail
+  // as the same bug's wrong result, the other 2 as itself.
+  const replay = await gcfuzz(['replay', '--config', cfg, '--runs', '2', '--workers', '1', file]);
+  assert.strictEqual(replay.code, 1, replay.stderr);
+  const j = JSON.parse(replay.stdout).cases[0];
+  assert.deepStrictEqual([j.status, j.runs, j.reproduced, j.reproduced_as_same_bug, j.same_bug_signature, j.other_failures],
+    ['reproduced', 4, 4, 2, wrong.signature, 0]);
+
+  const logic = records(path.join(dir, 'logic_and_uaf'));
+  const lw = logic.find((r) => r.kind === 'mismatch');
+  assert.ok(lw && logic.some((r) => r.kind === 'signal'), logic.map((r) => r.signature).join(', '));
+  assert.deepStrictEqual(lw.control, { runs: 2, failed: 2 });
+  assert.strictEqual(lw.same_bug_as, undefined);
+  assert.ok(logic.every((r) => r.manifestations === undefined));
 });

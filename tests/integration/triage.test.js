@@ -189,7 +189,7 @@ test('report covers the whole history of OUT: sessions of older versions, a rota
   // Sessions of 30 and 15 execs (counters restarting), then this version's,
   // which continued from the last stats.json (15 -> 55: 40 more): 85 in all,
   // over 3 + 2 + 2 s of run time.
-  assert.match(fs.readFileSync(path.join(out, 'report.md'), 'utf8'), /^85 execs in 7 s, 3 bucket\(s\)\.$/m);
+  assert.match(fs.readFileSync(path.join(out, 'report.md'), 'utf8'), /^85 execs in 7 s, 3 bucket\(s\), 3 bug\(s\)\.$/m);
   const html = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
   assert.match(html, /<span id="execs">85<\/span> execs in 7 s/);
 });

@@ -1,0 +1,140 @@
+/* gf_bugs.c - see gf_bugs.h. */
+#include "gf_bugs.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "gf_json.h"
+
+static int has_target_frame(const gf_bucket *b) {
+  const cJSON *fr;
+  cJSON_ArrayForEach(fr, cJSON_GetObjectItemCaseSensitive(b->record, "frames"))
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(fr, "target"))) return 1;
+  return 0;
+}
+
+int gf_bug_frameless(const gf_bucket *b) {
+  switch (b->kind) {
+  case GF_KIND_MISMATCH: return 1;
+  case GF_KIND_SIGNAL:
+  case GF_KIND_V8_FATAL:
+  case GF_KIND_ASAN: return !has_target_frame(b);
+  default: return 0;
+  }
+}
+
+/* A memory error in the target's own code: what a frameless failure of
+ * the same entry may be a manifestation of. */
+static int located(const gf_bucket *b) {
+  return (b->kind == GF_KIND_SIGNAL || b->kind == GF_KIND_ASAN) && has_target_frame(b);
+}
+
+/* The control ran the case with every input kept and it failed the same
+ * way: not a lifetime bug. */
+static int control_failed(const gf_bucket *b) {
+  const cJSON *c = cJSON_GetObjectItemCaseSensitive(b->record, "control");
+  return gf_json_count(c, "failed") > 0;
+}
+
+static const char *build_of(const gf_bucket *b) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(b->record, "addon_build");
+  return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/* The one located bucket of b's entry and build, or NULL (none, or more
+ * than one: which of them it is cannot be told). */
+static const gf_bucket *unique_root(const gf_store *s, const gf_bucket *b) {
+  const gf_bucket *root = NULL;
+  for (size_t i = 0; i < s->n; i++) {
+    const gf_bucket *r = &s->b[i];
+    if (strcmp(r->entry, b->entry) != 0 || !located(r) || strcmp(build_of(r), build_of(b)) != 0)
+      continue;
+    if (root) return NULL;
+    root = r;
+  }
+  return root;
+}
+
+static cJSON *link_json(const gf_bucket *b) {
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddStringToObject(o, "hash", b->hash);
+  cJSON_AddStringToObject(o, "signature", b->signature);
+  return o;
+}
+
+/* Makes the record's key want (NULL: absent); consumes want. Returns 0
+ * unchanged, 1 rewritten, -1 when the write failed. */
+static int set_link(gf_store *s, gf_bucket *b, const char *key, cJSON *want, gf_err *err) {
+  const cJSON *have = cJSON_GetObjectItemCaseSensitive(b->record, key);
+  if ((!have && !want) || (have && want && cJSON_Compare(have, want, 1))) {
+    cJSON_Delete(want);
+    return 0;
+  }
+  if (want)
+    gf_json_set(b->record, key, want);
+  else
+    cJSON_DeleteItemFromObjectCaseSensitive(b->record, key);
+  return gf_store_rewrite(s, b, err) == 0 ? 1 : -1;
+}
+
+const char *gf_bug_root_hash(const gf_bucket *b) {
+  const cJSON *l = cJSON_GetObjectItemCaseSensitive(b->record, "same_bug_as");
+  const cJSON *h = cJSON_GetObjectItemCaseSensitive(l, "hash");
+  return cJSON_IsString(h) ? h->valuestring : NULL;
+}
+
+static int tally(int *changed, int rc) {
+  if (rc < 0) return -1;
+  *changed += rc;
+  return 0;
+}
+
+int gf_bugs_link(gf_store *s, const char *entry, gf_err *err) {
+  int changed = 0, failed = 0;
+  for (size_t i = 0; i < s->n; i++) { /* each frameless bucket to its root */
+    gf_bucket *b = &s->b[i];
+    if (strcmp(b->entry, entry) != 0 || !gf_bug_frameless(b)) continue;
+    const gf_bucket *root = control_failed(b) ? NULL : unique_root(s, b);
+    failed |= tally(&changed, set_link(s, b, "same_bug_as", root ? link_json(root) : NULL, err));
+  }
+  for (size_t i = 0; i < s->n; i++) { /* and each root to what it was seen as */
+    gf_bucket *r = &s->b[i];
+    if (strcmp(r->entry, entry) != 0 || !located(r)) continue;
+    cJSON *list = NULL;
+    for (size_t j = 0; j < s->n; j++) {
+      const char *root = gf_bug_root_hash(&s->b[j]);
+      if (!root || strcmp(root, r->hash) != 0) continue;
+      if (!list) list = cJSON_CreateArray();
+      cJSON_AddItemToArray(list, link_json(&s->b[j]));
+    }
+    failed |= tally(&changed, set_link(s, r, "manifestations", list, err));
+  }
+  return failed ? -1 : changed;
+}
+
+static int by_entry(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int gf_bugs_link_all(gf_store *s, gf_err *err) {
+  const char **entries = malloc((s->n ? s->n : 1) * sizeof *entries);
+  if (entries == NULL) return gf_errf(err, "out of memory");
+  for (size_t i = 0; i < s->n; i++) entries[i] = s->b[i].entry;
+  qsort(entries, s->n, sizeof *entries, by_entry);
+  int changed = 0, failed = 0;
+  for (size_t i = 0; i < s->n; i++) {
+    if (i > 0 && strcmp(entries[i], entries[i - 1]) == 0) continue;
+    failed |= tally(&changed, gf_bugs_link(s, entries[i], err));
+  }
+  free(entries);
+  return failed ? -1 : changed;
+}
+
+size_t gf_bugs_count(const gf_store *s) {
+  size_t n = 0;
+  for (size_t i = 0; i < s->n; i++) {
+    const char *root = gf_bug_root_hash(&s->b[i]);
+    n += root == NULL || gf_store_find((gf_store *)s, root) == NULL;
+  }
+  return n;
+}

@@ -1,0 +1,52 @@
+/* gf_bugs.h - which buckets are one bug.
+ *
+ * A use-after-free shows itself several ways. A release build segfaults
+ * in the target's code (a *located* bucket: its signature names target
+ * frames) or, when the freed memory is still mapped, silently sums it (a
+ * wrong result, which names no frame). Each manifestation keeps its own
+ * bucket - a signature says what was seen, and a replay must know what to
+ * look for - but they are recorded as one bug:
+ *
+ *   A *frameless* bucket (a wrong result; a signal, V8 fatal error or ASan
+ *   report with no target frame) is the same bug as the located
+ *   memory-error bucket (signal or ASan) of its entry and addon build when
+ *   there is exactly one, unless its control failed: the case run with
+ *   `keep` (every input referenced until the call settles) failed the same
+ *   way, so the failure does not need the GC to free an input and is a bug
+ *   of its own.
+ *
+ * The link is a function of the records alone (order-free: the same
+ * records give the same links whichever was found first). It is written
+ * both ways: the frameless record gets "same_bug_as" {hash, signature},
+ * the located one "manifestations" [{hash, signature}]. Replay counts a
+ * run that fails as any of them; reports count bugs, not buckets.
+ */
+#ifndef GF_BUGS_H
+#define GF_BUGS_H
+
+#include <stddef.h>
+
+#include "gf_err.h"
+#include "gf_store.h"
+
+/* Whether a bucket's failure names no target frame (wrong result, or a
+ * signal, V8 fatal error or ASan report without one): what confirmation
+ * runs a control for, and what may be a manifestation of a located bug. */
+int gf_bug_frameless(const gf_bucket *b);
+
+/* Recomputes the links among the buckets of one entry and rewrites the
+ * records whose links changed. Returns how many changed, -1 with err when a
+ * write failed (the record stays dirty, retried by gf_store_flush). */
+int gf_bugs_link(gf_store *s, const char *entry, gf_err *err);
+
+/* The same for every entry (a store opened on older records, a merge). */
+int gf_bugs_link_all(gf_store *s, gf_err *err);
+
+/* The record's "same_bug_as" hash, or NULL for a bug of its own. */
+const char *gf_bug_root_hash(const gf_bucket *b);
+
+/* How many bugs the store holds: buckets that are not the same bug as
+ * another. */
+size_t gf_bugs_count(const gf_store *s);
+
+#endif

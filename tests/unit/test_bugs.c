@@ -1,0 +1,163 @@
+/* test_bugs.c - which buckets are one bug (gf_bugs.h): a wrong result and a
+ * located segfault of one entry are linked, whichever came first; not when
+ * the control failed, nor when the entry has two located bugs, nor across
+ * entries or builds. */
+#include "helpers.h"
+
+#include "gf_bugs.h"
+#include "gf_json.h"
+#include "gf_store.h"
+
+/* A release build's SIGSEGV whose native frames name a target function. */
+static gf_finding located_finding(const char *entry, const char *func) {
+  gf_finding f = segv_finding(entry);
+  f.stack.n = 1;
+  gf_strlcpy(f.stack.f[0].func, func, sizeof f.stack.f[0].func);
+  f.stack.f[0].target = 1;
+  snprintf(f.signature, sizeof f.signature, "signal:SIGSEGV:%s:entry=%s", func, entry);
+  snprintf(f.hash, sizeof f.hash, "%016llx", (unsigned long long)gf_fnv1a64(f.signature));
+  return f;
+}
+
+static gf_finding outcome_finding(const char *entry, const char *outcome) {
+  gf_outcome o;
+  gf_finding f;
+  memset(&o, 0, sizeof o);
+  o.result_outcome = outcome;
+  o.result_message = "sum 12 != 10";
+  o.entry = entry;
+  assert_int_equal(gf_classify(&o, &f), 1);
+  return f;
+}
+
+static gf_bucket *add(gf_store *s, const gf_finding *f, const char *entry, const char *build) {
+  gf_case c;
+  gf_case_default(&c);
+  gf_strlcpy(c.entry, entry, sizeof c.entry);
+  gf_run_meta m = {"v20.0.0", build, "gcfuzz replay", NULL, "/usr/bin/node"};
+  gf_err err = {{0}};
+  int is_new;
+  gf_bucket *b = gf_store_add(s, f, &c, "tail", &m, &is_new, &err);
+  assert_non_null(b);
+  assert_int_equal(gf_bugs_link(s, entry, &err) >= 0, 1);
+  return gf_store_find(s, f->hash); /* the array may have moved */
+}
+
+static const char *linked_to(gf_store *s, const gf_finding *f) {
+  return gf_bug_root_hash(gf_store_find(s, f->hash));
+}
+
+static void open_store(gf_store *s, char *dir, size_t cap) {
+  gf_err err = {{0}};
+  temp_dir(dir, cap);
+  assert_int_equal(gf_store_open(s, dir, GF_STORE_WRITE, &err), 0);
+}
+
+static void wrong_result_then_segfault_is_one_bug(void **state) {
+  (void)state;
+  char dir[PATH_MAX];
+  gf_store s;
+  gf_err err = {{0}};
+  open_store(&s, dir, sizeof dir);
+  gf_finding wrong = outcome_finding("sum_typed", "mismatch");
+  gf_finding segv = located_finding("sum_typed", "gf_views_sum");
+  add(&s, &wrong, "sum_typed", "release");
+  assert_null(linked_to(&s, &wrong)); /* nothing to be a manifestation of yet */
+  assert_int_equal(gf_bugs_count(&s), 1);
+  add(&s, &segv, "sum_typed", "release");
+  assert_string_equal(linked_to(&s, &wrong), segv.hash);
+  assert_null(linked_to(&s, &segv));
+  assert_int_equal(s.n, 2);
+  assert_int_equal(gf_bugs_count(&s), 1);
+  const cJSON *man = cJSON_GetObjectItem(gf_store_find(&s, segv.hash)->record, "manifestations");
+  assert_int_equal(cJSON_GetArraySize(man), 1);
+  assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(man, 0), "signature")->valuestring,
+                      wrong.signature);
+  assert_int_equal(gf_bugs_link_all(&s, &err), 0); /* nothing left to change */
+  gf_store_close(&s);
+
+  /* Written both ways, and read back. */
+  assert_int_equal(gf_store_open(&s, dir, GF_STORE_READ, &err), 0);
+  assert_string_equal(linked_to(&s, &wrong), segv.hash);
+  const cJSON *link = cJSON_GetObjectItem(gf_store_find(&s, wrong.hash)->record, "same_bug_as");
+  assert_string_equal(cJSON_GetObjectItem(link, "signature")->valuestring, segv.signature);
+  assert_int_equal(gf_bugs_count(&s), 1);
+  gf_store_close(&s);
+}
+
+static void segfault_then_wrong_result_gives_the_same_links(void **state) {
+  (void)state;
+  char dir[PATH_MAX];
+  gf_store s;
+  open_store(&s, dir, sizeof dir);
+  gf_finding wrong = outcome_finding("sum_self", "mismatch");
+  gf_finding segv = located_finding("sum_self", "gf_borrowed_sum");
+  add(&s, &segv, "sum_self", "release");
+  add(&s, &wrong, "sum_self", "release");
+  assert_string_equal(linked_to(&s, &wrong), segv.hash);
+  assert_int_equal(gf_bugs_count(&s), 1);
+  gf_store_close(&s);
+}
+
+static void a_failed_control_is_a_bug_of_its_own(void **state) {
+  (void)state;
+  char dir[PATH_MAX];
+  gf_store s;
+  gf_err err = {{0}};
+  open_store(&s, dir, sizeof dir);
+  gf_finding wrong = outcome_finding("sum_typed", "mismatch");
+  gf_finding segv = located_finding("sum_typed", "gf_views_sum");
+  add(&s, &segv, "sum_typed", "release");
+  add(&s, &wrong, "sum_typed", "release");
+  assert_non_null(linked_to(&s, &wrong));
+  /* The wrong result also came with every input kept: a logic bug. */
+  cJSON *control = cJSON_CreateObject();
+  cJSON_AddNumberToObject(control, "runs", 3);
+  cJSON_AddNumberToObject(control, "failed", 1);
+  assert_int_equal(gf_store_update(&s, gf_store_find(&s, wrong.hash), "control", control, &err), 0);
+  assert_int_equal(gf_bugs_link(&s, "sum_typed", &err), 2); /* both records rewritten */
+  assert_null(linked_to(&s, &wrong));
+  assert_null(cJSON_GetObjectItem(gf_store_find(&s, segv.hash)->record, "manifestations"));
+  assert_int_equal(gf_bugs_count(&s), 2);
+  gf_store_close(&s);
+}
+
+static void only_one_located_bug_of_the_entry_and_build(void **state) {
+  (void)state;
+  char dir[PATH_MAX];
+  gf_store s;
+  open_store(&s, dir, sizeof dir);
+  gf_finding wrong = outcome_finding("sum_typed", "mismatch");
+  gf_finding other_entry = located_finding("sum_borrowed", "gf_borrowed_sum");
+  gf_finding other_build = located_finding("sum_typed", "gf_views_sum_asan");
+  gf_finding exception = outcome_finding("sum_typed", "exception");
+  add(&s, &wrong, "sum_typed", "release");
+  add(&s, &other_entry, "sum_borrowed", "release");
+  add(&s, &other_build, "sum_typed", "asan");
+  add(&s, &exception, "sum_typed", "release");
+  assert_null(linked_to(&s, &wrong));
+  assert_null(linked_to(&s, &exception));
+
+  gf_finding a = located_finding("sum_typed", "gf_views_sum");
+  add(&s, &a, "sum_typed", "release");
+  assert_string_equal(linked_to(&s, &wrong), a.hash);
+  assert_null(linked_to(&s, &exception)); /* an exception is never a manifestation */
+  /* A second located bug of the entry: which one the wrong result was
+   * cannot be told, so it is linked to neither. */
+  gf_finding b = located_finding("sum_typed", "gf_other_sum");
+  add(&s, &b, "sum_typed", "release");
+  assert_null(linked_to(&s, &wrong));
+  assert_null(cJSON_GetObjectItem(gf_store_find(&s, a.hash)->record, "manifestations"));
+  assert_int_equal(gf_bugs_count(&s), s.n);
+  gf_store_close(&s);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(wrong_result_then_segfault_is_one_bug),
+      cmocka_unit_test(segfault_then_wrong_result_gives_the_same_links),
+      cmocka_unit_test(a_failed_control_is_a_bug_of_its_own),
+      cmocka_unit_test(only_one_located_bug_of_the_entry_and_build),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
