@@ -152,7 +152,10 @@ static void record_finding(fuzz *f, const gf_finding *fd, const gf_case *c, int 
     begin_stop(f, 0);
     return;
   }
-  if (is_new) gf_pending_new_bucket(&f->pending, b, flag_set);
+  if (is_new)
+    gf_pending_new_bucket(&f->pending, b, flag_set);
+  else
+    gf_pending_occurrence(&f->pending, b, c, flag_set); /* a better reproducer? */
 }
 
 static void on_confirmed(gf_oneshot *o, void *data, int found, const gf_finding *fd,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "gf_bugs.h"
+#include "gf_json.h"
 #include "gf_minimize.h"
 
 /* Runs on the pool are confirmations or minimization steps; the callback
@@ -23,6 +24,8 @@ typedef struct gf_tally {
    * case with `keep`; their run data is &control_kind. */
   int control_kind; /* JOB_CONTROL */
   unsigned control_runs, control_done, control_failed;
+  int candidate; /* a later case, confirmed as a better reproducer: c */
+  gf_case c;
 } gf_tally;
 
 static gf_tally *tally_of_control(void *data) {
@@ -121,6 +124,25 @@ static int bucket_case(gf_pending *p, const gf_bucket *b, gf_case *c) {
   return gf_config_has_entry(p->cfg, c->entry) ? 0 : -1;
 }
 
+/* Submits a confirmation's runs of c: fresh, warm, and for a frameless
+ * bucket the control (the case with keep). */
+static void submit_confirmation(gf_pending *p, gf_tally *t, const gf_bucket *b, const gf_case *c) {
+  t->kind = JOB_CONFIRM;
+  t->p = p;
+  t->runs = p->cfg->confirm_runs;
+  t->control_kind = JOB_CONTROL;
+  t->control_runs = !t->candidate && gf_bug_frameless(b) ? t->runs : 0;
+  gf_case control = *c;
+  control.f[GF_F_KEEP] = 1;
+  p->active[p->nactive++] = t;
+  for (unsigned i = 0; i < t->runs; i++) {
+    gf_oneshot_submit_set(p->pool, c, t->it.flag_set, t);
+    gf_oneshot_submit_warm(p->pool, c, t->it.flag_set, t);
+  }
+  for (unsigned i = 0; i < t->control_runs; i++)
+    gf_oneshot_submit_set(p->pool, &control, t->it.flag_set, &t->control_kind);
+}
+
 static void start_confirmation(gf_pending *p) {
   gf_pending_item it = queue_take(&p->confirm, fairest(p));
   gf_bucket *b = gf_store_find(p->store, it.hash);
@@ -129,21 +151,72 @@ static void start_confirmation(gf_pending *p) {
   gf_tally *t = calloc(1, sizeof *t);
   if (t == NULL) return;
   if (it.cls >= 0) p->classes[it.cls].started++;
-  t->kind = JOB_CONFIRM;
-  t->p = p;
   t->it = it;
-  t->runs = p->cfg->confirm_runs;
-  t->control_kind = JOB_CONTROL;
-  t->control_runs = gf_bug_frameless(b) ? t->runs : 0;
-  gf_case control = c;
-  control.f[GF_F_KEEP] = 1;
-  p->active[p->nactive++] = t;
-  for (unsigned i = 0; i < t->runs; i++) {
-    gf_oneshot_submit_set(p->pool, &c, it.flag_set, t);
-    gf_oneshot_submit_warm(p->pool, &c, it.flag_set, t);
-  }
-  for (unsigned i = 0; i < t->control_runs; i++)
-    gf_oneshot_submit_set(p->pool, &control, it.flag_set, &t->control_kind);
+  submit_confirmation(p, t, b, &c);
+}
+
+/* The record's confirmed hits (fresh and warm) per run, or -1 when it was
+ * not confirmed yet. */
+static double record_score(const cJSON *r) {
+  const cJSON *fresh = cJSON_GetObjectItemCaseSensitive(r, "reproducibility");
+  const cJSON *warm = cJSON_GetObjectItemCaseSensitive(r, "reproducibility_warm");
+  double runs = gf_json_count(fresh, "runs") + gf_json_count(warm, "runs");
+  double hits = gf_json_count(fresh, "reproduced") + gf_json_count(warm, "reproduced");
+  return runs > 0 ? hits / runs : -1;
+}
+
+/* A candidate is tried now: counted in the record first, so that a kill
+ * during its runs does not give the bucket more tries. */
+static void start_candidate(gf_pending *p) {
+  gf_pending_candidate cand = p->candidates[0];
+  memmove(&p->candidates[0], &p->candidates[1], --p->ncandidates * sizeof *p->candidates);
+  gf_bucket *b = gf_store_find(p->store, cand.it.hash);
+  if (b == NULL || !gf_config_has_entry(p->cfg, cand.c.entry)) return;
+  gf_tally *t = calloc(1, sizeof *t);
+  if (t == NULL) return;
+  gf_err err = {{0}};
+  double tries = gf_json_count(b->record, "case_tries") + 1;
+  if (gf_store_update(p->store, b, "case_tries", cJSON_CreateNumber(tries), &err) != 0)
+    log_line(p, b->hash, err.msg);
+  t->it = cand.it;
+  t->candidate = 1;
+  t->c = cand.c;
+  submit_confirmation(p, t, b, &t->c);
+}
+
+static int candidate_waits(const gf_pending *p, const char *hash) {
+  for (unsigned i = 0; i < p->ncandidates; i++)
+    if (strcmp(p->candidates[i].it.hash, hash) == 0) return 1;
+  for (unsigned i = 0; i < p->nactive; i++)
+    if (strcmp(p->active[i]->it.hash, hash) == 0) return 1;
+  return 0;
+}
+
+void gf_pending_occurrence(gf_pending *p, const gf_bucket *b, const gf_case *c, int flag_set) {
+  double score = record_score(b->record);
+  if (p->cfg->confirm_runs == 0 || p->ncandidates == GF_PENDING_CANDIDATES || score < 0 ||
+      score >= 1 || gf_json_count(b->record, "case_tries") >= GF_CASE_TRIES ||
+      candidate_waits(p, b->hash))
+    return;
+  gf_pending_candidate *cand = &p->candidates[p->ncandidates++];
+  gf_strlcpy(cand->it.hash, b->hash, sizeof cand->it.hash);
+  cand->it.flag_set = flag_set;
+  cand->it.cls = -1;
+  cand->c = *c;
+  start_work(p);
+}
+
+/* A candidate that reproduced more often than the record's case replaces it. */
+static void candidate_done(gf_pending *p, gf_tally *t, gf_bucket *b) {
+  double score = (double)(t->hits + t->warm_hits) / (2.0 * t->runs);
+  gf_err err = {{0}};
+  if (score <= record_score(b->record)) return;
+  char line[160];
+  snprintf(line, sizeof line, "case %s reproduces more often (%u/%u fresh, %u/%u warm): now the "
+           "record's case", t->c.id, t->hits, t->runs, t->warm_hits, t->runs);
+  log_line(p, b->hash, line);
+  if (gf_store_set_case(p->store, b, &t->c, t->runs, t->hits, t->warm_hits, &err) != 0)
+    log_line(p, b->hash, err.msg);
 }
 
 static void log_min_line(gf_min *m, const char *line) {
@@ -193,6 +266,8 @@ static void start_minimizing(gf_pending *p) {
 static void start_work(gf_pending *p) {
   while (!p->stopping && p->nactive < GF_PENDING_ACTIVE && p->confirm.n > 0)
     start_confirmation(p);
+  while (!p->stopping && p->nactive < GF_PENDING_ACTIVE && p->confirm.n == 0 && p->ncandidates > 0)
+    start_candidate(p);
   while (!p->stopping && !p->minimizing && p->minimize.n > 0) start_minimizing(p);
 }
 
@@ -201,6 +276,12 @@ static void tally_done(gf_pending *p, gf_tally *t) {
     if (p->active[i] == t) p->active[i] = p->active[--p->nactive];
   gf_bucket *b = gf_store_find(p->store, t->it.hash);
   gf_err err = {{0}};
+  if (t->candidate) {
+    if (b) candidate_done(p, t, b);
+    free(t);
+    start_work(p);
+    return;
+  }
   /* Control and warm first: the fresh rate is what marks the confirmation
    * done. All are set even when a write fails (the record is kept dirty,
    * retried). */

@@ -13,6 +13,16 @@
  * control runs - its case with `keep` - recorded as "control", and then
  * the links among its entry's buckets are recomputed.
  *
+ * A bucket keeps the first case that hit it, which may be a poor
+ * reproducer (a mutated child with a shrunk window). So, like syzkaller
+ * looking for a better repro, a later case of a confirmed bucket whose
+ * rates are not perfect is confirmed the same way when no confirmation is
+ * waiting, and becomes the record's case if it reproduced more often
+ * (fresh and warm hits together). At most GF_CASE_TRIES such candidates
+ * per bucket (counted in the record, "case_tries", so a resume does not
+ * start over); GF_PENDING_CANDIDATES wait at most, the rest are dropped
+ * (the bucket will recur).
+ *
  * The queues hold bucket hashes, not cases (a case is read from its record
  * when its work starts): memory stays bounded under a bucket storm. The
  * next confirmation goes to the bucket whose class (kind and entry) has had
@@ -32,6 +42,8 @@
 
 /* Confirmations running at once (each is confirm_runs one-shot runs). */
 #define GF_PENDING_ACTIVE 2
+#define GF_PENDING_CANDIDATES 4
+#define GF_CASE_TRIES 3
 
 typedef struct gf_pending_item {
   char hash[17];
@@ -43,6 +55,11 @@ typedef struct gf_pending_queue {
   gf_pending_item *v;
   size_t n, cap;
 } gf_pending_queue;
+
+typedef struct gf_pending_candidate {
+  gf_pending_item it;
+  gf_case c;
+} gf_pending_candidate;
 
 typedef struct gf_pending_class {
   gf_kind kind;
@@ -58,6 +75,8 @@ typedef struct gf_pending {
   int stopping;
   uint64_t runs_done; /* one-shot runs finished (confirmation and minimization) */
   gf_pending_queue confirm, minimize;
+  gf_pending_candidate candidates[GF_PENDING_CANDIDATES];
+  unsigned ncandidates;
   struct gf_tally *active[GF_PENDING_ACTIVE];
   unsigned nactive;
   struct gf_min_job *minimizing;
@@ -73,6 +92,10 @@ void gf_pending_resume(gf_pending *p);
 
 /* A bucket was just opened by a worker running flag set flag_set. */
 void gf_pending_new_bucket(gf_pending *p, const gf_bucket *b, int flag_set);
+
+/* An old bucket was hit again by case c (flag set flag_set): maybe a
+ * better reproducer. */
+void gf_pending_occurrence(gf_pending *p, const gf_bucket *b, const gf_case *c, int flag_set);
 
 /* Route every finished run of the pool here (data: the job's data). */
 void gf_pending_on_run(gf_pending *p, void *data, int found, const gf_finding *f);

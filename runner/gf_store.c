@@ -406,6 +406,20 @@ int gf_store_set_warm(gf_store *s, gf_bucket *b, unsigned runs, unsigned reprodu
   return set_rate(s, b, "reproducibility_warm", "confirm_warm", runs, reproduced, err);
 }
 
+int gf_store_set_case(gf_store *s, gf_bucket *b, const gf_case *c, unsigned runs,
+                      unsigned fresh_hits, unsigned warm_hits, gf_err *err) {
+  gf_json_set(b->record, "case", gf_case_to_json(c));
+  gf_json_set(b->record, "reproducibility", rate_json(runs, fresh_hits));
+  gf_json_set(b->record, "reproducibility_warm", rate_json(runs, warm_hits));
+  if (write_record(s, b, err) != 0) return -1;
+  cJSON *ev = rate_json(runs, fresh_hits);
+  cJSON_AddNumberToObject(ev, "warm_reproduced", warm_hits);
+  cJSON_AddStringToObject(ev, "event", "better_case");
+  cJSON_AddStringToObject(ev, "hash", b->hash);
+  cJSON_AddStringToObject(ev, "case_id", c->id);
+  return gf_store_event(s, ev);
+}
+
 int gf_store_update(gf_store *s, gf_bucket *b, const char *key, cJSON *value, gf_err *err) {
   gf_json_set(b->record, key, value);
   return write_record(s, b, err);

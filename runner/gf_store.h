@@ -100,6 +100,11 @@ int gf_store_set_repro(gf_store *s, gf_bucket *b, unsigned runs, unsigned reprod
 int gf_store_set_warm(gf_store *s, gf_bucket *b, unsigned runs, unsigned reproduced,
                       gf_err *err);
 
+/* Makes c the record's case, with the rates it was confirmed at (runs
+ * fresh and runs warm), and logs a "better_case" event. */
+int gf_store_set_case(gf_store *s, gf_bucket *b, const gf_case *c, unsigned runs,
+                      unsigned fresh_hits, unsigned warm_hits, gf_err *err);
+
 /* Sets (or replaces) one field of the record and rewrites it; consumes value. */
 int gf_store_update(gf_store *s, gf_bucket *b, const char *key, cJSON *value, gf_err *err);
 

@@ -1,0 +1,137 @@
+/* test_pending.c - a better reproducer replaces a bucket's poor first case
+ * (gf_pending.h). The pool has no slots, so its runs stay queued and the
+ * test plays their outcomes: deterministic, no process. */
+#include "helpers.h"
+
+#include "gf_json.h"
+#include "gf_pending.h"
+
+typedef struct pending_fx {
+  char dir[PATH_MAX];
+  gf_store store;
+  gf_config cfg;
+  gf_oneshot pool;
+  gf_pending p;
+  gf_finding f;
+} pending_fx;
+
+static gf_case case_named(const char *id, int elems) {
+  gf_case c;
+  gf_case_default(&c);
+  gf_strlcpy(c.entry, "sum_borrowed", sizeof c.entry);
+  gf_strlcpy(c.id, id, sizeof c.id);
+  c.f[GF_F_ELEMS] = elems;
+  return c;
+}
+
+/* A bucket opened by case "first", confirmed 0/2 fresh and 1/2 warm. */
+static int setup(void **state) {
+  pending_fx *x = calloc(1, sizeof *x);
+  gf_err err = {{0}};
+  temp_dir(x->dir, sizeof x->dir);
+  assert_int_equal(gf_store_open(&x->store, x->dir, GF_STORE_WRITE, &err), 0);
+  gf_config_default(&x->cfg, "/p");
+  x->cfg.confirm_runs = 2;
+  x->f = segv_finding("sum_borrowed");
+  gf_case first = case_named("first", 1);
+  gf_run_meta m = {"v20.0.0", "release", "gcfuzz replay", NULL, "/usr/bin/node"};
+  int is_new;
+  gf_bucket *b = gf_store_add(&x->store, &x->f, &first, "tail", &m, &is_new, &err);
+  assert_int_equal(gf_store_set_warm(&x->store, b, 2, 1, &err), 0);
+  assert_int_equal(gf_store_set_repro(&x->store, b, 2, 0, &err), 0);
+  gf_pending_init(&x->p, &x->store, &x->pool, &x->cfg, 0);
+  *state = x;
+  return 0;
+}
+
+static int teardown(void **state) {
+  pending_fx *x = *state;
+  gf_pending_free(&x->p);
+  free(x->pool.queue);
+  gf_store_close(&x->store);
+  free(x);
+  return 0;
+}
+
+/* Plays every queued run: a hit (the bucket's finding) when hit says so. */
+static unsigned play_runs(pending_fx *x, int (*hit)(int warm)) {
+  unsigned n = (unsigned)x->pool.qlen;
+  gf_oneshot_job *jobs = calloc(n ? n : 1, sizeof *jobs);
+  for (unsigned i = 0; i < n; i++) jobs[i] = x->pool.queue[(x->pool.qhead + i) % x->pool.qcap];
+  x->pool.qlen = 0;
+  for (unsigned i = 0; i < n; i++) {
+    x->pool.last_warm = jobs[i].warm;
+    int found = hit(jobs[i].warm);
+    gf_pending_on_run(&x->p, jobs[i].data, found, found ? &x->f : NULL);
+  }
+  free(jobs);
+  return n;
+}
+
+static int always(int warm) { (void)warm; return 1; }
+static int never(int warm) { (void)warm; return 0; }
+
+static const char *record_case_id(pending_fx *x) {
+  const cJSON *c = cJSON_GetObjectItem(gf_store_find(&x->store, x->f.hash)->record, "case");
+  return cJSON_GetObjectItem(c, "id")->valuestring;
+}
+
+static double record_count(pending_fx *x, const char *rate, const char *key) {
+  const cJSON *r = gf_store_find(&x->store, x->f.hash)->record;
+  return gf_json_count(rate ? cJSON_GetObjectItem(r, rate) : r, key);
+}
+
+static void a_case_that_reproduces_more_often_replaces_the_first(void **state) {
+  pending_fx *x = *state;
+  gf_case better = case_named("better", 4);
+  gf_pending_occurrence(&x->p, gf_store_find(&x->store, x->f.hash), &better, 0);
+  assert_int_equal(record_count(x, NULL, "case_tries"), 1); /* counted when it starts */
+  assert_int_equal(play_runs(x, always), 4);                  /* 2 fresh + 2 warm */
+  assert_string_equal(record_case_id(x), "better");
+  assert_int_equal(record_count(x, "reproducibility", "reproduced"), 2);
+  assert_int_equal(record_count(x, "reproducibility_warm", "reproduced"), 2);
+  /* Now it reproduces every time: no more candidates. */
+  gf_case another = case_named("another", 2);
+  gf_pending_occurrence(&x->p, gf_store_find(&x->store, x->f.hash), &another, 0);
+  assert_int_equal(play_runs(x, always), 0);
+  assert_string_equal(record_case_id(x), "better");
+  /* The event says which case it was and at what rates. */
+  char path[PATH_MAX + 32];
+  snprintf(path, sizeof path, "%s/events.jsonl", x->dir);
+  gf_err err = {{0}};
+  char *ev = gf_read_file(path, 1 << 20, NULL, &err);
+  assert_non_null(strstr(ev, "\"event\":\"better_case\",\"hash\":\""));
+  assert_non_null(strstr(ev, "\"case_id\":\"better\""));
+  free(ev);
+}
+
+static void a_worse_case_does_not_and_tries_are_bounded(void **state) {
+  pending_fx *x = *state;
+  for (int i = 0; i < GF_CASE_TRIES + 2; i++) {
+    gf_case worse = case_named("worse", 2);
+    gf_pending_occurrence(&x->p, gf_store_find(&x->store, x->f.hash), &worse, 0);
+    unsigned runs = play_runs(x, never);
+    assert_int_equal(runs, i < GF_CASE_TRIES ? 4 : 0);
+  }
+  assert_string_equal(record_case_id(x), "first");
+  assert_int_equal(record_count(x, NULL, "case_tries"), GF_CASE_TRIES);
+  assert_int_equal(record_count(x, "reproducibility_warm", "reproduced"), 1); /* unchanged */
+}
+
+static void one_candidate_per_bucket_at_a_time(void **state) {
+  pending_fx *x = *state;
+  gf_case a = case_named("a", 2), b = case_named("b", 3);
+  gf_pending_occurrence(&x->p, gf_store_find(&x->store, x->f.hash), &a, 0);
+  gf_pending_occurrence(&x->p, gf_store_find(&x->store, x->f.hash), &b, 0);
+  assert_int_equal(play_runs(x, always), 4); /* a's runs only */
+  assert_string_equal(record_case_id(x), "a");
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(a_case_that_reproduces_more_often_replaces_the_first, setup, teardown),
+      cmocka_unit_test_setup_teardown(a_worse_case_does_not_and_tries_are_bounded, setup, teardown),
+      cmocka_unit_test_setup_teardown(one_candidate_per_bucket_at_a_time, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
