@@ -53,18 +53,24 @@ static void open_store(gf_store *s, char *dir, size_t cap) {
   assert_int_equal(gf_store_open(s, dir, GF_STORE_WRITE, &err), 0);
 }
 
+/* A fresh store with a wrong result and a located SIGSEGV of entry (in
+ * gf_views_sum), added in that order or (segv_first) the other. */
+static void wrong_and_segv(gf_store *s, char *dir, size_t cap, const char *entry, int segv_first,
+                           gf_finding *wrong, gf_finding *segv) {
+  open_store(s, dir, cap);
+  *wrong = outcome_finding(entry, "mismatch");
+  *segv = located_finding(entry, "gf_views_sum");
+  add(s, segv_first ? segv : wrong, entry, "release");
+  add(s, segv_first ? wrong : segv, entry, "release");
+}
+
 static void wrong_result_then_segfault_is_one_bug(void **state) {
   (void)state;
   char dir[PATH_MAX];
   gf_store s;
   gf_err err = {{0}};
-  open_store(&s, dir, sizeof dir);
-  gf_finding wrong = outcome_finding("sum_typed", "mismatch");
-  gf_finding segv = located_finding("sum_typed", "gf_views_sum");
-  add(&s, &wrong, "sum_typed", "release");
-  assert_null(linked_to(&s, &wrong)); /* nothing to be a manifestation of yet */
-  assert_int_equal(gf_bugs_count(&s), 1);
-  add(&s, &segv, "sum_typed", "release");
+  gf_finding wrong, segv;
+  wrong_and_segv(&s, dir, sizeof dir, "sum_typed", 0, &wrong, &segv);
   assert_string_equal(linked_to(&s, &wrong), segv.hash);
   assert_null(linked_to(&s, &segv));
   assert_int_equal(s.n, 2);
@@ -89,11 +95,8 @@ static void segfault_then_wrong_result_gives_the_same_links(void **state) {
   (void)state;
   char dir[PATH_MAX];
   gf_store s;
-  open_store(&s, dir, sizeof dir);
-  gf_finding wrong = outcome_finding("sum_self", "mismatch");
-  gf_finding segv = located_finding("sum_self", "gf_borrowed_sum");
-  add(&s, &segv, "sum_self", "release");
-  add(&s, &wrong, "sum_self", "release");
+  gf_finding wrong, segv;
+  wrong_and_segv(&s, dir, sizeof dir, "sum_self", 1, &wrong, &segv);
   assert_string_equal(linked_to(&s, &wrong), segv.hash);
   assert_int_equal(gf_bugs_count(&s), 1);
   gf_store_close(&s);
@@ -104,11 +107,8 @@ static void a_failed_control_is_a_bug_of_its_own(void **state) {
   char dir[PATH_MAX];
   gf_store s;
   gf_err err = {{0}};
-  open_store(&s, dir, sizeof dir);
-  gf_finding wrong = outcome_finding("sum_typed", "mismatch");
-  gf_finding segv = located_finding("sum_typed", "gf_views_sum");
-  add(&s, &segv, "sum_typed", "release");
-  add(&s, &wrong, "sum_typed", "release");
+  gf_finding wrong, segv;
+  wrong_and_segv(&s, dir, sizeof dir, "sum_typed", 1, &wrong, &segv);
   assert_non_null(linked_to(&s, &wrong));
   /* The wrong result also came with every input kept: a logic bug. */
   cJSON *control = cJSON_CreateObject();
