@@ -125,7 +125,8 @@ int gf_cmd_replay(int argc, char **argv) {
       fprintf(stderr, "reproduced %u/%u  %s  (%u as the same bug's %s)\n", it->reproduced,
               it->runs, it->path, it->reproduced_same_bug, it->same_bug_sig);
     else if (it->reproduced)
-      fprintf(stderr, "reproduced %u/%u  %s\n", it->reproduced, it->runs, it->path);
+      fprintf(stderr, "reproduced %u/%u  %s%s\n", it->reproduced, it->runs, it->path,
+              it->slow_case ? "  (a slow case, not a hang: it finished when given more time)" : "");
     else if (strcmp(verdict, "inconclusive") == 0 && gf_replay_node_differs(it) && nnodes == 1)
       fprintf(stderr, "not reproduced (inconclusive) 0/%u: found on Node %s, replayed on %s  %s\n",
               it->runs, it->rec_node_version, it->node[0].version, it->path);

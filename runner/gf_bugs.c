@@ -15,7 +15,9 @@ static int has_target_frame(const gf_bucket *b) {
 
 int gf_bug_frameless(const gf_bucket *b) {
   switch (b->kind) {
-  case GF_KIND_MISMATCH: return 1;
+  case GF_KIND_MISMATCH:
+  case GF_KIND_TIMEOUT: /* a freed length or delay read as garbage */
+  case GF_KIND_OOM: return 1;
   case GF_KIND_SIGNAL:
   case GF_KIND_V8_FATAL:
   case GF_KIND_ASAN: return !has_target_frame(b);
@@ -34,6 +36,11 @@ static int located(const gf_bucket *b) {
 static int control_failed(const gf_bucket *b) {
   const cJSON *c = cJSON_GetObjectItemCaseSensitive(b->record, "control");
   return gf_json_count(c, "failed") > 0;
+}
+
+int gf_bug_slow(const gf_bucket *b) {
+  const cJSON *patience = cJSON_GetObjectItemCaseSensitive(b->record, "patience");
+  return b->kind == GF_KIND_TIMEOUT && gf_json_count(patience, "finished") > 0;
 }
 
 static const char *build_of(const gf_bucket *b) {
@@ -94,7 +101,7 @@ int gf_bugs_link(gf_store *s, const char *entry, gf_err *err) {
   for (size_t i = 0; i < s->n; i++) { /* each frameless bucket to its root */
     gf_bucket *b = &s->b[i];
     if (strcmp(b->entry, entry) != 0 || !gf_bug_frameless(b)) continue;
-    const gf_bucket *root = control_failed(b) ? NULL : unique_root(s, b);
+    const gf_bucket *root = control_failed(b) || gf_bug_slow(b) ? NULL : unique_root(s, b);
     failed |= tally(&changed, set_link(s, b, "same_bug_as", root ? link_json(root) : NULL, err));
   }
   for (size_t i = 0; i < s->n; i++) { /* and each root to what it was seen as */
@@ -134,7 +141,7 @@ size_t gf_bugs_count(const gf_store *s) {
   size_t n = 0;
   for (size_t i = 0; i < s->n; i++) {
     const char *root = gf_bug_root_hash(&s->b[i]);
-    n += root == NULL || gf_store_find((gf_store *)s, root) == NULL;
+    n += !gf_bug_slow(&s->b[i]) && (root == NULL || gf_store_find((gf_store *)s, root) == NULL);
   }
   return n;
 }

@@ -7,8 +7,9 @@
  * bucket - a signature says what was seen, and a replay must know what to
  * look for - but they are recorded as one bug:
  *
- *   A *frameless* bucket (a wrong result; a signal, V8 fatal error or ASan
- *   report with no target frame) is the same bug as the located
+ *   A *frameless* bucket (a wrong result, a timeout, a memory blow-up - a
+ *   freed length read as garbage; a signal, V8 fatal error or ASan report
+ *   with no target frame) is the same bug as the located
  *   memory-error bucket (signal or ASan) of its entry and addon build when
  *   there is exactly one, unless its control failed: the case run with
  *   `keep` (every input referenced until the call settles) failed the same
@@ -29,10 +30,15 @@
 #include "gf_err.h"
 #include "gf_store.h"
 
-/* Whether a bucket's failure names no target frame (wrong result, or a
- * signal, V8 fatal error or ASan report without one): what confirmation
- * runs a control for, and what may be a manifestation of a located bug. */
+/* Whether a bucket's failure names no target frame (wrong result, timeout,
+ * oom, or a signal, V8 fatal error or ASan report without one): what
+ * confirmation runs a control for, and what may be a manifestation of a
+ * located bug. */
 int gf_bug_frameless(const gf_bucket *b);
+
+/* A timeout whose patience run finished (gf_pending.h): a slow case, not a
+ * hang, and no bug - neither linked nor counted. */
+int gf_bug_slow(const gf_bucket *b);
 
 /* Recomputes the links among the buckets of one entry and rewrites the
  * records whose links changed. Returns how many changed, -1 with err when a
@@ -45,8 +51,8 @@ int gf_bugs_link_all(gf_store *s, gf_err *err);
 /* The record's "same_bug_as" hash, or NULL for a bug of its own. */
 const char *gf_bug_root_hash(const gf_bucket *b);
 
-/* How many bugs the store holds: buckets that are not the same bug as
- * another. */
+/* How many bugs the store holds: buckets that are neither the same bug as
+ * another nor slow cases. */
 size_t gf_bugs_count(const gf_store *s);
 
 #endif

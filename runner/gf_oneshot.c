@@ -90,7 +90,7 @@ static void start_next(gf_oneshot *o) {
     o->slots[i].flag_set = job.flag_set;
     o->nbusy++;
     gf_err err = {{0}};
-    gf_worker_limits lim = {o->cfg->timeout_ms, o->cfg->rss_limit_mb};
+    gf_worker_limits lim = {job.timeout_ms ? job.timeout_ms : o->cfg->timeout_ms, o->cfg->rss_limit_mb};
     if (gf_worker_spawn(&o->slots[i], o->loop, o->plan, !job.warm, &lim, &oneshot_ops, &err) != 0)
       fprintf(stderr, "gcfuzz: %s\n", err.msg);
   }
@@ -121,7 +121,8 @@ int gf_oneshot_submit(gf_oneshot *o, const gf_case *c, void *data) {
   return gf_oneshot_submit_set(o, c, 0, data);
 }
 
-static int submit(gf_oneshot *o, const gf_case *c, int flag_set, int warm, void *data) {
+static int submit(gf_oneshot *o, const gf_case *c, int flag_set, int warm, uint32_t timeout_ms,
+                  void *data) {
   if (o->stopping) return -1;
   if (o->qlen == o->qcap) { /* grow the ring, unrolled into order */
     size_t cap = o->qcap ? o->qcap * 2 : 16;
@@ -133,18 +134,22 @@ static int submit(gf_oneshot *o, const gf_case *c, int flag_set, int warm, void 
     o->qhead = 0;
     o->qcap = cap;
   }
-  o->queue[(o->qhead + o->qlen) % o->qcap] = (gf_oneshot_job){*c, data, flag_set, warm, 0, 0};
+  o->queue[(o->qhead + o->qlen) % o->qcap] = (gf_oneshot_job){*c, data, flag_set, warm, 0, 0, timeout_ms};
   o->qlen++;
   start_next(o);
   return 0;
 }
 
 int gf_oneshot_submit_set(gf_oneshot *o, const gf_case *c, int flag_set, void *data) {
-  return submit(o, c, flag_set, 0, data);
+  return submit(o, c, flag_set, 0, 0, data);
 }
 
 int gf_oneshot_submit_warm(gf_oneshot *o, const gf_case *c, int flag_set, void *data) {
-  return submit(o, c, flag_set, 1, data);
+  return submit(o, c, flag_set, 1, 0, data);
+}
+int gf_oneshot_submit_patient(gf_oneshot *o, const gf_case *c, int flag_set, uint32_t timeout_ms,
+                              void *data) {
+  return submit(o, c, flag_set, 0, timeout_ms, data);
 }
 
 void gf_oneshot_stop(gf_oneshot *o) {

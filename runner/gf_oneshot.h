@@ -40,6 +40,7 @@ typedef struct gf_oneshot_job {
   int warm;          /* a warm run: warm-up cases first, in a persistent worker */
   unsigned warmed;   /* warm-up results so far */
   int case_sent;     /* the case itself was sent */
+  uint32_t timeout_ms; /* 0: the config's */
 } gf_oneshot_job;
 
 struct gf_oneshot {
@@ -65,6 +66,10 @@ int gf_oneshot_init(gf_oneshot *o, uv_loop_t *loop, const gf_config *cfg,
 int gf_oneshot_submit(gf_oneshot *o, const gf_case *c, void *data); /* flag set 0 */
 int gf_oneshot_submit_set(gf_oneshot *o, const gf_case *c, int flag_set, void *data);
 int gf_oneshot_submit_warm(gf_oneshot *o, const gf_case *c, int flag_set, void *data);
+/* A fresh run given timeout_ms instead of the config's (a timeout's
+ * patience run, gf_pending.h). */
+int gf_oneshot_submit_patient(gf_oneshot *o, const gf_case *c, int flag_set, uint32_t timeout_ms,
+                              void *data);
 /* Drops the queue and kills running processes (no callbacks for them). */
 void gf_oneshot_stop(gf_oneshot *o);
 int gf_oneshot_idle(const gf_oneshot *o);

@@ -12,7 +12,16 @@
 
 /* Runs on the pool are confirmations or minimization steps; the callback
  * tells them apart by the first field. */
-enum { JOB_CONFIRM, JOB_MINIMIZE, JOB_CONTROL };
+enum { JOB_CONFIRM, JOB_MINIMIZE, JOB_CONTROL, JOB_PATIENCE };
+
+/* Runs a confirmation makes besides its own fresh and warm ones; their run
+ * data is &probe.kind, which leads back to the tally. */
+typedef struct gf_probe {
+  int kind;   /* JOB_CONTROL or JOB_PATIENCE */
+  unsigned runs, done;
+  unsigned failed; /* failed as the bucket */
+  unsigned clean;  /* finished without a failure */
+} gf_probe;
 
 typedef struct gf_tally {
   int kind; /* JOB_CONFIRM; must stay first */
@@ -21,15 +30,22 @@ typedef struct gf_tally {
   unsigned runs, done, hits;  /* fresh processes */
   unsigned warm_done, warm_hits; /* as many warm runs */
   /* A frameless bucket's control (gf_bugs.h): as many fresh runs of the
-   * case with `keep`; their run data is &control_kind. */
-  int control_kind; /* JOB_CONTROL */
-  unsigned control_runs, control_done, control_failed;
+   * case with `keep`. A timeout's patience: one fresh run given
+   * GF_PATIENCE times timeout_ms. */
+  gf_probe control, patience;
   int candidate; /* a later case, confirmed as a better reproducer: c */
   gf_case c;
 } gf_tally;
 
-static gf_tally *tally_of_control(void *data) {
-  return (gf_tally *)((char *)data - offsetof(gf_tally, control_kind));
+static gf_tally *tally_of_probe(void *data) {
+  size_t at = *(int *)data == JOB_CONTROL ? offsetof(gf_tally, control) : offsetof(gf_tally, patience);
+  return (gf_tally *)((char *)data - at);
+}
+
+/* The patience run's time limit: GF_PATIENCE times timeout_ms, at most an hour. */
+static uint32_t patience_ms(const gf_config *cfg) {
+  uint64_t ms = (uint64_t)cfg->timeout_ms * GF_PATIENCE;
+  return ms > 3600000 ? 3600000 : (uint32_t)ms;
 }
 
 typedef struct gf_min_job {
@@ -124,14 +140,16 @@ static int bucket_case(gf_pending *p, const gf_bucket *b, gf_case *c) {
   return gf_config_has_entry(p->cfg, c->entry) ? 0 : -1;
 }
 
-/* Submits a confirmation's runs of c: fresh, warm, and for a frameless
- * bucket the control (the case with keep). */
+/* Submits a confirmation's runs of c: fresh, warm, for a frameless bucket
+ * the control (the case with keep), for a timeout the patience run. */
 static void submit_confirmation(gf_pending *p, gf_tally *t, const gf_bucket *b, const gf_case *c) {
   t->kind = JOB_CONFIRM;
   t->p = p;
   t->runs = p->cfg->confirm_runs;
-  t->control_kind = JOB_CONTROL;
-  t->control_runs = !t->candidate && gf_bug_frameless(b) ? t->runs : 0;
+  t->control.kind = JOB_CONTROL;
+  t->control.runs = !t->candidate && gf_bug_frameless(b) ? t->runs : 0;
+  t->patience.kind = JOB_PATIENCE;
+  t->patience.runs = !t->candidate && b->kind == GF_KIND_TIMEOUT;
   gf_case control = *c;
   control.f[GF_F_KEEP] = 1;
   p->active[p->nactive++] = t;
@@ -139,8 +157,10 @@ static void submit_confirmation(gf_pending *p, gf_tally *t, const gf_bucket *b, 
     gf_oneshot_submit_set(p->pool, c, t->it.flag_set, t);
     gf_oneshot_submit_warm(p->pool, c, t->it.flag_set, t);
   }
-  for (unsigned i = 0; i < t->control_runs; i++)
-    gf_oneshot_submit_set(p->pool, &control, t->it.flag_set, &t->control_kind);
+  for (unsigned i = 0; i < t->control.runs; i++)
+    gf_oneshot_submit_set(p->pool, &control, t->it.flag_set, &t->control.kind);
+  for (unsigned i = 0; i < t->patience.runs; i++)
+    gf_oneshot_submit_patient(p->pool, c, t->it.flag_set, patience_ms(p->cfg), &t->patience.kind);
 }
 
 static void start_confirmation(gf_pending *p) {
@@ -286,15 +306,26 @@ static void tally_done(gf_pending *p, gf_tally *t) {
    * done. All are set even when a write fails (the record is kept dirty,
    * retried). */
   int failed = 0;
-  if (b && t->control_runs > 0) {
+  if (b && t->control.runs > 0) {
     cJSON *control = cJSON_CreateObject();
-    cJSON_AddNumberToObject(control, "runs", t->control_runs);
-    cJSON_AddNumberToObject(control, "failed", t->control_failed);
+    cJSON_AddNumberToObject(control, "runs", t->control.runs);
+    cJSON_AddNumberToObject(control, "failed", t->control.failed);
     failed |= gf_store_update(p->store, b, "control", control, &err);
+  }
+  if (b && t->patience.runs > 0) {
+    cJSON *patience = cJSON_CreateObject();
+    cJSON_AddNumberToObject(patience, "timeout_ms", patience_ms(p->cfg));
+    cJSON_AddNumberToObject(patience, "runs", t->patience.runs);
+    cJSON_AddNumberToObject(patience, "finished", t->patience.clean);
+    failed |= gf_store_update(p->store, b, "patience", patience, &err);
+    if (t->patience.clean)
+      log_line(p, t->it.hash, "a slow case, not a hang: it finished when given more time "
+                              "(raise timeout_ms, or lower the limits that make cases slow)");
   }
   failed |= b ? gf_store_set_warm(p->store, b, t->runs, t->warm_hits, &err) : 0;
   failed |= b ? gf_store_set_repro(p->store, b, t->runs, t->hits, &err) : 0;
-  if (b && t->control_runs > 0) failed |= gf_bugs_link(p->store, b->entry, &err) < 0;
+  if (b && (t->control.runs > 0 || t->patience.runs > 0))
+    failed |= gf_bugs_link(p->store, b->entry, &err) < 0;
   if (failed) log_line(p, t->it.hash, err.msg);
   if (p->cfg->minimize_new && t->hits > 0)
     queue_push(&p->minimize, t->it.hash, t->it.flag_set, t->it.cls);
@@ -308,12 +339,14 @@ void gf_pending_on_run(gf_pending *p, void *data, int found, const gf_finding *f
     gf_min_on_run(&((gf_min_job *)data)->m, found, f);
     return;
   }
-  int control = *(int *)data == JOB_CONTROL;
-  gf_tally *t = control ? tally_of_control(data) : data;
+  int kind = *(int *)data;
+  gf_tally *t = kind == JOB_CONFIRM ? data : tally_of_probe(data);
   int hit = found == 1 && strcmp(f->hash, t->it.hash) == 0;
-  if (control) {
-    t->control_done++;
-    t->control_failed += hit;
+  if (kind != JOB_CONFIRM) {
+    gf_probe *probe = kind == JOB_CONTROL ? &t->control : &t->patience;
+    probe->done++;
+    probe->failed += hit;
+    probe->clean += found == 0;
   } else if (p->pool->last_warm) {
     t->warm_done++;
     t->warm_hits += hit;
@@ -321,7 +354,8 @@ void gf_pending_on_run(gf_pending *p, void *data, int found, const gf_finding *f
     t->done++;
     t->hits += hit;
   }
-  if (t->done == t->runs && t->warm_done == t->runs && t->control_done == t->control_runs)
+  if (t->done == t->runs && t->warm_done == t->runs && t->control.done == t->control.runs &&
+      t->patience.done == t->patience.runs)
     tally_done(p, t);
 }
 

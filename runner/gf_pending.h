@@ -11,7 +11,10 @@
  * (gf_oneshot.h); the record keeps both rates (reproducibility,
  * reproducibility_warm). A frameless bucket (gf_bugs.h) also gets as many
  * control runs - its case with `keep` - recorded as "control", and then
- * the links among its entry's buckets are recomputed.
+ * the links among its entry's buckets are recomputed. A timeout also gets
+ * one patience run, given GF_PATIENCE times timeout_ms (AFL++ re-runs a
+ * hang with a longer timeout too): a case that then finishes is slow, not
+ * hung ("patience" in the record; gf_bugs.h does not count it as a bug).
  *
  * A bucket keeps the first case that hit it, which may be a poor
  * reproducer (a mutated child with a shrunk window). So, like syzkaller
@@ -44,6 +47,7 @@
 #define GF_PENDING_ACTIVE 2
 #define GF_PENDING_CANDIDATES 4
 #define GF_CASE_TRIES 3
+#define GF_PATIENCE 4 /* a timeout's patience run gets this many times timeout_ms */
 
 typedef struct gf_pending_item {
   char hash[17];

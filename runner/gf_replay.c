@@ -11,6 +11,7 @@
 #include "gf_corpus.h"
 #include "gf_fs.h"
 #include "gf_inbox.h"
+#include "gf_json.h"
 #include "gf_oneshot.h"
 #include "gf_spawn.h"
 #include "gf_store.h"
@@ -81,6 +82,7 @@ int gf_replay_load(gf_replay_item *it, const char *path, const char *entry, cons
       strlen(rec_build->valuestring) < sizeof it->build)
     gf_strlcpy(it->build, rec_build->valuestring, sizeof it->build);
   read_rate(j, "reproducibility", &it->rec_runs, &it->rec_reproduced);
+  it->slow_case = gf_json_count(cJSON_GetObjectItemCaseSensitive(j, "patience"), "finished") > 0;
   read_rate(j, "reproducibility_warm", &it->rec_warm_runs, &it->rec_warm_reproduced);
   const cJSON *node = cJSON_GetObjectItemCaseSensitive(j, "node");
   const cJSON *nv = cJSON_GetObjectItemCaseSensitive(j, "node_version");
@@ -198,6 +200,7 @@ cJSON *gf_replay_item_json(const gf_replay_item *it, int nnodes) {
     cJSON_AddNumberToObject(o, "reproduced_as_same_bug", it->reproduced_same_bug);
     cJSON_AddStringToObject(o, "same_bug_signature", it->same_bug_sig);
   }
+  if (it->slow_case) cJSON_AddBoolToObject(o, "slow_case", 1);
   cJSON_AddNumberToObject(o, "other_failures", it->other);
   if (it->other) cJSON_AddStringToObject(o, "other_signature", it->other_sig);
   cJSON_AddNumberToObject(o, "harness_errors", it->harness_errors);

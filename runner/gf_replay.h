@@ -41,6 +41,7 @@ typedef struct gf_replay_item {
   int nsame_bug;
   unsigned reproduced_same_bug; /* of reproduced, as one of those */
   char same_bug_sig[512];       /* the last such signature seen */
+  int slow_case; /* a timeout record whose patience run finished: no hang */
   gf_node_tally node[GF_MAX_NODES];
   int node_now; /* index into node[] of the Node being run */
   gf_flag_set v8_flags; /* a record's: its runs use the V8 flags it was found with */

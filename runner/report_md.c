@@ -45,8 +45,11 @@ int gf_write_report_md(const gf_run *r, const char *path, gf_err *err) {
     cell(&b, gf_kind_name(bk->kind));
     const char *root = gf_bug_root_hash(bk);
     char sig[700];
-    snprintf(sig, sizeof sig, "`%s`%s%.16s%s", bk->signature, root ? " (same bug as `" : "",
-             root ? root : "", root ? "`)" : "");
+    if (root)
+      snprintf(sig, sizeof sig, "`%s` (same bug as `%.16s`)", bk->signature, root);
+    else
+      snprintf(sig, sizeof sig, "`%s`%s", bk->signature,
+               gf_bug_slow(bk) ? " (a slow case, not a hang: it finished given more time)" : "");
     cell(&b, sig);
     cell(&b, bk->entry);
     cell(&b, count);

@@ -6,7 +6,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
-const { ROOT, tmpdir, gcfuzz, writeConfig, readJson, records } = require('./helpers.js');
+const { ROOT, tmpdir, gcfuzz, writeConfig, readJson, records, soakUntilConfirmed } = require('./helpers.js');
 
 // An ASan record of the borrowed bug, confirmed (a reliable seed case).
 async function asanRecord(dir) {
@@ -136,4 +136,34 @@ test('a bug only warm processes show is confirmed warm, recorded with both rates
   fs.writeFileSync(cold, JSON.stringify({ ...rec, reproducibility_warm: undefined }));
   const coldRep = await gcfuzz(['replay', '--config', cfg, '--runs', '2', cold]);
   assert.strictEqual(coldRep.code, 4, coldRep.stderr);
+});
+
+// "hang" is a verdict too: a timeout's confirmation gives the case one
+// patience run with 4x timeout_ms (as AFL++ re-runs a hang with a longer
+// timeout). `slow` settles after 800 ms - past timeout_ms 500, within 2000 -
+// so it is a slow case: recorded, and no bug; `hang` never settles.
+test('a timeout that finishes given 4x the time is a slow case, not a bug; a real hang stays one', { timeout: 60000 }, async () => {
+  const dir = tmpdir('verdict-patience');
+  const cfg = writeConfig(dir, 'soak', {
+    target: path.join(ROOT, 'tests/fixtures/slow_target.js'), entries: ['slow', 'hang'], entry: 'slow', seeds: null, control: { entry: 'slow' },
+    timeout_ms: 500, confirm_runs: 1, feedback: false, minimize_new: false,
+  });
+  const soak = (entry) => soakUntilConfirmed(['--config', cfg, '--entry', entry, '--workers', '1', '--max-time', '50'], path.join(dir, entry), 1);
+  const [slow, hang] = await Promise.all([soak('slow'), soak('hang')]);
+  assert.strictEqual(slow.code, 0, slow.stderr);
+  assert.strictEqual(hang.code, 0, hang.stderr);
+  const [s] = records(path.join(dir, 'slow'));
+  const [h] = records(path.join(dir, 'hang'));
+  assert.deepStrictEqual([s.kind, s.patience], ['timeout', { timeout_ms: 2000, runs: 1, finished: 1 }]);
+  assert.match(slow.stderr, /a slow case, not a hang/);
+  assert.deepStrictEqual([h.kind, h.patience], ['timeout', { timeout_ms: 2000, runs: 1, finished: 0 }]);
+  for (const [entry, bugs] of [['slow', 0], ['hang', 1]]) {
+    assert.strictEqual((await gcfuzz(['report', path.join(dir, entry)])).code, 0);
+    assert.match(fs.readFileSync(path.join(dir, entry, 'report.md'), 'utf8'), new RegExp(` 1 bucket\\(s\\), ${bugs} bug\\(s\\)\\.`));
+  }
+  assert.match(fs.readFileSync(path.join(dir, 'slow', 'report.md'), 'utf8'), /\(a slow case, not a hang/);
+  const rep = await gcfuzz(['replay', '--config', cfg, '--runs', '1', path.join(dir, 'slow', 'crashes', `${s.hash}.json`)]);
+  assert.strictEqual(rep.code, 1, rep.stderr);
+  assert.match(rep.stderr, /reproduced 1\/2 .*\(a slow case, not a hang/); // fresh; the warm run times out in its warm-up
+  assert.strictEqual(JSON.parse(rep.stdout).cases[0].slow_case, true);
 });

@@ -152,12 +152,43 @@ static void only_one_located_bug_of_the_entry_and_build(void **state) {
   gf_store_close(&s);
 }
 
+static void a_hang_may_be_the_bug_a_slow_case_is_no_bug(void **state) {
+  (void)state;
+  char dir[PATH_MAX];
+  gf_store s;
+  gf_err err = {{0}};
+  open_store(&s, dir, sizeof dir);
+  gf_outcome o;
+  gf_finding hang;
+  memset(&o, 0, sizeof o);
+  o.timed_out = o.case_in_flight = 1;
+  o.entry = "sum_self";
+  assert_int_equal(gf_classify(&o, &hang), 1);
+  gf_finding segv = located_finding("sum_self", "gf_borrowed_sum");
+  add(&s, &hang, "sum_self", "release");
+  add(&s, &segv, "sum_self", "release");
+  assert_string_equal(linked_to(&s, &hang), segv.hash); /* a garbage length or delay */
+  assert_int_equal(gf_bugs_count(&s), 1);
+  /* Given four times the time it finished: slow, not hung, and no bug. */
+  cJSON *patience = cJSON_CreateObject();
+  cJSON_AddNumberToObject(patience, "timeout_ms", 40000);
+  cJSON_AddNumberToObject(patience, "runs", 1);
+  cJSON_AddNumberToObject(patience, "finished", 1);
+  assert_int_equal(gf_store_update(&s, gf_store_find(&s, hang.hash), "patience", patience, &err), 0);
+  assert_int_equal(gf_bugs_link(&s, "sum_self", &err), 2);
+  assert_null(linked_to(&s, &hang));
+  assert_true(gf_bug_slow(gf_store_find(&s, hang.hash)));
+  assert_int_equal(gf_bugs_count(&s), 1);
+  gf_store_close(&s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(wrong_result_then_segfault_is_one_bug),
       cmocka_unit_test(segfault_then_wrong_result_gives_the_same_links),
       cmocka_unit_test(a_failed_control_is_a_bug_of_its_own),
       cmocka_unit_test(only_one_located_bug_of_the_entry_and_build),
+      cmocka_unit_test(a_hang_may_be_the_bug_a_slow_case_is_no_bug),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
