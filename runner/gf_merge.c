@@ -50,13 +50,38 @@ static uint64_t merge_counts(gf_store *dst, gf_bucket *b, const cJSON *contrib) 
   return added;
 }
 
-static int better_rate(const cJSON *a, const cJSON *b) { /* a better than b? */
-  double ra = gf_json_count(a, "runs"), rb = gf_json_count(b, "runs");
-  double pa = ra > 0 ? gf_json_count(a, "reproduced") / ra : -1, pb = rb > 0 ? gf_json_count(b, "reproduced") / rb : -1;
-  return pa > pb || (pa == pb && ra > rb);
+/* src's case, when it reproduces better than b's, with its rates: a rate
+ * belongs to the case it was measured on. */
+static int better_case(gf_bucket *b, const cJSON *src) {
+  const cJSON *fresh = cJSON_GetObjectItemCaseSensitive(src, "reproducibility");
+  const cJSON *warm = cJSON_GetObjectItemCaseSensitive(src, "reproducibility_warm");
+  double ss = gf_record_score(src), ds = gf_record_score(b->record);
+  /* As good, on more runs, is better evidence. */
+  double sruns = gf_json_count(fresh, "runs");
+  double druns = gf_json_count(cJSON_GetObjectItemCaseSensitive(b->record, "reproducibility"), "runs");
+  int better = ss > ds || (ss == ds && ss >= 0 && sruns > druns);
+  gf_case c;
+  if (!better || gf_case_from_json(&c, cJSON_GetObjectItemCaseSensitive(src, "case"), NULL) != 0)
+    return 0;
+  gf_json_set(b->record, "case", gf_case_to_json(&c));
+  const char *keys[] = {"reproducibility", "reproducibility_warm"};
+  const cJSON *rates[] = {fresh, warm};
+  for (int i = 0; i < 2; i++) {
+    cJSON *rate = cJSON_CreateObject();
+    cJSON_AddNumberToObject(rate, "runs", gf_json_count(rates[i], "runs"));
+    cJSON_AddNumberToObject(rate, "reproduced", gf_json_count(rates[i], "reproduced"));
+    if (cJSON_IsObject(rates[i]))
+      gf_json_set(b->record, keys[i], rate);
+    else { /* src has no warm rate: neither has its case */
+      cJSON_Delete(rate);
+      cJSON_DeleteItemFromObjectCaseSensitive(b->record, keys[i]);
+    }
+  }
+  return 1;
 }
 
-/* Times, rates and the minimized case of src's record into b's. */
+/* Times, the better case with its rates, and the minimized case of src's
+ * record into b's. */
 static int merge_fields(gf_bucket *b, const cJSON *src) {
   int changed = 0;
   const cJSON *sf = cJSON_GetObjectItemCaseSensitive(src, "first_seen");
@@ -71,15 +96,7 @@ static int merge_fields(gf_bucket *b, const cJSON *src) {
     gf_json_set(b->record, "last_seen", cJSON_CreateString(sl->valuestring));
     changed = 1;
   }
-  const cJSON *sr = cJSON_GetObjectItemCaseSensitive(src, "reproducibility");
-  if (cJSON_IsObject(sr) &&
-      better_rate(sr, cJSON_GetObjectItemCaseSensitive(b->record, "reproducibility"))) {
-    cJSON *rate = cJSON_CreateObject();
-    cJSON_AddNumberToObject(rate, "runs", gf_json_count(sr, "runs"));
-    cJSON_AddNumberToObject(rate, "reproduced", gf_json_count(sr, "reproduced"));
-    gf_json_set(b->record, "reproducibility", rate);
-    changed = 1;
-  }
+  changed |= better_case(b, src);
   const cJSON *mcase = cJSON_GetObjectItemCaseSensitive(src, "minimized_case");
   gf_case c;
   if (mcase && !cJSON_GetObjectItemCaseSensitive(b->record, "minimized_case") &&

@@ -175,16 +175,6 @@ static void start_confirmation(gf_pending *p) {
   submit_confirmation(p, t, b, &c);
 }
 
-/* The record's confirmed hits (fresh and warm) per run, or -1 when it was
- * not confirmed yet. */
-static double record_score(const cJSON *r) {
-  const cJSON *fresh = cJSON_GetObjectItemCaseSensitive(r, "reproducibility");
-  const cJSON *warm = cJSON_GetObjectItemCaseSensitive(r, "reproducibility_warm");
-  double runs = gf_json_count(fresh, "runs") + gf_json_count(warm, "runs");
-  double hits = gf_json_count(fresh, "reproduced") + gf_json_count(warm, "reproduced");
-  return runs > 0 ? hits / runs : -1;
-}
-
 /* A candidate is tried now: counted in the record first, so that a kill
  * during its runs does not give the bucket more tries. */
 static void start_candidate(gf_pending *p) {
@@ -213,7 +203,7 @@ static int candidate_waits(const gf_pending *p, const char *hash) {
 }
 
 void gf_pending_occurrence(gf_pending *p, const gf_bucket *b, const gf_case *c, int flag_set) {
-  double score = record_score(b->record);
+  double score = gf_record_score(b->record);
   if (p->cfg->confirm_runs == 0 || p->ncandidates == GF_PENDING_CANDIDATES || score < 0 ||
       score >= 1 || gf_json_count(b->record, "case_tries") >= GF_CASE_TRIES ||
       candidate_waits(p, b->hash))
@@ -230,7 +220,7 @@ void gf_pending_occurrence(gf_pending *p, const gf_bucket *b, const gf_case *c, 
 static void candidate_done(gf_pending *p, gf_tally *t, gf_bucket *b) {
   double score = (double)(t->hits + t->warm_hits) / (2.0 * t->runs);
   gf_err err = {{0}};
-  if (score <= record_score(b->record)) return;
+  if (score <= gf_record_score(b->record)) return;
   char line[160];
   snprintf(line, sizeof line, "case %s reproduces more often (%u/%u fresh, %u/%u warm): now the "
            "record's case", t->c.id, t->hits, t->runs, t->warm_hits, t->runs);

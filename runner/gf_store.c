@@ -406,6 +406,14 @@ int gf_store_set_warm(gf_store *s, gf_bucket *b, unsigned runs, unsigned reprodu
   return set_rate(s, b, "reproducibility_warm", "confirm_warm", runs, reproduced, err);
 }
 
+double gf_record_score(const cJSON *r) {
+  const cJSON *fresh = cJSON_GetObjectItemCaseSensitive(r, "reproducibility");
+  const cJSON *warm = cJSON_GetObjectItemCaseSensitive(r, "reproducibility_warm");
+  double runs = gf_json_count(fresh, "runs") + gf_json_count(warm, "runs");
+  double hits = gf_json_count(fresh, "reproduced") + gf_json_count(warm, "reproduced");
+  return runs > 0 ? hits / runs : -1;
+}
+
 int gf_store_set_case(gf_store *s, gf_bucket *b, const gf_case *c, unsigned runs,
                       unsigned fresh_hits, unsigned warm_hits, gf_err *err) {
   gf_json_set(b->record, "case", gf_case_to_json(c));

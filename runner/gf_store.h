@@ -100,6 +100,11 @@ int gf_store_set_repro(gf_store *s, gf_bucket *b, unsigned runs, unsigned reprod
 int gf_store_set_warm(gf_store *s, gf_bucket *b, unsigned runs, unsigned reproduced,
                       gf_err *err);
 
+/* A record's confirmed hits per run, fresh and warm together (how well its
+ * case reproduces), or -1 when it was not confirmed. A case and its rates
+ * go together: whoever replaces one replaces both. */
+double gf_record_score(const cJSON *record);
+
 /* Makes c the record's case, with the rates it was confirmed at (runs
  * fresh and runs warm), and logs a "better_case" event. */
 int gf_store_set_case(gf_store *s, gf_bucket *b, const gf_case *c, unsigned runs,

@@ -24,7 +24,8 @@ function machines() {
   const shared = readJson(path.join(a, 'crashes', `${SHARED}.json`));
   fs.writeFileSync(path.join(b, 'crashes', `${SHARED}.json`), JSON.stringify({
     ...shared, count: 10, first_seen: '2026-11-01T00:00:00Z', last_seen: '2026-11-30T00:00:00Z',
-    reproducibility: { runs: 10, reproduced: 10 },
+    reproducibility: { runs: 10, reproduced: 10 }, reproducibility_warm: { runs: 10, reproduced: 9 },
+    case: { ...shared.case, id: 'b-case', delay_us: 40000 },
   }));
   const own = { ...shared, hash: '00000000000000bb', signature: 'signal:SIGSEGV:entry=b_only', count: 3 };
   fs.writeFileSync(path.join(b, 'crashes', 'own.json'), JSON.stringify(own));
@@ -49,7 +50,11 @@ test('merge: union of buckets, counts summed once per origin, safe to repeat, ba
   assert.strictEqual(got[SHARED].count, aShared.count + 10);
   assert.strictEqual(got[SHARED].first_seen, '2026-11-01T00:00:00Z');
   assert.strictEqual(got[SHARED].last_seen, '2026-11-30T00:00:00Z');
+  // A rate belongs to the case it was measured on: the better one comes
+  // with its case (else a replay would trust 10/10 for a case seen at 2/3).
   assert.deepStrictEqual(got[SHARED].reproducibility, { runs: 10, reproduced: 10 }, 'the best rate');
+  assert.deepStrictEqual(got[SHARED].reproducibility_warm, { runs: 10, reproduced: 9 });
+  assert.deepStrictEqual([got[SHARED].case.id, got[SHARED].case.delay_us], ['b-case', 40000], 'with its case');
   assert.ok(got[SHARED].minimized_case, 'kept from A');
   assert.strictEqual(got[SHARED].stderr_tail, aShared.stderr_tail, 'copied whole, tail included');
   assert.ok(fs.existsSync(path.join(m, 'corpus', 'c1.json')));
