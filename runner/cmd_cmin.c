@@ -21,7 +21,7 @@ int gf_cmd_cmin(int argc, char **argv) {
   gf_err err = {{0}};
   int lock = -1;
   /* It moves corpus files a running soak reads and writes: not under one. */
-  if (gf_lock_out(cli.paths[0], &lock, &err) != 0 || gf_cmin(cli.paths[0], &r, stderr, &err) != 0) {
+  if (gf_lock_out(cli.paths[0], 0, &lock, &err) != 0 || gf_cmin(cli.paths[0], &r, stderr, &err) != 0) {
     fprintf(stderr, "gcfuzz cmin: %s\n", err.msg);
     gf_unlock_out(lock);
     return GF_EXIT_USAGE;

@@ -71,7 +71,7 @@ int gf_inbox_apply(struct gf_store *s) {
 
 int gf_inbox_amend(const char *out_dir, const char *hash, const cJSON *fields, gf_err *err) {
   gf_store st;
-  int rc = gf_store_open(&st, out_dir, GF_STORE_WRITE, err);
+  int rc = gf_store_open_brief(&st, out_dir, err);
   if (rc == 1) {
     gf_err lock = *err;
     if (gf_inbox_post(out_dir, hash, fields, err) != 0) return -1;

@@ -168,7 +168,7 @@ void gf_replay_record_nodes(const gf_replay_item *items, size_t n, int nnodes) {
     if (strcmp(dir, open_dir) != 0) { /* items of one OUT share one open store */
       if (open_dir[0] && !held) gf_store_close(&st);
       open_dir[0] = '\0';
-      int rc = gf_store_open(&st, dir, GF_STORE_WRITE, &err);
+      int rc = gf_store_open_brief(&st, dir, &err);
       if (rc < 0) {
         fprintf(stderr, "gcfuzz: replay: %s\n", err.msg);
         continue;

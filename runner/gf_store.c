@@ -154,7 +154,8 @@ static int open_events(gf_store *s) {
   return s->events_fd < 0 ? -1 : 0;
 }
 
-int gf_store_open(gf_store *s, const char *out_dir, gf_store_mode mode, gf_err *err) {
+static int store_open(gf_store *s, const char *out_dir, gf_store_mode mode, int brief,
+                      gf_err *err) {
   memset(s, 0, sizeof *s);
   s->events_fd = -1;
   s->lock_fd = -1;
@@ -164,7 +165,7 @@ int gf_store_open(gf_store *s, const char *out_dir, gf_store_mode mode, gf_err *
   snprintf(s->events, sizeof s->events, "%s/events.jsonl", out_dir);
   if (mode == GF_STORE_WRITE) {
     if (gf_mkdirs(s->crashes, err) != 0) return -1;
-    int rc = gf_lock_out(out_dir, &s->lock_fd, err);
+    int rc = gf_lock_out(out_dir, brief, &s->lock_fd, err);
     if (rc != 0) return rc;
     if (open_events(s) != 0) {
       gf_store_close(s);
@@ -191,6 +192,14 @@ int gf_store_open(gf_store *s, const char *out_dir, gf_store_mode mode, gf_err *
   gf_free_names(names, n);
   if (mode == GF_STORE_WRITE) gf_inbox_apply(s); /* what was posted while no daemon ran */
   return 0;
+}
+
+int gf_store_open(gf_store *s, const char *out_dir, gf_store_mode mode, gf_err *err) {
+  return store_open(s, out_dir, mode, 0, err);
+}
+
+int gf_store_open_brief(gf_store *s, const char *out_dir, gf_err *err) {
+  return store_open(s, out_dir, GF_STORE_WRITE, 1, err);
 }
 
 void gf_store_close(gf_store *s) {

@@ -66,6 +66,9 @@ typedef struct gf_store {
  * holds OUT's lock (err names it). READ on a folder without crashes/ gives
  * an empty store. */
 int gf_store_open(gf_store *s, const char *out_dir, gf_store_mode mode, gf_err *err);
+/* A writer that holds OUT for a moment only (a record update by minimize
+ * or replay): a daemon starting meanwhile waits for it (gf_lock.h). */
+int gf_store_open_brief(gf_store *s, const char *out_dir, gf_err *err);
 void gf_store_close(gf_store *s);
 
 /* A whole record from another output folder (merge), validated like a

@@ -111,3 +111,32 @@ test('background minimization cut short by kill -9 is done when the soak resumes
   assert.ok(done.minimized_case, 'minimized after the resume');
   assert.strictEqual(done.minimized_rate.reproduced, 1);
 });
+
+// Without a daemon, minimize and replay update a record under OUT's lock for
+// a moment, marked "PID brief" in OUT/.lock. A soak starting meanwhile waits
+// for it instead of exiting 2 (under systemd, RestartPreventExitStatus=2
+// would stop the service for good). flock(1) plays the brief writer and
+// lets go when the soak says it waits.
+test('a soak waits for a brief record update to let go of OUT, then runs', async () => {
+  const { spawn } = require('node:child_process');
+  const dir = tmpdir('out-brief');
+  const out = path.join(dir, 'out');
+  fs.mkdirSync(out);
+  fs.writeFileSync(path.join(out, '.lock'), '4242 brief\n');
+  const holder = spawn('flock', ['--exclusive', path.join(out, '.lock'), process.execPath, '-e',
+    "console.log('locked'); process.stdin.resume(); process.stdin.on('end', () => process.exit(0))"],
+  { stdio: ['pipe', 'pipe', 'ignore'] });
+  try {
+    await new Promise((resolve) => holder.stdout.on('data', (d) => String(d).includes('locked') && resolve()));
+    const cfg = writeConfig(dir, 'soak', { confirm_runs: 0, feedback: false });
+    const r = await gcfuzz(['soak', '--config', cfg, '--out', out, '--max-time', '1', '--workers', '1'], {
+      onStderr(text) { if (text.includes('waiting for it')) holder.stdin.end(); },
+    });
+    assert.strictEqual(r.code, 0, r.stderr);
+    assert.match(r.stderr, /is being updated by pid 4242 \(a record update\); waiting for it/);
+    assert.match(fs.readFileSync(path.join(out, '.lock'), 'utf8'), /^\d+\n$/, 'now the daemon holds it');
+  } finally {
+    holder.stdin.end(); // its node exits with it
+    holder.kill('SIGKILL');
+  }
+});
