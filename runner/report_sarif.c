@@ -3,11 +3,13 @@
  * pairs; the location is the top target frame with file:line, as a path
  * relative to the repository root (uriBaseId %SRCROOT%, given in
  * originalUriBaseIds); the access, free and allocation stacks go along;
- * automationDetails.id keeps runs of one job apart from other tools'. */
+ * automationDetails.id keeps runs of one job apart from other tools'. A
+ * manifestation of a located bug points where that bug is. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "gf_bugs.h"
 #include "gf_fs.h"
 #include "gf_run.h"
 #include "gf_sbuf.h"
@@ -83,30 +85,59 @@ static void add_stack(cJSON *stacks, const gf_srcroot *src, const gf_bucket *b, 
   cJSON_AddItemToArray(stacks, st);
 }
 
-static cJSON *result(const gf_bucket *b, cJSON *rules, const gf_srcroot *src) {
-  char id[160], rate[32], text[1024], func[128];
+/* The top target frame's function when it has no file:line (a release
+ * build's native frame names a function and a module offset only). */
+static int top_target_function(const gf_bucket *b, char *func, size_t cap) {
+  const cJSON *fr;
+  cJSON_ArrayForEach(fr, cJSON_GetObjectItemCaseSensitive(b->record, "frames")) {
+    const cJSON *fn = cJSON_GetObjectItemCaseSensitive(fr, "function");
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(fr, "target")) && cJSON_IsString(fn) &&
+        fn->valuestring[0]) {
+      gf_strlcpy(func, fn->valuestring, cap);
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* A bucket's result. A manifestation of a located bug (gf_bugs.h) - a
+ * wrong result has no frames - is shown where that bug is: its root's
+ * location and stacks. A slow case is a note, not an error. */
+static cJSON *result(const gf_run *run, const gf_bucket *b, cJSON *rules, const gf_srcroot *src) {
+  char id[160], rate[32], text[1600], func[128];
   gf_sbuf replay = {0};
+  const char *root_hash = gf_bug_root_hash(b);
+  const gf_bucket *root = root_hash ? gf_store_find((gf_store *)&run->store, root_hash) : NULL;
+  const gf_bucket *at = root ? root : b;
   rule_id(b, id, sizeof id);
   gf_rec_rate(b, "reproducibility", rate, sizeof rate);
   cJSON *r = cJSON_CreateObject();
   cJSON_AddStringToObject(r, "ruleId", id);
   cJSON_AddNumberToObject(r, "ruleIndex", rule_index(rules, id));
-  cJSON_AddStringToObject(r, "level", "error");
+  cJSON_AddStringToObject(r, "level", gf_bug_slow(b) ? "note" : "error");
   /* Portable: run from the output folder, whatever machine found it. */
   gf_sbuf_printf(&replay, "gcfuzz replay --runs 10 ");
   gf_sbuf_printf(&replay, "crashes/%s.json", b->hash);
-  snprintf(text, sizeof text, "%s (entry %s, seen %llu times, reproduced %s). Replay, in the "
-           "output folder: %s", b->signature, b->entry, (unsigned long long)b->count, rate,
-           replay.p ? replay.p : "");
+  snprintf(text, sizeof text, "%s%s (entry %s, seen %llu times, reproduced %s).%s%s%s Replay, in "
+           "the output folder: %s", gf_bug_slow(b) ? "A slow case, not a hang: " : "",
+           b->signature, b->entry, (unsigned long long)b->count, rate,
+           root ? " The same bug as " : "", root ? root->signature : "",
+           root ? " (its location and stacks)." : "", replay.p ? replay.p : "");
   gf_sbuf_free(&replay);
   cJSON_AddStringToObject(cJSON_AddObjectToObject(r, "message"), "text", text);
-  const char *loc = gf_rec_top_location(b, func, sizeof func);
+  const char *loc = gf_rec_top_location(at, func, sizeof func);
   cJSON *locs = cJSON_AddArrayToObject(r, "locations");
-  if (loc) cJSON_AddItemToArray(locs, location(src, loc, func));
+  if (loc)
+    cJSON_AddItemToArray(locs, location(src, loc, func));
+  else if (top_target_function(at, func, sizeof func)) { /* a release build's native frame */
+    cJSON *l = cJSON_CreateObject();
+    cJSON_AddItemToObject(l, "logicalLocations", logical(func));
+    cJSON_AddItemToArray(locs, l);
+  }
   cJSON *stacks = cJSON_AddArrayToObject(r, "stacks");
-  add_stack(stacks, src, b, "frames", "access");
-  add_stack(stacks, src, b, "free_frames", "freed by");
-  add_stack(stacks, src, b, "alloc_frames", "allocated by");
+  add_stack(stacks, src, at, "frames", "access");
+  add_stack(stacks, src, at, "free_frames", "freed by");
+  add_stack(stacks, src, at, "alloc_frames", "allocated by");
   cJSON_AddStringToObject(cJSON_AddObjectToObject(r, "partialFingerprints"),
                           "gcfuzzSignature/v1", b->hash);
   cJSON *props = cJSON_AddObjectToObject(r, "properties");
@@ -143,7 +174,7 @@ int gf_write_report_sarif(const gf_run *r, const char *path, gf_err *err) {
   cJSON_AddStringToObject(cJSON_AddObjectToObject(run, "automationDetails"), "id", category);
   cJSON *results = cJSON_AddArrayToObject(run, "results");
   for (size_t i = 0; i < r->store.n; i++)
-    cJSON_AddItemToArray(results, result(r->order[i], rules, &src));
+    cJSON_AddItemToArray(results, result(r, r->order[i], rules, &src));
   gf_srcroot_free(&src);
   char *text = cJSON_Print(root);
   cJSON_Delete(root);

@@ -78,4 +78,17 @@ function soakUntilConfirmed(args, out, confirmations) {
   });
 }
 
-module.exports = { ROOT, GCFUZZ, tmpdir, gcfuzz, writeConfig, readJson, records, events, soakUntilConfirmed };
+// The official SARIF 2.1.0 schema (JSON Schema draft-04) as a validator (errors in
+// .errors), compiled once.
+let sarifValidate = null;
+function sarifValidator() {
+  if (!sarifValidate) {
+    const Ajv = require('ajv-draft-04');
+    // unicodeRegExp off: one pattern in the official schema is not valid with /u.
+    const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
+    sarifValidate = ajv.compile(readJson(path.join(ROOT, 'tests', 'fixtures', 'sarif-2.1.0-rtm.5.json')));
+  }
+  return sarifValidate;
+}
+
+module.exports = { ROOT, GCFUZZ, tmpdir, gcfuzz, writeConfig, readJson, records, events, soakUntilConfirmed, sarifValidator };

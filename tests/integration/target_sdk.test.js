@@ -8,7 +8,7 @@ const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { ROOT, tmpdir, gcfuzz, readJson, records, soakUntilConfirmed } = require('./helpers.js');
+const { ROOT, tmpdir, gcfuzz, readJson, records, soakUntilConfirmed, sarifValidator } = require('./helpers.js');
 const { runHarness, asanEnv } = require('../../addon/test/helpers.js');
 
 const BUF = path.join(ROOT, 'tests', 'fixtures', 'bufaddon');
@@ -189,6 +189,14 @@ test('a wrong result and a segfault of one use-after-free are one bug; a wrong r
   const html = fs.readFileSync(path.join(dir, 'two_faces', 'report.html'), 'utf8');
   assert.match(html, /<span id="nbugs">1<\/span> bug\(s\)/);
   assert.match(html, new RegExp(`same bug as <a href="#b-${segv.hash}">`));
+  // SARIF: the wrong result has no frames of its own; it points where its bug is.
+  const log = readJson(path.join(dir, 'two_faces', 'report.sarif'));
+  assert.ok(sarifValidator()(log), JSON.stringify(sarifValidator().errors));
+  const sarif = log.runs[0].results;
+  const [sw, ss] = [wrong, segv].map((r) => sarif.find((x) => x.properties.signature === r.signature));
+  assert.strictEqual(ss.locations.length, 1);
+  assert.deepStrictEqual(sw.locations, ss.locations);
+  assert.match(sw.message.text, new RegExp(`The same bug as ${segv.signature}`));
 
   const file = path.join(dir, 'two_faces', 'crashes', `${segv.hash}.json`);
   // One at a time, its runs alternate: 2 of its 4 (2 fresh, 2 warm) fail

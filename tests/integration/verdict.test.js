@@ -162,6 +162,8 @@ test('a timeout that finishes given 4x the time is a slow case, not a bug; a rea
     assert.match(fs.readFileSync(path.join(dir, entry, 'report.md'), 'utf8'), new RegExp(` 1 bucket\\(s\\), ${bugs} bug\\(s\\)\\.`));
   }
   assert.match(fs.readFileSync(path.join(dir, 'slow', 'report.md'), 'utf8'), /\(a slow case, not a hang/);
+  const [note] = readJson(path.join(dir, 'slow', 'report.sarif')).runs[0].results;
+  assert.deepStrictEqual([note.level, /^A slow case, not a hang/.test(note.message.text)], ['note', true]);
   const rep = await gcfuzz(['replay', '--config', cfg, '--runs', '1', path.join(dir, 'slow', 'crashes', `${s.hash}.json`)]);
   assert.strictEqual(rep.code, 1, rep.stderr);
   assert.match(rep.stderr, /reproduced 1\/2 .*\(a slow case, not a hang/); // fresh; the warm run times out in its warm-up
