@@ -7,9 +7,11 @@
  *    exit 3 - the harness or build cannot see the bug class, so a clean
  *    phase 2 would prove nothing.
  * 2. Fuzz the shipped entry into DIR for the rest of --max-time.
- * 3. With a `nodes` list in the config, replays every bucket of DIR on each
+ * 3. Settles what phase 2 hit (gf_settle.h): the patience run of a timeout
+ *    no confirmation reached; a slow case is no bug and fails no night.
+ * 4. With a `nodes` list in the config, replays every bucket of DIR on each
  *    Node of the matrix; the records and the summary keep reproduces_on.
- * Writes DIR/summary.json and DIR/junit.xml; exit 0 clean, 1 crash found.
+ * Writes DIR/summary.json and DIR/junit.xml; exit 0 clean, 1 bug found.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -20,6 +22,7 @@
 #include "gf_cli.h"
 #include "gf_fs.h"
 #include "gf_replay.h"
+#include "gf_settle.h"
 #include "gf_fuzz.h"
 #include "gf_ci_report.h"
 #include "gf_store.h"
@@ -31,8 +34,9 @@ static const char usage[] =
     "shipped entry for the rest of --max-time (default 300). Writes DIR/summary.json\n"
     "and DIR/junit.xml.\n"
     "--pr: code-change mode for pull requests: stops at the first NEW bucket (one not\n"
-    "already in DIR, e.g. a cached crash corpus) and fails only on new buckets.\n"
-    "Exit: 0 clean, 1 crash found (--pr: a new bucket), 2 usage/config error,\n"
+    "already in DIR, e.g. a cached crash corpus) and fails only on new bugs.\n"
+    "A timeout that finishes given 4x timeout_ms is a slow case, not a bug.\n"
+    "Exit: 0 no bug, 1 bug found (--pr: a new one), 2 usage/config error,\n"
     "3 known bug not detected.\n";
 
 static int run_phase(gf_cli *cli, const gf_config *cfg, const gf_spawn_plan *plan,
@@ -96,6 +100,16 @@ static int run_control(gf_cli *cli, const char *out, double max_s, uint64_t seed
   return rc;
 }
 
+/* What fails the night: the bugs the target phase hit (--pr: the change is
+ * to blame only for bugs it brought); a slow case is nobody's bug. Not
+ * settled (stopped by a signal), or findings whose records could not be
+ * read back: every finding counts. */
+static uint64_t blamed_bugs(const gf_cli *cli, const gf_ci_summary *s, const gf_settle_result *settled) {
+  if (s->target.stopped_by_signal || (s->target.findings > 0 && settled->hit == 0))
+    return cli->pr ? s->target.new_buckets : s->target.findings;
+  return cli->pr ? settled->new_bugs : settled->bugs;
+}
+
 int gf_cmd_ci(int argc, char **argv) {
   gf_cli cli;
   int rc = gf_cli_parse(&cli, "ci", argc, argv, "comwseTP", usage);
@@ -119,23 +133,34 @@ int gf_cmd_ci(int argc, char **argv) {
     return GF_EXIT_USAGE;
   }
   s.control_detected = s.control.findings > 0;
+  gf_settle_result settled = {0};
   if (s.control_detected && !s.control.stopped_by_signal) {
     double left = budget - s.control.elapsed_s;
+    gf_settle_before before;
+    gf_err err = {{0}};
     s.target_ran = 1;
-    if (run_phase(&cli, &cli.cfg, &cli.plan, "target", entry, cli.out, left > 1 ? left : 1, 0,
-                  seed + 1, &s.target) != 0) {
+    if (gf_settle_before_read(cli.out, &before, &err) != 0 ||
+        run_phase(&cli, &cli.cfg, &cli.plan, "target", entry, cli.out, left > 1 ? left : 1, 0,
+                  seed + 1, &s.target) != 0 ||
+        (!s.target.stopped_by_signal && s.target.findings > 0 &&
+         gf_settle(&cli.cfg, cli.out, &before, gf_cli_workers(&cli), &settled, &err) != 0)) {
+      if (err.msg[0]) fprintf(stderr, "gcfuzz ci: %s\n", err.msg);
+      gf_settle_before_free(&before);
       gf_cli_free(&cli);
       return GF_EXIT_USAGE;
     }
+    gf_settle_before_free(&before);
+    s.slow_cases = settled.slow;
   }
   if (!s.control_detected && !s.control.stopped_by_signal) {
     s.exit_code = GF_EXIT_NO_CONTROL;
     fprintf(stderr, "gcfuzz ci: cannot detect the known bug (%s) in %.0fs: the harness or "
                     "build is broken\n", cli.cfg.control_entry, control_max);
   } else {
-    /* --pr: the change is to blame only for buckets it opened. */
-    uint64_t blamed = cli.pr ? s.target.new_buckets : s.target.findings;
-    s.exit_code = blamed > 0 ? GF_EXIT_FOUND : GF_EXIT_OK;
+    s.exit_code = blamed_bugs(&cli, &s, &settled) > 0 ? GF_EXIT_FOUND : GF_EXIT_OK;
+    if (settled.slow)
+      fprintf(stderr, "gcfuzz ci: %u slow case(s), not hangs: no bug, but raise timeout_ms or "
+                      "lower the limits (summary.json: slow_case)\n", settled.slow);
   }
   if (s.target_ran && s.target.findings > 0 && cli.cfg.n_nodes > 0 && !s.target.stopped_by_signal)
     replay_on_matrix(&cli);

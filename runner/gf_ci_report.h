@@ -16,6 +16,7 @@ typedef struct gf_ci_summary {
   const char *entry, *control_entry;
   double budget_s;
   int control_detected, target_ran, exit_code;
+  unsigned slow_cases; /* hit by the target phase: slow, not hung (gf_settle.h) */
   gf_fuzz_result control, target;
 } gf_ci_summary;
 

@@ -42,8 +42,7 @@ static gf_tally *tally_of_probe(void *data) {
   return (gf_tally *)((char *)data - at);
 }
 
-/* The patience run's time limit: GF_PATIENCE times timeout_ms, at most an hour. */
-static uint32_t patience_ms(const gf_config *cfg) {
+uint32_t gf_patience_ms(const gf_config *cfg) {
   uint64_t ms = (uint64_t)cfg->timeout_ms * GF_PATIENCE;
   return ms > 3600000 ? 3600000 : (uint32_t)ms;
 }
@@ -160,7 +159,7 @@ static void submit_confirmation(gf_pending *p, gf_tally *t, const gf_bucket *b, 
   for (unsigned i = 0; i < t->control.runs; i++)
     gf_oneshot_submit_set(p->pool, &control, t->it.flag_set, &t->control.kind);
   for (unsigned i = 0; i < t->patience.runs; i++)
-    gf_oneshot_submit_patient(p->pool, c, t->it.flag_set, patience_ms(p->cfg), &t->patience.kind);
+    gf_oneshot_submit_patient(p->pool, c, t->it.flag_set, gf_patience_ms(p->cfg), &t->patience.kind);
 }
 
 static void start_confirmation(gf_pending *p) {
@@ -303,14 +302,9 @@ static void tally_done(gf_pending *p, gf_tally *t) {
     failed |= gf_store_update(p->store, b, "control", control, &err);
   }
   if (b && t->patience.runs > 0) {
-    cJSON *patience = cJSON_CreateObject();
-    cJSON_AddNumberToObject(patience, "timeout_ms", patience_ms(p->cfg));
-    cJSON_AddNumberToObject(patience, "runs", t->patience.runs);
-    cJSON_AddNumberToObject(patience, "finished", t->patience.clean);
-    failed |= gf_store_update(p->store, b, "patience", patience, &err);
-    if (t->patience.clean)
-      log_line(p, t->it.hash, "a slow case, not a hang: it finished when given more time "
-                              "(raise timeout_ms, or lower the limits that make cases slow)");
+    failed |= gf_store_set_patience(p->store, b, gf_patience_ms(p->cfg), t->patience.runs,
+                                    t->patience.clean, &err);
+    if (t->patience.clean) log_line(p, t->it.hash, GF_SLOW_CASE_LINE);
   }
   failed |= b ? gf_store_set_warm(p->store, b, t->runs, t->warm_hits, &err) : 0;
   failed |= b ? gf_store_set_repro(p->store, b, t->runs, t->hits, &err) : 0;

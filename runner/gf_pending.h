@@ -48,6 +48,9 @@
 #define GF_PENDING_CANDIDATES 4
 #define GF_CASE_TRIES 3
 #define GF_PATIENCE 4 /* a timeout's patience run gets this many times timeout_ms */
+#define GF_SLOW_CASE_LINE                                                                     \
+  "a slow case, not a hang: it finished when given more time (raise timeout_ms, or lower the " \
+  "limits that make cases slow)"
 
 typedef struct gf_pending_item {
   char hash[17];
@@ -100,6 +103,9 @@ void gf_pending_new_bucket(gf_pending *p, const gf_bucket *b, int flag_set);
 /* An old bucket was hit again by case c (flag set flag_set): maybe a
  * better reproducer. */
 void gf_pending_occurrence(gf_pending *p, const gf_bucket *b, const gf_case *c, int flag_set);
+
+/* A patience run's time limit: GF_PATIENCE times timeout_ms, at most an hour. */
+uint32_t gf_patience_ms(const gf_config *cfg);
 
 /* Route every finished run of the pool here (data: the job's data). */
 void gf_pending_on_run(gf_pending *p, void *data, int found, const gf_finding *f);

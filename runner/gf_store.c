@@ -437,6 +437,15 @@ int gf_store_set_case(gf_store *s, gf_bucket *b, const gf_case *c, unsigned runs
   return gf_store_event(s, ev);
 }
 
+int gf_store_set_patience(gf_store *s, gf_bucket *b, uint32_t timeout_ms, unsigned runs,
+                          unsigned finished, gf_err *err) {
+  cJSON *p = cJSON_CreateObject();
+  cJSON_AddNumberToObject(p, "timeout_ms", timeout_ms);
+  cJSON_AddNumberToObject(p, "runs", runs);
+  cJSON_AddNumberToObject(p, "finished", finished);
+  return gf_store_update(s, b, "patience", p, err);
+}
+
 int gf_store_update(gf_store *s, gf_bucket *b, const char *key, cJSON *value, gf_err *err) {
   gf_json_set(b->record, key, value);
   return write_record(s, b, err);

@@ -48,6 +48,29 @@ static inline gf_finding segv_finding(const char *entry) {
   return f;
 }
 
+/* A release build's SIGSEGV whose native frames name a target function. */
+static inline gf_finding located_finding(const char *entry, const char *func) {
+  gf_finding f = segv_finding(entry);
+  f.stack.n = 1;
+  gf_strlcpy(f.stack.f[0].func, func, sizeof f.stack.f[0].func);
+  f.stack.f[0].target = 1;
+  snprintf(f.signature, sizeof f.signature, "signal:SIGSEGV:%s:entry=%s", func, entry);
+  snprintf(f.hash, sizeof f.hash, "%016llx", (unsigned long long)gf_fnv1a64(f.signature));
+  return f;
+}
+
+/* A harness result with this outcome ("mismatch", "exception"). */
+static inline gf_finding outcome_finding(const char *entry, const char *outcome) {
+  gf_outcome o;
+  gf_finding f;
+  memset(&o, 0, sizeof o);
+  o.result_outcome = outcome;
+  o.result_message = "sum 12 != 10";
+  o.entry = entry;
+  assert_int_equal(gf_classify(&o, &f), 1);
+  return f;
+}
+
 static inline void write_text(const char *dir, const char *name, const char *text) {
   char path[PATH_MAX];
   if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path) fail_msg("path too long");
