@@ -21,7 +21,7 @@ test('ci finds the borrowed bug and exits 1 when the shipped entry is sum_borrow
     gc: [{ op: 'gc', type: 'major' }, { op: 'immediate', n: 1 }, { op: 'gc', type: 'major' }],
   }));
   const cfg = writeConfig(dir, 'ci', { seeds, limits: { max_delay_us: 50000, gc_ops: ['gc', 'immediate'] } });
-  const r = await gcfuzz(['ci', '--config', cfg, '--out', out, '--entry', 'sum_borrowed', '--max-time', '10', '--seed', '1', '--workers', '2']);
+  const r = await gcfuzz(['ci', '--config', cfg, '--out', out, '--entry', 'sum_borrowed', '--max-time', '6', '--seed', '1', '--workers', '2']);
   assert.strictEqual(r.code, 1, r.stderr);
   const summary = readJson(path.join(out, 'summary.json'));
   assert.strictEqual(summary.exit_code, 1);
@@ -115,28 +115,3 @@ test('ci --pr stops at the first new bucket and fails only on new buckets', { ti
   assert.strictEqual(nightly.code, 1, 'without --pr a known bucket still fails the job');
 });
 
-// A night whose only finding is a slow case (a timeout that finishes given
-// 4x timeout_ms) passes: the patience run is made at the end when no
-// confirmation made it (gf_settle.h; confirm_runs 0 here, so always), the
-// bucket is kept and marked, and JUnit skips it. A real hang still fails
-// the night.
-test('ci passes a night whose only finding is a slow case, and fails one with a hang', { timeout: 60000 }, async () => {
-  const dir = tmpdir('ci-slow');
-  const cfg = writeConfig(dir, 'ci', {
-    target: path.join(ROOT, 'tests/fixtures/slow_target.js'), entries: ['slow', 'hang', 'boom'], entry: 'slow',
-    seeds: null, timeout_ms: 500, confirm_runs: 0, feedback: false, minimize_new: false, control: { entry: 'boom', max_s: 10 },
-  });
-  const night = (entry) => gcfuzz(['ci', '--config', cfg, '--out', path.join(dir, entry), '--entry', entry, '--max-time', '3', '--workers', '1']);
-  const [slow, hang] = await Promise.all([night('slow'), night('hang')]);
-  assert.strictEqual(slow.code, 0, slow.stderr);
-  assert.match(slow.stderr, /1 timeout\(s\) not confirmed yet: one run each with timeout_ms 2000/);
-  assert.match(slow.stderr, /1 slow case\(s\), not hangs/);
-  const s = readJson(path.join(dir, 'slow', 'summary.json'));
-  assert.deepStrictEqual([s.exit_code, s.slow_cases, s.bugs, s.buckets.length, s.buckets[0].slow_case], [0, 1, 0, 1, true]);
-  const junit = fs.readFileSync(path.join(dir, 'slow', 'junit.xml'), 'utf8');
-  assert.match(junit, /failures="0"/);
-  assert.match(junit, /<skipped message="a slow case, not a hang/);
-  assert.strictEqual(hang.code, 1, hang.stderr);
-  const h = readJson(path.join(dir, 'hang', 'summary.json'));
-  assert.deepStrictEqual([h.exit_code, h.slow_cases, h.bugs], [1, 0, 1]);
-});

@@ -141,15 +141,22 @@ test('a bug only warm processes show is confirmed warm, recorded with both rates
 // "hang" is a verdict too: a timeout's confirmation gives the case one
 // patience run with 4x timeout_ms (as AFL++ re-runs a hang with a longer
 // timeout). `slow` settles after 800 ms - past timeout_ms 500, within 2000 -
-// so it is a slow case: recorded, and no bug; `hang` never settles.
-test('a timeout that finishes given 4x the time is a slow case, not a bug; a real hang stays one', { timeout: 60000 }, async () => {
+// so it is a slow case: recorded, and no bug; `hang` never settles. The
+// same in a ci night, where the patience run is made at the end when no
+// confirmation made it (gf_settle.h; confirm_runs 0 there, so always): a
+// night whose only finding is a slow case passes, JUnit skips it; a hang
+// fails the night. Soaks and nights run side by side (they mostly wait).
+test('a timeout that finishes given 4x the time is a slow case, not a bug, in a soak and a ci night; a real hang stays one', { timeout: 60000 }, async () => {
   const dir = tmpdir('verdict-patience');
-  const cfg = writeConfig(dir, 'soak', {
-    target: path.join(ROOT, 'tests/fixtures/slow_target.js'), entries: ['slow', 'hang'], entry: 'slow', seeds: null, control: { entry: 'slow' },
-    timeout_ms: 500, confirm_runs: 1, feedback: false, minimize_new: false,
-  });
+  const common = {
+    target: path.join(ROOT, 'tests/fixtures/slow_target.js'), entries: ['slow', 'hang', 'boom'], entry: 'slow',
+    seeds: null, timeout_ms: 500, feedback: false, minimize_new: false, control: { entry: 'boom', max_s: 10 },
+  };
+  const cfg = writeConfig(dir, 'soak', { ...common, confirm_runs: 1 });
+  const ciCfg = writeConfig(dir, 'ci', { ...common, confirm_runs: 0 });
   const soak = (entry) => soakUntilConfirmed(['--config', cfg, '--entry', entry, '--workers', '1', '--max-time', '50'], path.join(dir, entry), 1);
-  const [slow, hang] = await Promise.all([soak('slow'), soak('hang')]);
+  const night = (entry) => gcfuzz(['ci', '--config', ciCfg, '--out', path.join(dir, `ci-${entry}`), '--entry', entry, '--max-time', '3', '--workers', '1']);
+  const [slow, hang, slowNight, hangNight] = await Promise.all([soak('slow'), soak('hang'), night('slow'), night('hang')]);
   assert.strictEqual(slow.code, 0, slow.stderr);
   assert.strictEqual(hang.code, 0, hang.stderr);
   const [s] = records(path.join(dir, 'slow'));
@@ -168,4 +175,16 @@ test('a timeout that finishes given 4x the time is a slow case, not a bug; a rea
   assert.strictEqual(rep.code, 1, rep.stderr);
   assert.match(rep.stderr, /reproduced 1\/2 .*\(a slow case, not a hang/); // fresh; the warm run times out in its warm-up
   assert.strictEqual(JSON.parse(rep.stdout).cases[0].slow_case, true);
+
+  assert.strictEqual(slowNight.code, 0, slowNight.stderr);
+  assert.match(slowNight.stderr, /1 timeout\(s\) not confirmed yet: one run each with timeout_ms 2000/);
+  assert.match(slowNight.stderr, /1 slow case\(s\), not hangs/);
+  const sum = readJson(path.join(dir, 'ci-slow', 'summary.json'));
+  assert.deepStrictEqual([sum.exit_code, sum.slow_cases, sum.bugs, sum.buckets.length, sum.buckets[0].slow_case], [0, 1, 0, 1, true]);
+  const junit = fs.readFileSync(path.join(dir, 'ci-slow', 'junit.xml'), 'utf8');
+  assert.match(junit, /failures="0"/);
+  assert.match(junit, /<skipped message="a slow case, not a hang/);
+  assert.strictEqual(hangNight.code, 1, hangNight.stderr);
+  const hs = readJson(path.join(dir, 'ci-hang', 'summary.json'));
+  assert.deepStrictEqual([hs.exit_code, hs.slow_cases, hs.bugs], [1, 0, 1]);
 });
