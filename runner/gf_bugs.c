@@ -1,6 +1,7 @@
 /* gf_bugs.c - see gf_bugs.h. */
 #include "gf_bugs.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +37,29 @@ static int located(const gf_bucket *b) {
 static int control_failed(const gf_bucket *b) {
   const cJSON *c = cJSON_GetObjectItemCaseSensitive(b->record, "control");
   return gf_json_count(c, "failed") > 0;
+}
+
+int gf_bug_needs_gc(const gf_bucket *b) {
+  const cJSON *c = cJSON_GetObjectItemCaseSensitive(b->record, "control");
+  if (gf_json_count(c, "runs") <= 0) return -1;
+  if (gf_json_count(c, "failed") > 0) return 0;
+  const cJSON *fresh = cJSON_GetObjectItemCaseSensitive(b->record, "reproducibility");
+  const cJSON *warm = cJSON_GetObjectItemCaseSensitive(b->record, "reproducibility_warm");
+  return gf_json_count(fresh, "reproduced") + gf_json_count(warm, "reproduced") > 0 ? 1 : -1;
+}
+
+const char *gf_bug_needs_gc_name(const gf_bucket *b) {
+  int v = gf_bug_needs_gc(b);
+  return v > 0 ? "yes" : v == 0 ? "no" : "unknown";
+}
+
+void gf_bug_needs_gc_text(const gf_bucket *b, char *out, size_t cap) {
+  const cJSON *c = cJSON_GetObjectItemCaseSensitive(b->record, "control");
+  if (gf_json_count(c, "runs") <= 0)
+    snprintf(out, cap, "unknown");
+  else
+    snprintf(out, cap, "%s (kept: %.0f/%.0f failed)", gf_bug_needs_gc_name(b),
+             gf_json_count(c, "failed"), gf_json_count(c, "runs"));
 }
 
 int gf_bug_slow(const gf_bucket *b) {

@@ -48,6 +48,18 @@ int gf_bugs_link(gf_store *s, const char *entry, gf_err *err);
 /* The same for every entry (a store opened on older records, a merge). */
 int gf_bugs_link_all(gf_store *s, gf_err *err);
 
+/* Does the failure need the GC to free an input - is it the bug class
+ * gcfuzz looks for? From the record's control (the case with `keep`, run
+ * at confirmation): 1 the case failed and its control never did; 0 the
+ * control failed the same way (a bug, but not a lifetime bug); -1 unknown
+ * (no control yet, or the case never reproduced). */
+int gf_bug_needs_gc(const gf_bucket *b);
+
+/* "yes", "no" or "unknown" (gf_bug_needs_gc), and a cell for reports:
+ * "yes (kept: 0/3 failed)". */
+const char *gf_bug_needs_gc_name(const gf_bucket *b);
+void gf_bug_needs_gc_text(const gf_bucket *b, char *out, size_t cap);
+
 /* The record's "same_bug_as" hash, or NULL for a bug of its own. */
 const char *gf_bug_root_hash(const gf_bucket *b);
 

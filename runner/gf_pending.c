@@ -29,9 +29,8 @@ typedef struct gf_tally {
   gf_pending_item it;
   unsigned runs, done, hits;  /* fresh processes */
   unsigned warm_done, warm_hits; /* as many warm runs */
-  /* A frameless bucket's control (gf_bugs.h): as many fresh runs of the
-   * case with `keep`. A timeout's patience: one fresh run given
-   * GF_PATIENCE times timeout_ms. */
+  /* The control (gf_bugs.h): as many fresh runs of the case with `keep`.
+   * A timeout's patience: one fresh run given GF_PATIENCE times timeout_ms. */
   gf_probe control, patience;
   int candidate; /* a later case, confirmed as a better reproducer: c */
   gf_case c;
@@ -139,14 +138,14 @@ static int bucket_case(gf_pending *p, const gf_bucket *b, gf_case *c) {
   return gf_config_has_entry(p->cfg, c->entry) ? 0 : -1;
 }
 
-/* Submits a confirmation's runs of c: fresh, warm, for a frameless bucket
- * the control (the case with keep), for a timeout the patience run. */
+/* Submits a confirmation's runs of c: fresh, warm, the control (the case
+ * with keep), and for a timeout the patience run. */
 static void submit_confirmation(gf_pending *p, gf_tally *t, const gf_bucket *b, const gf_case *c) {
   t->kind = JOB_CONFIRM;
   t->p = p;
   t->runs = p->cfg->confirm_runs;
   t->control.kind = JOB_CONTROL;
-  t->control.runs = !t->candidate && gf_bug_frameless(b) ? t->runs : 0;
+  t->control.runs = t->candidate ? 0 : t->runs;
   t->patience.kind = JOB_PATIENCE;
   t->patience.runs = !t->candidate && b->kind == GF_KIND_TIMEOUT;
   gf_case control = *c;

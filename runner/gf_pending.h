@@ -9,9 +9,10 @@
  *
  * A confirmation is confirm_runs fresh runs and as many warm ones
  * (gf_oneshot.h); the record keeps both rates (reproducibility,
- * reproducibility_warm). A frameless bucket (gf_bugs.h) also gets as many
- * control runs - its case with `keep` - recorded as "control", and then
- * the links among its entry's buckets are recomputed. A timeout also gets
+ * reproducibility_warm), and as many control runs - its case with `keep`,
+ * every input referenced until the call settles - recorded as "control"
+ * (gf_bugs.h: does the failure need the GC to free an input?); then the
+ * links among its entry's buckets are recomputed. A timeout also gets
  * one patience run, given GF_PATIENCE times timeout_ms (AFL++ re-runs a
  * hang with a longer timeout too): a case that then finishes is slow, not
  * hung ("patience" in the record; gf_bugs.h does not count it as a bug).

@@ -70,7 +70,7 @@ static void td(gf_sbuf *b, const char *cls, const char *text) {
 }
 
 static void bucket_row(gf_sbuf *b, const gf_bucket *bk) {
-  char rate[32], mrate[32], count[32], kcls[48];
+  char rate[32], mrate[32], count[32], kcls[48], gc[64];
   gf_rec_rate(bk, "reproducibility", rate, sizeof rate);
   gf_rec_rate(bk, "minimized_rate", mrate, sizeof mrate);
   snprintf(count, sizeof count, "%llu", (unsigned long long)bk->count);
@@ -96,6 +96,8 @@ static void bucket_row(gf_sbuf *b, const gf_bucket *bk) {
   td(b, NULL, gf_rec_str(bk, "first_seen"));
   td(b, NULL, gf_rec_str(bk, "last_seen"));
   td(b, "num", rate);
+  gf_bug_needs_gc_text(bk, gc, sizeof gc);
+  td(b, NULL, gc);
   const cJSON *mc = cJSON_GetObjectItemCaseSensitive(bk->record, "minimized_case");
   char *mtext = mc ? cJSON_PrintUnformatted(mc) : NULL;
   gf_sbuf_printf(b, "<td>");
@@ -159,7 +161,7 @@ int gf_write_report_html(const gf_run *r, const char *path, gf_err *err) {
   chart(&b, r, "window features", v_features, "#7b1fa2");
   gf_sbuf_printf(&b, "</div>\n<h2>Buckets</h2>\n<table id=\"buckets\"><thead><tr><th>kind</th>"
                      "<th>signature</th><th>entry</th><th>count</th><th>first seen</th>"
-                     "<th>last seen</th><th>reproducibility</th><th>minimized case</th>"
+                     "<th>last seen</th><th>reproducibility</th><th>needs GC</th><th>minimized case</th>"
                      "<th>replay</th></tr></thead><tbody>\n");
   for (size_t i = 0; i < r->store.n; i++) bucket_row(&b, r->order[i]);
   gf_sbuf_printf(&b, "</tbody></table>\n%s<h2>Stacks</h2>\n",

@@ -27,11 +27,11 @@ int gf_write_report_md(const gf_run *r, const char *path, gf_err *err) {
   gf_sbuf_printf(&b, "# gcfuzz report: %s\n\n%.0f execs in %.0f s, %zu bucket(s), %zu bug(s).\n\n",
                  r->dir, r->execs, r->uptime_s, r->store.n, gf_bugs_count(&r->store));
   gf_sbuf_printf(&b, "| kind | signature | entry | count | first seen | last seen | "
-                     "reproducibility | minimized case | replay |\n"
-                     "| --- | --- | --- | ---: | --- | --- | --- | --- | --- |\n");
+                     "reproducibility | needs GC | minimized case | replay |\n"
+                     "| --- | --- | --- | ---: | --- | --- | --- | --- | --- | --- |\n");
   for (size_t i = 0; i < r->store.n; i++) {
     const gf_bucket *bk = r->order[i];
-    char rate[32], mrate[32], count[32], minimized[1024] = "-";
+    char rate[32], mrate[32], count[32], gc[64], minimized[1024] = "-";
     gf_rec_rate(bk, "reproducibility", rate, sizeof rate);
     gf_rec_rate(bk, "minimized_rate", mrate, sizeof mrate);
     const cJSON *mc = cJSON_GetObjectItemCaseSensitive(bk->record, "minimized_case");
@@ -56,6 +56,8 @@ int gf_write_report_md(const gf_run *r, const char *path, gf_err *err) {
     cell(&b, gf_rec_str(bk, "first_seen"));
     cell(&b, gf_rec_str(bk, "last_seen"));
     cell(&b, rate);
+    gf_bug_needs_gc_text(bk, gc, sizeof gc);
+    cell(&b, gc);
     cell(&b, minimized);
     gf_sbuf_printf(&b, " `%s` |\n", gf_rec_str(bk, "replay"));
   }

@@ -143,6 +143,7 @@ static cJSON *result(const gf_run *run, const gf_bucket *b, cJSON *rules, const 
   cJSON *props = cJSON_AddObjectToObject(r, "properties");
   cJSON_AddStringToObject(props, "signature", b->signature);
   cJSON_AddNumberToObject(props, "count", (double)b->count);
+  cJSON_AddStringToObject(props, "needs_gc", gf_bug_needs_gc_name(b));
   return r;
 }
 

@@ -182,10 +182,12 @@ test('a wrong result and a segfault of one use-after-free are one bug; a wrong r
   assert.deepStrictEqual(wrong.control, { runs: 2, failed: 0 });
   assert.deepStrictEqual(wrong.same_bug_as, { hash: segv.hash, signature: segv.signature });
   assert.deepStrictEqual(segv.manifestations, [{ hash: wrong.hash, signature: wrong.signature }]);
-  assert.strictEqual(segv.control, undefined, 'a located bucket runs no control');
+  assert.deepStrictEqual(segv.control, { runs: 2, failed: 0 }, 'its case with keep: no SIGSEGV, so it needs the GC');
   const rep = await gcfuzz(['report', path.join(dir, 'two_faces')]);
   assert.strictEqual(rep.code, 0, rep.stderr);
-  assert.match(fs.readFileSync(path.join(dir, 'two_faces', 'report.md'), 'utf8'), / 2 bucket\(s\), 1 bug\(s\)\./);
+  const md = fs.readFileSync(path.join(dir, 'two_faces', 'report.md'), 'utf8');
+  assert.match(md, / 2 bucket\(s\), 1 bug\(s\)\./);
+  assert.match(md, /\| `mismatch:wrong-result:entry=two_faces`.* \| yes \(kept: 0\/2 failed\) \|/);
   const html = fs.readFileSync(path.join(dir, 'two_faces', 'report.html'), 'utf8');
   assert.match(html, /<span id="nbugs">1<\/span> bug\(s\)/);
   assert.match(html, new RegExp(`same bug as <a href="#b-${segv.hash}">`));
@@ -211,6 +213,8 @@ test('a wrong result and a segfault of one use-after-free are one bug; a wrong r
   const lw = logic.find((r) => r.kind === 'mismatch');
   assert.ok(lw && logic.some((r) => r.kind === 'signal'), logic.map((r) => r.signature).join(', '));
   assert.deepStrictEqual(lw.control, { runs: 2, failed: 2 });
+  assert.strictEqual((await gcfuzz(['report', path.join(dir, 'logic_and_uaf')])).code, 0);
+  assert.match(fs.readFileSync(path.join(dir, 'logic_and_uaf', 'report.md'), 'utf8'), /\| `mismatch:wrong-result:entry=logic_and_uaf` \|.* \| no \(kept: 2\/2 failed\) \|/);
   assert.strictEqual(lw.same_bug_as, undefined);
   assert.ok(logic.every((r) => r.manifestations === undefined));
 });

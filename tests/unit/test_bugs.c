@@ -160,6 +160,37 @@ static void a_hang_may_be_the_bug_a_slow_case_is_no_bug(void **state) {
   gf_store_close(&s);
 }
 
+static void rate(gf_store *s, gf_bucket *b, const char *key, double runs, double n,
+                 const char *n_key) {
+  gf_err err = {{0}};
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddNumberToObject(o, "runs", runs);
+  cJSON_AddNumberToObject(o, n_key, n);
+  assert_int_equal(gf_store_update(s, b, key, o, &err), 0);
+}
+
+/* The control says whether a failure needs the GC to free an input. */
+static void the_control_tells_whether_the_gc_is_needed(void **state) {
+  (void)state;
+  char dir[PATH_MAX], text[64];
+  gf_store s;
+  open_store(&s, dir, sizeof dir);
+  gf_finding segv = located_finding("sum_self", "gf_borrowed_sum");
+  gf_bucket *b = add(&s, &segv, "sum_self", "release");
+  assert_int_equal(gf_bug_needs_gc(b), -1); /* no control yet */
+  rate(&s, b, "control", 3, 0, "failed");
+  rate(&s, b, "reproducibility", 3, 0, "reproduced");
+  assert_int_equal(gf_bug_needs_gc(b), -1); /* a clean control of a case that never failed says nothing */
+  rate(&s, b, "reproducibility_warm", 3, 2, "reproduced");
+  assert_int_equal(gf_bug_needs_gc(b), 1);
+  gf_bug_needs_gc_text(b, text, sizeof text);
+  assert_string_equal(text, "yes (kept: 0/3 failed)");
+  rate(&s, b, "control", 3, 3, "failed"); /* fails with every input kept: not the GC */
+  assert_int_equal(gf_bug_needs_gc(b), 0);
+  assert_string_equal(gf_bug_needs_gc_name(b), "no");
+  gf_store_close(&s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(wrong_result_then_segfault_is_one_bug),
@@ -167,6 +198,7 @@ int main(void) {
       cmocka_unit_test(a_failed_control_is_a_bug_of_its_own),
       cmocka_unit_test(only_one_located_bug_of_the_entry_and_build),
       cmocka_unit_test(a_hang_may_be_the_bug_a_slow_case_is_no_bug),
+      cmocka_unit_test(the_control_tells_whether_the_gc_is_needed),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
