@@ -227,10 +227,11 @@ static void startup_failure(fuzz *f, gf_worker *w) {
   char *tail = f->stderr_buf;
   tail[strcspn(tail, "\n")] = '\0';
   snprintf(f->fatal_msg, sizeof f->fatal_msg,
-           "workers exit before the harness is ready (%u times in a row); last: exit %lld "
+           "workers exit before the harness is ready (%u times in a row); last: %s exit %lld "
            "signal %d: %.300s",
-           f->consecutive_startup_failures, (long long)w->exit_code, w->term_signal,
-           tail[0] ? tail : "(no stderr)");
+           f->consecutive_startup_failures,
+           w->timed_out ? "not ready within startup_timeout_ms, killed:" : "", (long long)w->exit_code,
+           w->term_signal, tail[0] ? tail : "(no stderr)");
   f->fatal = 1;
   begin_stop(f, 1);
 }
@@ -266,7 +267,7 @@ static void spawn_worker(fuzz *f, gf_worker *w) {
   f->live++; /* on_closed follows even when the spawn fails */
   /* The V8 flag sets take turns, worker start by worker start. */
   w->flag_set = (int)(f->spawns++ % (uint64_t)f->o->plan->n_sets);
-  gf_worker_limits lim = {f->cfg->timeout_ms, f->cfg->rss_limit_mb};
+  gf_worker_limits lim = {f->cfg->timeout_ms, f->cfg->startup_timeout_ms, f->cfg->rss_limit_mb};
   if (gf_worker_spawn(w, &f->loop, f->o->plan, !f->cfg->persistent, &lim, &fuzz_ops, &err) != 0 &&
       f->consecutive_startup_failures == 0)
     fprintf(stderr, "gcfuzz: %s\n", err.msg);

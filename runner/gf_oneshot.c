@@ -90,7 +90,8 @@ static void start_next(gf_oneshot *o) {
     o->slots[i].flag_set = job.flag_set;
     o->nbusy++;
     gf_err err = {{0}};
-    gf_worker_limits lim = {job.timeout_ms ? job.timeout_ms : o->cfg->timeout_ms, o->cfg->rss_limit_mb};
+    gf_worker_limits lim = {job.timeout_ms ? job.timeout_ms : o->cfg->timeout_ms,
+                            o->cfg->startup_timeout_ms, o->cfg->rss_limit_mb};
     if (gf_worker_spawn(&o->slots[i], o->loop, o->plan, !job.warm, &lim, &oneshot_ops, &err) != 0)
       fprintf(stderr, "gcfuzz: %s\n", err.msg);
   }

@@ -20,7 +20,7 @@ typedef struct gf_probe {
   int kind;   /* JOB_CONTROL or JOB_PATIENCE */
   unsigned runs, done;
   unsigned failed; /* failed as the bucket */
-  unsigned clean;  /* finished without a failure */
+  unsigned ended;  /* ended otherwise: clean, or another failure */
 } gf_probe;
 
 typedef struct gf_tally {
@@ -302,8 +302,8 @@ static void tally_done(gf_pending *p, gf_tally *t) {
   }
   if (b && t->patience.runs > 0) {
     failed |= gf_store_set_patience(p->store, b, gf_patience_ms(p->cfg), t->patience.runs,
-                                    t->patience.clean, &err);
-    if (t->patience.clean) log_line(p, t->it.hash, GF_SLOW_CASE_LINE);
+                                    t->patience.ended, &err);
+    if (t->patience.ended) log_line(p, t->it.hash, GF_SLOW_CASE_LINE);
   }
   failed |= b ? gf_store_set_warm(p->store, b, t->runs, t->warm_hits, &err) : 0;
   failed |= b ? gf_store_set_repro(p->store, b, t->runs, t->hits, &err) : 0;
@@ -329,7 +329,7 @@ void gf_pending_on_run(gf_pending *p, void *data, int found, const gf_finding *f
     gf_probe *probe = kind == JOB_CONTROL ? &t->control : &t->patience;
     probe->done++;
     probe->failed += hit;
-    probe->clean += found == 0;
+    probe->ended += found == 0 || (found == 1 && !hit);
   } else if (p->pool->last_warm) {
     t->warm_done++;
     t->warm_hits += hit;

@@ -85,7 +85,7 @@ static void run_patience(const gf_config *cfg, gf_store *s, const gf_settle_befo
     gf_err err = {{0}};
     if (b == NULL || items[i].harness_errors == items[i].runs) continue; /* never ran: no verdict */
     r->patience_runs += items[i].runs;
-    unsigned finished = items[i].clean[0];
+    unsigned finished = items[i].clean[0] + items[i].other; /* ended, one way or another */
     if (gf_store_set_patience(s, b, patient->timeout_ms, items[i].runs, finished, &err) != 0 ||
         gf_bugs_link(s, b->entry, &err) < 0)
       fprintf(stderr, "gcfuzz ci: %s\n", err.msg);

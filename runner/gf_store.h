@@ -114,7 +114,7 @@ int gf_store_set_case(gf_store *s, gf_bucket *b, const gf_case *c, unsigned runs
                       unsigned fresh_hits, unsigned warm_hits, gf_err *err);
 
 /* A timeout's patience runs (gf_pending.h): of runs given timeout_ms,
- * finished ended without a failure. */
+ * finished ended in time (clean, or with another failure). */
 int gf_store_set_patience(gf_store *s, gf_bucket *b, uint32_t timeout_ms, unsigned runs,
                           unsigned finished, gf_err *err);
 

@@ -284,7 +284,7 @@ int gf_worker_spawn(gf_worker *w, uv_loop_t *loop, const gf_spawn_plan *plan, in
     uv_timer_start(&w->mem_timer, on_memory_check, GF_RSS_POLL_MS, GF_RSS_POLL_MS);
   uv_read_start((uv_stream_t *)&w->out, alloc_buf, on_stdout);
   uv_read_start((uv_stream_t *)&w->err, alloc_buf, on_stderr);
-  uv_timer_start(&w->timer, on_timeout, lim->timeout_ms, 0); /* until ready */
+  uv_timer_start(&w->timer, on_timeout, lim->startup_ms, 0); /* until ready */
   return 0;
 }
 

@@ -27,7 +27,8 @@
 typedef struct gf_worker gf_worker;
 
 typedef struct gf_worker_limits {
-  uint32_t timeout_ms;   /* per case (and until the ready line) */
+  uint32_t timeout_ms;   /* per case */
+  uint32_t startup_ms;   /* until the ready line */
   uint32_t rss_limit_mb; /* 0: none */
 } gf_worker_limits;
 

@@ -72,7 +72,7 @@ const SUITE = {
     },
   },
   'never_ready.js': {
-    config: { timeout_ms: 200 },
+    config: { timeout_ms: 200, startup_timeout_ms: 200 },
     code: 2,
     check({ r }) { assert.match(r.stderr, /workers exit before the harness is ready \(5 times in a row\)/); },
   },
@@ -90,6 +90,13 @@ const SUITE = {
       assert.strictEqual(stats.execs, 0, 'an answer outside the protocol is no exec');
       assert.match(r.stderr, /result with an unknown outcome: .*"outcome":"weird"/);
       assert.strictEqual(recs.length, 0);
+    },
+  },
+  'slow_start.js': {
+    config: { timeout_ms: 200 },
+    check({ recs, stats }) {
+      assert.strictEqual(recs.length, 0, 'a slow start is no finding');
+      assert.ok(stats.execs > 0 && stats.startup_failures === 0, JSON.stringify(stats));
     },
   },
   'spin.js': {

@@ -127,11 +127,43 @@ static void one_candidate_per_bucket_at_a_time(void **state) {
   assert_string_equal(record_case_id(x), "a");
 }
 
+/* A timeout's patience run (the one job with its own timeout) ends - here
+ * with another failure, a wrong result - so the case is slow, not hung. */
+static void a_timeout_that_ends_given_time_is_a_slow_case(void **state) {
+  pending_fx *x = *state;
+  gf_err err = {{0}};
+  gf_outcome o;
+  memset(&o, 0, sizeof o);
+  o.timed_out = o.case_in_flight = 1;
+  o.entry = "sum_borrowed";
+  gf_finding hang, wrong = outcome_finding("sum_borrowed", "mismatch");
+  assert_int_equal(gf_classify(&o, &hang), 1);
+  gf_case c = case_named("slow", 1);
+  gf_run_meta m = {"v20.0.0", "release", "gcfuzz replay", NULL, "/usr/bin/node"};
+  int is_new;
+  gf_bucket *b = gf_store_add(&x->store, &hang, &c, "tail", &m, &is_new, &err);
+  gf_pending_new_bucket(&x->p, b, 0);
+  unsigned n = (unsigned)x->pool.qlen, patient = 0;
+  for (unsigned i = 0; i < n; i++) {
+    gf_oneshot_job job = x->pool.queue[(x->pool.qhead + i) % x->pool.qcap];
+    x->pool.last_warm = job.warm;
+    patient += job.timeout_ms != 0;
+    assert_true(job.timeout_ms == 0 || job.timeout_ms == GF_PATIENCE * x->cfg.timeout_ms);
+    gf_pending_on_run(&x->p, job.data, 1, job.timeout_ms ? &wrong : &hang);
+  }
+  x->pool.qlen = 0;
+  assert_int_equal(n, 2 + 2 + 2 + 1); /* fresh, warm, control, patience */
+  assert_int_equal(patient, 1);
+  const cJSON *pat = cJSON_GetObjectItem(gf_store_find(&x->store, hang.hash)->record, "patience");
+  assert_int_equal(gf_json_count(pat, "finished"), 1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(a_case_that_reproduces_more_often_replaces_the_first, setup, teardown),
       cmocka_unit_test_setup_teardown(a_worse_case_does_not_and_tries_are_bounded, setup, teardown),
       cmocka_unit_test_setup_teardown(one_candidate_per_bucket_at_a_time, setup, teardown),
+      cmocka_unit_test_setup_teardown(a_timeout_that_ends_given_time_is_a_slow_case, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
