@@ -128,9 +128,10 @@ static void next_or_finish(gf_min *m) {
   }
 }
 
-void gf_min_start(gf_min *m, const gf_case *c, const char *want_hash, unsigned runs,
-                  double max_time_s) {
-  m->orig = m->best = *c;
+static void begin(gf_min *m, const gf_case *orig, const gf_case *best, const char *want_hash,
+                  unsigned runs, double max_time_s) {
+  m->orig = *orig;
+  m->best = *best;
   gf_strlcpy(m->want_hash, want_hash, sizeof m->want_hash);
   m->runs = runs ? runs : 5;
   m->deadline_ns = max_time_s > 0 ? uv_hrtime() + (uint64_t)(max_time_s * 1e9) : 0;
@@ -139,7 +140,23 @@ void gf_min_start(gf_min *m, const gf_case *c, const char *want_hash, unsigned r
   m->tried = m->accepted = 0;
   m->failure[0] = '\0';
   m->retry = 0;
+}
+
+void gf_min_start(gf_min *m, const gf_case *c, const char *want_hash, unsigned runs,
+                  double max_time_s) {
+  begin(m, c, c, want_hash, runs, max_time_s);
   submit_runs(m, c);
+}
+
+void gf_min_resume(gf_min *m, const gf_case *orig, const gf_case *best, unsigned baseline,
+                   unsigned best_hits, const char *want_hash, unsigned runs, double max_time_s) {
+  begin(m, orig, best, want_hash, runs, max_time_s);
+  m->baseline = baseline;
+  m->best_hits = best_hits;
+  m->running = 1;
+  logf_(m, "minimize: going on from the best case so far (%u/%u; the original %u/%u)", best_hits,
+        m->runs, baseline, m->runs);
+  next_or_finish(m);
 }
 
 void gf_min_on_run(gf_min *m, int found, const gf_finding *f) {
@@ -176,6 +193,7 @@ void gf_min_on_run(gf_min *m, int found, const gf_finding *f) {
     m->best_hits = m->hits;
     m->accepted++;
     m->accepted_in_pass = 1;
+    if (m->progress) m->progress(m);
   }
   advance(m, ok);
   next_or_finish(m);

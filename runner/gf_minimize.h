@@ -9,7 +9,9 @@
  * from the last, removed, else its argument set to the simplest value.
  *
  * Asynchronous, on a gf_oneshot pool the owner routes runs to, so `gcfuzz
- * minimize` and a soak's background minimization share it.
+ * minimize` and a soak's background minimization share it. A soak keeps
+ * the best case so far in the record at every accepted move (progress) and
+ * resumes from it after a stop (gf_min_resume): a kill does not undo them.
  */
 #ifndef GF_MINIMIZE_H
 #define GF_MINIMIZE_H
@@ -29,6 +31,7 @@ struct gf_min {
   int flag_set;   /* the pool plan's V8 flag set its runs use */
   void (*log)(gf_min *m, const char *line);
   void (*done)(gf_min *m); /* best / best_hits / failure are final */
+  void (*progress)(gf_min *m); /* optional: a move was accepted (best, best_hits) */
 
   char want_hash[17];
   char want_sig[512]; /* "" or the record's signature (older formats match too) */
@@ -50,6 +53,12 @@ struct gf_min {
  * signature hash a run must reproduce. */
 void gf_min_start(gf_min *m, const gf_case *c, const char *want_hash, unsigned runs,
                   double max_time_s);
+
+/* Goes on from a best case found before (at best_hits of runs; the
+ * original's hits, the bar, were baseline): a new pass of candidates, no
+ * baseline runs. */
+void gf_min_resume(gf_min *m, const gf_case *orig, const gf_case *best, unsigned baseline,
+                   unsigned best_hits, const char *want_hash, unsigned runs, double max_time_s);
 
 /* Feed every finished run of this minimization here. */
 void gf_min_on_run(gf_min *m, int found, const gf_finding *f);

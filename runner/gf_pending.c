@@ -232,12 +232,50 @@ static void log_min_line(gf_min *m, const char *line) {
   log_line(j->p, j->hash, line);
 }
 
+/* The best case so far goes into the record at every accepted move, so a
+ * stop does not undo them (resumed by start_minimizing). */
+static void on_min_progress(gf_min *m) {
+  gf_min_job *j = m->owner;
+  gf_bucket *b = gf_store_find(j->p->store, j->hash);
+  gf_err err = {{0}};
+  if (b == NULL) return;
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddStringToObject(o, "of", m->orig.id);
+  cJSON_AddItemToObject(o, "case", gf_case_to_json(&m->best));
+  cJSON_AddNumberToObject(o, "runs", m->runs);
+  cJSON_AddNumberToObject(o, "baseline", m->baseline);
+  cJSON_AddNumberToObject(o, "best_hits", m->best_hits);
+  if (gf_store_update(j->p->store, b, "minimize_progress", o, &err) != 0)
+    log_line(j->p, j->hash, err.msg);
+}
+
+/* A saved progress that belongs to this minimization (of the record's case,
+ * at this K, its numbers consistent): 1 with best, baseline and hits. */
+static int saved_progress(const gf_pending *p, const gf_bucket *b, const gf_case *orig,
+                          gf_case *best, unsigned *baseline, unsigned *hits) {
+  const cJSON *o = cJSON_GetObjectItemCaseSensitive(b->record, "minimize_progress");
+  const cJSON *of = cJSON_GetObjectItemCaseSensitive(o, "of");
+  double runs = gf_json_count(o, "runs"), base = gf_json_count(o, "baseline");
+  double h = gf_json_count(o, "best_hits");
+  if (!cJSON_IsString(of) || strcmp(of->valuestring, orig->id) != 0 ||
+      runs != (p->cfg->confirm_runs ? p->cfg->confirm_runs : 5) || base < 1 || h < base ||
+      h > runs ||
+      gf_case_from_json(best, cJSON_GetObjectItemCaseSensitive(o, "case"), NULL) != 0 ||
+      strcmp(best->entry, orig->entry) != 0)
+    return 0;
+  *baseline = (unsigned)base;
+  *hits = (unsigned)h;
+  return 1;
+}
+
 static void on_min_done(gf_min *m) {
   gf_min_job *j = m->owner;
   gf_pending *p = j->p;
   gf_bucket *b = gf_store_find(p->store, j->hash);
   gf_err err = {{0}};
   int rc = 0;
+  if (b && !m->retry) /* a verdict: the progress is over (written with it) */
+    cJSON_DeleteItemFromObjectCaseSensitive(b->record, "minimize_progress");
   if (b && m->retry) /* no verdict: left pending for the next resume */
     log_line(p, j->hash, m->failure);
   else if (b && m->failure[0]) /* a verdict: recorded, so that it is not tried at every resume */
@@ -266,9 +304,15 @@ static void start_minimizing(gf_pending *p) {
   j->m.run_data = j;
   j->m.log = log_min_line;
   j->m.done = on_min_done;
+  j->m.progress = on_min_progress;
   j->m.flag_set = it.flag_set;
   p->minimizing = j;
-  gf_min_start(&j->m, &c, it.hash, p->cfg->confirm_runs, 0);
+  gf_case best;
+  unsigned baseline, hits;
+  if (saved_progress(p, b, &c, &best, &baseline, &hits))
+    gf_min_resume(&j->m, &c, &best, baseline, hits, it.hash, p->cfg->confirm_runs, 0);
+  else
+    gf_min_start(&j->m, &c, it.hash, p->cfg->confirm_runs, 0);
 }
 
 static void start_work(gf_pending *p) {

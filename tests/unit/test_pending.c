@@ -158,12 +158,63 @@ static void a_timeout_that_ends_given_time_is_a_slow_case(void **state) {
   assert_int_equal(gf_json_count(pat, "finished"), 1);
 }
 
+/* The case of the first queued run (into c), and how many runs are queued. */
+static unsigned queued_case(pending_fx *x, gf_case *c) {
+  if (x->pool.qlen == 0) return 0;
+  *c = x->pool.queue[x->pool.qhead].c;
+  return (unsigned)x->pool.qlen;
+}
+
+/* A kill during minimization does not undo its accepted moves: the best
+ * case so far is in the record, and a new daemon goes on from it (its
+ * first runs are a candidate of that case, not the original's baseline). */
+static void minimization_goes_on_from_the_best_case_so_far(void **state) {
+  pending_fx *x = *state;
+  gf_err err = {{0}};
+  x->cfg.minimize_new = 1;
+  /* A bucket of its own whose case has much to shrink, confirmed 2/2. */
+  x->f = located_finding("sum_borrowed", "gf_borrowed_sum");
+  gf_case orig = case_named("big", 64), first, resumed;
+  orig.f[GF_F_CONCURRENCY] = 4;
+  gf_run_meta m = {"v20.0.0", "release", "gcfuzz replay", NULL, "/usr/bin/node"};
+  int is_new;
+  gf_bucket *b = gf_store_add(&x->store, &x->f, &orig, "tail", &m, &is_new, &err);
+  assert_int_equal(gf_store_set_repro(&x->store, b, 2, 2, &err), 0);
+  gf_pending_resume(&x->p);                  /* reproduced, not minimized: minimize */
+  assert_int_equal(play_runs(x, always), 2); /* the baseline: 2/2 */
+  assert_int_equal(queued_case(x, &first), 2);
+  assert_int_equal(play_runs(x, always), 2); /* the first candidate: accepted */
+  const cJSON *prog = cJSON_GetObjectItem(gf_store_find(&x->store, x->f.hash)->record, "minimize_progress");
+  assert_non_null(prog);
+  gf_case saved;
+  assert_int_equal(gf_case_from_json(&saved, cJSON_GetObjectItem(prog, "case"), &err), 0);
+  assert_memory_equal(saved.f, first.f, sizeof saved.f);
+
+  /* kill -9: the pending work and its queued runs are gone. */
+  gf_pending_free(&x->p);
+  x->pool.qlen = 0;
+  gf_pending_init(&x->p, &x->store, &x->pool, &x->cfg, 0);
+  gf_pending_resume(&x->p);
+  assert_int_equal(queued_case(x, &resumed), 2);
+  assert_memory_not_equal(resumed.f, orig.f, sizeof orig.f); /* not the baseline again */
+  int kept = 0; /* the accepted move is kept in the next candidate */
+  for (int i = 0; i < GF_F__COUNT; i++)
+    kept += first.f[i] != orig.f[i] && resumed.f[i] == first.f[i];
+  assert_int_equal(kept, 1);
+  while (play_runs(x, always) > 0) {
+  }
+  const cJSON *r = gf_store_find(&x->store, x->f.hash)->record;
+  assert_non_null(cJSON_GetObjectItem(r, "minimized_case"));
+  assert_null(cJSON_GetObjectItem(r, "minimize_progress")); /* over */
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(a_case_that_reproduces_more_often_replaces_the_first, setup, teardown),
       cmocka_unit_test_setup_teardown(a_worse_case_does_not_and_tries_are_bounded, setup, teardown),
       cmocka_unit_test_setup_teardown(one_candidate_per_bucket_at_a_time, setup, teardown),
       cmocka_unit_test_setup_teardown(a_timeout_that_ends_given_time_is_a_slow_case, setup, teardown),
+      cmocka_unit_test_setup_teardown(minimization_goes_on_from_the_best_case_so_far, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
