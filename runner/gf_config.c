@@ -40,6 +40,7 @@ void gf_config_default(gf_config *cfg, const char *root) {
   cfg->persistent = 1;
   cfg->timeout_ms = 10000;
   cfg->startup_timeout_ms = 30000;
+  cfg->sync_interval_ms = 60000;
   cfg->rss_limit_mb = 2048;
   cfg->native_frames = 1;
   cfg->grace_ms = 5000;
@@ -354,11 +355,25 @@ static int load_nodes(gf_config *cfg, const cJSON *o, const char *base, gf_err *
 }
 
 /* Paths: node is looked up in PATH when it has no '/'. */
+static int load_sync_dirs(gf_config *cfg, const cJSON *o, const char *base, gf_err *err) {
+  const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, "sync_dirs"), *it;
+  if (a == NULL) return 0;
+  if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) > GF_MAX_SYNC)
+    return gf_errf(err, "sync_dirs: must be an array of at most %d directories", GF_MAX_SYNC);
+  cfg->n_sync_dirs = 0;
+  cJSON_ArrayForEach(it, a) {
+    if (!cJSON_IsString(it) || it->valuestring[0] == '\0')
+      return gf_errf(err, "sync_dirs[%d]: must be a non-empty string", cfg->n_sync_dirs);
+    resolve_path(cfg->sync_dirs[cfg->n_sync_dirs++], PATH_MAX, base, it->valuestring);
+  }
+  return 0;
+}
+
 static int load_paths(gf_config *cfg, const cJSON *o, const char *base, gf_err *err) {
   char tmp[PATH_MAX];
   if (gf_json_str(o, "node", cfg->node, "", tmp, sizeof tmp, err)) return -1;
   resolve_program(cfg->node, sizeof cfg->node, base, tmp);
-  if (load_nodes(cfg, o, base, err)) return -1;
+  if (load_nodes(cfg, o, base, err) || load_sync_dirs(cfg, o, base, err)) return -1;
   if (cJSON_GetObjectItemCaseSensitive(o, "harness")) {
     if (gf_json_str(o, "harness", NULL, "", tmp, sizeof tmp, err)) return -1;
     resolve_path(cfg->harness, sizeof cfg->harness, base, tmp);
@@ -384,7 +399,7 @@ static int load_object(gf_config *cfg, const cJSON *o, const char *base, gf_err 
   static const char *const keys[] = {
       "node", "nodes", "node_args", "v8_flags", "max_old_space_mb", "harness", "harness_args", "build", "env",
       "libasan", "target", "threadpool_size", "sanitizer", "entry", "entries", "workers", "timeout_ms", "startup_timeout_ms", "rss_limit_mb", "native_frames", "grace_ms",
-      "stats_interval_ms", "confirm_runs", "minimize_new", "crash_bias", "feedback", "feedback_weight", "persistent", "seeds", "target_frames",
+      "stats_interval_ms", "confirm_runs", "minimize_new", "crash_bias", "feedback", "feedback_weight", "persistent", "seeds", "sync_dirs", "sync_interval_ms", "target_frames",
       "limits", "control", NULL};
   if (!cJSON_IsObject(o)) return gf_errf(err, "config: must be a JSON object");
   if (gf_json_known_keys(o, keys, "", err) || load_paths(cfg, o, base, err) ||
@@ -403,6 +418,7 @@ static int load_object(gf_config *cfg, const cJSON *o, const char *base, gf_err 
       u32(o, "workers", 0, 256, &cfg->workers, "", err) ||
       u32(o, "timeout_ms", 100, 3600000, &cfg->timeout_ms, "", err) ||
       u32(o, "startup_timeout_ms", 100, 3600000, &cfg->startup_timeout_ms, "", err) ||
+      u32(o, "sync_interval_ms", 100, 86400000, &cfg->sync_interval_ms, "", err) ||
       u32(o, "rss_limit_mb", 0, 1048576, &cfg->rss_limit_mb, "", err) ||
       u32(o, "grace_ms", 0, 600000, &cfg->grace_ms, "", err) ||
       u32(o, "stats_interval_ms", 100, 3600000, &cfg->stats_interval_ms, "", err) ||

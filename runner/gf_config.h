@@ -20,6 +20,7 @@
 #define GF_MAX_PATTERNS 8
 #define GF_ARG_MAX 512
 #define GF_MAX_NODES 8
+#define GF_MAX_SYNC 8
 #define GF_MAX_FLAG_SETS 8
 #define GF_MAX_SET_FLAGS 4
 #define GF_FLAG_MAX 64
@@ -77,6 +78,9 @@ typedef struct gf_config {
   int feedback;             /* keep clean cases that reach new window features */
   uint32_t feedback_weight; /* their parent weight */
   char seeds[PATH_MAX];
+  char sync_dirs[GF_MAX_SYNC][PATH_MAX]; /* other soaks' OUTs to import cases from (gf_sync.h) */
+  int n_sync_dirs;
+  uint32_t sync_interval_ms;
   char target_frames[GF_MAX_PATTERNS][128];
   int n_target_frames;
   gf_limits limits;

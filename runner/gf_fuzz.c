@@ -19,6 +19,7 @@
 #include "gf_mutate.h"
 #include "gf_oneshot.h"
 #include "gf_stats.h"
+#include "gf_sync.h"
 #include "gf_store.h"
 #include "gf_worker.h"
 
@@ -32,7 +33,7 @@ typedef struct fuzz {
   const gf_fuzz_opts *o;
   const gf_config *cfg;
   uv_loop_t loop;
-  uv_timer_t tick, grace, deadline;
+  uv_timer_t tick, grace, deadline, sync_timer;
   uv_signal_t sigint, sigterm, sighup;
   gf_worker *w;
   unsigned nw, live;
@@ -53,6 +54,7 @@ typedef struct fuzz {
   gf_feedback fb;
   char *stderr_buf;
   gf_pending pending; /* confirmation and background minimization */
+  gf_sync sync;       /* cases from other soaks' folders (config sync_dirs) */
   uint64_t last_status_ns;
 } fuzz;
 
@@ -295,10 +297,11 @@ static void write_stats(fuzz *f) {
  * handles close and uv_run returns. */
 static void close_if_done(fuzz *f) {
   if (!f->stopping || f->live > 0 || !gf_oneshot_idle(&f->confirm)) return;
-  uv_handle_t *hs[] = {(uv_handle_t *)&f->tick, (uv_handle_t *)&f->grace,
-                       (uv_handle_t *)&f->deadline, (uv_handle_t *)&f->sigint,
-                       (uv_handle_t *)&f->sigterm, (uv_handle_t *)&f->sighup};
-  for (int i = 0; i < 6; i++)
+  uv_handle_t *hs[] = {(uv_handle_t *)&f->tick,   (uv_handle_t *)&f->grace,
+                       (uv_handle_t *)&f->deadline, (uv_handle_t *)&f->sync_timer,
+                       (uv_handle_t *)&f->sigint, (uv_handle_t *)&f->sigterm,
+                       (uv_handle_t *)&f->sighup};
+  for (size_t i = 0; i < sizeof hs / sizeof *hs; i++)
     if (!uv_is_closing(hs[i])) uv_close(hs[i], NULL);
 }
 
@@ -337,6 +340,16 @@ static size_t catch_up(fuzz *f) {
             written, left);
   gf_inbox_apply(&f->store);
   return left;
+}
+
+static void on_sync(uv_timer_t *t) {
+  fuzz *f = t->data;
+  unsigned joined = gf_sync_pass(&f->sync, f->cfg, f->o->out_dir, &f->corpus, stderr);
+  if (joined) {
+    if (f->o->status_line) fputc('\n', stderr);
+    fprintf(stderr, "gcfuzz: sync: %u case(s) from other soaks joined the corpus\n", joined);
+    f->stats.corpus = f->corpus.n;
+  }
 }
 
 static void on_tick(uv_timer_t *t) {
@@ -449,11 +462,13 @@ static int fuzz_setup(fuzz *f, gf_err *err) {
   uv_timer_init(&f->loop, &f->tick);
   uv_timer_init(&f->loop, &f->grace);
   uv_timer_init(&f->loop, &f->deadline);
+  uv_timer_init(&f->loop, &f->sync_timer);
+  gf_sync_init(&f->sync);
   uv_signal_init(&f->loop, &f->sigint);
   uv_signal_init(&f->loop, &f->sigterm);
   uv_signal_init(&f->loop, &f->sighup);
-  f->tick.data = f->grace.data = f->deadline.data = f->sigint.data = f->sigterm.data =
-      f->sighup.data = f;
+  f->tick.data = f->grace.data = f->deadline.data = f->sync_timer.data = f->sigint.data =
+      f->sigterm.data = f->sighup.data = f;
   return 0;
 }
 
@@ -465,6 +480,7 @@ static void fuzz_teardown(fuzz *f) {
   if (f->confirm.slots) gf_oneshot_free(&f->confirm);
   gf_pending_free(&f->pending); /* what it had not done stays pending in the records */
   gf_corpus_free(&f->corpus);
+  gf_sync_free(&f->sync);
   gf_store_close(&f->store);
   free(f->stderr_buf);
   uv_loop_close(&f->loop);
@@ -498,6 +514,8 @@ int gf_fuzz_run(const gf_fuzz_opts *o, gf_fuzz_result *res, gf_err *err) {
     uv_timer_start(&f->tick, on_tick, f->cfg->stats_interval_ms, f->cfg->stats_interval_ms);
     if (o->max_time_s > 0)
       uv_timer_start(&f->deadline, on_deadline, (uint64_t)(o->max_time_s * 1000), 0);
+    if (f->cfg->n_sync_dirs > 0) /* at once, then every interval */
+      uv_timer_start(&f->sync_timer, on_sync, 0, f->cfg->sync_interval_ms);
     uv_signal_start(&f->sigint, on_signal, SIGINT);
     uv_signal_start(&f->sigterm, on_signal, SIGTERM);
     /* The terminal went away (or a service manager said so): stop in order,

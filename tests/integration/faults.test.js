@@ -37,6 +37,8 @@ test('config errors name the field and exit 2 before anything starts', async () 
     [{ timeout_ms: 'soon' }, /timeout_ms: must be an integer/],
     [{ limits: { max_elems: 1e9 } }, /limits\.max_elems: must be an integer/],
     [{ colour: 'blue' }, /colour: unknown field/],
+    [{ sync_dirs: [''] }, /sync_dirs\[0\]: must be a non-empty string/],
+    [{ sync_interval_ms: 5 }, /sync_interval_ms: must be an integer in \[100, 86400000\]/],
   ];
   for (const [override, re] of cases) {
     const cfg = writeConfig(dir, 'soak', override);

@@ -6,7 +6,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
-const { ROOT, tmpdir, gcfuzz, readJson, records } = require('./helpers.js');
+const { ROOT, tmpdir, gcfuzz, readJson, records, writeConfig } = require('./helpers.js');
 
 const FIXTURE = path.join(ROOT, 'tests', 'fixtures', 'run');
 const SHARED = '4556d7e668dad61b'; // in both machines' folders
@@ -101,4 +101,33 @@ test('merge refuses a destination held by a running writer, and itself as a sour
     if (child) process.kill(child, 'SIGKILL');
     holder.kill('SIGKILL');
   }
+});
+
+// Live corpus exchange (AFL's -S): soak A lists B's folder in sync_dirs.
+// A's own seed is clean (entry sum); B's corpus holds a case of the
+// borrowed bug and a broken file. A meets the bug only through the case it
+// imports while running; B's folder is only read.
+test('sync_dirs: a running soak imports another soak\'s corpus cases and fuzzes from them', async () => {
+  const dir = tmpdir('sync');
+  const a = path.join(dir, 'a');
+  const b = path.join(dir, 'b');
+  const seeds = path.join(dir, 'seeds');
+  fs.mkdirSync(path.join(b, 'corpus'), { recursive: true });
+  fs.mkdirSync(seeds);
+  fs.writeFileSync(path.join(seeds, 'clean.json'), JSON.stringify({ id: 'clean', entry: 'sum', elems: 4 }));
+  fs.writeFileSync(path.join(b, 'corpus', 'textbook.json'), JSON.stringify({
+    id: 'textbook', entry: 'sum_borrowed', elems: 64, elem_len: 256, delay_us: 40000,
+    gc: [{ op: 'gc', type: 'major' }, { op: 'immediate', n: 1 }, { op: 'gc', type: 'major' }],
+  }));
+  fs.writeFileSync(path.join(b, 'corpus', 'bad.json'), '{"elems": -1}');
+  const cfg = writeConfig(dir, 'ci', {
+    seeds, entry: '', sync_dirs: [b, a], sync_interval_ms: 200, confirm_runs: 0, feedback: false,
+    limits: { max_delay_us: 50000, gc_ops: ['gc', 'immediate'] },
+  });
+  const r = await gcfuzz(['soak', '--config', cfg, '--out', a, '--workers', '2', '--seed', '1', '--stop-on-crash', '--max-time', '30']);
+  assert.strictEqual(r.code, 1, r.stderr);
+  assert.match(r.stderr, /sync: 1 case\(s\) from other soaks joined the corpus/);
+  assert.strictEqual((r.stderr.match(/sync: skipping .*bad\.json/g) || []).length, 1, 'named once');
+  assert.strictEqual(records(a)[0].entry, 'sum_borrowed');
+  assert.deepStrictEqual(fs.readdirSync(b), ['corpus'], 'B is only read');
 });
