@@ -340,40 +340,36 @@ static void resolve_program(char *out, size_t cap, const char *base, const char 
     gf_strlcpy(out, p, cap);
 }
 
-static int load_nodes(gf_config *cfg, const cJSON *o, const char *base, gf_err *err) {
-  const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, "nodes"), *it;
+typedef void (*resolve_fn)(char *out, size_t cap, const char *base, const char *p);
+
+/* The array of at most max paths at key (what they are, for the error),
+ * each resolved against base. */
+static int path_array(const cJSON *o, const char *key, int max, const char *what,
+                      char (*out)[PATH_MAX], int *n, const char *base, resolve_fn resolve,
+                      gf_err *err) {
+  const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, key), *it;
   if (a == NULL) return 0;
-  if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) > GF_MAX_NODES)
-    return gf_errf(err, "nodes: must be an array of at most %d Node binaries", GF_MAX_NODES);
-  cfg->n_nodes = 0;
+  if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) > max)
+    return gf_errf(err, "%s: must be an array of at most %d %s", key, max, what);
+  *n = 0;
   cJSON_ArrayForEach(it, a) {
     if (!cJSON_IsString(it) || it->valuestring[0] == '\0')
-      return gf_errf(err, "nodes[%d]: must be a non-empty string", cfg->n_nodes);
-    resolve_program(cfg->nodes[cfg->n_nodes++], PATH_MAX, base, it->valuestring);
+      return gf_errf(err, "%s[%d]: must be a non-empty string", key, *n);
+    resolve(out[(*n)++], PATH_MAX, base, it->valuestring);
   }
   return 0;
 }
 
 /* Paths: node is looked up in PATH when it has no '/'. */
-static int load_sync_dirs(gf_config *cfg, const cJSON *o, const char *base, gf_err *err) {
-  const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, "sync_dirs"), *it;
-  if (a == NULL) return 0;
-  if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) > GF_MAX_SYNC)
-    return gf_errf(err, "sync_dirs: must be an array of at most %d directories", GF_MAX_SYNC);
-  cfg->n_sync_dirs = 0;
-  cJSON_ArrayForEach(it, a) {
-    if (!cJSON_IsString(it) || it->valuestring[0] == '\0')
-      return gf_errf(err, "sync_dirs[%d]: must be a non-empty string", cfg->n_sync_dirs);
-    resolve_path(cfg->sync_dirs[cfg->n_sync_dirs++], PATH_MAX, base, it->valuestring);
-  }
-  return 0;
-}
-
 static int load_paths(gf_config *cfg, const cJSON *o, const char *base, gf_err *err) {
   char tmp[PATH_MAX];
   if (gf_json_str(o, "node", cfg->node, "", tmp, sizeof tmp, err)) return -1;
   resolve_program(cfg->node, sizeof cfg->node, base, tmp);
-  if (load_nodes(cfg, o, base, err) || load_sync_dirs(cfg, o, base, err)) return -1;
+  if (path_array(o, "nodes", GF_MAX_NODES, "Node binaries", cfg->nodes, &cfg->n_nodes, base,
+                 resolve_program, err) ||
+      path_array(o, "sync_dirs", GF_MAX_SYNC, "directories", cfg->sync_dirs, &cfg->n_sync_dirs,
+                 base, resolve_path, err))
+    return -1;
   if (cJSON_GetObjectItemCaseSensitive(o, "harness")) {
     if (gf_json_str(o, "harness", NULL, "", tmp, sizeof tmp, err)) return -1;
     resolve_path(cfg->harness, sizeof cfg->harness, base, tmp);
