@@ -4,6 +4,6 @@
 #ifndef GF_VERSION_H
 #define GF_VERSION_H
 
-#define GF_VERSION "0.4.0"
+#define GF_VERSION "0.5.0"
 
 #endif
