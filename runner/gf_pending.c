@@ -32,6 +32,7 @@ typedef struct gf_tally {
   /* The control (gf_bugs.h): as many fresh runs of the case with `keep`.
    * A timeout's patience: one fresh run given GF_PATIENCE times timeout_ms. */
   gf_probe control, patience;
+  int rates_written; /* fresh and warm runs done and recorded */
   int candidate; /* a later case, confirmed as a better reproducer: c */
   gf_case c;
 } gf_tally;
@@ -69,7 +70,8 @@ static void log_line(const gf_pending *p, const char *hash, const char *what) {
   fprintf(stderr, "gcfuzz: %s: %s\n", hash, what);
 }
 
-static int queue_push(gf_pending_queue *q, const char *hash, int flag_set, int cls) {
+static int queue_push(gf_pending_queue *q, const char *hash, int flag_set, int cls,
+                      int probes_only) {
   for (size_t i = 0; i < q->n; i++)
     if (strcmp(q->v[i].hash, hash) == 0) return 0; /* already queued */
   if (q->n == q->cap) {
@@ -81,6 +83,7 @@ static int queue_push(gf_pending_queue *q, const char *hash, int flag_set, int c
   }
   gf_strlcpy(q->v[q->n].hash, hash, sizeof q->v[q->n].hash);
   q->v[q->n].cls = cls;
+  q->v[q->n].probes_only = probes_only;
   q->v[q->n++].flag_set = flag_set;
   return 0;
 }
@@ -143,13 +146,29 @@ static int bucket_case(gf_pending *p, const gf_bucket *b, gf_case *c) {
 static void submit_confirmation(gf_pending *p, gf_tally *t, const gf_bucket *b, const gf_case *c) {
   t->kind = JOB_CONFIRM;
   t->p = p;
-  t->runs = p->cfg->confirm_runs;
+  const cJSON *r = b->record;
+  int again = t->it.probes_only; /* rates recorded before a stop: the rest only */
+  t->runs = again ? 0 : p->cfg->confirm_runs;
+  t->rates_written = again;
   t->control.kind = JOB_CONTROL;
-  t->control.runs = t->candidate ? 0 : t->runs;
+  t->control.runs = t->candidate || (again && cJSON_GetObjectItemCaseSensitive(r, "control"))
+                        ? 0
+                        : p->cfg->confirm_runs;
   t->patience.kind = JOB_PATIENCE;
-  t->patience.runs = !t->candidate && b->kind == GF_KIND_TIMEOUT;
+  t->patience.runs = !t->candidate && b->kind == GF_KIND_TIMEOUT &&
+                     !(again && cJSON_GetObjectItemCaseSensitive(r, "patience"));
   gf_case control = *c;
   control.f[GF_F_KEEP] = 1;
+  if (t->runs + t->control.runs + t->patience.runs == 0) { /* nothing was left after all */
+    gf_bucket *rb = gf_store_find(p->store, t->it.hash);
+    gf_err err = {{0}};
+    if (rb) {
+      cJSON_DeleteItemFromObjectCaseSensitive(rb->record, "probes_pending");
+      gf_store_rewrite(p->store, rb, &err);
+    }
+    free(t);
+    return;
+  }
   p->active[p->nactive++] = t;
   for (unsigned i = 0; i < t->runs; i++) {
     gf_oneshot_submit_set(p->pool, c, t->it.flag_set, t);
@@ -323,6 +342,30 @@ static void start_work(gf_pending *p) {
   while (!p->stopping && !p->minimizing && p->minimize.n > 0) start_minimizing(p);
 }
 
+static double rate_field(const cJSON *r, const char *key) {
+  const cJSON *rep = cJSON_GetObjectItemCaseSensitive(r, "reproducibility");
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(rep, key);
+  return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+/* The fresh and warm rates, as soon as their runs are done: they mark the
+ * confirmation done (the person on call looks at them first), and a stop
+ * before the control and patience runs end leaves only those to do
+ * ("probes_pending" in the record). Set even when a write fails (the record
+ * is kept dirty, retried). */
+static void write_rates(gf_pending *p, gf_tally *t) {
+  gf_bucket *b = gf_store_find(p->store, t->it.hash);
+  gf_err err = {{0}};
+  t->rates_written = 1;
+  if (b == NULL) return;
+  int failed = 0;
+  if (t->control.runs > t->control.done || t->patience.runs > t->patience.done)
+    gf_json_set(b->record, "probes_pending", cJSON_CreateTrue()); /* written with the rates */
+  failed |= gf_store_set_warm(p->store, b, t->runs, t->warm_hits, &err);
+  failed |= gf_store_set_repro(p->store, b, t->runs, t->hits, &err);
+  if (failed) log_line(p, t->it.hash, err.msg);
+}
+
 static void tally_done(gf_pending *p, gf_tally *t) {
   for (unsigned i = 0; i < p->nactive; i++)
     if (p->active[i] == t) p->active[i] = p->active[--p->nactive];
@@ -334,10 +377,9 @@ static void tally_done(gf_pending *p, gf_tally *t) {
     start_work(p);
     return;
   }
-  /* Control and warm first: the fresh rate is what marks the confirmation
-   * done. All are set even when a write fails (the record is kept dirty,
-   * retried). */
+  if (!t->rates_written) write_rates(p, t);
   int failed = 0;
+  if (b) cJSON_DeleteItemFromObjectCaseSensitive(b->record, "probes_pending");
   if (b && t->control.runs > 0) {
     cJSON *control = cJSON_CreateObject();
     cJSON_AddNumberToObject(control, "runs", t->control.runs);
@@ -349,13 +391,15 @@ static void tally_done(gf_pending *p, gf_tally *t) {
                                     t->patience.ended, &err);
     if (t->patience.ended) log_line(p, t->it.hash, GF_SLOW_CASE_LINE);
   }
-  failed |= b ? gf_store_set_warm(p->store, b, t->runs, t->warm_hits, &err) : 0;
-  failed |= b ? gf_store_set_repro(p->store, b, t->runs, t->hits, &err) : 0;
+  if (b && t->control.runs == 0 && t->patience.runs == 0)
+    failed |= gf_store_rewrite(p->store, b, &err); /* probes_pending gone */
   if (b && (t->control.runs > 0 || t->patience.runs > 0))
     failed |= gf_bugs_link(p->store, b->entry, &err) < 0;
   if (failed) log_line(p, t->it.hash, err.msg);
-  if (p->cfg->minimize_new && t->hits > 0)
-    queue_push(&p->minimize, t->it.hash, t->it.flag_set, t->it.cls);
+  if (p->cfg->minimize_new && b && rate_field(b->record, "reproduced") > 0 &&
+      !cJSON_GetObjectItemCaseSensitive(b->record, "minimized_case") &&
+      !cJSON_GetObjectItemCaseSensitive(b->record, "minimize_failed"))
+    queue_push(&p->minimize, t->it.hash, t->it.flag_set, t->it.cls, 0);
   free(t);
   start_work(p);
 }
@@ -381,6 +425,8 @@ void gf_pending_on_run(gf_pending *p, void *data, int found, const gf_finding *f
     t->done++;
     t->hits += hit;
   }
+  if (!t->candidate && !t->rates_written && t->done == t->runs && t->warm_done == t->runs)
+    write_rates(p, t); /* a candidate's rates are judged at the end, not recorded */
   if (t->done == t->runs && t->warm_done == t->runs && t->control.done == t->control.runs &&
       t->patience.done == t->patience.runs)
     tally_done(p, t);
@@ -388,15 +434,10 @@ void gf_pending_on_run(gf_pending *p, void *data, int found, const gf_finding *f
 
 void gf_pending_new_bucket(gf_pending *p, const gf_bucket *b, int flag_set) {
   if (p->cfg->confirm_runs == 0) return;
-  queue_push(&p->confirm, b->hash, flag_set, class_index(p, b));
+  queue_push(&p->confirm, b->hash, flag_set, class_index(p, b), 0);
   start_work(p);
 }
 
-static double rate_field(const cJSON *r, const char *key) {
-  const cJSON *rep = cJSON_GetObjectItemCaseSensitive(r, "reproducibility");
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(rep, key);
-  return cJSON_IsNumber(v) ? v->valuedouble : 0;
-}
 
 /* The config's flag set a record was found with (none there: the first). */
 static int record_flag_set(const gf_pending *p, const cJSON *r) {
@@ -414,12 +455,16 @@ void gf_pending_resume(gf_pending *p) {
     const cJSON *r = b->record;
     if (p->cfg->confirm_runs > 0 && rate_field(r, "runs") <= 0) {
       log_line(p, b->hash, "confirming again (not confirmed before the last stop)");
-      queue_push(&p->confirm, b->hash, record_flag_set(p, r), class_index(p, b));
+      queue_push(&p->confirm, b->hash, record_flag_set(p, r), class_index(p, b), 0);
+    } else if (p->cfg->confirm_runs > 0 &&
+               cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "probes_pending"))) {
+      log_line(p, b->hash, "running its control again (not done before the last stop)");
+      queue_push(&p->confirm, b->hash, record_flag_set(p, r), class_index(p, b), 1);
     } else if (p->cfg->minimize_new && rate_field(r, "reproduced") > 0 &&
                !cJSON_GetObjectItemCaseSensitive(r, "minimized_case") &&
                !cJSON_GetObjectItemCaseSensitive(r, "minimize_failed")) {
       log_line(p, b->hash, "minimizing again (not minimized before the last stop)");
-      queue_push(&p->minimize, b->hash, record_flag_set(p, r), class_index(p, b));
+      queue_push(&p->minimize, b->hash, record_flag_set(p, r), class_index(p, b), 0);
     }
   }
   start_work(p);

@@ -57,6 +57,7 @@ typedef struct gf_pending_item {
   char hash[17];
   int flag_set; /* the V8 flag set of the worker that found it */
   int cls;      /* its class (index into classes), -1 if none */
+  int probes_only; /* rates recorded before a stop: only the control and patience runs */
 } gf_pending_item;
 
 typedef struct gf_pending_queue {

@@ -208,6 +208,55 @@ static void minimization_goes_on_from_the_best_case_so_far(void **state) {
   assert_null(cJSON_GetObjectItem(r, "minimize_progress")); /* over */
 }
 
+/* Plays the first n queued runs as hits and drops the rest (a kill). */
+static void play_first(pending_fx *x, unsigned n) {
+  gf_oneshot_job *jobs = calloc(n, sizeof *jobs);
+  for (unsigned i = 0; i < n; i++) jobs[i] = x->pool.queue[(x->pool.qhead + i) % x->pool.qcap];
+  x->pool.qlen = 0;
+  for (unsigned i = 0; i < n; i++) {
+    x->pool.last_warm = jobs[i].warm;
+    gf_pending_on_run(&x->p, jobs[i].data, 1, &x->f);
+  }
+  free(jobs);
+}
+
+/* The rates are recorded as soon as the fresh and warm runs are done; a
+ * kill before the control's runs leaves only those to do on resume. */
+static void a_kill_before_the_control_leaves_only_the_control(void **state) {
+  pending_fx *x = *state;
+  gf_err err = {{0}};
+  x->f = located_finding("sum_borrowed", "gf_borrowed_sum");
+  gf_case c = case_named("new", 2);
+  gf_run_meta m = {"v20.0.0", "release", "gcfuzz replay", NULL, "/usr/bin/node"};
+  int is_new;
+  gf_bucket *b = gf_store_add(&x->store, &x->f, &c, "tail", &m, &is_new, &err);
+  gf_pending_new_bucket(&x->p, b, 0);
+  assert_int_equal(x->pool.qlen, 6); /* 2 fresh, 2 warm, 2 control */
+  play_first(x, 4);                  /* then kill -9 */
+  const cJSON *r = gf_store_find(&x->store, x->f.hash)->record;
+  assert_int_equal(gf_json_count(cJSON_GetObjectItem(r, "reproducibility"), "reproduced"), 2);
+  assert_true(cJSON_IsTrue(cJSON_GetObjectItem(r, "probes_pending")));
+  assert_null(cJSON_GetObjectItem(r, "control"));
+
+  gf_pending_free(&x->p);
+  gf_pending_init(&x->p, &x->store, &x->pool, &x->cfg, 0);
+  gf_pending_resume(&x->p);
+  assert_int_equal(x->pool.qlen, 2); /* the control only */
+  for (unsigned i = 0; i < 2; i++) {
+    gf_oneshot_job job = x->pool.queue[(x->pool.qhead + i) % x->pool.qcap];
+    assert_int_equal(job.c.f[GF_F_KEEP], 1);
+    assert_false(job.warm);
+  }
+  x->pool.qlen = 0;
+  gf_oneshot_job jobs[2] = {x->pool.queue[x->pool.qhead], x->pool.queue[(x->pool.qhead + 1) % x->pool.qcap]};
+  for (int i = 0; i < 2; i++) gf_pending_on_run(&x->p, jobs[i].data, 0, NULL); /* clean with keep */
+  r = gf_store_find(&x->store, x->f.hash)->record;
+  assert_int_equal(gf_json_count(cJSON_GetObjectItem(r, "control"), "runs"), 2);
+  assert_int_equal(gf_json_count(cJSON_GetObjectItem(r, "control"), "failed"), 0);
+  assert_null(cJSON_GetObjectItem(r, "probes_pending"));
+  assert_int_equal(gf_json_count(cJSON_GetObjectItem(r, "reproducibility"), "runs"), 2); /* kept */
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(a_case_that_reproduces_more_often_replaces_the_first, setup, teardown),
@@ -215,6 +264,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(one_candidate_per_bucket_at_a_time, setup, teardown),
       cmocka_unit_test_setup_teardown(a_timeout_that_ends_given_time_is_a_slow_case, setup, teardown),
       cmocka_unit_test_setup_teardown(minimization_goes_on_from_the_best_case_so_far, setup, teardown),
+      cmocka_unit_test_setup_teardown(a_kill_before_the_control_leaves_only_the_control, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
