@@ -143,9 +143,24 @@ static int bucket_case(gf_pending *p, const gf_bucket *b, gf_case *c) {
 
 /* Submits a confirmation's runs of c: fresh, warm, the control (the case
  * with keep), and for a timeout the patience run. */
+/* The control (the case with keep) and, for a timeout, the patience run:
+ * queued once the rates are recorded, so that every waiting bucket's rates
+ * come first. */
+static void submit_probes(gf_pending *p, gf_tally *t) {
+  gf_case control = t->c;
+  control.f[GF_F_KEEP] = 1;
+  for (unsigned i = 0; i < t->control.runs; i++)
+    gf_oneshot_submit_set(p->pool, &control, t->it.flag_set, &t->control.kind);
+  for (unsigned i = 0; i < t->patience.runs; i++)
+    gf_oneshot_submit_patient(p->pool, &t->c, t->it.flag_set, gf_patience_ms(p->cfg),
+                              &t->patience.kind);
+}
+
+/* Submits a confirmation's runs of c: fresh and warm (then the probes). */
 static void submit_confirmation(gf_pending *p, gf_tally *t, const gf_bucket *b, const gf_case *c) {
   t->kind = JOB_CONFIRM;
   t->p = p;
+  if (c != &t->c) t->c = *c;
   const cJSON *r = b->record;
   int again = t->it.probes_only; /* rates recorded before a stop: the rest only */
   t->runs = again ? 0 : p->cfg->confirm_runs;
@@ -157,8 +172,6 @@ static void submit_confirmation(gf_pending *p, gf_tally *t, const gf_bucket *b, 
   t->patience.kind = JOB_PATIENCE;
   t->patience.runs = !t->candidate && b->kind == GF_KIND_TIMEOUT &&
                      !(again && cJSON_GetObjectItemCaseSensitive(r, "patience"));
-  gf_case control = *c;
-  control.f[GF_F_KEEP] = 1;
   if (t->runs + t->control.runs + t->patience.runs == 0) { /* nothing was left after all */
     gf_bucket *rb = gf_store_find(p->store, t->it.hash);
     gf_err err = {{0}};
@@ -174,10 +187,7 @@ static void submit_confirmation(gf_pending *p, gf_tally *t, const gf_bucket *b, 
     gf_oneshot_submit_set(p->pool, c, t->it.flag_set, t);
     gf_oneshot_submit_warm(p->pool, c, t->it.flag_set, t);
   }
-  for (unsigned i = 0; i < t->control.runs; i++)
-    gf_oneshot_submit_set(p->pool, &control, t->it.flag_set, &t->control.kind);
-  for (unsigned i = 0; i < t->patience.runs; i++)
-    gf_oneshot_submit_patient(p->pool, c, t->it.flag_set, gf_patience_ms(p->cfg), &t->patience.kind);
+  if (again) submit_probes(p, t);
 }
 
 static void start_confirmation(gf_pending *p) {
@@ -357,13 +367,17 @@ static void write_rates(gf_pending *p, gf_tally *t) {
   gf_bucket *b = gf_store_find(p->store, t->it.hash);
   gf_err err = {{0}};
   t->rates_written = 1;
-  if (b == NULL) return;
+  if (b == NULL) { /* gone: nothing more to run for it */
+    t->control.runs = t->patience.runs = 0;
+    return;
+  }
   int failed = 0;
   if (t->control.runs > t->control.done || t->patience.runs > t->patience.done)
     gf_json_set(b->record, "probes_pending", cJSON_CreateTrue()); /* written with the rates */
   failed |= gf_store_set_warm(p->store, b, t->runs, t->warm_hits, &err);
   failed |= gf_store_set_repro(p->store, b, t->runs, t->hits, &err);
   if (failed) log_line(p, t->it.hash, err.msg);
+  submit_probes(p, t);
 }
 
 static void tally_done(gf_pending *p, gf_tally *t) {
