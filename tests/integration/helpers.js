@@ -85,7 +85,7 @@ function sarifValidator() {
   if (!sarifValidate) {
     const Ajv = require('ajv-draft-04');
     // unicodeRegExp off: one pattern in the official schema is not valid with /u.
-    const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
+    const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false, logger: false });
     sarifValidate = ajv.compile(readJson(path.join(ROOT, 'tests', 'fixtures', 'sarif-2.1.0-rtm.5.json')));
   }
   return sarifValidate;
