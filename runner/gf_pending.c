@@ -141,8 +141,6 @@ static int bucket_case(gf_pending *p, const gf_bucket *b, gf_case *c) {
   return gf_config_has_entry(p->cfg, c->entry) ? 0 : -1;
 }
 
-/* Submits a confirmation's runs of c: fresh, warm, the control (the case
- * with keep), and for a timeout the patience run. */
 /* The control (the case with keep) and, for a timeout, the patience run:
  * queued once the rates are recorded, so that every waiting bucket's rates
  * come first. */
@@ -229,12 +227,13 @@ static int candidate_waits(const gf_pending *p, const char *hash) {
   return 0;
 }
 
+/* Called at every crash of a known bucket: the cheap checks first. */
 void gf_pending_occurrence(gf_pending *p, const gf_bucket *b, const gf_case *c, int flag_set) {
-  double score = gf_record_score(b->record);
-  if (p->cfg->confirm_runs == 0 || p->ncandidates == GF_PENDING_CANDIDATES || score < 0 ||
-      score >= 1 || gf_json_count(b->record, "case_tries") >= GF_CASE_TRIES ||
-      candidate_waits(p, b->hash))
+  if (p->cfg->confirm_runs == 0 || p->ncandidates == GF_PENDING_CANDIDATES ||
+      gf_json_count(b->record, "case_tries") >= GF_CASE_TRIES)
     return;
+  double score = gf_record_score(b->record);
+  if (score < 0 || score >= 1 || candidate_waits(p, b->hash)) return;
   gf_pending_candidate *cand = &p->candidates[p->ncandidates++];
   gf_strlcpy(cand->it.hash, b->hash, sizeof cand->it.hash);
   cand->it.flag_set = flag_set;
@@ -353,9 +352,14 @@ static void start_work(gf_pending *p) {
 }
 
 static double rate_field(const cJSON *r, const char *key) {
-  const cJSON *rep = cJSON_GetObjectItemCaseSensitive(r, "reproducibility");
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(rep, key);
-  return cJSON_IsNumber(v) ? v->valuedouble : 0;
+  return gf_json_count(cJSON_GetObjectItemCaseSensitive(r, "reproducibility"), key);
+}
+
+/* Reproduced fresh, and neither minimized nor given up on. */
+static int wants_minimizing(const gf_pending *p, const cJSON *r) {
+  return p->cfg->minimize_new && rate_field(r, "reproduced") > 0 &&
+         !cJSON_GetObjectItemCaseSensitive(r, "minimized_case") &&
+         !cJSON_GetObjectItemCaseSensitive(r, "minimize_failed");
 }
 
 /* The fresh and warm rates, as soon as their runs are done: they mark the
@@ -393,26 +397,26 @@ static void tally_done(gf_pending *p, gf_tally *t) {
   }
   if (!t->rates_written) write_rates(p, t);
   int failed = 0;
-  if (b) cJSON_DeleteItemFromObjectCaseSensitive(b->record, "probes_pending");
-  if (b && t->control.runs > 0) {
-    cJSON *control = cJSON_CreateObject();
-    cJSON_AddNumberToObject(control, "runs", t->control.runs);
-    cJSON_AddNumberToObject(control, "failed", t->control.failed);
-    failed |= gf_store_update(p->store, b, "control", control, &err);
+  if (b) { /* the probes' results, probes_pending gone: one write */
+    cJSON_DeleteItemFromObjectCaseSensitive(b->record, "probes_pending");
+    if (t->control.runs > 0) {
+      cJSON *control = cJSON_CreateObject();
+      cJSON_AddNumberToObject(control, "runs", t->control.runs);
+      cJSON_AddNumberToObject(control, "failed", t->control.failed);
+      gf_json_set(b->record, "control", control);
+    }
+    if (t->patience.runs > 0) {
+      failed |= gf_store_set_patience(p->store, b, gf_patience_ms(p->cfg), t->patience.runs,
+                                      t->patience.ended, &err);
+      if (t->patience.ended) log_line(p, t->it.hash, GF_SLOW_CASE_LINE);
+    } else {
+      failed |= gf_store_rewrite(p->store, b, &err);
+    }
+    if (t->control.runs > 0 || t->patience.runs > 0)
+      failed |= gf_bugs_link(p->store, b->entry, &err) < 0;
   }
-  if (b && t->patience.runs > 0) {
-    failed |= gf_store_set_patience(p->store, b, gf_patience_ms(p->cfg), t->patience.runs,
-                                    t->patience.ended, &err);
-    if (t->patience.ended) log_line(p, t->it.hash, GF_SLOW_CASE_LINE);
-  }
-  if (b && t->control.runs == 0 && t->patience.runs == 0)
-    failed |= gf_store_rewrite(p->store, b, &err); /* probes_pending gone */
-  if (b && (t->control.runs > 0 || t->patience.runs > 0))
-    failed |= gf_bugs_link(p->store, b->entry, &err) < 0;
   if (failed) log_line(p, t->it.hash, err.msg);
-  if (p->cfg->minimize_new && b && rate_field(b->record, "reproduced") > 0 &&
-      !cJSON_GetObjectItemCaseSensitive(b->record, "minimized_case") &&
-      !cJSON_GetObjectItemCaseSensitive(b->record, "minimize_failed"))
+  if (b && wants_minimizing(p, b->record))
     queue_push(&p->minimize, t->it.hash, t->it.flag_set, t->it.cls, 0);
   free(t);
   start_work(p);
@@ -474,9 +478,7 @@ void gf_pending_resume(gf_pending *p) {
                cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "probes_pending"))) {
       log_line(p, b->hash, "running its control again (not done before the last stop)");
       queue_push(&p->confirm, b->hash, record_flag_set(p, r), class_index(p, b), 1);
-    } else if (p->cfg->minimize_new && rate_field(r, "reproduced") > 0 &&
-               !cJSON_GetObjectItemCaseSensitive(r, "minimized_case") &&
-               !cJSON_GetObjectItemCaseSensitive(r, "minimize_failed")) {
+    } else if (wants_minimizing(p, r)) {
       log_line(p, b->hash, "minimizing again (not minimized before the last stop)");
       queue_push(&p->minimize, b->hash, record_flag_set(p, r), class_index(p, b), 0);
     }
