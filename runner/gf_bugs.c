@@ -42,10 +42,8 @@ static int control_failed(const gf_bucket *b) {
 int gf_bug_needs_gc(const gf_bucket *b) {
   const cJSON *c = cJSON_GetObjectItemCaseSensitive(b->record, "control");
   if (gf_json_count(c, "runs") <= 0) return -1;
-  if (gf_json_count(c, "failed") > 0) return 0;
-  const cJSON *fresh = cJSON_GetObjectItemCaseSensitive(b->record, "reproducibility");
-  const cJSON *warm = cJSON_GetObjectItemCaseSensitive(b->record, "reproducibility_warm");
-  return gf_json_count(fresh, "reproduced") + gf_json_count(warm, "reproduced") > 0 ? 1 : -1;
+  if (control_failed(b)) return 0;
+  return gf_record_score(b->record) > 0 ? 1 : -1; /* a clean control says nothing alone */
 }
 
 const char *gf_bug_needs_gc_name(const gf_bucket *b) {

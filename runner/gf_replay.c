@@ -315,18 +315,17 @@ int gf_replay_node_differs(const gf_replay_item *it) {
   return known;
 }
 
-/* Chance that a live bug at the record's fresh rate p and warm rate w shows
- * in none of the clean runs made. */
-static double miss_chance(const gf_replay_item *it) {
-  double p = it->rec_runs ? (double)it->rec_reproduced / it->rec_runs : 0;
-  double w = it->rec_warm_runs ? (double)it->rec_warm_reproduced / it->rec_warm_runs : 0;
-  return pow(1 - p, it->clean[0]) * pow(1 - w, it->clean[1]);
+/* The record's fresh rate p and warm rate w (0 when unknown). */
+static void record_rates(const gf_replay_item *it, double *p, double *w) {
+  *p = it->rec_runs ? (double)it->rec_reproduced / it->rec_runs : 0;
+  *w = it->rec_warm_runs ? (double)it->rec_warm_reproduced / it->rec_warm_runs : 0;
 }
 
 const char *gf_replay_verdict(const gf_replay_item *it, double *miss) {
-  double p = it->rec_runs ? (double)it->rec_reproduced / it->rec_runs : 0;
-  double w = it->rec_warm_runs ? (double)it->rec_warm_reproduced / it->rec_warm_runs : 0;
-  *miss = p > 0 || w > 0 ? miss_chance(it) : 1;
+  double p, w;
+  record_rates(it, &p, &w);
+  /* The chance that a live bug at those rates shows in none of the clean runs made. */
+  *miss = p > 0 || w > 0 ? pow(1 - p, it->clean[0]) * pow(1 - w, it->clean[1]) : 1;
   if (it->reproduced) return "reproduced";
   if (it->runs == 0 || it->harness_errors == it->runs) return "error";
   if (!it->want_hash[0]) return it->other ? "inconclusive" : "clean";
@@ -335,8 +334,8 @@ const char *gf_replay_verdict(const gf_replay_item *it, double *miss) {
 }
 
 unsigned gf_replay_runs_auto(const gf_replay_item *it) {
-  double p = it->rec_runs ? (double)it->rec_reproduced / it->rec_runs : 0;
-  double w = it->rec_warm_runs ? (double)it->rec_warm_reproduced / it->rec_warm_runs : 0;
+  double p, w;
+  record_rates(it, &p, &w);
   double q = (1 - p) * (it->rec_warm_runs ? 1 - w : 1); /* one fresh and one warm run miss */
   if (q >= 1) return 10;
   if (q <= 0) return 3;
