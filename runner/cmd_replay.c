@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gf_bugs.h"
 #include "gf_cli.h"
 #include "gf_fs.h"
 #include "gf_replay.h"
@@ -126,7 +127,7 @@ int gf_cmd_replay(int argc, char **argv) {
               it->runs, it->path, it->reproduced_same_bug, it->same_bug_sig);
     else if (it->reproduced)
       fprintf(stderr, "reproduced %u/%u  %s%s\n", it->reproduced, it->runs, it->path,
-              it->slow_case ? "  (a slow case, not a hang: it finished when given more time)" : "");
+              it->slow_case ? "  (" GF_SLOW_CASE ")" : "");
     else if (strcmp(verdict, "inconclusive") == 0 && gf_replay_node_differs(it) && nnodes == 1)
       fprintf(stderr, "not reproduced (inconclusive) 0/%u: found on Node %s, replayed on %s  %s\n",
               it->runs, it->rec_node_version, it->node[0].version, it->path);

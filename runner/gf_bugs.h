@@ -37,7 +37,10 @@
 int gf_bug_frameless(const gf_bucket *b);
 
 /* A timeout whose patience run finished (gf_pending.h): a slow case, not a
- * hang, and no bug - neither linked nor counted. */
+ * hang, and no bug - neither linked nor counted. Every message says so in
+ * these words; the log line adds what to do. */
+#define GF_SLOW_CASE "a slow case, not a hang: it finished when given more time"
+#define GF_SLOW_CASE_LINE GF_SLOW_CASE " (raise timeout_ms, or lower the limits that make cases slow)"
 int gf_bug_slow(const gf_bucket *b);
 
 /* Recomputes the links among the buckets of one entry and rewrites the

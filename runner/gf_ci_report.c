@@ -82,8 +82,8 @@ static void junit_bucket(gf_sbuf *x, const gf_store *st, const gf_bucket *bk) {
   gf_sbuf_escape(x, bk->signature);
   gf_sbuf_printf(x, "\">\n");
   if (gf_bug_slow(bk)) { /* no bug: the night passes, and says why */
-    gf_sbuf_printf(x, "      <skipped message=\"a slow case, not a hang: it finished when given "
-                      "more time (raise timeout_ms)\"/>\n    </testcase>\n");
+    gf_sbuf_printf(x, "      <skipped message=\"" GF_SLOW_CASE " (raise timeout_ms)\"/>\n"
+                      "    </testcase>\n");
     return;
   }
   gf_sbuf_printf(x, "      <failure type=\"%s\" message=\"", gf_kind_name(bk->kind));

@@ -49,9 +49,6 @@
 #define GF_PENDING_CANDIDATES 4
 #define GF_CASE_TRIES 3
 #define GF_PATIENCE 4 /* a timeout's patience run gets this many times timeout_ms */
-#define GF_SLOW_CASE_LINE                                                                     \
-  "a slow case, not a hang: it finished when given more time (raise timeout_ms, or lower the " \
-  "limits that make cases slow)"
 
 typedef struct gf_pending_item {
   char hash[17];

@@ -88,7 +88,7 @@ static void bucket_row(gf_sbuf *b, const gf_bucket *bk) {
     gf_sbuf_escape(b, root);
     gf_sbuf_printf(b, "</a></span>");
   } else if (gf_bug_slow(bk)) {
-    gf_sbuf_printf(b, "<br><span class=\"muted\">a slow case, not a hang: it finished given more time</span>");
+    gf_sbuf_printf(b, "<br><span class=\"muted\">" GF_SLOW_CASE "</span>");
   }
   gf_sbuf_printf(b, "</td>");
   td(b, NULL, bk->entry);

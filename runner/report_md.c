@@ -49,7 +49,7 @@ int gf_write_report_md(const gf_run *r, const char *path, gf_err *err) {
       snprintf(sig, sizeof sig, "`%s` (same bug as `%.16s`)", bk->signature, root);
     else
       snprintf(sig, sizeof sig, "`%s`%s", bk->signature,
-               gf_bug_slow(bk) ? " (a slow case, not a hang: it finished given more time)" : "");
+               gf_bug_slow(bk) ? " (" GF_SLOW_CASE ")" : "");
     cell(&b, sig);
     cell(&b, bk->entry);
     cell(&b, count);
