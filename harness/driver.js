@@ -157,8 +157,16 @@ async function compare(entry, calls) {
     const s = settled[k];
     if (s.status === 'rejected') return { outcome: 'exception', call: k, message: messageOf(s.reason) };
     if (!entry.oracle) continue;
-    const same = entry.equal ? entry.equal(s.value, calls[k].expected) : isDeepStrictEqual(s.value, calls[k].expected);
-    if (!same) return { outcome: 'mismatch', call: k, result: brief(s.value), expected: brief(calls[k].expected) };
+    // An oracle may answer with a Promise (hunt's differential oracle runs
+    // the same call on kept copies); it was started before the call.
+    let expected;
+    try {
+      expected = await calls[k].expected;
+    } catch (e) {
+      return { outcome: 'exception', call: k, message: `oracle: ${messageOf(e)}` };
+    }
+    const same = entry.equal ? entry.equal(s.value, expected) : isDeepStrictEqual(s.value, expected);
+    if (!same) return { outcome: 'mismatch', call: k, result: brief(s.value), expected: brief(expected) };
     checked++;
   }
   return { outcome: 'ok', checked }; // checked: calls compared with the oracle

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// One phase of `gcfuzz hunt` for one package, run by the daemon in its own
+// process with a deadline (runner/gf_hunt.c):
+//   node phase.js fetch    --spec SPEC --work W     -> W/src, W/fetch.json
+//   node phase.js build    --work W --cache C       -> W/build.json
+//   node --expose-gc phase.js discover --work W     -> W/discovery.json, W/target.js, W/config.json
+// Each writes its JSON (with `error` when it failed) and exits 0, or 1 when
+// the phase failed; what failed is in the JSON, said in a line or two.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const { parseArgs } = require('node:util');
+const { fetchPackage, buildPackage } = require('./package.js');
+const { discover, nativeFiles } = require('./discover.js');
+const { bindingStyle, sourceHints, framePatterns } = require('./hints.js');
+const gen = require('./gen.js');
+const { cleanText } = require('./text.js');
+
+const readJson = (f) => JSON.parse(fs.readFileSync(f, 'utf8'));
+const writeJson = (f, o) => {
+  fs.writeFileSync(`${f}.tmp`, `${JSON.stringify(o, null, 2)}\n`);
+  fs.renameSync(`${f}.tmp`, f);
+};
+
+const phases = {
+  fetch(o) {
+    const f = fetchPackage(o.spec, o.work);
+    return { ...f, spec: o.spec };
+  },
+  build(o) {
+    const fetched = readJson(path.join(o.work, 'fetch.json'));
+    const b = buildPackage(fetched, o.work, o.cache);
+    const src = path.join(o.work, 'src');
+    const meta = readJson(path.join(src, 'package.json'));
+    const natives = nativeFiles(b.release || src);
+    const binding = bindingStyle(src, meta, natives);
+    const out = { ...b, binding, hints: sourceHints(src), frames: framePatterns(src, natives) };
+    if (!b.release && !b.asan) out.error = `build failed: ${b.errors.release || b.errors.asan}`;
+    return out;
+  },
+  async discover(o) {
+    const fetched = readJson(path.join(o.work, 'fetch.json'));
+    const builds = readJson(path.join(o.work, 'build.json'));
+    const dir = builds.release || builds.asan;
+    const d = await discover(dir, path.join(o.work, 'probe'));
+    const out = { ...d, callables: d.callables.length };
+    fs.writeFileSync(path.join(o.work, 'callables.json'), `${JSON.stringify(d.callables, null, 1)}\n`);
+    if (d.entries.length === 0) out.error = d.load_errors.length ? `cannot load: ${d.load_errors[0]}` : 'no async call found';
+    else gen.write(o.work, d, { spec: `${fetched.name}@${fetched.version}` }, builds);
+    return out;
+  },
+};
+
+async function main() {
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { spec: { type: 'string' }, work: { type: 'string' }, cache: { type: 'string' } } });
+  const name = positionals[0];
+  if (!phases[name] || !values.work) {
+    process.stderr.write('usage: node phase.js fetch|build|discover --work DIR [--spec SPEC] [--cache DIR]\n');
+    process.exit(2);
+  }
+  fs.mkdirSync(values.work, { recursive: true });
+  const file = path.join(values.work, `${name}.json`);
+  let out;
+  try {
+    out = await phases[name](values);
+  } catch (e) {
+    out = { error: cleanText(e && e.message ? e.message : String(e)) };
+  }
+  writeJson(file, out);
+  if (out.error) process.stderr.write(`${cleanText(out.error.split('\n')[0], 300)}\n`);
+  process.exit(out.error ? 1 : 0);
+}
+
+main();
