@@ -102,6 +102,8 @@ int gf_cli_parse(gf_cli *cli, const char *cmd, int argc, char **argv, const char
       {"stop-on-crash", no_argument, 0, 'S'}, {"all-nodes", no_argument, 0, 'A'}, {"help", no_argument, 0, 'h'},
       {"status-every", required_argument, 0, 'T'}, {"source-root", required_argument, 0, 'R'},
       {"category", required_argument, 0, 'C'}, {"pr", no_argument, 0, 'P'},
+      {"list", required_argument, 0, 'L'}, {"shard", required_argument, 0, 'H'},
+      {"cache", required_argument, 0, 'K'},
       {0, 0, 0, 0}};
   memset(cli, 0, sizeof *cli);
   cli->cmd = cmd;
@@ -133,6 +135,9 @@ int gf_cli_parse(gf_cli *cli, const char *cmd, int argc, char **argv, const char
       case 'e': cli->entry = optarg; break;
       case 'R': cli->source_root = optarg; break;
       case 'C': cli->category = optarg; break;
+      case 'L': cli->list = optarg; break;
+      case 'H': cli->shard = optarg; break;
+      case 'K': cli->cache = optarg; break;
       case 'T':
         if (parse_number("--status-every", optarg, 0, 1e7, &v)) return GF_EXIT_USAGE;
         cli->status_every_s = v;

@@ -47,6 +47,9 @@ typedef struct gf_cli {
   double status_every_s;   /* --status-every: a status line per S s when not on a tty */
   const char *source_root; /* report --source-root */
   const char *category;    /* report --category */
+  const char *list;        /* hunt --list FILE: one SPEC a line */
+  const char *shard;       /* hunt --shard I/N */
+  const char *cache;       /* hunt --cache DIR: the build cache */
 } gf_cli;
 
 /* Parses argv (after the subcommand) with the options in `allowed` (a
@@ -75,5 +78,6 @@ int gf_cmd_minimize(int argc, char **argv);
 int gf_cmd_report(int argc, char **argv);
 int gf_cmd_cmin(int argc, char **argv);
 int gf_cmd_merge(int argc, char **argv);
+int gf_cmd_hunt(int argc, char **argv);
 
 #endif

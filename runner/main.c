@@ -26,6 +26,7 @@ static const char usage[] =
     "  report  report.html / report.md / report.sarif of an output directory\n"
     "  cmin    shrink an output directory's feedback corpus to the cases that keep every feature\n"
     "  merge   merge output folders of several machines into one (counts once per origin)\n"
+    "  hunt    npm packages in, findings out: build, discover the async surface, fuzz\n"
     "\n"
     "exit codes: 0 clean, 1 crash found/reproduced, 2 usage or config error (or OUT\n"
     "            held by another gcfuzz), 3 ci could not detect the known bug (harness or\n"
@@ -81,6 +82,7 @@ int main(int argc, char **argv) {
   if (strcmp(argv[1], "report") == 0) return gf_cmd_report(argc - 1, argv + 1);
   if (strcmp(argv[1], "cmin") == 0) return gf_cmd_cmin(argc - 1, argv + 1);
   if (strcmp(argv[1], "merge") == 0) return gf_cmd_merge(argc - 1, argv + 1);
+  if (strcmp(argv[1], "hunt") == 0) return gf_cmd_hunt(argc - 1, argv + 1);
   fprintf(stderr, "gcfuzz: unknown command '%s'\n%s", argv[1], usage);
   return GF_EXIT_USAGE;
 }
