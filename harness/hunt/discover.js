@@ -26,17 +26,17 @@ function nativeFiles(dir) {
   const nm = path.join(dir, 'node_modules');
   if (fs.existsSync(nm))
     for (const d of fs.readdirSync(nm).flatMap((x) => (x.startsWith('@') ? fs.readdirSync(path.join(nm, x)).map((y) => `${x}/${y}`) : [x])))
-      if (/linux-x64/.test(d)) for (const f of fs.readdirSync(path.join(nm, d))) if (f.endsWith('.node')) out.push(rel('node_modules', d, f));
+      if (/linux-x64/.test(d) && !/musl/.test(d)) for (const f of fs.readdirSync(path.join(nm, d))) if (f.endsWith('.node')) out.push(rel('node_modules', d, f));
   return out.slice(0, 8);
 }
 
 // One probe child until it ends, dies or goes silent.
-function runProbe(dir, natives, skipFile) {
+function runProbe(dir, natives, skipFile, optKeys) {
   return new Promise((resolve) => {
     const args = ['--expose-gc', PROBE, '--pkg', dir, ...(skipFile ? ['--skip', skipFile] : [])];
     const child = spawn(process.execPath, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, UV_THREADPOOL_SIZE: String(POOL), GCFUZZ_HUNT_NATIVE: JSON.stringify(natives) },
+      env: { ...process.env, UV_THREADPOOL_SIZE: String(POOL), GCFUZZ_HUNT_NATIVE: JSON.stringify(natives), GCFUZZ_HUNT_OPTKEYS: JSON.stringify(optKeys) },
     });
     const lines = [];
     let stderr = '';
@@ -71,7 +71,7 @@ function runProbe(dir, natives, skipFile) {
   });
 }
 
-async function probeAll(dir, work) {
+async function probeAll(dir, work, optKeys) {
   const natives = nativeFiles(dir);
   const state = { done: {}, crashed: [] };
   const crashes = [];
@@ -79,7 +79,7 @@ async function probeAll(dir, work) {
   const skipFile = path.join(work, 'probe-skip.json');
   for (let restart = 0; restart <= MAX_RESTARTS; restart++) {
     fs.writeFileSync(skipFile, JSON.stringify(state));
-    const r = await runProbe(dir, natives, restart ? skipFile : null);
+    const r = await runProbe(dir, natives, restart ? skipFile : null, optKeys);
     let at = null;
     for (const l of r.lines) {
       if (l.at) at = l;
@@ -127,12 +127,13 @@ function rankEntries(callables) {
   }));
 }
 
-async function discover(dir, work) {
+async function discover(dir, work, optKeys = []) {
   fs.mkdirSync(work, { recursive: true });
-  const p = await probeAll(dir, work);
+  const p = await probeAll(dir, work, optKeys);
   const asyncCalls = p.callables.filter((c) => (c.async || []).length > 0);
   return {
     natives: p.natives,
+    option_keys: optKeys,
     load_errors: p.loadErrors,
     exports: p.callables.length,
     callables: p.callables,

@@ -74,4 +74,17 @@ function framePatterns(src, natives) {
   return [...new Set([...tops].filter((t) => t !== '../deps/uv/').slice(0, 6).concat(mods))].slice(0, 8);
 }
 
-module.exports = { bindingStyle, sourceHints, napiRsVersion, framePatterns };
+// Option keys whose values are Buffers, from the package's TypeScript
+// declarations (`secret?: Buffer`): discovery puts the input there too.
+function optionKeys(src) {
+  const keys = new Set();
+  const files = fs.readdirSync(src).filter((f) => f.endsWith('.d.ts')).map((f) => path.join(src, f));
+  for (const f of files.slice(0, 8)) {
+    const text = fs.readFileSync(f, 'utf8');
+    for (const m of text.matchAll(/\b([A-Za-z_$][\w$]*)\??\s*:\s*(?:Buffer|Uint8Array|ArrayBufferView|ArrayBuffer)\b(?!\s*\))/g))
+      if (!/^(data|input|buf|buffer|value|key)$/i.test(m[1])) keys.add(m[1]);
+  }
+  return [...keys].slice(0, 4);
+}
+
+module.exports = { bindingStyle, sourceHints, napiRsVersion, framePatterns, optionKeys };

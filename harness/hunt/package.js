@@ -59,8 +59,14 @@ function fetchPackage(spec, work) {
   if (!fs.existsSync(pj)) throw new PhaseError(`${spec}: no package.json`);
   const meta = readJson(pj);
   fs.rmSync(path.join(src, 'prebuilds'), { recursive: true, force: true });
+  // devDependencies are not installed, but npm still resolves git-hosted
+  // ones (a GitHub fetch even with --omit=dev): the package loses them.
+  if (meta.devDependencies) {
+    delete meta.devDependencies;
+    fs.writeFileSync(pj, `${JSON.stringify(meta, null, 2)}\n`);
+  }
   run('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock'], { cwd: src, timeout: INSTALL_TIMEOUT_MS }, path.join(work, 'install.log'));
-  return { name: String(meta.name || path.basename(spec)), version: String(meta.version || '0.0.0'), source, gyp: fs.existsSync(path.join(src, 'binding.gyp')) };
+  return { name: String(meta.name || path.basename(spec)), version: String(meta.version || '0.0.0'), source, gyp: fs.existsSync(path.join(src, 'binding.gyp')), binary: meta.binary || null };
 }
 
 const sha1 = (b) => crypto.createHash('sha1').update(b).digest('hex');
@@ -83,6 +89,18 @@ function dirStamp(dir) {
   return h.digest('hex');
 }
 
+// node-pre-gyp packages name their module in package.json's `binary`, and
+// their binding.gyp reads it from the command line (module_name,
+// module_path, napi_build_version).
+function preGypArgs(binary, dir) {
+  if (!binary || typeof binary.module_name !== 'string' || typeof binary.module_path !== 'string') return [];
+  const napi = Array.isArray(binary.napi_versions) && binary.napi_versions.length ? Math.max(...binary.napi_versions.map(Number)) : '';
+  const sub = (s) => s.replace(/\{napi_build_version\}/g, napi).replace(/\{configuration\}/g, 'Release')
+    .replace(/\{node_abi\}/g, `node-v${process.versions.modules}`).replace(/\{platform\}/g, process.platform)
+    .replace(/\{arch\}/g, process.arch).replace(/\{libc\}/g, 'glibc');
+  return [`--module_name=${binary.module_name}`, `--module_path=${path.resolve(dir, sub(binary.module_path))}`, ...(napi ? [`--napi_build_version=${napi}`] : [])];
+}
+
 // Builds one flavour into cache/<key>/<flavour>, unless already there.
 function buildFlavour(fetched, work, cache, flavour, gypArgs) {
   const key = `${fetched.name.replace(/\//g, '+')}@${fetched.version}-${fetched.source.id.slice(0, 12)}`;
@@ -98,7 +116,8 @@ function buildFlavour(fetched, work, cache, flavour, gypArgs) {
   if (flags) Object.assign(env, { CFLAGS: flags, CXXFLAGS: flags, LDFLAGS: '-fsanitize=address' });
   const log = path.join(work, `build-${flavour}.log`);
   fs.rmSync(log, { force: true });
-  run(process.execPath, [path.join(ROOT, 'scripts', 'node-gyp.js'), 'rebuild', '--silent', `--directory=${dir}`, ...gypArgs], { env, timeout: BUILD_TIMEOUT_MS }, log);
+  const args = [...preGypArgs(fetched.binary, dir), ...gypArgs];
+  run(process.execPath, [path.join(ROOT, 'scripts', 'node-gyp.js'), 'rebuild', '--silent', `--directory=${dir}`, ...args], { env, timeout: BUILD_TIMEOUT_MS }, log);
   fs.writeFileSync(stamp, JSON.stringify({ id }));
   return { dir, cached: false };
 }

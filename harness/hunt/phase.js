@@ -3,7 +3,8 @@
 // process with a deadline (runner/gf_hunt.c):
 //   node phase.js fetch    --spec SPEC --work W     -> W/src, W/fetch.json
 //   node phase.js build    --work W --cache C       -> W/build.json
-//   node --expose-gc phase.js discover --work W     -> W/discovery.json, W/target.js, W/config.json
+//   node --expose-gc phase.js discover --work W     -> W/discover.json, W/target.js, W/config.json
+//   node phase.js summarize --work W                -> W/summarize.json (one row of hunt.json)
 // Each writes its JSON (with `error` when it failed) and exits 0, or 1 when
 // the phase failed; what failed is in the JSON, said in a line or two.
 'use strict';
@@ -12,7 +13,7 @@ const path = require('node:path');
 const { parseArgs } = require('node:util');
 const { fetchPackage, buildPackage } = require('./package.js');
 const { discover, nativeFiles } = require('./discover.js');
-const { bindingStyle, sourceHints, framePatterns } = require('./hints.js');
+const { bindingStyle, sourceHints, framePatterns, optionKeys } = require('./hints.js');
 const gen = require('./gen.js');
 const { cleanText } = require('./text.js');
 
@@ -21,6 +22,31 @@ const writeJson = (f, o) => {
   fs.writeFileSync(`${f}.tmp`, `${JSON.stringify(o, null, 2)}\n`);
   fs.renameSync(`${f}.tmp`, f);
 };
+
+const readIf = (f) => {
+  try {
+    return readJson(f);
+  } catch {
+    return null;
+  }
+};
+const rate = (r) => (r && Number.isFinite(r.runs) ? `${r.reproduced}/${r.runs}` : '-');
+
+// The findings of the fuzz phase: each bucket of OUT with its record's
+// confirmation rates and needs-GC control.
+function findings(work) {
+  const sum = readIf(path.join(work, 'out', 'summary.json'));
+  if (!sum) return { findings: [], execs: 0, control: null };
+  const list = (sum.buckets || []).map((b) => {
+    const rec = readIf(path.join(work, 'out', 'crashes', `${b.hash}.json`)) || {};
+    return {
+      hash: b.hash, signature: cleanText(b.signature, 300), entry: b.entry, kind: b.kind, count: b.count,
+      needs_gc: b.needs_gc, fresh: rate(rec.reproducibility), warm: rate(rec.reproducibility_warm),
+      record: path.join('out', 'crashes', `${b.hash}.json`), same_bug_as: rec.same_bug_as || null,
+    };
+  });
+  return { findings: list, execs: (sum.target && sum.target.execs) || 0, bugs: sum.bugs || 0, control: sum.control ? !!sum.control.detected : null, fuzz_exit: sum.exit_code };
+}
 
 const phases = {
   fetch(o) {
@@ -34,7 +60,7 @@ const phases = {
     const meta = readJson(path.join(src, 'package.json'));
     const natives = nativeFiles(b.release || src);
     const binding = bindingStyle(src, meta, natives);
-    const out = { ...b, binding, hints: sourceHints(src), frames: framePatterns(src, natives) };
+    const out = { ...b, binding, hints: sourceHints(src), frames: framePatterns(src, natives), option_keys: optionKeys(src) };
     if (!b.release && !b.asan) out.error = `build failed: ${b.errors.release || b.errors.asan}`;
     return out;
   },
@@ -42,12 +68,30 @@ const phases = {
     const fetched = readJson(path.join(o.work, 'fetch.json'));
     const builds = readJson(path.join(o.work, 'build.json'));
     const dir = builds.release || builds.asan;
-    const d = await discover(dir, path.join(o.work, 'probe'));
+    const d = await discover(dir, path.join(o.work, 'probe'), builds.option_keys || []);
     const out = { ...d, callables: d.callables.length };
     fs.writeFileSync(path.join(o.work, 'callables.json'), `${JSON.stringify(d.callables, null, 1)}\n`);
     if (d.entries.length === 0) out.error = d.load_errors.length ? `cannot load: ${d.load_errors[0]}` : 'no async call found';
     else gen.write(o.work, d, { spec: `${fetched.name}@${fetched.version}` }, builds);
     return out;
+  },
+  // One row of hunt.json: what every phase said, in one object.
+  summarize(o) {
+    const f = readIf(path.join(o.work, 'fetch.json')) || {};
+    const b = readIf(path.join(o.work, 'build.json')) || {};
+    const d = readIf(path.join(o.work, 'discover.json')) || {};
+    const fz = findings(o.work);
+    const builds = b.prebuilt ? ['prebuilt (release only)'] : ['release', 'asan'].filter((k) => b[k]);
+    return {
+      name: f.name || null, version: f.version || null, source: f.source ? f.source.kind : null, node: process.version,
+      binding: b.binding || null, builds, build_errors: b.errors || {}, hints: (b.hints || []).filter((h) => h.suspect).map((h) => h.file),
+      exports: d.callables || 0, async_calls: d.async_calls || 0, threadpool_calls: d.threadpool_calls || 0,
+      entries: (d.entries || []).map((e) => ({ name: e.name, call: e.id, signature: e.signature, style: e.style, threadpool: e.threadpool, oracle: e.oracle })),
+      probe_crashes: (d.probe_crashes || []).map((c) => ({ call: c.id, args: c.args, how: c.how })),
+      load_errors: d.load_errors || [],
+      sanitizer: fs.existsSync(path.join(o.work, 'config.json')) ? readJson(path.join(o.work, 'config.json')).sanitizer : null,
+      ...fz,
+    };
   },
 };
 
@@ -55,7 +99,7 @@ async function main() {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { spec: { type: 'string' }, work: { type: 'string' }, cache: { type: 'string' } } });
   const name = positionals[0];
   if (!phases[name] || !values.work) {
-    process.stderr.write('usage: node phase.js fetch|build|discover --work DIR [--spec SPEC] [--cache DIR]\n');
+    process.stderr.write('usage: node phase.js fetch|build|discover|summarize --work DIR [--spec SPEC] [--cache DIR]\n');
     process.exit(2);
   }
   fs.mkdirSync(values.work, { recursive: true });

@@ -130,13 +130,19 @@ async function characterise(c, shape, first) {
   };
 }
 
+// Shapes with an options object come last in allShapes(): past two plain
+// hits, only they are still tried.
+const isOpt = (shape) => shape.args.some((a) => a.startsWith('O:'));
+const isOptHit = (h) => isOpt(h.shape);
+
 async function probeCallable(c) {
   const tries = [];
   const hits = [];
   let hangs = 0;
-  for (const shape of allShapes()) {
+  for (const shape of allShapes(JSON.parse(process.env.GCFUZZ_HUNT_OPTKEYS || '[]'))) {
     if (shape.args.includes('cb') && hangs >= 3) continue; // ignores callbacks
-    if (hits.some((h) => h.shape.data === shape.data)) continue;
+    const plain = hits.filter((h) => !isOptHit(h)).length;
+    if (!isOpt(shape) && (plain >= 2 || hits.some((h) => h.shape.data === shape.data))) continue;
     emit({ at: c.id, args: shape.args });
     const r = await callFresh(c, shape, 64);
     if (r.class === 'hang' && shape.args.includes('cb')) hangs++;
@@ -149,9 +155,11 @@ async function probeCallable(c) {
       if (r2.class === 'promise') hits.push({ shape: bare, r: r2 });
       else hits.push({ shape, r });
     } else if (r.class === 'promise' || r.class === 'callback') hits.push({ shape, r });
-    if (hits.length >= 2) break;
+    if (hits.some(isOptHit)) break;
   }
-  hits.sort((x, y) => DATA_RANK.indexOf(x.shape.data) - DATA_RANK.indexOf(y.shape.data));
+  // an options object with a Buffer field first: plain shapes never reach it
+  const rank = (h) => (isOptHit(h) ? -1 : DATA_RANK.indexOf(h.shape.data));
+  hits.sort((x, y) => rank(x) - rank(y));
   const asyncShapes = [];
   for (const h of hits) {
     emit({ at: c.id, args: h.shape.args, step: 'characterise' });

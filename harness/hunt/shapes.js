@@ -24,25 +24,35 @@ const FIXED = {
   opts: { expr: '{}', make: () => ({}) },
 };
 
+// An options object with one Buffer field, the case's input: 'O:secret' is
+// {secret: <Buffer>}. The keys come from the package's .d.ts (hints.js).
+const optKey = (slot) => (slot.startsWith('O:') ? slot.slice(2) : null);
+
 // Every shape, in the order they are tried: [{args: ['buf', 'cb'], data: 'buf'}].
-function allShapes() {
+function allShapes(optKeys = []) {
   const out = [];
   TEMPLATES.forEach((t, i) => {
     for (const d of i < 2 ? ALL_DATA : SOME_DATA) out.push({ args: t.map((s) => (s === 'D' ? d : s)), data: d });
   });
+  for (const k of optKeys.slice(0, 4))
+    for (const t of [['str', 'O'], ['str', 'O', 'cb'], ['buf', 'O']]) out.push({ args: t.map((s) => (s === 'O' ? `O:${k}` : s)), data: 'buf' });
   return out;
 }
 
 // The argument values of a shape: data slots of `size` from rng, cb as given.
 function argValues(shape, rng, size, cb) {
-  return shape.args.map((s) => (s === 'cb' ? cb : FIXED[s] ? FIXED[s].make() : make(s, rng, size)));
+  return shape.args.map((s) => {
+    if (s === 'cb') return cb;
+    if (FIXED[s]) return FIXED[s].make();
+    return optKey(s) ? { [optKey(s)]: make('buf', rng, size) } : make(s, rng, size);
+  });
 }
 
 const isData = (slot) => slot !== 'cb' && !FIXED[slot];
 
 function describe(args) {
   const { KINDS } = require('./values.js');
-  return args.map((s) => (s === 'cb' ? 'callback' : KINDS[s] ? KINDS[s].label : s === 'opts' ? '{}' : s)).join(', ');
+  return args.map((s) => (s === 'cb' ? 'callback' : KINDS[s] ? KINDS[s].label : s === 'opts' ? '{}' : optKey(s) ? `{${optKey(s)}: Buffer}` : s)).join(', ');
 }
 
-module.exports = { allShapes, argValues, isData, describe, CTOR_SHAPES, DATA_RANK, FIXED };
+module.exports = { allShapes, argValues, isData, describe, optKey, CTOR_SHAPES, DATA_RANK, FIXED };
