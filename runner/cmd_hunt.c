@@ -21,18 +21,23 @@
 #include "gf_hunt_md.h"
 #include "gf_json.h"
 #include "gf_lock.h"
+#include "gf_sbuf.h"
 #include "gf_text.h"
 
 static const char usage[] =
     "usage: gcfuzz hunt [SPEC...] [--list FILE] --out DIR [--max-time S] [--shard I/N]\n"
     "                   [--cache DIR] [--workers N] [--seed N]\n"
+    "       gcfuzz hunt --merge --out DIR SHARD_DIR...\n"
     "SPEC: name@version (npm pack from the registry), a .tgz, or a package directory.\n"
     "Per package: fetch, build release + ASan (node-gyp offline; prebuilt-only: release),\n"
     "discover the async surface, generate DIR/pkgs/<slug>/{target.js,config.json}, fuzz it\n"
     "with `gcfuzz ci` for --max-time seconds (default 120), report. Writes DIR/hunt.json and\n"
     "DIR/hunt.md; resumable. --cache: builds (default $GCFUZZ_CACHE, else\n"
     "$XDG_CACHE_HOME/gcfuzz/hunt, else ~/.cache/gcfuzz/hunt).\n"
-    "Exit: 0 no finding, 1 findings, 2 usage error or DIR held by another gcfuzz.\n";
+    "--merge: the rows of several hunts (shards) into DIR/hunt.json and hunt.md, links\n"
+    "relative to DIR; a package done in several keeps its finished row.\n"
+    "Exit: 0 no finding, 1 findings, 2 usage error, DIR held by another gcfuzz, or\n"
+    "(--merge) a shard's hunt.json unreadable.\n";
 
 #define MAX_SPECS 4096
 #define SPEC_MAX 512
@@ -192,10 +197,93 @@ static int hunt_all(gf_cli *cli, const gf_hunt_opts *o, spec_list *specs, unsign
   return found ? GF_EXIT_FOUND : GF_EXIT_OK;
 }
 
+/* The path of `to` from the directory `from`, both absolute and resolved:
+ * the leading components they share dropped, one "../" for each component
+ * of `from` left. */
+static void relative_path(const char *from, const char *to, char *out, size_t cap) {
+  size_t common = 0, i = 0;
+  for (; from[i] && from[i] == to[i]; i++)
+    if (from[i] == '/') common = i;
+  if (from[i] == '\0' && (to[i] == '/' || to[i] == '\0')) common = i; /* from is a prefix */
+  gf_sbuf b = {0};
+  for (const char *p = from + common; *p; p++)
+    if (*p == '/') gf_sbuf_printf(&b, "../");
+  gf_sbuf_printf(&b, "%s", to[common] == '/' ? to + common + 1 : to + common);
+  gf_strlcpy(out, b.p && !b.oom ? b.p : to, cap);
+  gf_sbuf_free(&b);
+}
+
+/* --merge: every shard's rows into DIR, `dir` made relative to DIR. */
+static int merge_shards(gf_cli *cli, const char *out_abs);
+
+static int merge_mode(gf_cli *cli) {
+  char out_abs[PATH_MAX];
+  gf_err err = {{0}};
+  int lock = -1;
+  if (cli->out == NULL || cli->npaths == 0) {
+    fprintf(stderr, "gcfuzz hunt: --merge needs --out DIR and the shard folders\n%s", usage);
+    return GF_EXIT_USAGE;
+  }
+  if (gf_mkdirs(cli->out, &err) != 0 || realpath(cli->out, out_abs) == NULL ||
+      gf_lock_out(cli->out, 0, &lock, &err) != 0) {
+    fprintf(stderr, "gcfuzz hunt: %s\n", err.msg[0] ? err.msg : strerror(errno));
+    return GF_EXIT_USAGE;
+  }
+  int rc = merge_shards(cli, out_abs);
+  gf_unlock_out(lock);
+  return rc;
+}
+
+static int merge_shards(gf_cli *cli, const char *out_abs) {
+  cJSON *state = cJSON_CreateObject(), *pkgs = cJSON_CreateArray();
+  cJSON_AddNumberToObject(state, "gcfuzz_hunt", 1);
+  cJSON_AddItemToObject(state, "packages", pkgs);
+  int unreadable = 0, found = 0;
+  for (int i = 0; i < cli->npaths; i++) {
+    char file[PATH_MAX + 16], shard[PATH_MAX];
+    gf_err err = {{0}};
+    snprintf(file, sizeof file, "%s/hunt.json", cli->paths[i]);
+    char *text = realpath(cli->paths[i], shard) ? gf_read_file(file, 64 << 20, NULL, &err) : NULL;
+    cJSON *j = text ? cJSON_Parse(text) : NULL;
+    free(text);
+    const cJSON *rows = cJSON_GetObjectItemCaseSensitive(j, "packages"), *row;
+    if (!cJSON_IsArray(rows)) {
+      fprintf(stderr, "gcfuzz hunt: --merge: %s: not a hunt (no readable hunt.json), skipped\n", cli->paths[i]);
+      unreadable++;
+    }
+    cJSON_ArrayForEach(row, rows) {
+      const cJSON *spec = cJSON_GetObjectItemCaseSensitive(row, "spec");
+      const cJSON *dir = cJSON_GetObjectItemCaseSensitive(row, "dir");
+      int at = -1;
+      if (!cJSON_IsString(spec) || !cJSON_IsString(dir) || strstr(dir->valuestring, "..")) continue;
+      cJSON *have = find_row(state, spec->valuestring, &at);
+      if (have && (is_final(have) || !is_final(row))) continue;
+      cJSON *copy = cJSON_Duplicate(row, 1);
+      char abs[PATH_MAX * 2], rel[PATH_MAX * 2];
+      snprintf(abs, sizeof abs, "%s/%s", shard, dir->valuestring);
+      relative_path(out_abs, abs, rel, sizeof rel);
+      gf_json_set(copy, "dir", cJSON_CreateString(rel));
+      if (have)
+        cJSON_ReplaceItemInArray(pkgs, at, copy);
+      else
+        cJSON_AddItemToArray(pkgs, copy);
+    }
+    cJSON_Delete(j);
+  }
+  const cJSON *row;
+  cJSON_ArrayForEach(row, pkgs) found += findings_of(row) > 0;
+  int rc = save_state(cli->out, state);
+  fprintf(stderr, "gcfuzz hunt: merged %d package(s) from %d shard(s), %d with findings -> %s/hunt.md\n",
+          cJSON_GetArraySize(pkgs), cli->npaths - unreadable, found, cli->out);
+  cJSON_Delete(state);
+  return rc || unreadable ? GF_EXIT_USAGE : found ? GF_EXIT_FOUND : GF_EXIT_OK;
+}
+
 int gf_cmd_hunt(int argc, char **argv) {
   gf_cli cli;
-  int rc = gf_cli_parse(&cli, "hunt", argc, argv, "omwsLHK", usage);
+  int rc = gf_cli_parse(&cli, "hunt", argc, argv, "omwsLHKG", usage);
   if (rc) return rc < 0 ? GF_EXIT_OK : rc;
+  if (cli.merge) return merge_mode(&cli);
   spec_list specs = {calloc(MAX_SPECS, sizeof(char *)), 0};
   unsigned si = 0, sn = 1;
   gf_err err = {{0}};

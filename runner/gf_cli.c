@@ -103,7 +103,7 @@ int gf_cli_parse(gf_cli *cli, const char *cmd, int argc, char **argv, const char
       {"status-every", required_argument, 0, 'T'}, {"source-root", required_argument, 0, 'R'},
       {"category", required_argument, 0, 'C'}, {"pr", no_argument, 0, 'P'},
       {"list", required_argument, 0, 'L'}, {"shard", required_argument, 0, 'H'},
-      {"cache", required_argument, 0, 'K'},
+      {"cache", required_argument, 0, 'K'}, {"merge", no_argument, 0, 'G'},
       {0, 0, 0, 0}};
   memset(cli, 0, sizeof *cli);
   cli->cmd = cmd;
@@ -138,6 +138,7 @@ int gf_cli_parse(gf_cli *cli, const char *cmd, int argc, char **argv, const char
       case 'L': cli->list = optarg; break;
       case 'H': cli->shard = optarg; break;
       case 'K': cli->cache = optarg; break;
+      case 'G': cli->merge = 1; break;
       case 'T':
         if (parse_number("--status-every", optarg, 0, 1e7, &v)) return GF_EXIT_USAGE;
         cli->status_every_s = v;

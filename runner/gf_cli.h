@@ -50,6 +50,7 @@ typedef struct gf_cli {
   const char *list;        /* hunt --list FILE: one SPEC a line */
   const char *shard;       /* hunt --shard I/N */
   const char *cache;       /* hunt --cache DIR: the build cache */
+  int merge;               /* hunt --merge: shard folders into --out */
 } gf_cli;
 
 /* Parses argv (after the subcommand) with the options in `allowed` (a

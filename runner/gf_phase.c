@@ -62,20 +62,20 @@ static void on_stop_signal(uv_signal_t *s, int signum) {
   stop_group(p);
 }
 
-/* `gcfuzz __worker PID argv...`: dies with us (PR_SET_PDEATHSIG). */
+/* `gcfuzz __worker PID argv...`: dies with us (PR_SET_PDEATHSIG). Through
+ * /proc/self/exe, not its target: a hunt runs for hours, and the binary may
+ * be rebuilt or reinstalled meanwhile (the link then names a deleted file,
+ * which exec refuses, but /proc/self/exe itself still runs this binary). */
 static char **with_trampoline(char *const *argv, char *pid, size_t cap) {
-  static char exe[4096];
-  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
   size_t argc = 0;
   while (argv[argc]) argc++;
   char **v = calloc(argc + 4, sizeof *v);
-  if (v == NULL || n <= 0) {
+  if (v == NULL || access("/proc/self/exe", X_OK) != 0) {
     free(v);
     return NULL;
   }
-  exe[n] = '\0';
   snprintf(pid, cap, "%ld", (long)getpid());
-  v[0] = exe;
+  v[0] = "/proc/self/exe";
   v[1] = "__worker";
   v[2] = pid;
   memcpy(v + 3, argv, argc * sizeof *v);

@@ -106,6 +106,8 @@ function entryName(c, shape, taken) {
   const words = [...c.path, c.method || ''].filter(Boolean).join('_');
   let base = words.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '') || 'call';
   base = base.slice(0, 24);
+  const opt = shape.args.find((a) => a.startsWith('O:'));
+  if (opt) base = `${base.slice(0, 16)}_${opt.slice(2).toLowerCase().replace(/[^a-z0-9_]+/g, '_')}`.slice(0, 28);
   let name = taken.has(base) ? `${base}_${shape.data}` : base;
   for (let i = 2; taken.has(name); i++) name = `${base}_${i}`;
   taken.add(name);
@@ -115,9 +117,17 @@ function entryName(c, shape, taken) {
 // The async calls, threadpool ones first, Buffers before strings.
 function rankEntries(callables) {
   const cands = [];
-  // one entry per callable, its best shape (probe.js ranks them)
-  for (const c of callables) if ((c.async || []).length) cands.push({ c, s: c.async[0] });
-  cands.sort((a, b) => (b.s.threadpool - a.s.threadpool) || (DATA_RANK.indexOf(a.s.data) - DATA_RANK.indexOf(b.s.data)));
+  // Per callable its best plain shape and its best shape with an options
+  // object (a Buffer field plain shapes never reach: {secret}); the plain
+  // ones of every callable first, since the entry cap may leave some out.
+  const isOpt = (s) => s.args.some((a) => a.startsWith('O:'));
+  for (const c of callables) {
+    const plain = (c.async || []).find((s) => !isOpt(s));
+    const opt = (c.async || []).find(isOpt);
+    if (plain) cands.push({ c, s: plain, tier: 0 });
+    if (opt) cands.push({ c, s: opt, tier: 1 });
+  }
+  cands.sort((a, b) => (a.tier - b.tier) || (b.s.threadpool - a.s.threadpool) || (DATA_RANK.indexOf(a.s.data) - DATA_RANK.indexOf(b.s.data)));
   const taken = new Set();
   return cands.slice(0, MAX_ENTRIES).map(({ c, s }) => ({
     name: entryName(c, s, taken), id: c.id, root: c.root, path: c.path, method: c.method || null, via: c.via || null,

@@ -35,7 +35,15 @@ function entryCode(e, natives) {
   const dataFields = names.map((n, i) => `d${i}: ${make(e.args.filter(isData)[i])}`);
   let newSelf = '';
   if (receiver) {
-    const ctorArgs = e.via.args.map((s) => (FIXED[s] ? FIXED[s].expr : `rt.make(${JSON.stringify(s)}, rng, 16)`)).join(', ');
+    // the constructor's or factory's own arguments: constants, a no-op
+    // callback, small data of their own (the case's input is the method's)
+    const ctorArg = (s) => {
+      if (s === 'cb') return '() => {}';
+      if (FIXED[s]) return FIXED[s].expr;
+      if (optKey(s)) return `{ ${JSON.stringify(optKey(s))}: rt.make('buf', rng, 16) }`;
+      return `rt.make(${JSON.stringify(s)}, rng, 16)`;
+    };
+    const ctorArgs = e.via.args.map(ctorArg).join(', ');
     const ctor = access(`ctx.${base}`, e.via.path);
     newSelf = e.via.kind === 'new' ? `new ${ctor}(${ctorArgs})` : `${ctor}(${ctorArgs})`;
   }

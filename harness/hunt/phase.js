@@ -36,7 +36,7 @@ const rate = (r) => (r && Number.isFinite(r.runs) ? `${r.reproduced}/${r.runs}` 
 // confirmation rates and needs-GC control.
 function findings(work) {
   const sum = readIf(path.join(work, 'out', 'summary.json'));
-  if (!sum) return { findings: [], execs: 0, control: null };
+  if (!sum) return { findings: [], execs: 0, bugs: 0, control: null, fuzz_exit: null };
   const list = (sum.buckets || []).map((b) => {
     const rec = readIf(path.join(work, 'out', 'crashes', `${b.hash}.json`)) || {};
     return {

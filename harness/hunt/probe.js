@@ -157,8 +157,7 @@ async function probeCallable(c) {
     } else if (r.class === 'promise' || r.class === 'callback') hits.push({ shape, r });
     if (hits.some(isOptHit)) break;
   }
-  // an options object with a Buffer field first: plain shapes never reach it
-  const rank = (h) => (isOptHit(h) ? -1 : DATA_RANK.indexOf(h.shape.data));
+  const rank = (h) => DATA_RANK.indexOf(h.shape.data) + (isOptHit(h) ? DATA_RANK.length : 0);
   hits.sort((x, y) => rank(x) - rank(y));
   const asyncShapes = [];
   for (const h of hits) {

@@ -67,3 +67,16 @@ test('the Kubernetes Indexed Job: one OUT per index, then a merge', async () => 
   assert.strictEqual(mcmd.length - 4, soak.spec.completions, 'every index merged');
   await assertKnown(invocations([cmd, mcmd]));
 });
+
+test('the Kubernetes hunt job: one shard and one folder per index, then a hunt merge of every shard', async () => {
+  const docs = YAML.parseAllDocuments(fs.readFileSync(path.join(ROOT, 'dist', 'k8s', 'gcfuzz-hunt-job.yaml'), 'utf8')).map((d) => d.toJS());
+  const [hunt, merge] = docs;
+  assert.strictEqual(hunt.spec.completionMode, 'Indexed');
+  const cmd = hunt.spec.template.spec.containers[0].command;
+  assert.strictEqual(cmd[cmd.indexOf('--shard') + 1], `$(JOB_COMPLETION_INDEX)/${hunt.spec.completions}`);
+  assert.ok(cmd[cmd.indexOf('--out') + 1].endsWith('-$(JOB_COMPLETION_INDEX)'), 'a folder per index');
+  const mcmd = merge.spec.template.spec.containers[0].command;
+  assert.deepStrictEqual(mcmd.slice(0, 5), ['gcfuzz', 'hunt', '--merge', '--out', '/shared/hunt']);
+  assert.strictEqual(mcmd.length - 5, hunt.spec.completions, 'every shard merged');
+  await assertKnown(invocations([cmd, mcmd]));
+});
