@@ -71,7 +71,10 @@ static int read_list(spec_list *l, const char *file) {
     return -1;
   }
   int line = 0, rc = 0;
-  for (char *save = NULL, *p = strtok_r(text, "\n", &save); p && rc == 0; p = strtok_r(NULL, "\n", &save)) {
+  /* not strtok: it would skip blank lines, and the line numbers with them */
+  for (char *p = text, *nl; p && *p && rc == 0; p = nl ? nl + 1 : NULL) {
+    nl = strchr(p, '\n');
+    if (nl) *nl = '\0';
     line++;
     while (*p == ' ' || *p == '\t') p++;
     size_t n = strlen(p);

@@ -120,3 +120,47 @@ test('hunt: the generated target is a valid target whose differential oracle see
   assert.ok(bug.filter((o) => o === 'mismatch').length >= 5, bug.join(' '));
   assert.deepStrictEqual(fixed, Array(10).fill('ok'));
 });
+
+test('hunt --list with --shard: comments and blank lines skipped, only every N-th package from the I-th; a bad line is named', async () => {
+  const dir = tmpdir('hunt-list');
+  const list = path.join(dir, 'packages.txt');
+  const broken = path.join(FIX, 'huntbroken');
+  fs.writeFileSync(list, `# two spellings of one package, so two specs\n\n${broken}\n  ${broken}/  \n`);
+  const out = path.join(dir, 'H');
+  const r = await gcfuzz(['hunt', '--list', list, '--shard', '1/2', '--out', out, '--cache', path.join(dir, 'cache')]);
+  assert.strictEqual(r.code, 0, r.stderr);
+  const rows = readJson(path.join(out, 'hunt.json')).packages;
+  assert.deepStrictEqual(rows.map((x) => [x.spec, x.status, x.failed_phase]), [[`${broken}/`, 'failed', 'build']]);
+  fs.appendFileSync(list, '--max-time\n');
+  const bad = await gcfuzz(['hunt', '--list', list, '--out', out]);
+  assert.strictEqual(bad.code, 2);
+  assert.match(bad.stderr, /packages\.txt:5: not a package spec/);
+  const shard = await gcfuzz(['hunt', broken, '--shard', '2/2', '--out', out]);
+  assert.strictEqual(shard.code, 2);
+  assert.match(shard.stderr, /--shard: must be I\/N with 0 <= I < N, got '2\/2'/);
+});
+
+test('hunt --merge: the rows of shard folders in one table, links relative to the merged folder', async () => {
+  const dir = tmpdir('hunt-merge');
+  const merged = path.join(dir, 'all');
+  const r = await gcfuzz(['hunt', '--merge', '--out', merged, H.out, path.join(dir, 'no-such-shard')]);
+  assert.strictEqual(r.code, 2, 'an unreadable shard is named and fails the merge');
+  assert.match(r.stderr, /no-such-shard: not a hunt/);
+  const rows = readJson(path.join(merged, 'hunt.json')).packages;
+  assert.strictEqual(rows.length, 2);
+  const pkg = rows.find((x) => x.name === 'hunt-fixture');
+  assert.ok(!path.isAbsolute(pkg.dir), pkg.dir);
+  assert.ok(fs.existsSync(path.join(merged, pkg.dir, pkg.findings[0].record)), 'the record link resolves from the merged folder');
+  assert.match(fs.readFileSync(path.join(merged, 'hunt.md'), 'utf8'), /^\| hunt-fixture@1\.0\.0 \|/m);
+});
+
+test('doc/hunt.md documents every field of a hunt.json row, and no field that is not written', () => {
+  const doc = fs.readFileSync(path.join(ROOT, 'doc', 'hunt.md'), 'utf8');
+  const table = doc.slice(doc.indexOf('### A row of hunt.json'));
+  const documented = new Set();
+  for (const line of table.split('\n').filter((l) => l.startsWith('| `')))
+    for (const m of line.split('|')[1].matchAll(/`([a-z_]+)`/g)) documented.add(m[1]);
+  const written = new Set([...Object.keys(H.pkg), ...Object.keys(H.broken)]);
+  assert.deepStrictEqual([...written].filter((k) => !documented.has(k)), [], 'written but not documented');
+  assert.deepStrictEqual([...documented].filter((k) => !written.has(k)), [], 'documented but never written');
+});
