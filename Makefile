@@ -10,6 +10,7 @@
 #   make zoo        detection score of every bug variant x timing x Node, and
 #                   cases to detection from a neutral seed (feedback on/off)
 #   make examples   real npm addons (examples/): fetch, build offline, fuzz (EXAMPLES_TIME s each)
+#   make hunt       gcfuzz hunt over bench/hunt-list.txt + the examples' mutant (HUNT_TIME s each)
 #   make fuzz       each libFuzzer target for FUZZ_TIME seconds (default 60)
 #   make install    PREFIX=/usr/local (DESTDIR too): bin/gcfuzz, share/gcfuzz, man page, systemd unit
 #   make clean
@@ -32,7 +33,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 ADDON_SRC  := $(wildcard addon/src/*.c addon/src/*.h) addon/binding.gyp
 ADDON_OUT  := addon/build/Release/gcfuzz_addon.node
 
-.PHONY: all build-all deps test-deps addon runner unit test soak killloop triage install uninstall bench zoo node-matrix fuzz examples clean
+.PHONY: all build-all deps test-deps addon runner unit test soak killloop triage install uninstall bench zoo node-matrix fuzz examples hunt clean
 
 all: deps
 	@$(MAKE) --no-print-directory build-all
@@ -100,6 +101,10 @@ zoo: all
 # Real published addons from the npm registry, built offline (examples/).
 examples: all
 	$(NODE) examples/run.js
+
+# Published packages hunted with no target written (doc/hunt.md).
+hunt: all
+	$(NODE) bench/hunt.js | tee bench/hunt.md
 
 soak: all
 	$(BUILD)/gcfuzz soak --config config/soak.json --out out/soak --max-time 60

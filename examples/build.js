@@ -106,4 +106,4 @@ if (require.main === module) {
   }
 }
 
-module.exports = { build, cacheDir, readExample };
+module.exports = { build, cacheDir, readExample, applyMutant, fetchTarball };

@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// make hunt: `gcfuzz hunt` over bench/hunt-list.txt (published packages, no
+// target written), plus the examples' mutant - murmurhash-native with its
+// SaveToPersistent taken out (examples/murmurhash-native/example.json),
+// hunted as a package directory. HUNT_TIME seconds of fuzzing per package
+// (default 120). Prints bench/hunt.md's table: per package its binding,
+// builds, what discovery found, the entries and their oracle, execs,
+// findings with needs-GC and rates, seconds per phase; and the sweep's
+// packages per hour. The hunt folder is .cache/hunt-bench/out (resumable:
+// delete it for a fresh sweep; the build cache is .cache/hunt-bench/cache).
+'use strict';
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+const { ROOT, GCFUZZ, log } = require('./common.js');
+const { readExample, applyMutant, fetchTarball } = require('../examples/build.js');
+
+const SECONDS = Number(process.env.HUNT_TIME || 120);
+const WORK = path.join(ROOT, '.cache', 'hunt-bench');
+const OUT = path.join(WORK, 'out');
+
+// The mutant as a package directory: the tarball unpacked, the fix removed.
+function mutantDir() {
+  const ex = readExample('murmurhash-native');
+  const m = ex.mutants[0];
+  const dir = path.join(WORK, `murmurhash-native-${m.name}`);
+  if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+  fs.mkdirSync(dir, { recursive: true });
+  const tgz = fetchTarball(ex, WORK);
+  spawnSync('tar', ['xzf', tgz, '-C', dir, '--strip-components=1'], { stdio: 'inherit' });
+  applyMutant(dir, m);
+  return dir;
+}
+
+const specs = fs.readFileSync(path.join(__dirname, 'hunt-list.txt'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+const list = path.join(WORK, 'list.txt');
+fs.mkdirSync(WORK, { recursive: true });
+fs.writeFileSync(list, [...specs, mutantDir()].join('\n') + '\n');
+const t0 = Date.now();
+log(`make hunt: ${specs.length + 1} packages, ${SECONDS} s of fuzzing each -> ${OUT}`);
+const r = spawnSync(GCFUZZ, ['hunt', '--list', list, '--out', OUT, '--max-time', String(SECONDS), '--cache', path.join(WORK, 'cache')], { stdio: ['ignore', 'inherit', 'inherit'] });
+const wall = (Date.now() - t0) / 1000;
+const state = JSON.parse(fs.readFileSync(path.join(OUT, 'hunt.json'), 'utf8'));
+
+const esc = (s) => String(s == null ? '' : s).replace(/[|\\`<>]/g, (c) => `\\${c}`).replace(/\n/g, ' ');
+const sec = (row) => ['fetch', 'build', 'discover', 'fuzz'].map((k) => Math.round((row.seconds || {})[k] || 0));
+const name = (row) => (row.name ? `${row.name}@${row.version}` : row.spec) + (row.source === 'directory' ? ' (mutant: no SaveToPersistent)' : '');
+const lines = [
+  `Node ${process.version}, ${os.cpus().length} cores, ${SECONDS} s of \`gcfuzz ci\` per package (its control phase included); \`gcfuzz hunt\` exit ${r.status}.`,
+  '',
+  '| package | binding | builds | exports | async | threadpool | entries (oracle) | execs | findings (needs GC, fresh, warm) | s fetch / build / discover / fuzz | status |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+];
+let total = 0;
+for (const row of state.packages) {
+  const s = sec(row);
+  total += (row.seconds ? Object.values(row.seconds).reduce((a, b) => a + b, 0) : 0);
+  const entries = (row.entries || []).map((e) => `${e.name} (${e.oracle}${e.threadpool ? ', pool' : ''})`).join(', ');
+  const findings = (row.findings || []).map((f) => `\`${f.signature}\` (${f.needs_gc}, ${f.fresh}, ${f.warm})`).join('; ') || (row.reason ? `${row.failed_phase} failed: ${row.reason.split('\n')[0]}` : 'none');
+  const binding = row.binding ? `${row.binding.style}${row.binding.napi ? ` napi ${row.binding.napi}` : ''}` : '';
+  lines.push(`| ${esc(name(row))} | ${esc(binding)} | ${esc((row.builds || []).join(', '))} | ${row.exports || 0} | ${row.async_calls || 0} | ${row.threadpool_calls || 0} | ${esc(entries)} | ${row.execs || 0} | ${findings.replace(/\|/g, '\\|')} | ${s.join(' / ')} | ${row.status} |`);
+}
+const n = state.packages.length;
+lines.push('', `${n} packages in ${Math.round(total)} s of phases (${Math.round(wall)} s wall this run, cached builds reused): **${(n / (total / 3600)).toFixed(1)} packages per hour** at ${SECONDS} s of fuzzing each.`);
+lines.push('', 'Probe crashes (with inputs kept: probe results, not findings):');
+for (const row of state.packages) for (const c of row.probe_crashes || []) lines.push(`- ${esc(name(row))}: \`${c.call}\` (${esc((c.args || []).join(', '))}): ${c.how}`);
+const md = lines.join('\n') + '\n';
+process.stdout.write(md);
+fs.writeFileSync(path.join(__dirname, 'hunt.json'), JSON.stringify({ node: process.version, seconds: SECONDS, exit: r.status, wall_s: wall, packages: state.packages }, null, 1));
