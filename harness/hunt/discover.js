@@ -84,6 +84,7 @@ async function probeAll(dir, work, optKeys) {
     for (const l of r.lines) {
       if (l.at) at = l;
       if (l.callable) state.done[l.callable.id] = l.callable;
+      if (l.inverse && state.done[l.inverse.id]) state.done[l.inverse.id].async[l.inverse.index || 0].inverse = l.inverse.inverse;
       if (l.load_error) loadErrors.add(l.load_error);
     }
     if (r.lines.some((l) => l.end)) break;
@@ -133,7 +134,7 @@ function rankEntries(callables) {
     name: entryName(c, s, taken), id: c.id, root: c.root, path: c.path, method: c.method || null, via: c.via || null,
     args: s.args, data: s.data, style: s.style, signature: describe(s.args), threadpool: s.threadpool,
     deterministic: s.deterministic, input_dependent: s.input_dependent, sizes: s.sizes, ms: Math.round(s.ms * 10) / 10,
-    oracle: s.deterministic ? 'differential' : 'none',
+    oracle: s.deterministic ? 'differential' : s.inverse ? 'inverse' : 'none', inverse: s.inverse || null,
   }));
 }
 

@@ -16,6 +16,15 @@ const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const access = (base, p) => p.reduce((s, k) => (IDENT.test(k) ? `${s}.${k}` : `${s}[${JSON.stringify(k)}]`), base);
 const rootVar = (root, natives) => (root === 'main' ? 'pkg' : `native${natives.indexOf(root.slice('native:'.length))}`);
 
+// The partner of an inverse pair on the first call's result `v` and the
+// copy `c` of the input (its data slots), as inverse.js found it.
+function partnerCall(inv, base) {
+  const args = inv.args.map((s) => (s === 'R' ? 'v' : FIXED[s] ? FIXED[s].expr : optKey(s) ? `{ ${JSON.stringify(optKey(s))}: c }` : 'c'));
+  if (inv.style === 'callback') args.push('cb');
+  const call = `${access(base, inv.path)}(${args.join(', ')})`;
+  return inv.style === 'callback' ? `rt.viaCallback((cb) => ${call})` : call;
+}
+
 // The expressions of one entry: what an input is, how a call is made on one.
 function entryCode(e, natives) {
   const base = rootVar(e.root, natives);
@@ -52,7 +61,8 @@ function entryCode(e, natives) {
     : `(rng, size, ctx) => {\n        const n = Math.max(size, ${e.minSize});\n        return { ${[...(receiver ? [`self: ${newSelf}`] : []), ...dataFields].join(', ')} };\n      }`;
   const fn = receiver ? `x.self.${IDENT.test(e.method) ? e.method : `[${JSON.stringify(e.method)}]`}` : access(base, e.path);
   const invoke = `${fn}(${argExpr.join(', ')})`;
-  const body = e.style === 'callback' ? `rt.viaCallback((cb) => ${invoke})` : invoke;
+  let body = e.style === 'callback' ? `rt.viaCallback((cb) => ${invoke})` : invoke;
+  if (e.inverse && single) body = `rt.pair(${body}, rt.copy(x), (v, c) => ${partnerCall(e.inverse, base)})`;
   const ctxArg = receiver ? '' : `{ ${base} }`;
   const copy = single ? '' : `, (x) => ({ ${[...(receiver ? [`self: ${newSelf.replace(/rng/g, 'rt.rng(2)')}`] : []), ...names.map((n, i) => `d${i}: rt.copy(${n})`)].join(', ')} })`;
   return { input, call: `(x) => ${body}`, ctxArg, copy, receiver, usesCtxInCopy: receiver };
@@ -63,9 +73,11 @@ function comment(e) {
   const lines = [
     `${what}(${describe(e.args)}) - ${e.style === 'callback' ? 'calls back later' : 'returns a Promise'}; ` +
       `${e.threadpool ? 'its work waits on the libuv threadpool (held by the window gate)' : 'not held by the window gate (not the libuv threadpool)'}.`,
-    e.oracle === 'differential'
-      ? 'Deterministic in discovery: the oracle is the same call on kept copies of the inputs.'
-      : 'Not deterministic in discovery: no oracle, only crashes and sanitizer reports count.',
+    {
+      differential: 'Deterministic in discovery: the oracle is the same call on kept copies of the inputs.',
+      inverse: `Not deterministic in discovery, but ${e.inverse && e.inverse.path.join('.')} checks its result: each call is the pair, and the oracle the pair on kept copies.`,
+      none: 'Not deterministic in discovery: no oracle, only crashes and sanitizer reports count.',
+    }[e.oracle],
     `Input sizes accepted in discovery: ${e.sizes.length ? e.sizes.join(', ') : 'only 64'} bytes.`,
   ];
   return lines.map((l) => `    // ${l}`).join('\n');
@@ -100,7 +112,7 @@ function targetSource(disc, meta) {
     out.push(`      input: ${c.input},`);
     const ctxParam = c.receiver ? '' : `, ${c.ctxArg}`;
     out.push(`      call: (inputs${ctxParam}) => rt.each(inputs, ${c.call}),`);
-    if (e.oracle === 'differential') {
+    if (e.oracle !== 'none') {
       const oracleParam = c.receiver ? ', ctx' : `, ${c.ctxArg}`;
       out.push(`      oracle: (inputs${oracleParam}) => rt.kept(inputs, ${c.call}${c.copy}),`);
     }

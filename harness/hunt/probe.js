@@ -22,6 +22,7 @@ const { allShapes, argValues, CTOR_SHAPES, DATA_RANK } = require('./shapes.js');
 const { plain, errorText } = require('./rt.js');
 const { isDeepStrictEqual } = require('node:util');
 const { enumerate } = require('./surface.js');
+const { findInverse } = require('./inverse.js');
 
 const WAIT_MS = 1000; // an async call that has not settled by then is a hang
 const CB_WAIT_MS = 150; // a call that returned without calling back
@@ -233,6 +234,18 @@ async function probeOne(c) {
   return { out, more };
 }
 
+// For each async function whose result is not deterministic, a partner
+// that checks it (inverse.js); one line per pair found.
+async function pairUp(functions) {
+  for (const f of functions)
+    for (const [index, shape] of (f.out.async || []).entries()) {
+      if (shape.deterministic || shape.inverse) continue;
+      emit({ at: f.id, args: shape.args, step: 'inverse' });
+      const inverse = await findInverse(f, shape, functions.filter((g) => g !== f));
+      if (inverse) emit({ inverse: { id: f.id, index, inverse } });
+    }
+}
+
 async function main() {
   const argv = process.argv.slice(2);
   const pkg = path.resolve(argv[argv.indexOf('--pkg') + 1]);
@@ -243,6 +256,7 @@ async function main() {
   const seen = new Set();
   for (const root of roots) {
     const queue = enumerate(root, seen);
+    const functions = [];
     while (queue.length) {
       const c = queue.shift();
       if (skip.crashed.includes(c.id)) continue;
@@ -251,13 +265,16 @@ async function main() {
         // probed before a restart: only its methods are still to do
         if (done.ctor) queue.unshift(...methodItems(c, 'new', done.ctor.args, done.ctor.methods));
         if (done.factory && !c.via) queue.unshift(...methodItems(c, 'call', done.factory.args, done.factory.methods));
+        if (c.kind === 'function') functions.push({ ...c, out: done });
         continue;
       }
       const { out, more } = await probeOne(c);
       out.root = root.name;
       emit({ callable: out });
       queue.unshift(...more);
+      if (c.kind === 'function') functions.push({ ...c, out }); // partners need not be async
     }
+    await pairUp(functions);
   }
   emit({ end: true });
   process.exit(0);

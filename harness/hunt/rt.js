@@ -76,4 +76,11 @@ function kept(inputs, fn, copyInput = copy) {
 
 const rng = (seed) => makeRng(seed); // for a receiver's constructor arguments
 
-module.exports = { plain, errorText, viaCallback, outcome, each, kept, make, copy, rng };
+// An inverse pair (inverse.js): the first call, then its partner on the
+// result and on a copy of the input taken before the first call could read
+// freed memory. The closure mentions the copy, never the input.
+function pair(first, copyOfInput, then) {
+  return Promise.resolve(first).then((v) => then(v, copyOfInput));
+}
+
+module.exports = { plain, errorText, viaCallback, outcome, each, kept, make, copy, rng, pair };

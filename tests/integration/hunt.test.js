@@ -19,7 +19,7 @@ const { loadTarget } = require('../../harness/target.js');
 
 const FIX = path.join(ROOT, 'tests', 'fixtures');
 const FIXED = ['sum', 'sum_bytes_async'];
-const BUGGY = ['sum_later', 'summer_add', 'sum_bytes_borrowed_async'];
+const BUGGY = ['sum_later', 'summer_add', 'sum_bytes_borrowed_async', 'hash'];
 
 // The fixture package as `npm pack` would make it: package/ in a .tgz.
 function packFixture(dir) {
@@ -62,8 +62,9 @@ test('hunt: discovery finds the async calls behind the wrapper, the class method
   assert.deepStrictEqual(names, [...FIXED, ...BUGGY].sort());
   for (const e of p.entries) {
     assert.strictEqual(e.threadpool, true, e.name);
-    assert.strictEqual(e.oracle, 'differential', e.name);
+    assert.strictEqual(e.oracle, e.name === 'hash' ? 'inverse' : 'differential', e.name);
   }
+  assert.ok(!names.includes('verify'), 'synchronous: the partner of hash, not an entry');
   assert.strictEqual(p.entries.find((e) => e.name === 'sum_later').style, 'callback');
   assert.ok(!names.includes('length'), 'a synchronous function is no entry');
 });
@@ -101,7 +102,7 @@ test('hunt: a second run resumes: done and failed packages are not done again', 
   assert.strictEqual((H.again.stderr.match(/done before, skipped/g) || []).length, 2);
 });
 
-test('hunt: the generated target is a valid target whose differential oracle sees the borrowed Buffer in a release build', async () => {
+test('hunt: the generated target is a valid target whose differential and inverse-pair oracles see the borrowed Buffer in a release build', async () => {
   const work = path.join(H.out, H.pkg.dir);
   const target = path.join(work, 'target.js');
   const t = loadTarget(target);
@@ -116,8 +117,11 @@ test('hunt: the generated target is a valid target whose differential oracle see
     const r = await runHarness(['--build', build], Array.from({ length: 10 }, (_, i) => gated(entry, i)), { ...process.env, UV_THREADPOOL_SIZE: '4' }, target);
     return r.events.filter((e) => e.event === 'result').map((e) => e.outcome);
   };
-  const [bug, fixed] = [await run('sum_bytes_borrowed_async'), await run('sum_bytes_async')];
+  const [bug, pair, fixed] = [await run('sum_bytes_borrowed_async'), await run('hash'), await run('sum_bytes_async')];
   assert.ok(bug.filter((o) => o === 'mismatch').length >= 5, bug.join(' '));
+  // hash's result has a random salt: only the inverse pair (verify on a
+  // copy of the input) can tell it wrong; the same bound
+  assert.ok(pair.filter((o) => o === 'mismatch').length >= 5, pair.join(' '));
   assert.deepStrictEqual(fixed, Array(10).fill('ok'));
 });
 
