@@ -61,6 +61,18 @@ static void entries_cell(gf_sbuf *b, const cJSON *row) {
   gf_sbuf_free(&t);
 }
 
+/* Source files with the bug's shape (hints.js): the first two, and how many more. */
+static void hints_cell(gf_sbuf *b, const cJSON *row) {
+  gf_sbuf t = {0};
+  const cJSON *h, *all = cJSON_GetObjectItemCaseSensitive(row, "hints");
+  int n = 0;
+  cJSON_ArrayForEach(h, all)
+    if (cJSON_IsString(h) && n++ < 2) gf_sbuf_printf(&t, "%s%s", t.len ? ", " : "", h->valuestring);
+  if (n > 2) gf_sbuf_printf(&t, " (+%d)", n - 2);
+  cell(b, t.p ? t.p : "", 300);
+  gf_sbuf_free(&t);
+}
+
 static void builds_cell(gf_sbuf *b, const cJSON *row) {
   gf_sbuf t = {0};
   const cJSON *e;
@@ -109,6 +121,7 @@ static void row_md(gf_sbuf *b, const cJSON *row) {
   cellf(b, "%.0f", num(row, "exports"));
   cellf(b, "%.0f", num(row, "async_calls"));
   cellf(b, "%.0f", num(row, "threadpool_calls"));
+  hints_cell(b, row);
   entries_cell(b, row);
   cellf(b, "%.0f", num(row, "execs"));
   findings_cell(b, row);
@@ -141,9 +154,9 @@ int gf_hunt_write_md(const cJSON *hunt, const char *path, gf_err *err) {
   gf_sbuf b = {0};
   const cJSON *pkgs = cJSON_GetObjectItemCaseSensitive(hunt, "packages"), *row;
   gf_sbuf_printf(&b, "# gcfuzz hunt\n\n%s\n\n", str(hunt, "environment"));
-  gf_sbuf_printf(&b, "| package | binding | builds | exports | async | threadpool | entries (oracle) "
-                     "| execs | findings | s fetch / build / discover / fuzz | status |\n"
-                     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+  gf_sbuf_printf(&b, "| package | binding | builds | exports | async | threadpool | suspect sources "
+                     "| entries (oracle) | execs | findings | s fetch / build / discover / fuzz | status |\n"
+                     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
   cJSON_ArrayForEach(row, pkgs) row_md(&b, row);
   gf_sbuf_printf(&b, "\n");
   cJSON_ArrayForEach(row, pkgs) details_md(&b, row);

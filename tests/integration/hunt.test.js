@@ -50,7 +50,7 @@ test('hunt: exit 1 with findings; both packages are rows of hunt.json and hunt.m
   assert.strictEqual(H.state.packages.length, 2);
   assert.match(H.first.stderr, /gcfuzz hunt: .*hunt-fixture-1\.0\.0\.tgz: discover/);
   const md = fs.readFileSync(path.join(H.out, 'hunt.md'), 'utf8');
-  assert.match(md, /^\| hunt-fixture@1\.0\.0 \| Node-API \| release, asan \|/m);
+  assert.match(md, /^\| hunt-fixture@1\.0\.0 \| Node-API \| release, asan \| \d+ \| \d+ \| \d+ \|  \| sum \(differential, pool\)/m);
   assert.match(md, /^\| hunt-broken@0\.0\.1 \|.*build failed/m);
 });
 
