@@ -107,10 +107,10 @@ int gf_case_from_json(gf_case *c, const cJSON *obj, gf_err *err) {
 }
 
 int gf_case_parse(gf_case *c, const char *text, gf_err *err) {
-  cJSON *obj = cJSON_Parse(text);
+  cJSON *obj = gf_json_parse(text, err);
   if (obj == NULL) {
     gf_case_default(c);
-    return gf_errf(err, "not valid JSON");
+    return -1;
   }
   int rc = gf_case_from_json(c, obj, err);
   cJSON_Delete(obj);

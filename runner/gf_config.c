@@ -442,8 +442,8 @@ static int load_object(gf_config *cfg, const cJSON *o, const char *base, gf_err 
 int gf_config_parse(gf_config *cfg, const char *text, const char *base, const char *root,
                     gf_err *err) {
   gf_config_default(cfg, root);
-  cJSON *o = cJSON_Parse(text);
-  if (o == NULL) return gf_errf(err, "not valid JSON");
+  cJSON *o = gf_json_parse(text, err);
+  if (o == NULL) return -1;
   int rc = load_object(cfg, o, base, err);
   cJSON_Delete(o);
   return rc;

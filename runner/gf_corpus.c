@@ -1,5 +1,6 @@
 /* gf_corpus.c - see gf_corpus.h. */
 #include "gf_corpus.h"
+#include "gf_json.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -31,9 +32,9 @@ int gf_case_load_file(gf_case *out, const char *path, cJSON **doc, gf_err *err) 
   if (doc) *doc = NULL;
   char *text = gf_read_file(path, 1 << 20, NULL, err);
   if (text == NULL) return -1;
-  cJSON *j = cJSON_Parse(text);
+  cJSON *j = gf_json_parse(text, err);
   free(text);
-  if (j == NULL) return gf_errf(err, "%s: not valid JSON", path);
+  if (j == NULL) return gf_err_prefix(err, "%s", path);
   /* A crash record carries its case under "case". */
   const cJSON *inner = cJSON_GetObjectItemCaseSensitive(j, "gcfuzz_record")
                            ? cJSON_GetObjectItemCaseSensitive(j, "case")

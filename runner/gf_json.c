@@ -118,3 +118,21 @@ double gf_json_count(const cJSON *o, const char *key) {
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
   return cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 1e18 ? v->valuedouble : 0;
 }
+
+cJSON *gf_json_parse(const char *text, gf_err *err) {
+  const char *end = NULL;
+  cJSON *j = cJSON_ParseWithOpts(text, &end, 1);
+  if (j) return j;
+  if (end == NULL || end < text) end = text;
+  unsigned line = 1, col = 1;
+  for (const char *p = text; p < end && *p; p++) {
+    if (*p == '\n') {
+      line++;
+      col = 1;
+    } else {
+      col++;
+    }
+  }
+  gf_errf(err, "not valid JSON: line %u, column %u", line, col);
+  return NULL;
+}

@@ -11,6 +11,10 @@
 
 #include "gf_err.h"
 
+/* Parses text (the whole of it); NULL with "not valid JSON: line L,
+ * column C" (where parsing stopped, 1-based) in err. */
+cJSON *gf_json_parse(const char *text, gf_err *err);
+
 /* The first key that obj has twice, or NULL. cJSON keeps every duplicate
  * and its lookups find the first; JavaScript keeps the last: neither may
  * silently win, so loaders refuse them, naming the key. */

@@ -192,3 +192,12 @@ test('gcfuzz --version prints one line and exits 0', async () => {
   assert.strictEqual(r.code, 0);
   assert.match(r.stdout, /^gcfuzz \d+\.\d+\.\d+\n$/);
 });
+
+test('a config that is not JSON is named with the line and column where it stops parsing', async () => {
+  const dir = tmpdir('badjson');
+  const cfg = path.join(dir, 'cfg.json');
+  fs.writeFileSync(cfg, '{\n  "workers": 2,\n  "timeout_ms": 10 00\n}\n');
+  const r = await gcfuzz(['soak', '--config', cfg, '--out', path.join(dir, 'never'), '--max-time', '1']);
+  assert.strictEqual(r.code, 2);
+  assert.match(r.stderr, /cfg\.json: not valid JSON: line 3, column 20/);
+});
