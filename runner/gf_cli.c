@@ -24,6 +24,21 @@ static int parse_number(const char *opt, const char *s, double lo, double hi, do
   return 0;
 }
 
+/* A count or a seed: decimal digits only, the whole argument, in range;
+ * strtod would take "1e3" and the cast would make 1.9 into 1. */
+static int parse_whole(const char *opt, const char *s, uint64_t lo, uint64_t hi, uint64_t *out) {
+  char *end;
+  errno = 0;
+  unsigned long long v = s[0] >= '0' && s[0] <= '9' ? strtoull(s, &end, 10) : 0;
+  if (!(s[0] >= '0' && s[0] <= '9') || errno || *end || v < lo || v > hi) {
+    fprintf(stderr, "gcfuzz: %s: must be a whole number in [%llu, %llu], got '%s'\n", opt,
+            (unsigned long long)lo, (unsigned long long)hi, s);
+    return -1;
+  }
+  *out = v;
+  return 0;
+}
+
 /* Where the default harness, target, configs and seeds are: beside the
  * binary in the build tree (build/gcfuzz -> .), or in an installed tree
  * (PREFIX/bin/gcfuzz -> PREFIX/share/gcfuzz), wherever PREFIX was moved. */
@@ -115,6 +130,7 @@ int gf_cli_parse(gf_cli *cli, const char *cmd, int argc, char **argv, const char
   opterr = 0;
   int ch;
   double v;
+  uint64_t u;
   while ((ch = getopt_long(argc, argv, "c:o:m:w:s:e:r:O:b:h", longs, NULL)) != -1) {
     if (ch == 'h') {
       fputs(usage, stdout);
@@ -149,20 +165,20 @@ int gf_cli_parse(gf_cli *cli, const char *cmd, int argc, char **argv, const char
         cli->max_time_s = v;
         break;
       case 'w':
-        if (parse_number("--workers", optarg, 1, 256, &v)) return GF_EXIT_USAGE;
-        cli->workers = (long)v;
+        if (parse_whole("--workers", optarg, 1, 256, &u)) return GF_EXIT_USAGE;
+        cli->workers = (long)u;
         break;
       case 'r':
         if (strcmp(optarg, "auto") == 0 && strcmp(cmd, "replay") == 0) {
           cli->runs = 0; /* from each record's rate */
           break;
         }
-        if (parse_number("--runs", optarg, 1, 100000, &v)) return GF_EXIT_USAGE;
-        cli->runs = (long)v;
+        if (parse_whole("--runs", optarg, 1, 100000, &u)) return GF_EXIT_USAGE;
+        cli->runs = (long)u;
         break;
       case 's':
-        if (parse_number("--seed", optarg, 0, 18446744073709551615.0, &v)) return GF_EXIT_USAGE;
-        cli->seed = strtoull(optarg, NULL, 10);
+        if (parse_whole("--seed", optarg, 0, UINT64_MAX, &u)) return GF_EXIT_USAGE;
+        cli->seed = u;
         cli->seed_given = 1;
         break;
     }

@@ -56,7 +56,7 @@ test('config errors name the field and exit 2 before anything starts', async () 
   assert.match(usage.stderr, /--out DIR is required/);
   const badOpt = await gcfuzz(['replay', '--workers', 'many', 'x.json']);
   assert.strictEqual(badOpt.code, 2);
-  assert.match(badOpt.stderr, /--workers: must be a number/);
+  assert.match(badOpt.stderr, /--workers: must be a whole number/);
   for (const cmd of ['soak', 'ci', 'replay']) {
     const help = await gcfuzz([cmd, '--help']);
     assert.strictEqual(help.code, 0);
@@ -191,6 +191,22 @@ test('gcfuzz --version prints one line and exits 0', async () => {
   const r = await gcfuzz(['--version']);
   assert.strictEqual(r.code, 0);
   assert.match(r.stdout, /^gcfuzz \d+\.\d+\.\d+\n$/);
+});
+
+test('whole-number options parse whole or are refused: --seed 1e3, --workers 1.9, --runs 2x', async () => {
+  const dir = tmpdir('badnum');
+  for (const [args, re] of [
+    [['soak', '--seed', '1e3'], /--seed: must be a whole number in \[0, 18446744073709551615\], got '1e3'/],
+    [['soak', '--workers', '1.9'], /--workers: must be a whole number in \[1, 256\], got '1\.9'/],
+    [['replay', '--runs', '2x', 'x.json'], /--runs: must be a whole number in \[1, 100000\], got '2x'/],
+    [['soak', '--seed', '-1'], /--seed: must be a whole number/],
+    [['soak', '--seed', '18446744073709551616'], /--seed: must be a whole number/],
+  ]) {
+    const r = await gcfuzz([...args, '--out', path.join(dir, 'never'), '--max-time', '1']);
+    assert.strictEqual(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, re);
+    assert.ok(!fs.existsSync(path.join(dir, 'never')), 'nothing started');
+  }
 });
 
 test('a config that is not JSON is named with the line and column where it stops parsing', async () => {
