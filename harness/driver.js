@@ -9,13 +9,43 @@ const { WindowProbe } = require('./window.js');
 
 const SHARED_STREAM = 0xffff; // the PRNG stream of the shared inputs
 
+// An error in the target's own code (input, oracle, equal, the hooks), not
+// in the addon's: the case could not be run as written. Reported as its own
+// outcome, `target_error`, never as the addon's exception.
+class TargetCodeError extends Error {
+  constructor(where, error) {
+    super(messageOf(error));
+    this.where = where;
+    this.error = error;
+  }
+}
+
+function targetCode(where, fn) {
+  try {
+    return fn();
+  } catch (e) {
+    throw new TargetCodeError(where, e);
+  }
+}
+
+// The outcome of a TargetCodeError: where, what, and the first frames.
+function targetError(e, ms) {
+  const err = e.error;
+  const isObj = err !== null && typeof err === 'object';
+  const stack = isObj && typeof err.stack === 'string' ? err.stack.split('\n').filter((l) => /^\s+at /.test(l)).slice(0, 5).map((l) => l.trim()) : [];
+  return {
+    outcome: 'target_error', where: e.where, name: isObj && err.name ? String(err.name) : typeof err,
+    ...(isObj && err.code !== undefined ? { code: String(err.code) } : {}), message: messageOf(err), stack, ms,
+  };
+}
+
 function inputSize(c, rng) {
   return c.len_mix ? rng.below(c.elem_len + 1) : c.elem_len;
 }
 
 function makeInputs(entry, ctx, c, rng, n) {
   const out = new Array(n);
-  for (let i = 0; i < n; i++) out[i] = entry.input(rng, inputSize(c, rng), ctx);
+  for (let i = 0; i < n; i++) out[i] = targetCode('input', () => entry.input(rng, inputSize(c, rng), ctx));
   return out;
 }
 
@@ -35,7 +65,7 @@ function buildArray(entry, ctx, c, k, shared, probe) {
       arr[i] = shared[i];
       if (k === 0) probe.watch(arr[i], 0);
     } else {
-      arr[i] = entry.input(rng, inputSize(c, rng), ctx);
+      arr[i] = targetCode('input', () => entry.input(rng, inputSize(c, rng), ctx));
       probe.watch(arr[i], k);
     }
   }
@@ -56,7 +86,7 @@ function track(promise, probe, k) {
 // (array ops edit it; its elements go when the ops remove them).
 function launch(entry, ctx, c, k, shared, run) {
   const arr = buildArray(entry, ctx, c, k, shared, run.probe);
-  const expected = entry.oracle ? entry.oracle(arr, ctx) : undefined;
+  const expected = entry.oracle ? targetCode('oracle', () => entry.oracle(arr, ctx)) : undefined;
   let promise;
   try {
     promise = Promise.resolve(entry.call(arr, ctx, c));
@@ -76,7 +106,7 @@ function editArrays(entry, ctx, c, held, step) {
     else if (step.op === 'pop') for (let i = 0; i < step.n && arr.length; i++) arr.pop();
     else if (step.op === 'splice') arr.splice(0, step.n);
     else if (step.op === 'replace')
-      for (let i = 0; i < Math.min(step.n, arr.length); i++) arr[i] = entry.input(rng, inputSize(c, rng), ctx);
+      for (let i = 0; i < Math.min(step.n, arr.length); i++) arr[i] = targetCode('input', () => entry.input(rng, inputSize(c, rng), ctx));
   }
 }
 
@@ -163,9 +193,9 @@ async function compare(entry, calls) {
     try {
       expected = await calls[k].expected;
     } catch (e) {
-      return { outcome: 'exception', call: k, message: `oracle: ${messageOf(e)}` };
+      throw new TargetCodeError('oracle', e);
     }
-    const same = entry.equal ? entry.equal(s.value, expected) : isDeepStrictEqual(s.value, expected);
+    const same = entry.equal ? targetCode('equal', () => entry.equal(s.value, expected)) : isDeepStrictEqual(s.value, expected);
     if (!same) return { outcome: 'mismatch', call: k, result: brief(s.value), expected: brief(expected) };
     checked++;
   }
@@ -181,7 +211,7 @@ async function runCase(target, ctx, c, gate, probe = new WindowProbe()) {
   if (c.gc.some((s) => ARRAY_OPS.includes(s.op))) run.held = [];
   const calls = [];
   try {
-    if (target.beforeCase) await target.beforeCase(ctx, c);
+    if (target.beforeCase) await hook('beforeCase', () => target.beforeCase(ctx, c));
     if (c.gate) gate.hold();
     let shared = c.shared && !entry.distinct ? makeInputs(entry, ctx, c, makeRng(c.seed, SHARED_STREAM), Math.min(c.shared, c.elems)) : [];
     for (let k = 0; k < c.concurrency; k++) {
@@ -192,21 +222,43 @@ async function runCase(target, ctx, c, gate, probe = new WindowProbe()) {
   } catch (e) {
     gate.release();
     await Promise.allSettled(calls.map((x) => x.promise));
-    return { outcome: 'exception', message: messageOf(e), ms: ms() };
+    return e instanceof TargetCodeError ? targetError(e, ms()) : { outcome: 'exception', message: messageOf(e), ms: ms() };
   }
+  let res;
   try {
-    for (const step of c.gc) await runStep(step, run);
-  } finally {
-    gate.release(); // the schedule is over: the rest of the window opens
+    try {
+      for (const step of c.gc) await runStep(step, run);
+    } finally {
+      gate.release(); // the schedule is over: the rest of the window opens
+    }
+    run.held = null;
+    res = await compare(entry, calls);
+  } catch (e) {
+    if (!(e instanceof TargetCodeError)) throw e;
+    await Promise.allSettled(calls.map((x) => x.promise));
+    return targetError(e, ms());
   }
-  run.held = null;
-  const res = await compare(entry, calls);
   run.kept = null; // every call settled: a kept input may go now
   const elapsed = ms();
   await turn(); // lets the last GC entries and finalization callbacks in
   const window = probe.end();
-  if (target.afterCase) await target.afterCase(ctx, c);
+  if (target.afterCase) {
+    try {
+      await hook('afterCase', () => target.afterCase(ctx, c));
+    } catch (e) {
+      return targetError(e, elapsed);
+    }
+  }
   return { ...res, ms: elapsed, window };
 }
 
-module.exports = { runCase, brief };
+// A hook that may be async: a throw or a rejection is the target's own.
+async function hook(where, fn) {
+  try {
+    return await fn();
+  } catch (e) {
+    throw new TargetCodeError(where, e);
+  }
+}
+
+module.exports = { runCase, brief, TargetCodeError };

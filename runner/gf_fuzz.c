@@ -47,6 +47,7 @@ typedef struct fuzz {
   int stopping, signals, fatal;
   unsigned consecutive_startup_failures;
   unsigned consecutive_rejections; /* cases the harness refused, in a row */
+  unsigned consecutive_target_errors; /* cases the target's own code failed, in a row */
   char fatal_msg[512];
   char node_version[32], build[64];
   char node_path[PATH_MAX]; /* config `node`, resolved: records say which binary */
@@ -197,17 +198,38 @@ static void case_rejected(fuzz *f, gf_worker *w) {
   begin_stop(f, 1);
 }
 
+/* The target's own code failed (input, oracle, equal, a hook): the case
+ * ran, the addon is not to blame. Counted and shown, never a bucket; when
+ * nothing else comes back, stop: the target must be fixed first. */
+static void target_failed(fuzz *f, gf_worker *w) {
+  f->stats.execs++;
+  f->stats.target_errors++;
+  if (f->stats.target_errors <= 3 || f->stats.target_errors % 1000 == 0)
+    fprintf(stderr, "gcfuzz: the target's own code failed in case %s (not a finding; %llu so far): %s\n",
+            w->current.id, (unsigned long long)f->stats.target_errors, w->result_message);
+  if (++f->consecutive_target_errors < GF_MAX_REJECTIONS) return;
+  snprintf(f->fatal_msg, sizeof f->fatal_msg,
+           "the target's own code failed in %u cases in a row, so nothing of the addon was tested; "
+           "fix the target (README \"The target contract\"): %.300s",
+           f->consecutive_target_errors, w->result_message);
+  f->fatal = 1;
+  begin_stop(f, 1);
+}
+
 static void on_worker_result(gf_worker *w, const cJSON *result) {
   fuzz *f = w->owner;
   int ok = strcmp(w->result_outcome, "ok") == 0;
   if (strcmp(w->result_outcome, "error") == 0) {
     case_rejected(f, w);
     ok = 1;
+  } else if (strcmp(w->result_outcome, "target_error") == 0) {
+    target_failed(f, w);
+    ok = 1; /* the worker is sound: the addon was not even reached, or answered */
   } else if (!gf_outcome_known(w->result_outcome)) {
     ok = 0; /* a protocol error (counted at close): recycle the worker, no exec */
   } else {
     f->stats.execs++;
-    f->consecutive_rejections = 0;
+    f->consecutive_rejections = f->consecutive_target_errors = 0;
     if (ok && f->cfg->feedback) consider_feedback(f, &w->current, result);
   }
   if (!f->cfg->persistent) { /* --once: it exits by itself (or is made to); classified at close */

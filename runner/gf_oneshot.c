@@ -65,6 +65,11 @@ static void os_on_closed(gf_worker *w) {
     if (w->spawn_failed) {
       memset(&f, 0, sizeof f);
       gf_strlcpy(o->stderr_buf, "gcfuzz: could not start the harness", GF_STDERR_TAIL);
+    } else if (strcmp(w->result_outcome, "target_error") == 0) {
+      /* the target's own code failed: the case never ran as written, and
+       * must not count as a clean run (a false "fixed") */
+      memset(&f, 0, sizeof f);
+      snprintf(o->stderr_buf, GF_STDERR_TAIL, "gcfuzz: the target's own code failed: %s", w->result_message);
     } else if (w->ready && (!job.warm || job.case_sent)) {
       out.case_in_flight = w->busy;
       out.entry = job.c.entry;

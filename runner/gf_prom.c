@@ -36,6 +36,8 @@ int gf_prom_write(const gf_stats *s, const char *out_dir, uint64_t now_ns, gf_er
   metric(&b, l, "restarts_total", "counter", "Worker processes started again.", (double)s->restarts);
   metric(&b, l, "protocol_errors_total", "counter", "Harness lines outside the protocol.",
          (double)s->protocol_errors);
+  metric(&b, l, "target_errors_total", "counter", "Cases the target's own code failed (not findings).",
+         (double)s->target_errors);
   metric(&b, l, "confirm_runs_total", "counter", "One-shot confirmation and minimization runs.",
          (double)s->confirm_runs);
   metric(&b, l, "buckets", "gauge", "Distinct crash signatures.", (double)s->buckets);

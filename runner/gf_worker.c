@@ -108,6 +108,8 @@ static void protocol_error(gf_worker *w, const char *what, const char *line) {
   snprintf(w->last_protocol_error, sizeof w->last_protocol_error, "%s: %.100s", what, line);
 }
 
+static void target_error_message(gf_worker *w, const cJSON *j);
+
 static void handle_line(gf_worker *w, char *line) {
   cJSON *j = cJSON_Parse(line);
   const cJSON *ev = cJSON_GetObjectItemCaseSensitive(j, "event");
@@ -137,6 +139,7 @@ static void handle_line(gf_worker *w, char *line) {
       protocol_error(w, "result with an unknown outcome", line);
     gf_strlcpy(w->result_message, cJSON_IsString(msg) ? msg->valuestring : "",
                sizeof w->result_message);
+    if (strcmp(w->result_outcome, "target_error") == 0) target_error_message(w, j);
     uv_timer_stop(&w->timer);
     w->busy = 0;
     w->cases_done++;
@@ -145,6 +148,23 @@ static void handle_line(gf_worker *w, char *line) {
     protocol_error(w, "unknown event", line);
   }
   cJSON_Delete(j);
+}
+
+/* "input: RangeError ERR_X: no NUL (at target.js:12:5)": where in the
+ * target, what, and its first frame. */
+static void target_error_message(gf_worker *w, const cJSON *j) {
+  const cJSON *where = cJSON_GetObjectItemCaseSensitive(j, "where");
+  const cJSON *name = cJSON_GetObjectItemCaseSensitive(j, "name");
+  const cJSON *code = cJSON_GetObjectItemCaseSensitive(j, "code");
+  const cJSON *stack = cJSON_GetObjectItemCaseSensitive(j, "stack");
+  const cJSON *top = cJSON_IsArray(stack) ? cJSON_GetArrayItem(stack, 0) : NULL;
+  char msg[sizeof w->result_message], full[1024];
+  gf_strlcpy(msg, w->result_message, sizeof msg);
+  snprintf(full, sizeof full, "%s: %s%s%s: %s%s%s%s",
+           cJSON_IsString(where) ? where->valuestring : "?", cJSON_IsString(name) ? name->valuestring : "Error",
+           cJSON_IsString(code) ? " " : "", cJSON_IsString(code) ? code->valuestring : "", msg,
+           cJSON_IsString(top) ? " (" : "", cJSON_IsString(top) ? top->valuestring : "", cJSON_IsString(top) ? ")" : "");
+  gf_strlcpy(w->result_message, full, sizeof w->result_message);
 }
 
 static void alloc_buf(uv_handle_t *h, size_t hint, uv_buf_t *buf) {
@@ -289,7 +309,7 @@ int gf_worker_spawn(gf_worker *w, uv_loop_t *loop, const gf_spawn_plan *plan, in
 }
 
 int gf_outcome_known(const char *outcome) {
-  static const char *const known[] = {"ok", "mismatch", "exception", "error", NULL};
+  static const char *const known[] = {"ok", "mismatch", "exception", "error", "target_error", NULL};
   for (int i = 0; known[i]; i++)
     if (strcmp(outcome, known[i]) == 0) return 1;
   return 0;

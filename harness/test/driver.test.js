@@ -137,6 +137,35 @@ test('outcomes: a sync throw and a rejection are exceptions; a wrong answer is a
   assert.strictEqual((await runCase(custom, {}, mkCase({}), gate)).outcome, 'ok');
 });
 
+test('the target\'s own errors are target_error with where, name, code and frames: input, replace, oracle, equal, hooks', async () => {
+  const gate = new PoolGate(4);
+  const boom = (msg) => () => {
+    const e = new RangeError(msg);
+    e.code = 'ERR_X';
+    throw e;
+  };
+  const ok = { input: (rng) => rng.u32(), call: (xs) => Promise.resolve(xs.length), oracle: (xs) => xs.length };
+  const run = (entry, c = {}, hooks = {}) => runCase({ ...hooks, entries: { f: { ...ok, ...entry } } }, {}, mkCase(c), gate);
+  const where = async (...a) => {
+    const r = await run(...a);
+    return [r.outcome, r.where, r.name, r.code, r.message];
+  };
+  assert.deepStrictEqual(await where({ input: boom('no NUL') }), ['target_error', 'input', 'RangeError', 'ERR_X', 'no NUL']);
+  // a replace step calls input() again, mid-schedule (it used to kill the harness)
+  let n = 0;
+  const late = { input: (rng) => (n++ < 1 ? rng.u32() : boom('second input')()) };
+  assert.deepStrictEqual(await where(late, { elems: 1, gc: [{ op: 'replace', n: 1 }] }), ['target_error', 'input', 'RangeError', 'ERR_X', 'second input']);
+  assert.deepStrictEqual(await where({ oracle: boom('oracle') }), ['target_error', 'oracle', 'RangeError', 'ERR_X', 'oracle']);
+  assert.deepStrictEqual(await where({ oracle: () => Promise.reject(new TypeError('async oracle')) }), ['target_error', 'oracle', 'TypeError', undefined, 'async oracle']);
+  assert.deepStrictEqual(await where({ equal: boom('equal') }), ['target_error', 'equal', 'RangeError', 'ERR_X', 'equal']);
+  assert.deepStrictEqual(await where({}, {}, { beforeCase: async () => boom('before')() }), ['target_error', 'beforeCase', 'RangeError', 'ERR_X', 'before']);
+  assert.deepStrictEqual(await where({}, {}, { afterCase: boom('after') }), ['target_error', 'afterCase', 'RangeError', 'ERR_X', 'after']);
+  const r = await run({ input: boom('frames') });
+  assert.ok(r.stack.length >= 1 && r.stack.every((l) => l.startsWith('at ')), JSON.stringify(r.stack));
+  // the call's own throw stays the addon's exception
+  assert.strictEqual((await run({ call: boom('addon') })).outcome, 'exception');
+});
+
 test('await with a held gate releases it first instead of deadlocking; the gate is free after the case', async () => {
   const gate = new PoolGate(4);
   const target = { entries: { f: { input: () => 0, call: () => fsp.stat(__filename).then(() => 1), oracle: () => 1 } } };

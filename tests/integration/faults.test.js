@@ -217,3 +217,36 @@ test('a config that is not JSON is named with the line and column where it stops
   assert.strictEqual(r.code, 2);
   assert.match(r.stderr, /cfg\.json: not valid JSON: line 3, column 20/);
 });
+
+// A target whose own code fails (issue 20): its input() throws for inputs
+// of more than 100 bytes (a helper that refuses them), or always.
+function failingTarget(dir, always) {
+  const file = path.join(dir, always ? 'always.js' : 'sometimes.js');
+  fs.writeFileSync(file, `module.exports = { entries: { f: {
+    input: (rng, size) => { if (${always ? 'true' : 'size > 100'}) { const e = new RangeError('refused by the target helper'); e.code = 'ERR_HELPER'; throw e; } return rng.bytes(size); },
+    oracle: (xs) => xs.length,
+    call: (xs) => Promise.resolve(xs.length) } } };\n`);
+  return writeConfig(dir, 'soak', { target: file, entries: ['f'], entry: 'f', seeds: undefined, workers: 1, confirm_runs: 1,
+    limits: { max_elems: 4, max_elem_len: 200, max_concurrency: 2 },
+    control: { target: path.join(ROOT, 'addon', 'target.js'), build: 'release', entry: 'sum_borrowed' } });
+}
+
+test('the target\'s own errors are counted and shown, never a bucket; only they for 32 cases in a row stop the soak (exit 2)', async () => {
+  const dir = tmpdir('targeterr');
+  const out = path.join(dir, 'some');
+  const some = await gcfuzz(['soak', '--config', failingTarget(dir, false), '--out', out, '--max-time', '3', '--seed', '1']);
+  assert.strictEqual(some.code, 0, some.stderr);
+  assert.strictEqual(records(out).length, 0, 'no bucket for the target\'s own error');
+  const stats = readJson(path.join(out, 'stats.json'));
+  assert.ok(stats.target_errors >= 1 && stats.execs > stats.target_errors, JSON.stringify(stats));
+  assert.match(some.stderr, /the target's own code failed in case \S+ \(not a finding; 1 so far\): input: RangeError ERR_HELPER: refused by the target helper \(at /);
+  assert.doesNotMatch(some.stderr, /NEW /);
+  const all = await gcfuzz(['soak', '--config', failingTarget(dir, true), '--out', path.join(dir, 'all'), '--max-time', '20', '--seed', '1']);
+  assert.strictEqual(all.code, 2, all.stderr);
+  assert.match(all.stderr, /the target's own code failed in 32 cases in a row, so nothing of the addon was tested/);
+  // replay of a case the target cannot build: no run reached it, so never "fixed"
+  const c = path.join(dir, 'case.json');
+  fs.writeFileSync(c, JSON.stringify({ id: 'r', entry: 'f', elems: 2, elem_len: 150 }));
+  const rep = await gcfuzz(['replay', '--config', failingTarget(dir, false), '--runs', '2', c]);
+  assert.notStrictEqual(JSON.parse(rep.stdout).cases[0].verdict, 'fixed', rep.stdout);
+});
