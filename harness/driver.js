@@ -30,13 +30,7 @@ function targetCode(where, fn) {
 
 // The outcome of a TargetCodeError: where, what, and the first frames.
 function targetError(e, ms) {
-  const err = e.error;
-  const isObj = err !== null && typeof err === 'object';
-  const stack = isObj && typeof err.stack === 'string' ? err.stack.split('\n').filter((l) => /^\s+at /.test(l)).slice(0, 5).map((l) => l.trim()) : [];
-  return {
-    outcome: 'target_error', where: e.where, name: isObj && err.name ? String(err.name) : typeof err,
-    ...(isObj && err.code !== undefined ? { code: String(err.code) } : {}), message: messageOf(err), stack, ms,
-  };
+  return { outcome: 'target_error', where: e.where, ...exceptionOf(e.error), ms };
 }
 
 function inputSize(c, rng) {
@@ -180,12 +174,23 @@ function messageOf(e) {
   return String(e && typeof e === 'object' && 'message' in e ? e.message : e);
 }
 
+// An exception outcome's fields: an empty message still says what it was
+// (its name and code), and the first frames say where.
+function exceptionOf(e) {
+  const isObj = e !== null && typeof e === 'object';
+  const name = isObj && e.name ? String(e.name) : typeof e;
+  const code = isObj && e.code !== undefined ? String(e.code) : undefined;
+  const message = messageOf(e) || `${name}${code ? ` ${code}` : ''} (empty message)`;
+  const stack = isObj && typeof e.stack === 'string' ? e.stack.split('\n').filter((l) => /^\s+at /.test(l)).slice(0, 5).map((l) => l.trim()) : [];
+  return { message, name, ...(code !== undefined ? { code } : {}), stack };
+}
+
 async function compare(entry, calls) {
   const settled = await Promise.allSettled(calls.map((x) => x.promise));
   let checked = 0;
   for (let k = 0; k < settled.length; k++) {
     const s = settled[k];
-    if (s.status === 'rejected') return { outcome: 'exception', call: k, message: messageOf(s.reason) };
+    if (s.status === 'rejected') return { outcome: 'exception', call: k, ...exceptionOf(s.reason) };
     if (!entry.oracle) continue;
     // An oracle may answer with a Promise (hunt's differential oracle runs
     // the same call on kept copies); it was started before the call.
@@ -222,7 +227,7 @@ async function runCase(target, ctx, c, gate, probe = new WindowProbe()) {
   } catch (e) {
     gate.release();
     await Promise.allSettled(calls.map((x) => x.promise));
-    return e instanceof TargetCodeError ? targetError(e, ms()) : { outcome: 'exception', message: messageOf(e), ms: ms() };
+    return e instanceof TargetCodeError ? targetError(e, ms()) : { outcome: 'exception', ...exceptionOf(e), ms: ms() };
   }
   let res;
   try {

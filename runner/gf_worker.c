@@ -109,6 +109,7 @@ static void protocol_error(gf_worker *w, const char *what, const char *line) {
 }
 
 static void target_error_message(gf_worker *w, const cJSON *j);
+static void mismatch_message(gf_worker *w, const cJSON *j);
 
 static void handle_line(gf_worker *w, char *line) {
   cJSON *j = cJSON_Parse(line);
@@ -140,6 +141,7 @@ static void handle_line(gf_worker *w, char *line) {
     gf_strlcpy(w->result_message, cJSON_IsString(msg) ? msg->valuestring : "",
                sizeof w->result_message);
     if (strcmp(w->result_outcome, "target_error") == 0) target_error_message(w, j);
+    if (strcmp(w->result_outcome, "mismatch") == 0 && !w->result_message[0]) mismatch_message(w, j);
     uv_timer_stop(&w->timer);
     w->busy = 0;
     w->cases_done++;
@@ -165,6 +167,20 @@ static void target_error_message(gf_worker *w, const cJSON *j) {
            cJSON_IsString(code) ? " " : "", cJSON_IsString(code) ? code->valuestring : "", msg,
            cJSON_IsString(top) ? " (" : "", cJSON_IsString(top) ? top->valuestring : "", cJSON_IsString(top) ? ")" : "");
   gf_strlcpy(w->result_message, full, sizeof w->result_message);
+}
+
+/* "call 0: got 513004, expected 524231": what a mismatch record shows of
+ * the result line's renderings (the harness keeps them short). */
+static void mismatch_message(gf_worker *w, const cJSON *j) {
+  char *got = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(j, "result"));
+  char *want = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(j, "expected"));
+  const cJSON *call = cJSON_GetObjectItemCaseSensitive(j, "call");
+  char full[1024];
+  snprintf(full, sizeof full, "call %d: got %.400s, expected %.400s", cJSON_IsNumber(call) ? call->valueint : -1,
+           got ? got : "?", want ? want : "?");
+  gf_strlcpy(w->result_message, full, sizeof w->result_message);
+  free(got);
+  free(want);
 }
 
 static void alloc_buf(uv_handle_t *h, size_t hint, uv_buf_t *buf) {

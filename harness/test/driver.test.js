@@ -131,6 +131,10 @@ test('outcomes: a sync throw and a rejection are exceptions; a wrong answer is a
   assert.deepStrictEqual([thrown.outcome, thrown.message], ['exception', 'bad arg']);
   const rejected = await runCase(mk(() => Promise.reject(new Error('nope'))), {}, mkCase({ concurrency: 2 }), gate);
   assert.deepStrictEqual([rejected.outcome, rejected.call, rejected.message], ['exception', 0, 'nope']);
+  // an empty message still says what it was, and where
+  const empty = await runCase(mk(() => Promise.reject(Object.assign(new TypeError(''), { code: 'ERR_FOO' }))), {}, mkCase({}), gate);
+  assert.deepStrictEqual([empty.outcome, empty.message, empty.name, empty.code], ['exception', 'TypeError ERR_FOO (empty message)', 'TypeError', 'ERR_FOO']);
+  assert.ok(empty.stack.length >= 1, 'its first frames');
   const wrong = await runCase(mk(() => Promise.resolve(Buffer.from('abc'))), {}, mkCase({}), gate);
   assert.deepStrictEqual([wrong.outcome, wrong.result, wrong.expected], ['mismatch', '<Buffer 616263>', 42]);
   const custom = { entries: { f: { input: () => 1, oracle: () => 1.0, equal: (a, b) => Math.abs(a - b) < 0.5, call: () => Promise.resolve(1.2) } } };

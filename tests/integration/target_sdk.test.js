@@ -179,6 +179,8 @@ test('a wrong result and a segfault of one use-after-free are one bug; a wrong r
   const segv = recs.find((r) => r.kind === 'signal');
   assert.ok(wrong && segv, recs.map((r) => r.signature).join(', '));
   assert.strictEqual(segv.signature, 'signal:SIGSEGV:poke_null:entry=two_faces');
+  // what mismatched, from the harness's result line (it was an empty message)
+  assert.match(wrong.message, /^call \d+: got \d+, expected \d+$/);
   assert.deepStrictEqual(wrong.control, { runs: 2, failed: 0 });
   assert.deepStrictEqual(wrong.same_bug_as, { hash: segv.hash, signature: segv.signature });
   assert.deepStrictEqual(segv.manifestations, [{ hash: wrong.hash, signature: wrong.signature }]);
