@@ -95,6 +95,7 @@ static char **argv_build(const gf_config *cfg, const gf_flag_set *flags, int onc
   n = worker_prefix(v);
   v[n++] = strdup(cfg->node);
   for (int i = 0; i < cfg->n_node_args; i++) v[n++] = strdup(cfg->node_args[i]);
+  if (gf_config_wants_asan(cfg)) v[n++] = strdup(GF_ASAN_NODE_FLAG);
   for (int i = 0; i < flags->n; i++) v[n++] = strdup(flags->flag[i]);
   snprintf(heap, sizeof heap, "--max-old-space-size=%u", cfg->max_old_space_mb);
   v[n++] = strdup(heap);

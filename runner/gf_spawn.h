@@ -14,7 +14,14 @@
 #include "gf_config.h"
 #include "gf_err.h"
 
-#define GF_ASAN_OPTIONS "detect_leaks=0:abort_on_error=1:allocator_may_return_null=1"
+/* allow_user_segv_handler=0: Node installs its own SIGSEGV handler over
+ * ASan's, and a segfault in an ASan worker then died with no report (exit
+ * 139, no frames). With ASan keeping the signal, V8's WebAssembly trap
+ * handler is gone too: ASan workers also get --wasm-enforce-bounds-checks
+ * (GF_ASAN_NODE_FLAG), so a wasm out-of-bounds access stays a JS trap and
+ * never an ASan SEGV (measured on Node 20: both work). */
+#define GF_ASAN_OPTIONS "detect_leaks=0:abort_on_error=1:allocator_may_return_null=1:allow_user_segv_handler=0"
+#define GF_ASAN_NODE_FLAG "--wasm-enforce-bounds-checks"
 
 typedef struct gf_spawn_plan {
   char **argv[GF_MAX_FLAG_SETS][2]; /* per V8 flag set: [persistent, once], NULL-terminated */

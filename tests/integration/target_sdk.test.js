@@ -120,6 +120,37 @@ test('the README example works as written: its target and config, two paths fill
   assert.ok(summary.target.execs > 0, 'cases ran');
 });
 
+// Node installs its own SIGSEGV handler over ASan's: a segfault in an ASan
+// worker died with no report and no frames (signal:SIGSEGV:entry=crash).
+// ASan now keeps the signal (allow_user_segv_handler=0), and V8's wasm trap
+// handler, which needed it, is replaced by explicit bounds checks: a wasm
+// out-of-bounds access in an ASan worker stays a caught JS trap.
+test('an ASan worker\'s segfault is an ASan SEGV report with frames; a wasm trap in an ASan worker is no crash', { timeout: 60000 }, async () => {
+  const dir = tmpdir('sdk-asan-segv');
+  const wasm = path.join(dir, 'wasm.js');
+  // (module (memory 1) (func (export "load") (result i32) i32.const 70000 i32.load))
+  fs.writeFileSync(wasm, `const bytes = new Uint8Array([0,0x61,0x73,0x6d,1,0,0,0,1,5,1,0x60,0,1,0x7f,3,2,1,0,5,3,1,0,1,7,8,1,4,0x6c,0x6f,0x61,0x64,0,0,0x0a,0x0b,1,9,0,0x41,0xf0,0xa2,0x04,0x28,2,0,0x0b]);
+const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes));
+module.exports = { entries: { oob: { input: () => 0, oracle: () => 'trap', call: () => { try { inst.exports.load(); return Promise.resolve('none'); } catch (e) { return Promise.resolve('trap'); } } } } };\n`);
+  const config = (target, entry, extra = {}) => {
+    const file = path.join(dir, `${entry}.json`);
+    fs.writeFileSync(file, JSON.stringify({
+      target, build: path.join(BUF, 'build', 'Release', 'bufsum_asan.node'), sanitizer: 'address', entries: [entry], entry,
+      seeds: null, confirm_runs: 0, feedback: false, target_frames: ['bufsum'], control: { entry }, ...extra,
+    }));
+    return file;
+  };
+  const r = await gcfuzz(['soak', '--config', config(TARGET, 'crash'), '--out', path.join(dir, 'segv'), '--workers', '1', '--stop-on-crash', '--max-time', '20']);
+  assert.strictEqual(r.code, 1, r.stderr);
+  const rec = records(path.join(dir, 'segv'))[0];
+  assert.deepStrictEqual([rec.kind, rec.bug_type], ['asan', 'SEGV'], rec.signature);
+  assert.match(rec.signature, /^asan:SEGV:poke_null>crash_execute:entry=crash$/);
+  const w = await gcfuzz(['soak', '--config', config(wasm, 'oob'), '--out', path.join(dir, 'wasm'), '--workers', '1', '--max-time', '3']);
+  assert.strictEqual(w.code, 0, w.stderr);
+  assert.strictEqual(records(path.join(dir, 'wasm')).length, 0, 'a wasm trap is no crash');
+  assert.ok(readJson(path.join(dir, 'wasm', 'stats.json')).execs > 0);
+});
+
 // A release build has no ASan report: the preloaded handler writes the
 // crashing thread's frames, and the daemon names them from the addon's ELF
 // symbols. poke_null is static (only .symtab has it, dladdr cannot name
