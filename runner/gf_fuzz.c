@@ -273,8 +273,10 @@ static void on_worker_closed(gf_worker *w) {
     gf_outcome_for(&out, w, f->cfg, f->stderr_buf, GF_STDERR_TAIL);
     if (w->spawn_failed || !w->ready)
       startup_failure(f, w);
-    else if (w->has_case && gf_classify(&out, &fd))
+    else if (w->has_case && gf_classify(&out, &fd)) {
+      if (w->busy) f->stats.execs++; /* the case ran: it crashed instead of answering */
       record_finding(f, &fd, gf_worker_blamed_case(w), w->flag_set, f->stderr_buf);
+    }
   }
   if (!f->stopping) {
     f->stats.restarts++;

@@ -251,3 +251,17 @@ test('a wrong result and a segfault of one use-after-free are one bug; a wrong r
   assert.strictEqual(lw.same_bug_as, undefined);
   assert.ok(logic.every((r) => r.manifestations === undefined));
 });
+
+test('a case that crashes counts as an exec: execs are never fewer than crashes', async () => {
+  const dir = tmpdir('crashexec');
+  const cfg = path.join(dir, 'crash.json');
+  fs.writeFileSync(cfg, JSON.stringify({
+    target: TARGET, build: 'release', entries: ['crash'], entry: 'crash',
+    seeds: null, confirm_runs: 0, feedback: false, control: { entry: 'crash' }, workers: 1,
+  }));
+  const out = path.join(dir, 'o');
+  const r = await gcfuzz(['soak', '--config', cfg, '--out', out, '--max-time', '2']);
+  assert.strictEqual(r.code, 0, r.stderr);
+  const stats = readJson(path.join(out, 'stats.json'));
+  assert.ok(stats.crashes >= 2 && stats.execs >= stats.crashes, JSON.stringify(stats));
+});
