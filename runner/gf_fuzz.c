@@ -45,6 +45,7 @@ typedef struct fuzz {
   gf_fuzz_result *res;
   uint64_t case_no, spawns;
   int stopping, signals, fatal;
+  int any_ready; /* some worker got to its ready line */
   unsigned consecutive_startup_failures;
   unsigned consecutive_rejections; /* cases the harness refused, in a row */
   unsigned consecutive_target_errors; /* cases the target's own code failed, in a row */
@@ -176,6 +177,7 @@ static void spawn_worker(fuzz *f, gf_worker *w);
 static void on_worker_ready(gf_worker *w) {
   fuzz *f = w->owner;
   f->consecutive_startup_failures = 0;
+  f->any_ready = 1;
   if (!f->node_version[0]) {
     gf_strlcpy(f->node_version, w->node_version, sizeof f->node_version);
     gf_strlcpy(f->build, w->build, sizeof f->build);
@@ -561,7 +563,12 @@ int gf_fuzz_run(const gf_fuzz_opts *o, gf_fuzz_result *res, gf_err *err) {
     log_event(f, "stop");
     res->execs = gf_stats_session_execs(&f->stats);
     res->elapsed_s = gf_stats_uptime(&f->stats, now_ns());
-    if (f->fatal) rc = gf_errf(err, "%s", f->fatal_msg);
+    if (f->fatal)
+      rc = gf_errf(err, "%s", f->fatal_msg);
+    else if (!f->any_ready && !f->signals && o->max_time_s > 0)
+      /* nothing was tested: a clean exit would call an untested night clean */
+      rc = gf_errf(err, "no worker became ready within --max-time %.0f s, so no case ran (a harness or "
+                        "target slower to start than the run is long: raise --max-time)", o->max_time_s);
   }
   fuzz_teardown(f);
   free(f);

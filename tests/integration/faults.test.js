@@ -250,3 +250,16 @@ test('the target\'s own errors are counted and shown, never a bucket; only they 
   const rep = await gcfuzz(['replay', '--config', failingTarget(dir, false), '--runs', '2', c]);
   assert.notStrictEqual(JSON.parse(rep.stdout).cases[0].verdict, 'fixed', rep.stdout);
 });
+
+test('a soak whose workers never get ready within --max-time exits 2 instead of a clean "0 execs"', async () => {
+  const dir = tmpdir('slowready');
+  const file = path.join(dir, 'slow.js');
+  // loading takes 3 s (a package that builds a table at require time, say)
+  fs.writeFileSync(file, `Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3000);
+module.exports = { entries: { f: { input: () => 0, call: () => Promise.resolve(0) } } };\n`);
+  const cfg = writeConfig(dir, 'soak', { target: file, entries: ['f'], entry: 'f', seeds: undefined, workers: 1,
+    control: { target: path.join(ROOT, 'addon', 'target.js'), build: 'release', entry: 'sum_borrowed' } });
+  const r = await gcfuzz(['soak', '--config', cfg, '--out', path.join(dir, 'o'), '--max-time', '1']);
+  assert.strictEqual(r.code, 2, r.stderr);
+  assert.match(r.stderr, /no worker became ready within --max-time 1 s, so no case ran/);
+});
