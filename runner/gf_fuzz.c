@@ -174,6 +174,17 @@ static void on_confirmed(gf_oneshot *o, void *data, int found, const gf_finding 
 
 static void spawn_worker(fuzz *f, gf_worker *w);
 
+/* The first entry this run sends that the target's ready line does not
+ * name, or NULL: a typo in the config is said once, at the first ready
+ * line, instead of by 32 refused cases. */
+static const char *missing_entry(const fuzz *f, const gf_worker *w) {
+  const char *forced = f->o->entry[0] ? f->o->entry : f->cfg->entry;
+  if (forced[0]) return gf_worker_has_entry(w, forced) ? NULL : forced;
+  for (int i = 0; i < f->cfg->n_entries; i++)
+    if (!gf_worker_has_entry(w, f->cfg->entries[i])) return f->cfg->entries[i];
+  return NULL;
+}
+
 static void on_worker_ready(gf_worker *w) {
   fuzz *f = w->owner;
   f->consecutive_startup_failures = 0;
@@ -182,7 +193,23 @@ static void on_worker_ready(gf_worker *w) {
     gf_strlcpy(f->node_version, w->node_version, sizeof f->node_version);
     gf_strlcpy(f->build, w->build, sizeof f->build);
   }
-  dispatch(f, w);
+  const char *missing = missing_entry(f, w);
+  if (missing && !f->fatal) {
+    char has[sizeof w->entries];
+    size_t n = 0;
+    for (const char *p = w->entries + 1; *p && n + 3 < sizeof has; p++) /* ",a,b," -> "a, b" */
+      if (*p != ',')
+        has[n++] = *p;
+      else if (p[1])
+        has[n++] = ',', has[n++] = ' ';
+    has[n] = '\0';
+    snprintf(f->fatal_msg, sizeof f->fatal_msg, "entry '%s' of the config is not an entry of the target (it has: %.300s)",
+             missing, has);
+    f->fatal = 1;
+    begin_stop(f, 1);
+    return;
+  }
+  if (!f->fatal) dispatch(f, w);
 }
 
 /* The harness refused a case we sent: a runner/harness mismatch (an entry

@@ -108,6 +108,29 @@ static void protocol_error(gf_worker *w, const char *what, const char *line) {
   snprintf(w->last_protocol_error, sizeof w->last_protocol_error, "%s: %.100s", what, line);
 }
 
+/* ",a,b,c,": the entries a ready line names, for gf_worker_has_entry. */
+static void ready_entries(gf_worker *w, const cJSON *list) {
+  const cJSON *e;
+  size_t n = 0;
+  w->entries[0] = '\0';
+  cJSON_ArrayForEach(e, list) {
+    if (!cJSON_IsString(e)) continue;
+    int k = snprintf(w->entries + n, sizeof w->entries - n, "%s%s,", n ? "" : ",", e->valuestring);
+    if (k < 0 || (size_t)k >= sizeof w->entries - n) { /* too many to hold: no check */
+      w->entries[0] = '\0';
+      return;
+    }
+    n += (size_t)k;
+  }
+}
+
+int gf_worker_has_entry(const gf_worker *w, const char *entry) {
+  char key[GF_ENTRY_MAX + 2];
+  if (!w->entries[0]) return 1; /* a harness that lists none: nothing to check */
+  snprintf(key, sizeof key, ",%s,", entry);
+  return strstr(w->entries, key) != NULL;
+}
+
 static void target_error_message(gf_worker *w, const cJSON *j);
 static void mismatch_message(gf_worker *w, const cJSON *j);
 
@@ -122,6 +145,7 @@ static void handle_line(gf_worker *w, char *line) {
     const cJSON *b = cJSON_GetObjectItemCaseSensitive(j, "build");
     if (cJSON_IsString(v)) gf_strlcpy(w->node_version, v->valuestring, sizeof w->node_version);
     if (cJSON_IsString(b)) gf_strlcpy(w->build, b->valuestring, sizeof w->build);
+    ready_entries(w, cJSON_GetObjectItemCaseSensitive(j, "entries"));
     w->ready = 1;
     uv_timer_stop(&w->timer);
     w->ops->on_ready(w);

@@ -85,6 +85,7 @@ struct gf_worker {
   gf_ring stderr_tail;
   char node_version[32];
   char build[64];
+  char entries[512]; /* the ready line's entries, ",a,b,c," ("" when it listed none) */
 };
 
 /* Starts the process. On failure err says why, and on_closed still follows
@@ -105,6 +106,10 @@ void gf_worker_recycle(gf_worker *w);
 /* Whether a result's outcome is one the protocol has (ok, mismatch,
  * exception, error); any other is a protocol error. */
 int gf_outcome_known(const char *outcome);
+
+/* Whether the harness's ready line named entry among its entries (1 when
+ * it named none). */
+int gf_worker_has_entry(const gf_worker *w, const char *entry);
 
 /* The case a death is blamed on: the one in flight if the harness started
  * it, else the last one it started (it died after answering that one,
