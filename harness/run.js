@@ -12,7 +12,7 @@ const { parseCaseLine, CaseError } = require('./case.js');
 const { runCase } = require('./driver.js');
 const { PoolGate } = require('./gate.js');
 const { WindowProbe } = require('./window.js');
-const { loadTarget } = require('./target.js');
+const { loadTarget, TargetError } = require('./target.js');
 
 function usage(msg) {
   process.stderr.write(`harness: ${msg}\nusage: node --expose-gc harness/run.js --target T.js [--build B] [--once] [--probe-collection] [-- ARGS...]\n`);
@@ -59,11 +59,22 @@ function decode(line, target) {
   }
 }
 
+// setup() failing is the target's: one line (the daemon shows the first
+// line of a harness that never got ready) with the error and where it was.
+async function setup(target, opts) {
+  try {
+    return await target.setup({ build: opts.build, args: opts.args });
+  } catch (e) {
+    const frame = e && typeof e.stack === 'string' ? (e.stack.split('\n').find((l) => /^\s+at /.test(l)) || '').trim() : '';
+    throw new TargetError(`target ${opts.target}: setup failed: ${e && e.name ? `${e.name}: ` : ''}${e && typeof e === 'object' ? e.message : String(e)}${frame ? ` (${frame})` : ''}`);
+  }
+}
+
 async function main(argv = process.argv.slice(2)) {
   const opts = parseArgs(argv);
   if (typeof global.gc !== 'function') usage('run node with --expose-gc');
   const target = loadTarget(opts.target);
-  const ctx = (target.setup && (await target.setup({ build: opts.build, args: opts.args }))) || {};
+  const ctx = (target.setup && (await setup(target, opts))) || {};
   const gate = new PoolGate();
   const probe = new WindowProbe({ collection: opts.probeCollection });
   const entries = Object.keys(target.entries);

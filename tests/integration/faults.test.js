@@ -263,3 +263,16 @@ module.exports = { entries: { f: { input: () => 0, call: () => Promise.resolve(0
   assert.strictEqual(r.code, 2, r.stderr);
   assert.match(r.stderr, /no worker became ready within --max-time 1 s, so no case ran/);
 });
+
+test('a target whose setup throws is named with the error and where it was thrown', async () => {
+  const dir = tmpdir('setupthrows');
+  const file = path.join(dir, 'broken_setup.js');
+  fs.writeFileSync(file, `module.exports = {
+  setup() { throw new Error('cannot open the database'); },
+  entries: { f: { input: () => 0, call: () => Promise.resolve(0) } } };\n`);
+  const cfg = writeConfig(dir, 'soak', { target: file, entries: ['f'], entry: 'f', seeds: undefined, workers: 1,
+    control: { target: path.join(ROOT, 'addon', 'target.js'), build: 'release', entry: 'sum_borrowed' } });
+  const r = await gcfuzz(['soak', '--config', cfg, '--out', path.join(dir, 'o'), '--max-time', '20']);
+  assert.strictEqual(r.code, 2, r.stderr);
+  assert.match(r.stderr, /setup failed: Error: cannot open the database \(at Object\.setup \(.*broken_setup\.js:2:\d+\)\)/);
+});
