@@ -104,6 +104,8 @@ static void findings_cell(gf_sbuf *b, const cJSON *row) {
   cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(row, "findings"))
     gf_sbuf_printf(&t, "%s%s (needs GC %s, fresh %s, warm %s)", t.len ? "; " : "",
                    str(f, "signature"), str(f, "needs_gc"), str(f, "fresh"), str(f, "warm"));
+  int other = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(row, "not_lifetime"));
+  if (other) gf_sbuf_printf(&t, "%s%d not lifetime (fail with inputs kept)", t.len ? "; " : "", other);
   const char *why = str(row, "reason");
   if (!t.len && why[0]) gf_sbuf_printf(&t, "%s failed: %s", str(row, "failed_phase"), why);
   cell(b, t.p ? t.p : "none", 1200);

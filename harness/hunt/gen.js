@@ -96,8 +96,10 @@ function targetSource(disc, meta) {
   out.push('');
   out.push('module.exports = {');
   out.push(`  name: ${JSON.stringify(meta.spec)},`);
-  out.push('  // build: the package directory (a release or an ASan build of it).');
+  out.push('  // build: the package directory (a release or an ASan build of it). The');
+  out.push('  // worker runs in a scratch directory: a string input may be used as a path.');
   out.push('  setup: ({ build }) => ({');
+  out.push('    scratch: rt.scratchDir(),');
   out.push("    pkg: require(`${path.resolve(build)}/`), // the package's own entry (its package.json main)");
   natives.forEach((n, i) => {
     if (disc.entries.some((e) => e.root === `native:${n}`)) out.push(`    native${i}: require(path.join(path.resolve(build), ${JSON.stringify(n)})),`);
@@ -128,6 +130,10 @@ function targetSource(disc, meta) {
 function configFor(disc, builds) {
   const maxSize = Math.max(64, ...disc.entries.flatMap((e) => e.sizes));
   const slowest = Math.max(1, ...disc.entries.map((e) => e.ms));
+  // A case is elems x concurrency calls: keep its nominal time near a
+  // second (an ASan build is slower still), so a slow call (a password
+  // hash: 100 ms) gets fewer inputs per call rather than timeouts.
+  const elems = Math.max(1, Math.min(16, Math.floor(1000 / (slowest * 4))));
   // A prebuilt binary (no ASan build) runs under the ASan runtime all the
   // same: it intercepts malloc/free and memcpy, so a copy out of a freed
   // Buffer is reported even in code that was not instrumented.
@@ -141,7 +147,7 @@ function configFor(disc, builds) {
     target_frames: builds.frames && builds.frames.length ? builds.frames : disc.natives.map((n) => path.basename(n, '.node')),
     confirm_runs: 3,
     timeout_ms: Math.min(60000, Math.max(5000, Math.ceil(slowest * 64 * 4))),
-    limits: { max_elems: 16, max_elem_len: Math.min(maxSize, 65536), max_concurrency: 4 },
+    limits: { max_elems: elems, max_elem_len: Math.min(maxSize, 65536), max_concurrency: 4 },
     control: {
       target: path.join(ROOT, 'addon', 'target.js'), seeds: path.join(ROOT, 'corpus', 'seeds'),
       build: asan ? 'asan' : 'release', entry: 'sum_borrowed', max_s: 30,

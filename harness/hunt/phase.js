@@ -36,7 +36,7 @@ const rate = (r) => (r && Number.isFinite(r.runs) ? `${r.reproduced}/${r.runs}` 
 // confirmation rates and needs-GC control.
 function findings(work) {
   const sum = readIf(path.join(work, 'out', 'summary.json'));
-  if (!sum) return { findings: [], execs: 0, bugs: 0, control: null, fuzz_exit: null };
+  if (!sum) return { findings: [], not_lifetime: [], execs: 0, bugs: 0, control: null, fuzz_exit: null };
   const list = (sum.buckets || []).map((b) => {
     const rec = readIf(path.join(work, 'out', 'crashes', `${b.hash}.json`)) || {};
     return {
@@ -45,7 +45,12 @@ function findings(work) {
       record: path.join('out', 'crashes', `${b.hash}.json`), same_bug_as: rec.same_bug_as || null,
     };
   });
-  return { findings: list, execs: (sum.target && sum.target.execs) || 0, bugs: sum.bugs || 0, control: sum.control ? !!sum.control.detected : null, fuzz_exit: sum.exit_code };
+  // A bucket whose control failed too (it fails with its inputs kept) is a
+  // bug of another kind, not a lifetime finding: listed apart.
+  return {
+    findings: list.filter((x) => x.needs_gc !== 'no'), not_lifetime: list.filter((x) => x.needs_gc === 'no'),
+    execs: (sum.target && sum.target.execs) || 0, bugs: sum.bugs || 0, control: sum.control ? !!sum.control.detected : null, fuzz_exit: sum.exit_code,
+  };
 }
 
 const phases = {

@@ -76,6 +76,19 @@ function kept(inputs, fn, copyInput = copy) {
 
 const rng = (seed) => makeRng(seed); // for a receiver's constructor arguments
 
+// A working directory of the worker's own: a string input may be taken as a
+// path (open('gcfuzz...') of a database, a file to write), and the package
+// must not write into the user's directory. Removed when the worker ends.
+function scratchDir() {
+  const fs = require('node:fs');
+  const os = require('node:os');
+  const path = require('node:path');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gcfuzz-hunt-'));
+  process.chdir(dir);
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 // An inverse pair (inverse.js): the first call, then its partner on the
 // result and on a copy of the input taken before the first call could read
 // freed memory. The closure mentions the copy, never the input.
@@ -83,4 +96,4 @@ function pair(first, copyOfInput, then) {
   return Promise.resolve(first).then((v) => then(v, copyOfInput));
 }
 
-module.exports = { plain, errorText, viaCallback, outcome, each, kept, make, copy, rng, pair };
+module.exports = { plain, errorText, viaCallback, outcome, each, kept, make, copy, rng, pair, scratchDir };
