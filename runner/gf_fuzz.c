@@ -50,7 +50,7 @@ typedef struct fuzz {
   unsigned consecutive_rejections; /* cases the harness refused, in a row */
   unsigned consecutive_target_errors; /* cases the target's own code failed, in a row */
   char fatal_msg[512];
-  char node_version[32], build[64];
+  char node_version[32], build[PATH_MAX];
   char node_path[PATH_MAX]; /* config `node`, resolved: records say which binary */
   char corpus_dir[PATH_MAX], feedback_dir[PATH_MAX + 16];
   gf_feedback fb;

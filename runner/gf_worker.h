@@ -14,6 +14,7 @@
 
 #include <cjson/cJSON.h>
 #include <stdint.h>
+#include <limits.h>
 #include <uv.h>
 
 #include "gf_case.h"
@@ -84,7 +85,7 @@ struct gf_worker {
   int line_overflow;
   gf_ring stderr_tail;
   char node_version[32];
-  char build[64];
+  char build[PATH_MAX]; /* the ready line's build: a path of any length */
   char entries[512]; /* the ready line's entries, ",a,b,c," ("" when it listed none) */
 };
 

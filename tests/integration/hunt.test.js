@@ -37,7 +37,9 @@ test.before(async () => {
   const dir = tmpdir('hunt');
   const tgz = packFixture(dir);
   const out = path.join(dir, 'H');
-  const args = ['hunt', tgz, path.join(FIX, 'huntbroken'), '--out', out, '--max-time', '6', '--cache', path.join(dir, 'cache'), '--workers', '2'];
+  // a cache path longer than 64 bytes: records once kept only 63 of them
+  const cache = path.join(dir, 'a-build-cache-whose-path-is-longer-than-sixty-four-bytes');
+  const args = ['hunt', tgz, path.join(FIX, 'huntbroken'), '--out', out, '--max-time', '6', '--cache', cache, '--workers', '2'];
   const first = await gcfuzz(args);
   const again = await gcfuzz(args);
   const state = readJson(path.join(out, 'hunt.json'));
@@ -167,4 +169,14 @@ test('doc/hunt.md documents every field of a hunt.json row, and no field that is
   const written = new Set([...Object.keys(H.pkg), ...Object.keys(H.broken)]);
   assert.deepStrictEqual([...written].filter((k) => !documented.has(k)), [], 'written but not documented');
   assert.deepStrictEqual([...documented].filter((k) => !written.has(k)), [], 'documented but never written');
+});
+
+test('hunt: a finding replays from its record with the generated config (the record keeps the whole build path)', async () => {
+  const work = path.join(H.out, H.pkg.dir);
+  const f = H.pkg.findings[0];
+  const rec = readJson(path.join(work, f.record));
+  assert.strictEqual(rec.addon_build, readJson(path.join(work, 'config.json')).build);
+  const r = await gcfuzz(['replay', '--config', path.join(work, 'config.json'), '--runs', '2', path.join(work, f.record)]);
+  const out = JSON.parse(r.stdout);
+  assert.strictEqual(out.harness_errors, 0, r.stderr);
 });
