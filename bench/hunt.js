@@ -46,6 +46,28 @@ const r = process.env.HUNT_REPORT_ONLY ? { status: null } : (() => {
 const wall = (Date.now() - t0) / 1000;
 const state = JSON.parse(fs.readFileSync(path.join(OUT, 'hunt.json'), 'utf8'));
 
+// Seconds from the hunt's start on a package to its first confirmed
+// finding (build included): the phases before fuzzing, ci's control phase,
+// then the target phase's events (1 s resolution) up to the first confirm
+// event that reproduced a bucket of a finding. null when none.
+function toFirstConfirmed(row) {
+  const dir = path.join(OUT, row.dir, 'out');
+  const lines = (() => {
+    try {
+      return fs.readFileSync(path.join(dir, 'events.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    } catch {
+      return [];
+    }
+  })();
+  const hashes = new Set((row.findings || []).map((f) => f.hash));
+  const start = lines.find((e) => e.event === 'start');
+  const hit = lines.find((e) => e.event === 'confirm' && e.reproduced > 0 && hashes.has(e.hash));
+  if (!start || !hit) return null;
+  const sum = JSON.parse(fs.readFileSync(path.join(dir, 'summary.json'), 'utf8'));
+  const before = ['fetch', 'build', 'discover'].reduce((a, k) => a + ((row.seconds || {})[k] || 0), 0);
+  return Math.round(before + ((sum.control && sum.control.seconds) || 0) + (Date.parse(hit.time) - Date.parse(start.time)) / 1000);
+}
+
 const esc = (s) => String(s == null ? '' : s).replace(/[|\\`<>]/g, (c) => `\\${c}`).replace(/\n/g, ' ');
 const sec = (row) => ['fetch', 'build', 'discover', 'fuzz'].map((k) => Math.round((row.seconds || {})[k] || 0));
 const name = (row) => (row.name ? `${row.name}@${row.version}` : row.spec) + (row.source === 'directory' ? ' (mutant: no SaveToPersistent)' : '');
@@ -66,6 +88,11 @@ for (const row of state.packages) {
   lines.push(`| ${esc(name(row))} | ${esc(binding)} | ${esc((row.builds || []).join(', '))} | ${row.exports || 0} | ${row.async_calls || 0} | ${row.threadpool_calls || 0} | ${esc((row.hints || []).join(', '))} | ${esc(entries)} | ${row.execs || 0} | ${findings.replace(/\|/g, '\\|')} | ${s.join(' / ')} | ${row.status} |`);
 }
 const n = state.packages.length;
+const firsts = state.packages.map((row) => [row, toFirstConfirmed(row)]).filter(([, t]) => t !== null);
+if (firsts.length) {
+  lines.push('', 'Time from `gcfuzz hunt SPEC` to the first confirmed finding (fetch, build, discover, the control phase, fuzzing to the first confirmation that reproduced; a cold build cache):', '');
+  for (const [row, t] of firsts) lines.push(`- ${esc(name(row))}: ${t} s`);
+}
 lines.push('', `${n} packages in ${Math.round(total)} s of phases (${Math.round(wall)} s wall this run, cached builds reused): **${(n / (total / 3600)).toFixed(1)} packages per hour** at ${SECONDS} s of fuzzing each.`);
 lines.push('', 'Probe crashes (with inputs kept: probe results, not findings):');
 for (const row of state.packages) for (const c of row.probe_crashes || []) lines.push(`- ${esc(name(row))}: \`${c.call}\` (${esc((c.args || []).join(', '))}): ${c.how}`);
