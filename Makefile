@@ -122,19 +122,21 @@ killloop: all
 PREFIX  ?= /usr/local
 DATADIR := $(DESTDIR)$(PREFIX)/share/gcfuzz
 install: all
-	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DATADIR)/harness" "$(DATADIR)/addon/build/Release" \
+	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DATADIR)/harness/hunt" "$(DATADIR)/scripts" "$(DATADIR)/addon/build/Release" \
 	  "$(DATADIR)/config" "$(DATADIR)/corpus/seeds" "$(DESTDIR)$(PREFIX)/share/man/man1" \
 	  "$(DESTDIR)$(PREFIX)/share/doc/gcfuzz" "$(DESTDIR)$(PREFIX)/lib/systemd/system" \
 	  "$(DESTDIR)$(PREFIX)/lib/gcfuzz"
 	install -m 755 $(BUILD)/gcfuzz "$(DESTDIR)$(PREFIX)/bin/gcfuzz"
 	install -m 755 $(BUILD)/libgcfuzz_crash.so "$(DESTDIR)$(PREFIX)/lib/gcfuzz/libgcfuzz_crash.so"
 	install -m 644 harness/*.js harness/*.json "$(DATADIR)/harness"
+	install -m 644 harness/hunt/*.js "$(DATADIR)/harness/hunt"
+	install -m 644 scripts/node-gyp.js "$(DATADIR)/scripts"
 	install -m 644 addon/index.js addon/target.js addon/harness.js addon/package.json "$(DATADIR)/addon"
 	install -m 755 addon/build/Release/*.node "$(DATADIR)/addon/build/Release"
 	install -m 644 config/*.json "$(DATADIR)/config"
 	install -m 644 corpus/seeds/*.json "$(DATADIR)/corpus/seeds"
 	install -m 644 doc/gcfuzz.1 "$(DESTDIR)$(PREFIX)/share/man/man1/gcfuzz.1"
-	install -m 644 README.md "$(DESTDIR)$(PREFIX)/share/doc/gcfuzz/README.md"
+	install -m 644 README.md doc/hunt.md "$(DESTDIR)$(PREFIX)/share/doc/gcfuzz/"
 	$(NODE) scripts/gen-unit.js "$(PREFIX)" < dist/gcfuzz@.service.in > "$(DESTDIR)$(PREFIX)/lib/systemd/system/gcfuzz@.service"
 
 uninstall:

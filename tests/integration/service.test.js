@@ -33,6 +33,13 @@ test('make install PREFIX: the installed gcfuzz soaks from / with its defaults; 
   const r = await run(bin, ['soak', '--max-time', '3', '--out', out], { cwd: '/' });
   assert.strictEqual(r.code, 0, r.stderr);
   assert.ok(readJson(path.join(out, 'stats.json')).execs > 0, 'cases ran on the installed harness and addon');
+  // the installed hunt has its phases and node-gyp driver: a package whose
+  // build fails gets to its build phase and is a row, from /
+  const hunt = path.join(tmpdir('install-hunt'), 'h');
+  const h = await run(bin, ['hunt', path.join(ROOT, 'tests', 'fixtures', 'huntbroken'), '--out', hunt, '--cache', `${hunt}-cache`], { cwd: '/' });
+  assert.strictEqual(h.code, 0, h.stderr);
+  const row = readJson(path.join(hunt, 'hunt.json')).packages[0];
+  assert.deepStrictEqual([row.status, row.failed_phase], ['failed', 'build'], row.reason);
   const unit = path.join(prefix, 'lib', 'systemd', 'system', 'gcfuzz@.service');
   assert.ok(fs.readFileSync(unit, 'utf8').includes(`ExecStart="${prefix}/bin/gcfuzz" soak `));
   if (spawnSync('systemd-analyze', ['--version']).status !== 0) return t.skip('no systemd-analyze here');
