@@ -125,6 +125,10 @@ int gf_cmd_replay(int argc, char **argv) {
     if (it->reproduced && it->reproduced_same_bug)
       fprintf(stderr, "reproduced %u/%u  %s  (%u as the same bug's %s)\n", it->reproduced,
               it->runs, it->path, it->reproduced_same_bug, it->same_bug_sig);
+    else if (it->reproduced && it->warm_runs)
+      fprintf(stderr, "reproduced %u/%u (fresh %u/%u, warm %u/%u)  %s%s\n", it->reproduced, it->runs,
+              it->reproduced - it->warm_reproduced, it->runs - it->warm_runs, it->warm_reproduced,
+              it->warm_runs, it->path, it->slow_case ? "  (" GF_SLOW_CASE ")" : "");
     else if (it->reproduced)
       fprintf(stderr, "reproduced %u/%u  %s%s\n", it->reproduced, it->runs, it->path,
               it->slow_case ? "  (" GF_SLOW_CASE ")" : "");

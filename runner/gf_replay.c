@@ -213,7 +213,8 @@ cJSON *gf_replay_item_json(const gf_replay_item *it, int nnodes) {
     cJSON_AddNumberToObject(rate, "runs", it->rec_runs);
     cJSON_AddNumberToObject(rate, "reproduced", it->rec_reproduced);
   }
-  cJSON_AddNumberToObject(o, "miss_chance", miss);
+  /* the chance a live bug goes unseen in these runs: none once it was seen */
+  cJSON_AddNumberToObject(o, "miss_chance", it->reproduced ? 0 : miss);
   if (it->rec_warm_runs) {
     cJSON *warm = cJSON_AddObjectToObject(o, "warm");
     cJSON_AddNumberToObject(warm, "runs", it->warm_runs);

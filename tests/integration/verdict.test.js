@@ -131,6 +131,10 @@ test('a bug only warm processes show is confirmed warm, recorded with both rates
   assert.strictEqual(rep.code, 1, rep.stderr);
   const j = JSON.parse(rep.stdout).cases[0];
   assert.deepStrictEqual([j.status, j.warm.runs, j.warm.reproduced], ['reproduced', 2, 2]);
+  // the line says which runs were which (it summed them: "reproduced 2/4"),
+  // and a reproduced case is missed with chance 0, not 1
+  assert.match(rep.stderr, /^reproduced 2\/4 \(fresh 0\/2, warm 2\/2\)  /m);
+  assert.strictEqual(j.miss_chance, 0);
   // The same record without its warm rate: fresh runs only, and no verdict.
   const cold = path.join(dir, 'cold.json');
   fs.writeFileSync(cold, JSON.stringify({ ...rec, reproducibility_warm: undefined }));
