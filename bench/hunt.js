@@ -70,6 +70,8 @@ function toFirstConfirmed(row) {
 
 const esc = (s) => String(s == null ? '' : s).replace(/[|\\`<>]/g, (c) => `\\${c}`).replace(/\n/g, ' ');
 const sec = (row) => ['fetch', 'build', 'discover', 'fuzz'].map((k) => Math.round((row.seconds || {})[k] || 0));
+// a cached build: this run's build phase was ~0 s; what it took cold, when known
+const cold = (row) => Object.values(row.build_cold_s || {}).filter((x) => typeof x === 'number').reduce((a, b) => a + b, 0);
 const name = (row) => (row.name ? `${row.name}@${row.version}` : row.spec) + (row.source === 'directory' ? ' (mutant: no SaveToPersistent)' : '');
 const lines = [
   `Node ${process.version}, ${os.cpus().length} cores, ${SECONDS} s of \`gcfuzz ci\` per package (its control phase included); \`gcfuzz hunt\` exit ${r.status}.`,
@@ -85,7 +87,7 @@ for (const row of state.packages) {
   const other = (row.not_lifetime || []).length ? `; ${row.not_lifetime.length} not lifetime (fail with inputs kept)` : '';
   const findings = ((row.findings || []).map((f) => `\`${f.signature}\` (${f.needs_gc}, ${f.fresh}, ${f.warm})`).join('; ') || (row.reason ? `${row.failed_phase} failed: ${row.reason.split('\n')[0]}` : 'none')) + other;
   const binding = row.binding ? `${row.binding.style}${row.binding.napi ? ` napi ${row.binding.napi}` : ''}` : '';
-  lines.push(`| ${esc(name(row))} | ${esc(binding)} | ${esc((row.builds || []).join(', '))} | ${row.exports || 0} | ${row.async_calls || 0} | ${row.threadpool_calls || 0} | ${esc((row.hints || []).join(', '))} | ${esc(entries)} | ${row.execs || 0} | ${findings.replace(/\|/g, '\\|')} | ${s.join(' / ')} | ${row.status} |`);
+  lines.push(`| ${esc(name(row))} | ${esc(binding)} | ${esc((row.builds || []).join(', '))} | ${row.exports || 0} | ${row.async_calls || 0} | ${row.threadpool_calls || 0} | ${esc((row.hints || []).join(', '))} | ${esc(entries)} | ${row.execs || 0} | ${findings.replace(/\|/g, '\\|')} | ${s.join(' / ')}${cold(row) && s[1] < 1 ? ` (build cold: ${Math.round(cold(row))})` : ''} | ${row.status} |`);
 }
 const n = state.packages.length;
 const firsts = state.packages.map((row) => [row, toFirstConfirmed(row)]).filter(([, t]) => t !== null);

@@ -108,7 +108,8 @@ function buildFlavour(fetched, work, cache, flavour, gypArgs) {
   const stamp = path.join(cache, key, `${flavour}.stamp`);
   const flags = flavour === 'asan' ? ASAN_FLAGS : '';
   const id = JSON.stringify({ source: fetched.source.id, node: process.version, flags, gypArgs });
-  if (fs.existsSync(stamp) && readJson(stamp).id === id && fs.existsSync(dir)) return { dir, cached: true };
+  if (fs.existsSync(stamp) && readJson(stamp).id === id && fs.existsSync(dir)) return { dir, cached: true, seconds: readJson(stamp).seconds ?? null };
+  const t0 = Date.now();
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(dir), { recursive: true });
   fs.cpSync(path.join(work, 'src'), dir, { recursive: true });
@@ -118,13 +119,14 @@ function buildFlavour(fetched, work, cache, flavour, gypArgs) {
   fs.rmSync(log, { force: true });
   const args = [...preGypArgs(fetched.binary, dir), ...gypArgs];
   run(process.execPath, [path.join(ROOT, 'scripts', 'node-gyp.js'), 'rebuild', '--silent', `--directory=${dir}`, ...args], { env, timeout: BUILD_TIMEOUT_MS }, log);
-  fs.writeFileSync(stamp, JSON.stringify({ id }));
-  return { dir, cached: false };
+  const seconds = (Date.now() - t0) / 1000;
+  fs.writeFileSync(stamp, JSON.stringify({ id, seconds }));
+  return { dir, cached: false, seconds };
 }
 
 // Both flavours; a flavour that fails is an error of its own, never an abort.
 function buildPackage(fetched, work, cache, gypArgs = []) {
-  const out = { release: null, asan: null, prebuilt: false, errors: {}, cached: {} };
+  const out = { release: null, asan: null, prebuilt: false, errors: {}, cached: {}, cold_s: {} };
   if (!fetched.gyp) {
     out.prebuilt = true;
     out.release = path.join(work, 'src');
@@ -136,6 +138,7 @@ function buildPackage(fetched, work, cache, gypArgs = []) {
       const b = buildFlavour(fetched, work, cache, flavour, gypArgs);
       out[flavour] = b.dir;
       out.cached[flavour] = b.cached;
+      out.cold_s[flavour] = b.seconds; // what the build took when it was made
     } catch (e) {
       out.errors[flavour] = e.message;
     }

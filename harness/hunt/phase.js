@@ -89,7 +89,7 @@ const phases = {
     const builds = b.prebuilt ? ['prebuilt (release only)'] : ['release', 'asan'].filter((k) => b[k]);
     return {
       name: f.name || null, version: f.version || null, source: f.source ? f.source.kind : null, node: process.version,
-      binding: b.binding || null, builds, build_errors: b.errors || {}, hints: (b.hints || []).filter((h) => h.suspect).map((h) => h.file),
+      binding: b.binding || null, builds, build_errors: b.errors || {}, build_cold_s: b.cold_s || {}, hints: (b.hints || []).filter((h) => h.suspect).map((h) => h.file),
       exports: d.callables || 0, async_calls: d.async_calls || 0, threadpool_calls: d.threadpool_calls || 0,
       entries: (d.entries || []).map((e) => ({ name: e.name, call: e.id, signature: e.signature, style: e.style, threadpool: e.threadpool, oracle: e.oracle, partner: e.inverse ? e.inverse.id : null })),
       probe_crashes: (d.probe_crashes || []).map((c) => ({ call: c.id, args: c.args, how: c.how })),
