@@ -105,7 +105,9 @@ static void findings_cell(gf_sbuf *b, const cJSON *row) {
     gf_sbuf_printf(&t, "%s%s (needs GC %s, fresh %s, warm %s)", t.len ? "; " : "",
                    str(f, "signature"), str(f, "needs_gc"), str(f, "fresh"), str(f, "warm"));
   int other = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(row, "not_lifetime"));
+  int unseen = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(row, "not_reproduced"));
   if (other) gf_sbuf_printf(&t, "%s%d not lifetime (fail with inputs kept)", t.len ? "; " : "", other);
+  if (unseen) gf_sbuf_printf(&t, "%s%d not reproduced in confirmation", t.len ? "; " : "", unseen);
   const char *why = str(row, "reason");
   if (!t.len && why[0]) gf_sbuf_printf(&t, "%s failed: %s", str(row, "failed_phase"), why);
   cell(b, t.p ? t.p : "none", 1200);

@@ -36,7 +36,7 @@ const rate = (r) => (r && Number.isFinite(r.runs) ? `${r.reproduced}/${r.runs}` 
 // confirmation rates and needs-GC control.
 function findings(work) {
   const sum = readIf(path.join(work, 'out', 'summary.json'));
-  if (!sum) return { findings: [], not_lifetime: [], execs: 0, bugs: 0, control: null, fuzz_exit: null };
+  if (!sum) return { findings: [], not_lifetime: [], not_reproduced: [], execs: 0, bugs: 0, control: null, fuzz_exit: null };
   const list = (sum.buckets || []).map((b) => {
     const rec = readIf(path.join(work, 'out', 'crashes', `${b.hash}.json`)) || {};
     return {
@@ -46,9 +46,14 @@ function findings(work) {
     };
   });
   // A bucket whose control failed too (it fails with its inputs kept) is a
-  // bug of another kind, not a lifetime finding: listed apart.
+  // bug of another kind, not a lifetime finding; one whose confirmation ran
+  // and never reproduced it, fresh or warm, has no case to act on (a race
+  // between calls, say): both listed apart.
+  const unseen = (x) => /^0\/[1-9]/.test(x.fresh) && (x.warm === '-' || /^0\//.test(x.warm));
   return {
-    findings: list.filter((x) => x.needs_gc !== 'no'), not_lifetime: list.filter((x) => x.needs_gc === 'no'),
+    findings: list.filter((x) => x.needs_gc !== 'no' && !unseen(x)),
+    not_lifetime: list.filter((x) => x.needs_gc === 'no'),
+    not_reproduced: list.filter((x) => x.needs_gc !== 'no' && unseen(x)),
     execs: (sum.target && sum.target.execs) || 0, bugs: sum.bugs || 0, control: sum.control ? !!sum.control.detected : null, fuzz_exit: sum.exit_code,
   };
 }

@@ -180,3 +180,25 @@ test('hunt: a finding replays from its record with the generated config (the rec
   const out = JSON.parse(r.stdout);
   assert.strictEqual(out.harness_errors, 0, r.stderr);
 });
+
+test('hunt summarize: a bucket that fails with inputs kept, or that confirmation never reproduced, is no finding', () => {
+  const work = tmpdir('hunt-summarize');
+  const crashes = path.join(work, 'out', 'crashes');
+  fs.mkdirSync(crashes, { recursive: true });
+  const bucket = (hash, needs_gc, fresh, warm) => {
+    fs.writeFileSync(path.join(crashes, `${hash}.json`), JSON.stringify({ reproducibility: fresh, reproducibility_warm: warm }));
+    return { hash, signature: `mismatch:wrong-result:entry=${hash}`, kind: 'mismatch', entry: hash, count: 1, needs_gc };
+  };
+  fs.writeFileSync(path.join(work, 'out', 'summary.json'), JSON.stringify({ exit_code: 1, target: { execs: 10 }, bugs: 3, buckets: [
+    bucket('aaaa', 'yes', { runs: 3, reproduced: 3 }, { runs: 3, reproduced: 1 }),
+    bucket('bbbb', 'no', { runs: 3, reproduced: 3 }, { runs: 3, reproduced: 3 }),
+    bucket('cccc', 'unknown', { runs: 3, reproduced: 0 }, { runs: 3, reproduced: 0 }),
+    bucket('dddd', 'unknown', undefined, undefined), // not confirmed yet: still a finding
+  ] }));
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'harness', 'hunt', 'phase.js'), 'summarize', '--work', work], { encoding: 'utf8' });
+  assert.strictEqual(r.status, 0, r.stderr);
+  const row = readJson(path.join(work, 'summarize.json'));
+  assert.deepStrictEqual(row.findings.map((x) => [x.hash, x.fresh, x.warm]), [['aaaa', '3/3', '1/3'], ['dddd', '-', '-']]);
+  assert.deepStrictEqual(row.not_lifetime.map((x) => x.hash), ['bbbb']);
+  assert.deepStrictEqual(row.not_reproduced.map((x) => x.hash), ['cccc']);
+});
