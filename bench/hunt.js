@@ -86,7 +86,7 @@ for (const row of state.packages) {
   const entries = (row.entries || []).map((e) => `${e.name} (${e.oracle}${e.threadpool ? ', pool' : ''})`).join(', ');
   const other = ((row.not_lifetime || []).length ? `; ${row.not_lifetime.length} not lifetime (fail with inputs kept)` : '') +
     ((row.not_reproduced || []).length ? `; ${row.not_reproduced.length} not reproduced in confirmation` : '');
-  const findings = ((row.findings || []).map((f) => `\`${f.signature}\` (${f.needs_gc}, ${f.fresh}, ${f.warm})`).join('; ') || (row.reason ? `${row.failed_phase} failed: ${row.reason.split('\n')[0]}` : 'none')) + other;
+  const findings = ((row.findings || []).map((f) => `\`${f.signature}\` (${f.needs_gc}, ${f.fresh}, ${f.warm}${f.surface === 'native' ? '; through the .node, not the public API' : ''})`).join('; ') || (row.reason ? `${row.failed_phase} failed: ${row.reason.split('\n')[0]}` : 'none')) + other;
   const binding = row.binding ? `${row.binding.style}${row.binding.napi ? ` napi ${row.binding.napi}` : ''}` : '';
   lines.push(`| ${esc(name(row))} | ${esc(binding)} | ${esc((row.builds || []).join(', '))} | ${row.exports || 0} | ${row.async_calls || 0} | ${row.threadpool_calls || 0} | ${esc((row.hints || []).join(', '))} | ${esc(entries)} | ${row.execs || 0} | ${findings.replace(/\|/g, '\\|')} | ${s.join(' / ')}${cold(row) && s[1] < 1 ? ` (build cold: ${Math.round(cold(row))})` : ''} | ${row.status} |`);
 }

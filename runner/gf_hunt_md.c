@@ -102,8 +102,9 @@ static void findings_cell(gf_sbuf *b, const cJSON *row) {
   gf_sbuf t = {0};
   const cJSON *f;
   cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(row, "findings"))
-    gf_sbuf_printf(&t, "%s%s (needs GC %s, fresh %s, warm %s)", t.len ? "; " : "",
-                   str(f, "signature"), str(f, "needs_gc"), str(f, "fresh"), str(f, "warm"));
+    gf_sbuf_printf(&t, "%s%s (needs GC %s, fresh %s, warm %s%s)", t.len ? "; " : "",
+                   str(f, "signature"), str(f, "needs_gc"), str(f, "fresh"), str(f, "warm"),
+                   strcmp(str(f, "surface"), "native") == 0 ? "; through the .node, not the public API" : "");
   int other = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(row, "not_lifetime"));
   int unseen = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(row, "not_reproduced"));
   if (other) gf_sbuf_printf(&t, "%s%d not lifetime (fail with inputs kept)", t.len ? "; " : "", other);

@@ -36,6 +36,7 @@ const rate = (r) => (r && Number.isFinite(r.runs) ? `${r.reproduced}/${r.runs}` 
 // confirmation rates and needs-GC control.
 function findings(work) {
   const sum = readIf(path.join(work, 'out', 'summary.json'));
+  const calls = Object.fromEntries(((readIf(path.join(work, 'discover.json')) || {}).entries || []).map((e) => [e.name, e.id]));
   if (!sum) return { findings: [], not_lifetime: [], not_reproduced: [], execs: 0, bugs: 0, control: null, fuzz_exit: null };
   const list = (sum.buckets || []).map((b) => {
     const rec = readIf(path.join(work, 'out', 'crashes', `${b.hash}.json`)) || {};
@@ -43,6 +44,9 @@ function findings(work) {
       hash: b.hash, signature: cleanText(b.signature, 300), entry: b.entry, kind: b.kind, count: b.count,
       needs_gc: b.needs_gc, fresh: rate(rec.reproducibility), warm: rate(rec.reproducibility_warm),
       record: path.join('out', 'crashes', `${b.hash}.json`), same_bug_as: rec.same_bug_as || null,
+      // 'native': found through a .node export, which the package's own JS
+      // may keep from users (a wrapper that holds the receiver)
+      surface: /^native:/.test((calls[b.entry] || '')) ? 'native' : 'public',
     };
   });
   // A bucket whose control failed too (it fails with its inputs kept) is a

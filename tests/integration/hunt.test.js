@@ -84,6 +84,8 @@ test('hunt: borrowed entries are found as ASan use-after-free, never failing wit
   for (const x of f) {
     assert.ok(BUGGY.includes(x.entry), `a finding on ${x.entry}: ${x.signature}`);
     assert.match(x.signature, /^asan:heap-use-after-free:READ:job_execute:entry=/);
+    // the raw .node export is found apart from the package's public entry
+    assert.strictEqual(x.surface, x.entry === 'sum_bytes_borrowed_async' ? 'native' : 'public', x.entry);
     assert.ok(fs.existsSync(path.join(H.out, H.pkg.dir, x.record)), x.record);
   }
   // The needs-GC control may not have run within a 6 s night (unknown);
