@@ -74,7 +74,8 @@ const sec = (row) => ['fetch', 'build', 'discover', 'fuzz'].map((k) => Math.roun
 const cold = (row) => Object.values(row.build_cold_s || {}).filter((x) => typeof x === 'number').reduce((a, b) => a + b, 0);
 const name = (row) => (row.name ? `${row.name}@${row.version}` : row.spec) + (row.source === 'directory' ? ' (mutant: no SaveToPersistent)' : '');
 const lines = [
-  `Node ${process.version}, ${os.cpus().length} cores, ${SECONDS} s of \`gcfuzz ci\` per package (its control phase included); \`gcfuzz hunt\` exit ${r.status}.`,
+  `Node ${process.version}, ${os.cpus().length} cores, ${SECONDS} s of \`gcfuzz ci\` per package (its control phase included); ` +
+    (r.status === null ? 'rendered from the hunt folder (HUNT_REPORT_ONLY).' : `\`gcfuzz hunt\` exit ${r.status}.`),
   '',
   '| package | binding | builds | exports | async | threadpool | suspect sources | entries (oracle) | execs | findings (needs GC, fresh, warm) | s fetch / build / discover / fuzz | status |',
   '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
@@ -96,7 +97,8 @@ if (firsts.length) {
   lines.push('', 'Time from `gcfuzz hunt SPEC` to the first confirmed finding (fetch, build, discover, the control phase, fuzzing to the first confirmation that reproduced; a cold build cache):', '');
   for (const [row, t] of firsts) lines.push(`- ${esc(name(row))}: ${t} s`);
 }
-lines.push('', `${n} packages in ${Math.round(total)} s of phases (${Math.round(wall)} s wall this run, cached builds reused): **${(n / (total / 3600)).toFixed(1)} packages per hour** at ${SECONDS} s of fuzzing each.`);
+const cached = state.packages.filter((row) => (row.seconds || {}).build < 1 && (row.builds || []).some((b) => b === 'release')).length;
+lines.push('', `${n} packages in ${Math.round(total)} s of phases${r.status === null ? '' : ` (${Math.round(wall)} s wall this run)`}, ${cached} of them on cached builds: **${(n / (total / 3600)).toFixed(1)} packages per hour** at ${SECONDS} s of fuzzing each.`);
 lines.push('', 'Probe crashes (with inputs kept: probe results, not findings):');
 for (const row of state.packages) for (const c of row.probe_crashes || []) lines.push(`- ${esc(name(row))}: \`${c.call}\` (${esc((c.args || []).join(', '))}): ${c.how}`);
 const md = lines.join('\n') + '\n';
