@@ -234,7 +234,7 @@ function failingTarget(dir, always) {
 test('the target\'s own errors are counted and shown, never a bucket; only they for 32 cases in a row stop the soak (exit 2)', async () => {
   const dir = tmpdir('targeterr');
   const out = path.join(dir, 'some');
-  const some = await gcfuzz(['soak', '--config', failingTarget(dir, false), '--out', out, '--max-time', '3', '--seed', '1']);
+  const some = await gcfuzz(['soak', '--config', failingTarget(dir, false), '--out', out, '--max-time', '2', '--seed', '1']);
   assert.strictEqual(some.code, 0, some.stderr);
   assert.strictEqual(records(out).length, 0, 'no bucket for the target\'s own error');
   const stats = readJson(path.join(out, 'stats.json'));
