@@ -3,6 +3,7 @@
 
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,19 @@ typedef struct fuzz {
 } fuzz;
 
 static void begin_stop(fuzz *f, int now);
+
+/* Stops the run as failed (exit 2) with the reason: what went wrong means
+ * nothing of the addon can be tested as configured. */
+static void fail_run(fuzz *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail_run(fuzz *f, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(f->fatal_msg, sizeof f->fatal_msg, fmt, ap);
+  va_end(ap);
+  f->fatal = 1;
+  begin_stop(f, 1);
+}
+
 static void close_if_done(fuzz *f);
 
 static uint64_t now_ns(void) { return uv_hrtime(); }
@@ -203,10 +217,7 @@ static void on_worker_ready(gf_worker *w) {
       else if (p[1])
         has[n++] = ',', has[n++] = ' ';
     has[n] = '\0';
-    snprintf(f->fatal_msg, sizeof f->fatal_msg, "entry '%s' of the config is not an entry of the target (it has: %.300s)",
-             missing, has);
-    f->fatal = 1;
-    begin_stop(f, 1);
+    fail_run(f, "entry '%s' of the config is not an entry of the target (it has: %.300s)", missing, has);
     return;
   }
   if (!f->fatal) dispatch(f, w);
@@ -219,12 +230,8 @@ static void case_rejected(fuzz *f, gf_worker *w) {
   f->stats.protocol_errors++;
   fprintf(stderr, "gcfuzz: harness rejected case %s: %s\n", w->current.id, w->result_message);
   if (++f->consecutive_rejections < GF_MAX_REJECTIONS) return;
-  snprintf(f->fatal_msg, sizeof f->fatal_msg,
-           "the harness rejected %u cases in a row (config entries and the target disagree?); "
-           "last: %.300s",
+  fail_run(f, "the harness rejected %u cases in a row (config entries and the target disagree?); last: %.300s",
            f->consecutive_rejections, w->result_message);
-  f->fatal = 1;
-  begin_stop(f, 1);
 }
 
 /* The target's own code failed (input, oracle, equal, a hook): the case
@@ -237,12 +244,9 @@ static void target_failed(fuzz *f, gf_worker *w) {
     fprintf(stderr, "gcfuzz: the target's own code failed in case %s (not a finding; %llu so far): %s\n",
             w->current.id, (unsigned long long)f->stats.target_errors, w->result_message);
   if (++f->consecutive_target_errors < GF_MAX_REJECTIONS) return;
-  snprintf(f->fatal_msg, sizeof f->fatal_msg,
-           "the target's own code failed in %u cases in a row, so nothing of the addon was tested; "
-           "fix the target (README \"The target contract\"): %.300s",
+  fail_run(f, "the target's own code failed in %u cases in a row, so nothing of the addon was tested; "
+              "fix the target (README \"The target contract\"): %.300s",
            f->consecutive_target_errors, w->result_message);
-  f->fatal = 1;
-  begin_stop(f, 1);
 }
 
 static void on_worker_result(gf_worker *w, const cJSON *result) {
@@ -279,14 +283,10 @@ static void startup_failure(fuzz *f, gf_worker *w) {
   /* The first lines of stderr usually say it all (module not found...). */
   char *tail = f->stderr_buf;
   tail[strcspn(tail, "\n")] = '\0';
-  snprintf(f->fatal_msg, sizeof f->fatal_msg,
-           "workers exit before the harness is ready (%u times in a row); last: %s exit %lld "
-           "signal %d: %.300s",
+  fail_run(f, "workers exit before the harness is ready (%u times in a row); last: %s exit %lld signal %d: %.300s",
            f->consecutive_startup_failures,
            w->timed_out ? "not ready within startup_timeout_ms, killed:" : "", (long long)w->exit_code,
            w->term_signal, tail[0] ? tail : "(no stderr)");
-  f->fatal = 1;
-  begin_stop(f, 1);
 }
 
 static void on_worker_closed(gf_worker *w) {
