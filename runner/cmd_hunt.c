@@ -26,14 +26,15 @@
 
 static const char usage[] =
     "usage: gcfuzz hunt [SPEC...] [--list FILE] --out DIR [--max-time S] [--shard I/N]\n"
-    "                   [--cache DIR] [--workers N] [--seed N]\n"
+    "                   [--cache DIR] [--workers N] [--seed N] [--confirm-runs K]\n"
     "       gcfuzz hunt --merge --out DIR SHARD_DIR...\n"
     "SPEC: name@version (npm pack from the registry), a .tgz, or a package directory.\n"
     "Per package: fetch, build release + ASan (node-gyp offline; prebuilt-only: release),\n"
     "discover the async surface, generate DIR/pkgs/<slug>/{target.js,config.json}, fuzz it\n"
     "with `gcfuzz ci` for --max-time seconds (default 120), report. Writes DIR/hunt.json and\n"
     "DIR/hunt.md; resumable. --cache: builds (default $GCFUZZ_CACHE, else\n"
-    "$XDG_CACHE_HOME/gcfuzz/hunt, else ~/.cache/gcfuzz/hunt).\n"
+    "$XDG_CACHE_HOME/gcfuzz/hunt, else ~/.cache/gcfuzz/hunt). --confirm-runs: each\n"
+    "generated config's confirm_runs (default 3).\n"
     "--merge: the rows of several hunts (shards) into DIR/hunt.json and hunt.md, links\n"
     "relative to DIR; a package done in several keeps its finished row.\n"
     "Exit: 0 no finding, 1 findings, 2 usage error, DIR held by another gcfuzz, or\n"
@@ -284,7 +285,7 @@ static int merge_shards(gf_cli *cli, const char *out_abs) {
 
 int gf_cmd_hunt(int argc, char **argv) {
   gf_cli cli;
-  int rc = gf_cli_parse(&cli, "hunt", argc, argv, "omwsLHKG", usage);
+  int rc = gf_cli_parse(&cli, "hunt", argc, argv, "omwsLHKGF", usage);
   if (rc) return rc < 0 ? GF_EXIT_OK : rc;
   if (cli.merge) return merge_mode(&cli);
   spec_list specs = {calloc(MAX_SPECS, sizeof(char *)), 0};
@@ -318,7 +319,8 @@ int gf_cmd_hunt(int argc, char **argv) {
   }
   gf_hunt_opts o = {.out = out_abs, .cache = cache, .root = cli.root, .exe = cli.exe, .node = cli.cfg.node,
                     .fuzz_s = cli.max_time_s >= 0 ? cli.max_time_s : 120, .workers = gf_cli_workers(&cli),
-                    .seed = cli.seed_given ? cli.seed : 1};
+                    .seed = cli.seed_given ? cli.seed : 1,
+                    .confirm_runs = cli.confirm_runs >= 0 ? (unsigned)cli.confirm_runs : 3};
   rc = hunt_all(&cli, &o, &specs, si, sn);
   gf_unlock_out(lock);
   for (int i = 0; i < specs.n; i++) free(specs.v[i]);

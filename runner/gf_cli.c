@@ -119,10 +119,11 @@ int gf_cli_parse(gf_cli *cli, const char *cmd, int argc, char **argv, const char
       {"category", required_argument, 0, 'C'}, {"pr", no_argument, 0, 'P'},
       {"list", required_argument, 0, 'L'}, {"shard", required_argument, 0, 'H'},
       {"cache", required_argument, 0, 'K'}, {"merge", no_argument, 0, 'G'},
+      {"confirm-runs", required_argument, 0, 'F'},
       {0, 0, 0, 0}};
   memset(cli, 0, sizeof *cli);
   cli->cmd = cmd;
-  cli->max_time_s = cli->workers = cli->runs = -1;
+  cli->max_time_s = cli->workers = cli->runs = cli->confirm_runs = -1;
   cli->status_every_s = 60;
   find_root(cli);
   command_line(cli, argc, argv);
@@ -155,6 +156,10 @@ int gf_cli_parse(gf_cli *cli, const char *cmd, int argc, char **argv, const char
       case 'H': cli->shard = optarg; break;
       case 'K': cli->cache = optarg; break;
       case 'G': cli->merge = 1; break;
+      case 'F':
+        if (parse_whole("--confirm-runs", optarg, 0, 1000, &u)) return GF_EXIT_USAGE;
+        cli->confirm_runs = (long)u;
+        break;
       case 'T':
         if (parse_number("--status-every", optarg, 0, 1e7, &v)) return GF_EXIT_USAGE;
         cli->status_every_s = v;

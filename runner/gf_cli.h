@@ -51,6 +51,7 @@ typedef struct gf_cli {
   const char *shard;       /* hunt --shard I/N */
   const char *cache;       /* hunt --cache DIR: the build cache */
   int merge;               /* hunt --merge: shard folders into --out */
+  long confirm_runs;       /* hunt --confirm-runs: -1 not given */
 } gf_cli;
 
 /* Parses argv (after the subcommand) with the options in `allowed` (a

@@ -95,8 +95,14 @@ static int run_step(pkg_run *pr, const char *phase, char *const *argv, double ma
 static int node_phase(pkg_run *pr, const char *phase, double max_s, char *why, size_t cap) {
   char script[PATH_MAX + 32];
   snprintf(script, sizeof script, "%s/harness/hunt/phase.js", pr->o->root);
+  char runs[16];
   char *argv[12] = {(char *)pr->o->node, "--expose-gc", script, (char *)phase, "--work", pr->work};
   int n = 6;
+  if (strcmp(phase, "discover") == 0) {
+    snprintf(runs, sizeof runs, "%u", pr->o->confirm_runs);
+    argv[n++] = "--confirm-runs";
+    argv[n++] = runs;
+  }
   if (strcmp(phase, "fetch") == 0) {
     argv[n++] = "--spec";
     argv[n++] = (char *)pr->spec;

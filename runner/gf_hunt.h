@@ -27,6 +27,7 @@ typedef struct gf_hunt_opts {
   double fuzz_s;     /* --max-time per package */
   unsigned workers;
   uint64_t seed;
+  unsigned confirm_runs; /* the generated configs' confirm_runs */
 } gf_hunt_opts;
 
 /* Phase deadlines, in seconds (the fuzz phase: fuzz_s + GF_HUNT_FUZZ_SLACK). */

@@ -127,7 +127,7 @@ function targetSource(disc, meta) {
 
 // Limits for this package: sizes it accepted, few inputs per call (a call
 // per input), a timeout from the slowest call discovery saw.
-function configFor(disc, builds) {
+function configFor(disc, builds, meta = {}) {
   const maxSize = Math.max(64, ...disc.entries.flatMap((e) => e.sizes));
   const slowest = Math.max(1, ...disc.entries.map((e) => e.ms));
   // A case is elems x concurrency calls: keep its nominal time near a
@@ -145,7 +145,7 @@ function configFor(disc, builds) {
     entries: disc.entries.map((e) => e.name),
     entry: null,
     target_frames: builds.frames && builds.frames.length ? builds.frames : disc.natives.map((n) => path.basename(n, '.node')),
-    confirm_runs: 3,
+    confirm_runs: Number.isInteger(meta.confirmRuns) ? meta.confirmRuns : 3,
     timeout_ms: Math.min(60000, Math.max(5000, Math.ceil(slowest * 64 * 4))),
     limits: { max_elems: elems, max_elem_len: Math.min(maxSize, 65536), max_concurrency: 4 },
     control: {
@@ -159,7 +159,7 @@ function write(dir, disc, meta, builds) {
   for (const e of disc.entries) e.minSize = e.sizes.includes(0) ? 0 : Math.min(64, ...e.sizes.filter((s) => s > 0));
   const files = { target: path.join(dir, 'target.js'), config: path.join(dir, 'config.json') };
   fs.writeFileSync(files.target, targetSource(disc, meta));
-  fs.writeFileSync(files.config, `${JSON.stringify(configFor(disc, builds), null, 2)}\n`);
+  fs.writeFileSync(files.config, `${JSON.stringify(configFor(disc, builds, meta), null, 2)}\n`);
   return files;
 }
 

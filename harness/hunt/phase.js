@@ -86,7 +86,7 @@ const phases = {
     const out = { ...d, callables: d.callables.length };
     fs.writeFileSync(path.join(o.work, 'callables.json'), `${JSON.stringify(d.callables, null, 1)}\n`);
     if (d.entries.length === 0) out.error = d.load_errors.length ? `cannot load: ${d.load_errors[0]}` : 'no async call found';
-    else gen.write(o.work, d, { spec: `${fetched.name}@${fetched.version}` }, builds);
+    else gen.write(o.work, d, { spec: `${fetched.name}@${fetched.version}`, confirmRuns: o['confirm-runs'] === undefined ? 3 : Number(o['confirm-runs']) }, builds);
     return out;
   },
   // One row of hunt.json: what every phase said, in one object.
@@ -110,7 +110,7 @@ const phases = {
 };
 
 async function main() {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { spec: { type: 'string' }, work: { type: 'string' }, cache: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { spec: { type: 'string' }, work: { type: 'string' }, cache: { type: 'string' }, 'confirm-runs': { type: 'string' } } });
   const name = positionals[0];
   if (!phases[name] || !values.work) {
     process.stderr.write('usage: node phase.js fetch|build|discover|summarize --work DIR [--spec SPEC] [--cache DIR]\n');

@@ -39,7 +39,8 @@ test.before(async () => {
   const out = path.join(dir, 'H');
   // a cache path longer than 64 bytes: records once kept only 63 of them
   const cache = path.join(dir, 'a-build-cache-whose-path-is-longer-than-sixty-four-bytes');
-  const args = ['hunt', tgz, '--out', out, '--max-time', '4', '--cache', cache, '--workers', '2'];
+  // --confirm-runs 1: a new bucket's confirmation is 3 runs, not 9
+  const args = ['hunt', tgz, '--out', out, '--max-time', '4', '--cache', cache, '--workers', '2', '--confirm-runs', '1'];
   const first = await gcfuzz(args);
   const again = await gcfuzz(args);
   const state = readJson(path.join(out, 'hunt.json'));
@@ -68,6 +69,7 @@ test('hunt: discovery finds the async calls behind the wrapper, the class method
   assert.ok(!names.includes('verify'), 'synchronous: the partner of hash, not an entry');
   assert.strictEqual(p.entries.find((e) => e.name === 'sum_later').style, 'callback');
   assert.ok(!names.includes('length'), 'a synchronous function is no entry');
+  assert.strictEqual(readJson(path.join(H.out, p.dir, 'config.json')).confirm_runs, 1, '--confirm-runs');
 });
 
 test('hunt: a probe that crashes is recorded with its call, and discovery goes on', () => {
