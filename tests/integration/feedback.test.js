@@ -6,7 +6,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
-const { tmpdir, gcfuzz, writeConfig, readJson } = require('./helpers.js');
+const { tmpdir, gcfuzz, writeConfig, readJson, soakUntil } = require('./helpers.js');
 
 const listFeedback = (out) => fs.readdirSync(path.join(out, 'corpus', 'feedback')).filter((f) => f.endsWith('.json')).sort();
 
@@ -14,7 +14,9 @@ test('feedback keeps clean cases with new window features, persists them and the
   const dir = tmpdir('feedback');
   const out = path.join(dir, 'out');
   const cfg = writeConfig(dir, 'soak', { workers: 2, stats_interval_ms: 200 });
-  const first = await gcfuzz(['soak', '--config', cfg, '--out', out, '--max-time', '4', '--seed', '3']);
+  // each soak stops when it has shown what the test needs (stats every 200 ms)
+  const stats_ = (o) => readJson(path.join(o, 'stats.json'));
+  const first = await soakUntil(['--config', cfg, '--max-time', '30', '--seed', '3'], out, (o) => listFeedback(o).length >= 2);
   assert.strictEqual(first.code, 0, first.stderr);
   const kept = listFeedback(out);
   const stats = readJson(path.join(out, 'stats.json'));
@@ -27,7 +29,7 @@ test('feedback keeps clean cases with new window features, persists them and the
   // Every kept case is a valid case with a window counter the seeds lacked.
   for (const f of kept) assert.ok(readJson(path.join(out, 'corpus', 'feedback', f)).entry);
 
-  const again = await gcfuzz(['soak', '--config', cfg, '--out', out, '--max-time', '2', '--seed', '4']);
+  const again = await soakUntil(['--config', cfg, '--max-time', '30', '--seed', '4'], out, (o) => stats_(o).session_execs >= 50);
   assert.strictEqual(again.code, 0, again.stderr);
   const after = readJson(path.join(out, 'stats.json'));
   assert.ok(after.features >= stats.features, 'the map was loaded, not rebuilt');
@@ -37,7 +39,8 @@ test('feedback keeps clean cases with new window features, persists them and the
 
   // Without feedback nothing is kept.
   const off = path.join(dir, 'off');
-  const r = await gcfuzz(['soak', '--config', writeConfig(dir, 'soak', { feedback: false, workers: 2 }), '--out', off, '--max-time', '2', '--seed', '3']);
+  const r = await soakUntil(['--config', writeConfig(dir, 'soak', { feedback: false, workers: 2, stats_interval_ms: 200 }), '--max-time', '30', '--seed', '3'],
+    off, (o) => stats_(o).session_execs >= 300);
   assert.strictEqual(r.code, 0, r.stderr);
   assert.strictEqual(readJson(path.join(off, 'stats.json')).features, 0);
   assert.ok(!fs.existsSync(path.join(off, 'corpus', 'feedback')) || listFeedback(off).length === 0);

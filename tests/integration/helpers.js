@@ -63,19 +63,32 @@ function events(out) {
 // Soaks (args without --out) until `confirmations` buckets were confirmed,
 // then stops it with SIGTERM: the test waits on what the records say, not
 // on time.
-function soakUntilConfirmed(args, out, confirmations) {
+// A soak stopped (SIGTERM: an orderly stop, exit 0) as soon as done(out)
+// holds, checked from its first stderr line on: the test waits on what it
+// needs to see, not on a fixed time (--max-time stays the bound).
+function soakUntil(args, out, done) {
   return gcfuzz(['soak', ...args, '--out', out], {
     onStderr(text, child) {
       if (child.polling) return;
       child.polling = true;
       const poll = () => {
         if (child.exitCode !== null || child.signalCode !== null) return;
-        if (events(out).filter((e) => e.event === 'confirm').length >= confirmations) child.kill('SIGTERM');
+        let yes = false;
+        try {
+          yes = done(out);
+        } catch {
+          // a file not there yet
+        }
+        if (yes) child.kill('SIGTERM');
         else setTimeout(poll, 50);
       };
       poll();
     },
   });
+}
+
+function soakUntilConfirmed(args, out, confirmations) {
+  return soakUntil(args, out, () => events(out).filter((e) => e.event === 'confirm').length >= confirmations);
 }
 
 // The official SARIF 2.1.0 schema (JSON Schema draft-04) as a validator (errors in
@@ -91,4 +104,4 @@ function sarifValidator() {
   return sarifValidate;
 }
 
-module.exports = { ROOT, GCFUZZ, tmpdir, gcfuzz, writeConfig, readJson, records, events, soakUntilConfirmed, sarifValidator };
+module.exports = { ROOT, GCFUZZ, tmpdir, gcfuzz, writeConfig, readJson, records, events, soakUntil, soakUntilConfirmed, sarifValidator };
