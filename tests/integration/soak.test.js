@@ -5,15 +5,16 @@ const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
-const { tmpdir, gcfuzz, readJson, records, events: readEvents, soakUntil, soakUntilConfirmed } = require('./helpers.js');
+const { tmpdir, gcfuzz, writeConfig, readJson, records, events: readEvents, soakUntil, soakUntilConfirmed } = require('./helpers.js');
 
 const BORROWED = ['--config', 'config/ci.json', '--entry', 'sum_borrowed', '--workers', '2'];
 
 // A borrowed-entry soak into out that gets `signal` at its first new bucket
 // (the "gcfuzz: NEW" line is printed after the record is in place).
-function soakSignalledAtNew(out, seed, signal) {
+// extra: more soak arguments (a config without confirmation, say).
+function soakSignalledAtNew(out, seed, signal, extra = []) {
   let sent = false;
-  return gcfuzz(['soak', ...BORROWED, '--out', out, '--seed', String(seed)], {
+  return gcfuzz(['soak', ...BORROWED, ...extra, '--out', out, '--seed', String(seed)], {
     onStderr(text, child) {
       if (!sent && text.includes('gcfuzz: NEW ')) {
         sent = true;
@@ -36,7 +37,10 @@ function assertOutputValid(out) {
 
 test('SIGTERM mid-soak: exit 0, valid files; a resumed soak keeps buckets and counts', async () => {
   const out = tmpdir('soak-term');
-  const first = await soakSignalledAtNew(out, 5, 'SIGTERM');
+  // no confirmation: an orderly stop waits up to grace_ms for queued
+  // confirmation runs, and confirming is not what this test is about
+  const quick = ['--config', writeConfig(tmpdir('soak-term-cfg'), 'ci', { confirm_runs: 0 })];
+  const first = await soakSignalledAtNew(out, 5, 'SIGTERM', quick);
   assert.strictEqual(first.code, 0, first.stderr);
   assert.match(first.stderr, /SIGTERM: finishing in-flight cases/);
   const before = records(out);
@@ -52,7 +56,7 @@ test('SIGTERM mid-soak: exit 0, valid files; a resumed soak keeps buckets and co
     const starts = ev.map((e, i) => (e.event === 'start' ? i : -1)).filter((i) => i >= 0);
     return starts.length === 2 ? ev.slice(starts[1]) : [];
   };
-  const second = await soakUntil([...BORROWED, '--seed', '6', '--max-time', '30'], out, (o) => since2nd(o).some((e) => e.event === 'crash'));
+  const second = await soakUntil([...BORROWED, ...quick, '--seed', '6', '--max-time', '30'], out, (o) => since2nd(o).some((e) => e.event === 'crash'));
   assert.strictEqual(second.code, 0, second.stderr);
   const after = records(out);
   for (const b of before) {
@@ -109,7 +113,7 @@ test('soak --stop-on-crash exits 1 when it stopped on a crash, 0 when the time r
 
 test('SIGHUP stops a soak in order, like SIGTERM: exit 0, a stop event, final stats', async () => {
   const out = tmpdir('soak-hup');
-  const r = await soakSignalledAtNew(out, 6, 'SIGHUP');
+  const r = await soakSignalledAtNew(out, 6, 'SIGHUP', ['--config', writeConfig(tmpdir('soak-hup-cfg'), 'ci', { confirm_runs: 0 })]); // as above
   assert.strictEqual(r.code, 0, r.stderr);
   assert.match(r.stderr, /SIGHUP: finishing in-flight cases/);
   const events = assertOutputValid(out);
