@@ -18,8 +18,12 @@ const gen = require('./gen.js');
 const { cleanText } = require('./text.js');
 
 const readJson = (f) => JSON.parse(fs.readFileSync(f, 'utf8'));
+// Strings made well-formed: a package's export names and messages may hold
+// lone surrogates, which JSON.stringify escapes (\ud800) and the daemon's
+// JSON parser (cJSON) refuses, losing the whole row.
+const wellFormed = (k, v) => (typeof v === 'string' && typeof v.toWellFormed === 'function' ? v.toWellFormed() : v);
 const writeJson = (f, o) => {
-  fs.writeFileSync(`${f}.tmp`, `${JSON.stringify(o, null, 2)}\n`);
+  fs.writeFileSync(`${f}.tmp`, `${JSON.stringify(o, wellFormed, 2)}\n`);
   fs.renameSync(`${f}.tmp`, f);
 };
 

@@ -196,8 +196,13 @@ test('hunt summarize: a bucket that fails with inputs kept, or that confirmation
     bucket('cccc', 'unknown', { runs: 3, reproduced: 0 }, { runs: 3, reproduced: 0 }),
     bucket('dddd', 'unknown', undefined, undefined), // not confirmed yet: still a finding
   ] }));
+  // an export name with a lone surrogate (a hostile package can have one)
+  fs.writeFileSync(path.join(work, 'discover.json'), JSON.stringify({ entries: [{ name: 'aaaa', id: 'main:bad\ud800name', signature: 'Buffer', oracle: 'differential' }] }));
   const r = spawnSync(process.execPath, [path.join(ROOT, 'harness', 'hunt', 'phase.js'), 'summarize', '--work', work], { encoding: 'utf8' });
   assert.strictEqual(r.status, 0, r.stderr);
+  const text = fs.readFileSync(path.join(work, 'summarize.json'), 'utf8');
+  assert.doesNotMatch(text, /\\ud[89ab][0-9a-f]{2}/i, 'no lone surrogate escapes: the daemon\'s JSON parser refuses them');
+  assert.strictEqual(JSON.parse(text).entries[0].call, 'main:bad\ufffdname');
   const row = readJson(path.join(work, 'summarize.json'));
   assert.deepStrictEqual(row.findings.map((x) => [x.hash, x.fresh, x.warm]), [['aaaa', '3/3', '1/3'], ['dddd', '-', '-']]);
   assert.deepStrictEqual(row.not_lifetime.map((x) => x.hash), ['bbbb']);
