@@ -113,11 +113,9 @@ static void default_cache(char *out, size_t cap) {
 /* DIR/hunt.json as it is, or a new one; a file that does not parse is
  * kept aside (hunt.json.bad) rather than lost. */
 static cJSON *load_state(const char *path) {
-  gf_err err = {{0}};
-  char *text = gf_read_file(path, 64 << 20, NULL, &err);
-  cJSON *j = text ? cJSON_Parse(text) : NULL;
-  free(text);
-  if (text && !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(j, "packages"))) {
+  int exists;
+  cJSON *j = gf_hunt_read_json(path, &exists);
+  if (exists && !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(j, "packages"))) {
     char bad[PATH_MAX + 64];
     snprintf(bad, sizeof bad, "%s.bad", path);
     rename(path, bad);
@@ -245,11 +243,8 @@ static int merge_shards(gf_cli *cli, const char *out_abs) {
   int unreadable = 0, found = 0;
   for (int i = 0; i < cli->npaths; i++) {
     char file[PATH_MAX + 16], shard[PATH_MAX];
-    gf_err err = {{0}};
     snprintf(file, sizeof file, "%s/hunt.json", cli->paths[i]);
-    char *text = realpath(cli->paths[i], shard) ? gf_read_file(file, 64 << 20, NULL, &err) : NULL;
-    cJSON *j = text ? cJSON_Parse(text) : NULL;
-    free(text);
+    cJSON *j = realpath(cli->paths[i], shard) ? gf_hunt_read_json(file, NULL) : NULL;
     const cJSON *rows = cJSON_GetObjectItemCaseSensitive(j, "packages"), *row;
     if (!cJSON_IsArray(rows)) {
       fprintf(stderr, "gcfuzz hunt: --merge: %s: not a hunt (no readable hunt.json), skipped\n", cli->paths[i]);

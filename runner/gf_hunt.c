@@ -19,6 +19,15 @@ typedef struct pkg_run {
   int *stop;
 } pkg_run;
 
+cJSON *gf_hunt_read_json(const char *path, int *exists) {
+  gf_err err = {{0}};
+  char *text = gf_read_file(path, 64 << 20, NULL, &err);
+  if (exists) *exists = text != NULL;
+  cJSON *j = text ? cJSON_Parse(text) : NULL;
+  free(text);
+  return j;
+}
+
 /* FNV-1a: a short, stable tag for a path spec. */
 static uint32_t fnv1a(const char *s) {
   uint32_t h = 2166136261u;
@@ -51,16 +60,13 @@ void gf_hunt_slug(const char *spec, char *out, size_t cap) {
 /* The "error" of DIR/<phase>.json, made one safe paragraph; else "". */
 static void phase_error(const pkg_run *pr, const char *phase, char *out, size_t cap) {
   char path[PATH_MAX + 64];
-  gf_err err = {{0}};
   out[0] = '\0';
   snprintf(path, sizeof path, "%s/%s.json", pr->work, phase);
-  char *text = gf_read_file(path, 1 << 20, NULL, &err);
-  cJSON *j = text ? cJSON_Parse(text) : NULL;
+  cJSON *j = gf_hunt_read_json(path, NULL);
   const cJSON *e = cJSON_GetObjectItemCaseSensitive(j, "error");
   if (cJSON_IsString(e)) gf_strlcpy(out, e->valuestring, cap);
   gf_text_sanitize(out, strlen(out));
   cJSON_Delete(j);
-  free(text);
 }
 
 /* One phase; 0 when it succeeded, else its reason in why. */
@@ -133,11 +139,8 @@ static int fuzz_phase(pkg_run *pr, char *why, size_t cap) {
 
 static cJSON *read_row(const pkg_run *pr) {
   char path[PATH_MAX + 32];
-  gf_err err = {{0}};
   snprintf(path, sizeof path, "%s/summarize.json", pr->work);
-  char *text = gf_read_file(path, 16 << 20, NULL, &err);
-  cJSON *row = text ? cJSON_Parse(text) : NULL;
-  free(text);
+  cJSON *row = gf_hunt_read_json(path, NULL);
   if (!cJSON_IsObject(row)) {
     cJSON_Delete(row);
     row = cJSON_CreateObject();

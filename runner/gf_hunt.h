@@ -37,6 +37,11 @@ typedef struct gf_hunt_opts {
 #define GF_HUNT_FUZZ_SLACK 240
 #define GF_HUNT_SMALL_S 120
 
+/* A JSON file of the hunt's (a phase's output, hunt.json), parsed; NULL
+ * when it cannot be read or does not parse. *exists (if given) says
+ * whether it could be read at all. */
+cJSON *gf_hunt_read_json(const char *path, int *exists);
+
 /* DIR/pkgs/<slug>: a name of [A-Za-z0-9._@+-] for spec. */
 void gf_hunt_slug(const char *spec, char *out, size_t cap);
 
