@@ -209,15 +209,7 @@ static void on_worker_ready(gf_worker *w) {
   }
   const char *missing = missing_entry(f, w);
   if (missing && !f->fatal) {
-    char has[sizeof w->entries];
-    size_t n = 0;
-    for (const char *p = w->entries + 1; *p && n + 3 < sizeof has; p++) /* ",a,b," -> "a, b" */
-      if (*p != ',')
-        has[n++] = *p;
-      else if (p[1])
-        has[n++] = ',', has[n++] = ' ';
-    has[n] = '\0';
-    fail_run(f, "entry '%s' of the config is not an entry of the target (it has: %.300s)", missing, has);
+    fail_run(f, "entry '%s' of the config is not an entry of the target (it has: %.300s)", missing, w->entries);
     return;
   }
   if (!f->fatal) dispatch(f, w);

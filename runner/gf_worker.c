@@ -108,14 +108,15 @@ static void protocol_error(gf_worker *w, const char *what, const char *line) {
   snprintf(w->last_protocol_error, sizeof w->last_protocol_error, "%s: %.100s", what, line);
 }
 
-/* ",a,b,c,": the entries a ready line names, for gf_worker_has_entry. */
+/* "a, b, c": the entries a ready line names (names of [a-z0-9_], the
+ * harness checks them), for gf_worker_has_entry and messages. */
 static void ready_entries(gf_worker *w, const cJSON *list) {
   const cJSON *e;
   size_t n = 0;
   w->entries[0] = '\0';
   cJSON_ArrayForEach(e, list) {
     if (!cJSON_IsString(e)) continue;
-    int k = snprintf(w->entries + n, sizeof w->entries - n, "%s%s,", n ? "" : ",", e->valuestring);
+    int k = snprintf(w->entries + n, sizeof w->entries - n, "%s%s", n ? ", " : "", e->valuestring);
     if (k < 0 || (size_t)k >= sizeof w->entries - n) { /* too many to hold: no check */
       w->entries[0] = '\0';
       return;
@@ -125,10 +126,11 @@ static void ready_entries(gf_worker *w, const cJSON *list) {
 }
 
 int gf_worker_has_entry(const gf_worker *w, const char *entry) {
-  char key[GF_ENTRY_MAX + 2];
+  size_t n = strlen(entry);
   if (!w->entries[0]) return 1; /* a harness that lists none: nothing to check */
-  snprintf(key, sizeof key, ",%s,", entry);
-  return strstr(w->entries, key) != NULL;
+  for (const char *p = w->entries; n && (p = strstr(p, entry)) != NULL; p += n)
+    if ((p == w->entries || p[-1] == ' ') && (p[n] == ',' || p[n] == '\0')) return 1;
+  return 0;
 }
 
 static void target_error_message(gf_worker *w, const cJSON *j);

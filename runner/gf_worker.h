@@ -86,7 +86,7 @@ struct gf_worker {
   gf_ring stderr_tail;
   char node_version[32];
   char build[PATH_MAX]; /* the ready line's build: a path of any length */
-  char entries[512]; /* the ready line's entries, ",a,b,c," ("" when it listed none) */
+  char entries[512]; /* the ready line's entries, "a, b, c" ("" when it listed none) */
 };
 
 /* Starts the process. On failure err says why, and on_closed still follows
@@ -105,7 +105,7 @@ void gf_worker_kill(gf_worker *w, int retire);
 void gf_worker_recycle(gf_worker *w);
 
 /* Whether a result's outcome is one the protocol has (ok, mismatch,
- * exception, error); any other is a protocol error. */
+ * exception, target_error, error); any other is a protocol error. */
 int gf_outcome_known(const char *outcome);
 
 /* Whether the harness's ready line named entry among its entries (1 when
