@@ -194,12 +194,7 @@ async function compare(entry, calls) {
     if (!entry.oracle) continue;
     // An oracle may answer with a Promise (hunt's differential oracle runs
     // the same call on kept copies); it was started before the call.
-    let expected;
-    try {
-      expected = await calls[k].expected;
-    } catch (e) {
-      throw new TargetCodeError('oracle', e);
-    }
+    const expected = await hook('oracle', () => calls[k].expected);
     const same = entry.equal ? targetCode('equal', () => entry.equal(s.value, expected)) : isDeepStrictEqual(s.value, expected);
     if (!same) return { outcome: 'mismatch', call: k, result: brief(s.value), expected: brief(expected) };
     checked++;
@@ -266,4 +261,4 @@ async function hook(where, fn) {
   }
 }
 
-module.exports = { runCase, brief, TargetCodeError };
+module.exports = { runCase, brief, exceptionOf, TargetCodeError };

@@ -9,7 +9,7 @@
 'use strict';
 const readline = require('node:readline');
 const { parseCaseLine, CaseError } = require('./case.js');
-const { runCase } = require('./driver.js');
+const { runCase, exceptionOf } = require('./driver.js');
 const { PoolGate } = require('./gate.js');
 const { WindowProbe } = require('./window.js');
 const { loadTarget, TargetError } = require('./target.js');
@@ -65,8 +65,8 @@ async function setup(target, opts) {
   try {
     return await target.setup({ build: opts.build, args: opts.args });
   } catch (e) {
-    const frame = e && typeof e.stack === 'string' ? (e.stack.split('\n').find((l) => /^\s+at /.test(l)) || '').trim() : '';
-    throw new TargetError(`target ${opts.target}: setup failed: ${e && e.name ? `${e.name}: ` : ''}${e && typeof e === 'object' ? e.message : String(e)}${frame ? ` (${frame})` : ''}`);
+    const x = exceptionOf(e);
+    throw new TargetError(`target ${opts.target}: setup failed: ${e && e.name ? `${x.name}: ` : ''}${x.message}${x.stack[0] ? ` (${x.stack[0]})` : ''}`);
   }
 }
 
