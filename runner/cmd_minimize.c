@@ -116,8 +116,9 @@ int gf_cmd_minimize(int argc, char **argv) {
       strlen(want_build) < sizeof cli.cfg.build) {
     fprintf(stderr, "gcfuzz minimize: on build %s (%s; the config has %s)\n", want_build,
             cli.build ? "--build" : "the record's", cli.cfg.build);
-    gf_strlcpy(cli.cfg.build, want_build, sizeof cli.cfg.build);
-    cli.cfg.sanitizer = GF_SAN_AUTO;
+    const cJSON *san = cJSON_GetObjectItemCaseSensitive(rec, "sanitizer");
+    gf_config_use_build(&cli.cfg, want_build, cli.build != NULL,
+                        gf_sanitizer_from_name(cJSON_IsString(san) ? san->valuestring : NULL));
   }
   cJSON_Delete(rec);
   if ((rc = gf_cli_plan(&cli)) != 0) return rc;

@@ -121,6 +121,18 @@ int gf_config_wants_asan(const gf_config *cfg) {
   return n >= 4 && strcmp(cfg->build + n - 4, "asan") == 0;
 }
 
+void gf_config_use_build(gf_config *cfg, const char *build, int from_cli, int rec_sanitizer) {
+  if (strcmp(cfg->build, build) == 0) return;
+  gf_strlcpy(cfg->build, build, sizeof cfg->build);
+  if (!from_cli) cfg->sanitizer = rec_sanitizer;
+}
+
+int gf_sanitizer_from_name(const char *name) {
+  if (name && strcmp(name, "address") == 0) return GF_SAN_ADDRESS;
+  if (name && strcmp(name, "none") == 0) return GF_SAN_NONE;
+  return GF_SAN_AUTO;
+}
+
 void gf_config_for_control(const gf_config *cfg, gf_config *out) {
   *out = *cfg;
   if (cfg->control_target[0]) {

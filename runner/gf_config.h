@@ -95,6 +95,15 @@ typedef struct gf_config {
  * build names ending in "asan" (the demo addon's), none otherwise. */
 enum { GF_SAN_AUTO, GF_SAN_NONE, GF_SAN_ADDRESS };
 
+/* Runs cfg on another build (replay, minimize, repro). Its sanitizer: for
+ * the record's own build the record's (rec_sanitizer: GF_SAN_*, AUTO when
+ * the record does not say); for a --build the config's when it names one
+ * (checking a fix on another ASan .node path needs ASan too), else what the
+ * build's name says. */
+void gf_config_use_build(gf_config *cfg, const char *build, int from_cli, int rec_sanitizer);
+/* A record's "sanitizer" field: GF_SAN_ADDRESS, GF_SAN_NONE, or GF_SAN_AUTO. */
+int gf_sanitizer_from_name(const char *name);
+
 /* A flag set from JSON (an array of "--flag" strings); where names the
  * field in errors. */
 int gf_flag_set_from_json(gf_flag_set *fs, const cJSON *a, const char *where, gf_err *err);

@@ -136,7 +136,7 @@ static void consider_feedback(fuzz *f, const gf_case *c, const cJSON *result) {
 static void record_finding(fuzz *f, const gf_finding *fd, const gf_case *c, int flag_set,
                            const char *tail) {
   gf_run_meta meta = {f->node_version, f->build, f->o->replay_prefix, &f->cfg->v8_flags[flag_set],
-                      f->node_path};
+                      f->node_path, gf_config_wants_asan(f->cfg) ? "address" : "none"};
   gf_err err = {{0}};
   int is_new = 0;
   gf_iso_time(f->stats.last_crash, sizeof f->stats.last_crash);

@@ -75,12 +75,15 @@ int gf_replay_load(gf_replay_item *it, const char *path, const char *entry, cons
   memset(it, 0, sizeof *it);
   gf_strlcpy(it->path, path, sizeof it->path);
   gf_strlcpy(it->build, build ? build : cfg_build, sizeof it->build);
+  it->build_from_cli = build != NULL;
   cJSON *j;
   if (gf_case_load_file(&it->c, path, &j, err) != 0) return -1;
   const cJSON *rec_build = cJSON_GetObjectItemCaseSensitive(j, "addon_build");
   if (!build && cJSON_IsString(rec_build) && rec_build->valuestring[0] &&
       strlen(rec_build->valuestring) < sizeof it->build)
     gf_strlcpy(it->build, rec_build->valuestring, sizeof it->build);
+  const cJSON *san = cJSON_GetObjectItemCaseSensitive(j, "sanitizer");
+  it->sanitizer = gf_sanitizer_from_name(cJSON_IsString(san) ? san->valuestring : NULL);
   read_rate(j, "reproducibility", &it->rec_runs, &it->rec_reproduced);
   it->slow_case = gf_json_count(cJSON_GetObjectItemCaseSensitive(j, "patience"), "finished") > 0;
   read_rate(j, "reproducibility_warm", &it->rec_warm_runs, &it->rec_warm_reproduced);
@@ -249,13 +252,12 @@ static int run_build_group(const gf_config *base, const char *node, const char *
   if (cfg == NULL) return -1;
   *cfg = *base;
   gf_strlcpy(cfg->node, group_node, sizeof cfg->node);
-  if (strcmp(cfg->build, build) != 0) {
-    gf_strlcpy(cfg->build, build, sizeof cfg->build);
-    cfg->sanitizer = GF_SAN_AUTO; /* the record's build says what it needs */
-  }
   cfg->n_flag_sets = 0;
+  int first = 1;
   for (size_t i = 0; i < n; i++) {
     if (!in_group(base, node, &items[i], build, group_node)) continue;
+    if (first) gf_config_use_build(cfg, build, items[i].build_from_cli, items[i].sanitizer);
+    first = 0;
     items[i].flag_set = gf_config_flag_set_index(cfg, &items[i].v8_flags);
     if (items[i].flag_set < 0) { /* more distinct sets than a plan holds */
       fprintf(stderr, "gcfuzz: replay: %s: more than %d different v8_flags in one replay: it runs "

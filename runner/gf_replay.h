@@ -47,6 +47,8 @@ typedef struct gf_replay_item {
   gf_flag_set v8_flags; /* a record's: its runs use the V8 flags it was found with */
   int flag_set;         /* their index in the run's plan */
   char build[PATH_MAX]; /* the build its runs use: the record's addon_build, or the config's */
+  int build_from_cli;   /* build is --build's */
+  int sanitizer;        /* the record's (GF_SAN_*; AUTO: it does not say) */
   unsigned rec_runs, rec_reproduced; /* the record's reproducibility (0/0: unknown) */
   unsigned rec_warm_runs, rec_warm_reproduced; /* its reproducibility_warm: warm runs too */
   unsigned warm_runs, warm_reproduced; /* of runs/reproduced, the warm ones */

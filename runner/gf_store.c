@@ -335,6 +335,7 @@ static cJSON *new_record(const gf_store *s, const gf_finding *f, const gf_case *
   cJSON_AddStringToObject(r, "node_version", m->node_version ? m->node_version : "");
   cJSON_AddStringToObject(r, "node", m->node_path ? m->node_path : "");
   cJSON_AddStringToObject(r, "addon_build", m->build ? m->build : "");
+  if (m->sanitizer) cJSON_AddStringToObject(r, "sanitizer", m->sanitizer);
   gf_flag_set none = {.n = 0};
   cJSON_AddItemToObject(r, "v8_flags", gf_flag_set_to_json(m->v8_flags ? m->v8_flags : &none));
   snprintf(path, sizeof path, "%s/%s.json", s->crashes, f->hash);

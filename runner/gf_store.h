@@ -34,6 +34,7 @@ typedef struct gf_run_meta {
   const char *replay_prefix; /* "gcfuzz replay --config X" (absolute paths) */
   const gf_flag_set *v8_flags; /* the worker's; NULL: none */
   const char *node_path; /* the node binary the worker ran on (config `node`) */
+  const char *sanitizer; /* "address" or "none": what the worker had preloaded */
 } gf_run_meta;
 
 typedef struct gf_bucket {

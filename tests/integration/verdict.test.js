@@ -40,6 +40,14 @@ test('a record found with the ASan build replays on it, even from a release conf
   const oc = JSON.parse(other.stdout).cases[0];
   assert.strictEqual(oc.build, 'release');
   assert.notStrictEqual(oc.status, 'fixed', JSON.stringify(oc));
+  // The record keeps its sanitizer, and --build keeps the config's: a fix
+  // checked on another ASan .node path runs under ASan too (0.5.0 fell back
+  // to the build's name, and the harness could not start: exit 2).
+  assert.strictEqual(readJson(file).sanitizer, 'address');
+  const asanPath = path.join(ROOT, 'addon', 'build', 'Release', 'gcfuzz_addon_asan.node');
+  const byPath = await gcfuzz(['replay', '--config', writeConfig(dir, 'ci', { sanitizer: 'address' }), '--build', asanPath, '--runs', '3', file]);
+  assert.strictEqual(byPath.code, 1, byPath.stderr);
+  assert.strictEqual(JSON.parse(byPath.stdout).cases[0].harness_errors, 0);
 });
 
 test('no hit in too few runs for the record rate is inconclusive (exit 4); --runs auto makes enough runs to say fixed', async () => {

@@ -12,7 +12,7 @@ static gf_bucket *add(gf_store *s, const gf_finding *f, const char *entry, const
   gf_case c;
   gf_case_default(&c);
   gf_strlcpy(c.entry, entry, sizeof c.entry);
-  gf_run_meta m = {"v20.0.0", build, "gcfuzz replay", NULL, "/usr/bin/node"};
+  gf_run_meta m = {"v20.0.0", build, "gcfuzz replay", NULL, "/usr/bin/node", "none"};
   gf_err err = {{0}};
   int is_new;
   gf_bucket *b = gf_store_add(s, f, &c, "tail", &m, &is_new, &err);

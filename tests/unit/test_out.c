@@ -13,7 +13,7 @@ static gf_bucket *add_segv(gf_store *s, const char *tail, gf_err *err) {
   gf_case c;
   gf_case_default(&c);
   strcpy(c.entry, "sum_borrowed");
-  gf_run_meta m = {"v20.0.0", "release", "gcfuzz replay", NULL, "/usr/bin/node"};
+  gf_run_meta m = {"v20.0.0", "release", "gcfuzz replay", NULL, "/usr/bin/node", "none"};
   int is_new;
   return gf_store_add(s, &f, &c, tail, &m, &is_new, err);
 }

@@ -34,7 +34,7 @@ static int setup(void **state) {
   x->cfg.confirm_runs = 2;
   x->f = segv_finding("sum_borrowed");
   gf_case first = case_named("first", 1);
-  gf_run_meta m = {"v20.0.0", "release", "gcfuzz replay", NULL, "/usr/bin/node"};
+  gf_run_meta m = {"v20.0.0", "release", "gcfuzz replay", NULL, "/usr/bin/node", "none"};
   int is_new;
   gf_bucket *b = gf_store_add(&x->store, &x->f, &first, "tail", &m, &is_new, &err);
   assert_int_equal(gf_store_set_warm(&x->store, b, 2, 1, &err), 0);
@@ -139,7 +139,7 @@ static void a_timeout_that_ends_given_time_is_a_slow_case(void **state) {
   gf_finding hang, wrong = outcome_finding("sum_borrowed", "mismatch");
   assert_int_equal(gf_classify(&o, &hang), 1);
   gf_case c = case_named("slow", 1);
-  gf_run_meta m = {"v20.0.0", "release", "gcfuzz replay", NULL, "/usr/bin/node"};
+  gf_run_meta m = {"v20.0.0", "release", "gcfuzz replay", NULL, "/usr/bin/node", "none"};
   int is_new;
   gf_bucket *b = gf_store_add(&x->store, &hang, &c, "tail", &m, &is_new, &err);
   gf_pending_new_bucket(&x->p, b, 0);
@@ -178,7 +178,7 @@ static void minimization_goes_on_from_the_best_case_so_far(void **state) {
   x->f = located_finding("sum_borrowed", "gf_borrowed_sum");
   gf_case orig = case_named("big", 64), first, resumed;
   orig.f[GF_F_CONCURRENCY] = 4;
-  gf_run_meta m = {"v20.0.0", "release", "gcfuzz replay", NULL, "/usr/bin/node"};
+  gf_run_meta m = {"v20.0.0", "release", "gcfuzz replay", NULL, "/usr/bin/node", "none"};
   int is_new;
   gf_bucket *b = gf_store_add(&x->store, &x->f, &orig, "tail", &m, &is_new, &err);
   assert_int_equal(gf_store_set_repro(&x->store, b, 2, 2, &err), 0);
@@ -229,7 +229,7 @@ static void a_kill_before_the_control_leaves_only_the_control(void **state) {
   gf_err err = {{0}};
   x->f = located_finding("sum_borrowed", "gf_borrowed_sum");
   gf_case c = case_named("new", 2);
-  gf_run_meta m = {"v20.0.0", "release", "gcfuzz replay", NULL, "/usr/bin/node"};
+  gf_run_meta m = {"v20.0.0", "release", "gcfuzz replay", NULL, "/usr/bin/node", "none"};
   int is_new;
   gf_bucket *b = gf_store_add(&x->store, &x->f, &c, "tail", &m, &is_new, &err);
   gf_pending_new_bucket(&x->p, b, 0);

@@ -10,7 +10,7 @@
 static void hit(const char *dir, const gf_finding *const *fs, int n) {
   gf_store s;
   gf_err err = {{0}};
-  gf_run_meta m = {"v20.0.0", "release", "gcfuzz replay", NULL, "/usr/bin/node"};
+  gf_run_meta m = {"v20.0.0", "release", "gcfuzz replay", NULL, "/usr/bin/node", "none"};
   assert_int_equal(gf_store_open(&s, dir, GF_STORE_WRITE, &err), 0);
   for (int i = 0; i < n; i++) {
     gf_case c;

@@ -40,7 +40,7 @@ static void buckets_count_and_survive_reopen(void **state) {
   gf_case c;
   gf_case_default(&c);
   strcpy(c.entry, "sum_borrowed");
-  gf_run_meta m = {"v20.0.0", "release", "gcfuzz replay", NULL, "/usr/bin/node"};
+  gf_run_meta m = {"v20.0.0", "release", "gcfuzz replay", NULL, "/usr/bin/node", "none"};
   int is_new;
   gf_bucket *b = gf_store_add(&s, &f, &c, "tail", &m, &is_new, &err);
   assert_non_null(b);
