@@ -73,6 +73,22 @@ int gf_run_capture(char *const *argv, char *out, size_t cap, gf_err *err) {
   return 0;
 }
 
+int gf_run_inherit(char *const *argv, gf_err *err) {
+  uv_loop_t loop;
+  uv_process_t proc;
+  capture c = {NULL, 0, 0, -1, 0};
+  uv_loop_init(&loop);
+  proc.data = &c;
+  uv_stdio_container_t stdio[3] = {{UV_IGNORE, {0}}, {UV_INHERIT_FD, {.fd = 1}}, {UV_INHERIT_FD, {.fd = 2}}};
+  uv_process_options_t opt = {.exit_cb = capture_exit, .file = argv[0],
+                              .args = (char **)argv, .stdio_count = 3, .stdio = stdio};
+  int rc = uv_spawn(&loop, &proc, &opt);
+  if (rc == 0) uv_run(&loop, UV_RUN_DEFAULT);
+  uv_loop_close(&loop);
+  if (rc != 0) return gf_errf(err, "cannot run %s: %s", argv[0], uv_strerror(rc));
+  return c.signal ? 128 + c.signal : (int)c.status;
+}
+
 /* Workers start as `gcfuzz __worker PID node ...` (main.c): the kernel kills
  * them if the daemon dies. Without /proc/self/exe, node directly. */
 static int worker_prefix(char **v) {

@@ -37,4 +37,8 @@ void gf_spawn_plan_free(gf_spawn_plan *p);
  * out. Uses a private uv loop. */
 int gf_run_capture(char *const *argv, char *out, size_t cap, gf_err *err);
 
+/* Runs argv (no shell) to completion with our stdout and stderr; its exit
+ * status (128 + N for signal N), or -1 if it could not start. */
+int gf_run_inherit(char *const *argv, gf_err *err);
+
 #endif

@@ -23,6 +23,7 @@ static const char usage[] =
     "  replay  re-run saved cases/crashes in fresh processes: reproduced or fixed\n"
     "  import  turn a fuzz_lifecycle input into a runner case\n"
     "  minimize  shrink a crash's case, keeping its signature and rate\n"
+    "  repro   a crash record as one standalone Node script that reproduces it\n"
     "  report  report.html / report.md / report.sarif of an output directory\n"
     "  cmin    shrink an output directory's feedback corpus to the cases that keep every feature\n"
     "  merge   merge output folders of several machines into one (counts once per origin)\n"
@@ -77,6 +78,7 @@ int main(int argc, char **argv) {
   if (strcmp(argv[1], "soak") == 0) return gf_cmd_soak(argc - 1, argv + 1);
   if (strcmp(argv[1], "ci") == 0) return gf_cmd_ci(argc - 1, argv + 1);
   if (strcmp(argv[1], "replay") == 0) return gf_cmd_replay(argc - 1, argv + 1);
+  if (strcmp(argv[1], "repro") == 0) return gf_cmd_repro(argc - 1, argv + 1);
   if (strcmp(argv[1], "import") == 0) return gf_cmd_import(argc - 1, argv + 1);
   if (strcmp(argv[1], "minimize") == 0) return gf_cmd_minimize(argc - 1, argv + 1);
   if (strcmp(argv[1], "report") == 0) return gf_cmd_report(argc - 1, argv + 1);

@@ -81,6 +81,22 @@ test('ci on a user target: control on the demo addon detected, the fixed entry c
   assert.ok(uaf, 'an ASan bucket');
   assert.strictEqual(uaf.bug_type, 'heap-use-after-free');
   assert.match(uaf.signature, /job_execute/);
+  // Its standalone reproducer (#20): the build a .node path, ASan from the
+  // config's sanitizer; the fixed entry through the same script is clean.
+  // The gated case fails in >= 9 of 10 one-shot runs (the first test), so
+  // 2 or more hits of 3 miss with chance < 0.03 at p = 0.9.
+  const file = path.join(dir, 'buggy', 'crashes', `${uaf.hash}.json`);
+  const script = path.join(dir, 'repro.js');
+  const fixed = path.join(dir, 'repro-fixed.js');
+  assert.strictEqual((await gcfuzz(['repro', '--config', cfg, file, '-o', script])).code, 0);
+  assert.strictEqual((await gcfuzz(['repro', '--config', cfg, '--entry', 'sum_bytes', file, '-o', fixed])).code, 0);
+  const [bug, ok] = [spawnSync(process.execPath, [script, '3'], { encoding: 'utf8' }), spawnSync(process.execPath, [fixed, '2'], { encoding: 'utf8' })];
+  const hits = (bug.stdout.match(/FAILED as recorded: asan heap-use-after-free/g) || []).length;
+  assert.ok(hits >= 2, bug.stdout + bug.stderr);
+  assert.strictEqual(bug.status, 1);
+  assert.match(bug.stdout, /^ASan build: each run is LD_PRELOAD=\S*libasan\S* /m);
+  assert.strictEqual(ok.status, 0, ok.stdout + ok.stderr);
+  assert.match(ok.stdout, /^not reproduced 0\/2/m);
 });
 
 test('an ASan .node path without sanitizer "address" cannot start: the config decides', async () => {
