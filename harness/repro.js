@@ -66,7 +66,10 @@ function collect(file) {
 function moduleText(id, mod) {
   const head = `${JSON.stringify(id)}: { file: ${JSON.stringify(path.basename(mod.file))}, map: ${JSON.stringify(mod.map)},`;
   if (mod.file.endsWith('.json')) return `${head} json: ${JSON.stringify(JSON.parse(mod.src))} }`;
-  const src = mod.src.replace(/^#!.*\n/, '\n');
+  // The harness's own comments are for its readers, not a reproducer's:
+  // comment lines of inlined harness modules go (a third of the text).
+  let src = mod.src.replace(/^#!.*\n/, '\n');
+  if (id !== 'target') src = src.replace(/^[ \t]*\/\/.*\n/gm, '');
   return `${head} fn: function (exports, require, module, __filename, __dirname) {\n${src}\n} }`;
 }
 
@@ -130,7 +133,9 @@ function caseOf(rec, file) {
   throw new ReproError(`${file}: no case`);
 }
 
-function generate(spec, outFile) {
+// portable: the script is meant to live beside the target (an issue's
+// reproducer), so it names the target by its file name only.
+function generate(spec, outFile, { portable = false } = {}) {
   const rec = readRecord(spec.record);
   const { key, case: c, rate } = caseOf(rec, spec.record);
   if (spec.entry) c.entry = spec.entry;
@@ -148,7 +153,7 @@ function generate(spec, outFile) {
     sanitizer: spec.sanitizer,
     asan_options: spec.asan_options,
     target_name: path.basename(target),
-    target_rel: path.relative(outDir, target),
+    target_rel: portable ? path.basename(target) : path.relative(outDir, target),
     expect: expectOf(rec),
     record_rate: `${rate || 'unknown'} fresh${rateText(rec.reproducibility_warm) ? `, ${rateText(rec.reproducibility_warm)} warm` : ''}`,
   };
@@ -191,4 +196,4 @@ if (require.main === module) {
   }
 }
 
-module.exports = { generate, requiresOf, expectOf };
+module.exports = { generate, requiresOf, expectOf, readRecord, caseOf, ReproError };

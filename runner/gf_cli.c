@@ -119,7 +119,7 @@ int gf_cli_parse(gf_cli *cli, const char *cmd, int argc, char **argv, const char
       {"category", required_argument, 0, 'C'}, {"pr", no_argument, 0, 'P'},
       {"list", required_argument, 0, 'L'}, {"shard", required_argument, 0, 'H'},
       {"cache", required_argument, 0, 'K'}, {"merge", no_argument, 0, 'G'},
-      {"confirm-runs", required_argument, 0, 'F'},
+      {"confirm-runs", required_argument, 0, 'F'}, {"issue", required_argument, 0, 'I'},
       {0, 0, 0, 0}};
   memset(cli, 0, sizeof *cli);
   cli->cmd = cmd;
@@ -156,6 +156,7 @@ int gf_cli_parse(gf_cli *cli, const char *cmd, int argc, char **argv, const char
       case 'H': cli->shard = optarg; break;
       case 'K': cli->cache = optarg; break;
       case 'G': cli->merge = 1; break;
+      case 'I': cli->issue = optarg; break;
       case 'F':
         if (parse_whole("--confirm-runs", optarg, 0, 1000, &u)) return GF_EXIT_USAGE;
         cli->confirm_runs = (long)u;

@@ -52,6 +52,7 @@ typedef struct gf_cli {
   const char *cache;       /* hunt --cache DIR: the build cache */
   int merge;               /* hunt --merge: shard folders into --out */
   long confirm_runs;       /* hunt --confirm-runs: -1 not given */
+  const char *issue;       /* report --issue HASH */
 } gf_cli;
 
 /* Parses argv (after the subcommand) with the options in `allowed` (a

@@ -101,3 +101,29 @@ test('a child run is classified as gcfuzz names it', () => {
   assert.strictEqual(classify({ stdout: 'GCFUZZ_REPRO_RESULT {"outcome":"ok"}\n', status: 0 }, 1), null);
   assert.deepStrictEqual(classify({ stdout: '', status: 3 }, 1), { kind: 'exit', bug_type: 'exit-3' });
 });
+
+test('an issue: needs GC from the control, the binding\'s fix hint first, hostile text made inert, no machine path', () => {
+  const { issue, noMachinePath } = require('../issue.js');
+  const dir = scratch();
+  writeTarget(dir);
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'left-pad-native', version: '1.2.3', dependencies: { nan: '^2' } }));
+  const rec = writeRecord(dir, 'wrong', {
+    message: 'call 0: got 5, expected 4 \u001b[31m<script>`x`</script>', control: { runs: 3, failed: 0 },
+    reproducibility: { runs: 5, reproduced: 2 }, reproducibility_warm: { runs: 5, reproduced: 4 },
+    addon_build: path.join(dir, 'build', 'Release', 'x.node'), node_version: 'v20.1.0',
+  });
+  const md = issue({ ...spec(dir, rec, ''), build: path.join(dir, 'build', 'Release', 'x.node') });
+  assert.ok(!md.includes(dir), 'no path of this machine');
+  assert.match(md, /^# mismatch \(`wrong`\) in left-pad-native@1\.2\.3\n/);
+  // Rendered, this reads: ...expected 4 \x1b[31m<script>`x`</script>
+  assert.ok(md.includes('The call resolves with a wrong result (call 0: got 5, expected 4 \\\\x1b\\[31m\\<script\\>\\`x\\`\\</script\\>).'), md.split('\n')[2]);
+  assert.ok(!md.includes('\u001b'), 'no raw ESC');
+  assert.match(md, /## Does it need the GC\?\n\nyes: with every input kept referenced until its call settled, the case failed in 0 of 3 runs/);
+  assert.match(md, /Reproduced in fresh processes: 2\/5, warm processes: 4\/5\./);
+  assert.match(md, /- build: `x\.node`/);
+  assert.match(md, /## How to fix it\n\n[^\n]+\n\n- nan: `SaveToPersistent/);
+  assert.match(md, /run `node repro\.js 10 --build <your build>`/);
+  assert.strictEqual(noMachinePath('/usr/bin/node+0xc71348'), 'node+0xc71348');
+  assert.strictEqual(noMachinePath('/home/me/src/a.c:12'), 'a.c:12');
+  assert.strictEqual(noMachinePath('../src/core.c:82'), '../src/core.c:82');
+});

@@ -83,7 +83,7 @@ test('each demo bug entry: the standalone script reproduces it; on the fixed twi
   });
 });
 
-test('the script needs no gcfuzz: copied with the addon alone into another folder, it still reproduces', async () => {
+test('the script needs no gcfuzz: copied with the addon alone into another folder, it still reproduces; so does the one report --issue inlines', async () => {
   const { dir, cfg, file } = await recordOf('sum_borrowed', PAIRS.sum_borrowed[1]);
   // The package under test as a maintainer has it: its target and addon, no harness.
   const pkg = path.join(dir, 'pkg');
@@ -98,6 +98,21 @@ test('the script needs no gcfuzz: copied with the addon alone into another folde
   const r = await run(script, ['2', '--dir', pkg], { cwd: path.dirname(script) });
   assert.strictEqual(r.code, 1, r.stdout + r.stderr);
   assert.match(r.stdout, /reproduced [12]\/2/);
+  // The upstream-ready report: no path of this machine, and the reproducer
+  // inlined in it runs as it is, saved beside the maintainer's target.
+  const md = await gcfuzz(['report', '--issue', path.basename(file, '.json'), '--config', cfg, path.join(dir, 'out')]);
+  assert.strictEqual(md.code, 0, md.stderr);
+  for (const p of [ROOT, dir, require('node:os').tmpdir() + '/']) assert.ok(!md.stdout.includes(p), `the report names ${p}`);
+  assert.match(md.stdout, /^# heap-use-after-free in `gf_borrowed_sum` \(`\.\.\/src\/core\.c:\d+`\) \(`sum_borrowed`\) in gcfuzz-addon@/);
+  assert.match(md.stdout, /AddressSanitizer reports a heap-use-after-free READ of size \d+ in `gf_borrowed_sum` .* on a libuv threadpool thread, of memory the addon's finalizer `gf_elem_free` freed/);
+  for (const h of ['## Environment', '## The case', '**Access**', '**Freed by**', '**Allocated by**', '## Does it need the GC?', '## How to fix it', '## Reproducer'])
+    assert.ok(md.stdout.includes(h), h);
+  assert.match(md.stdout, /- Node: `v\d+\.\d+\.\d+` on linux/);
+  assert.match(md.stdout, /- Node-API: copy the data in the call before `napi_queue_async_work`/);
+  const inlined = md.stdout.match(/\n(`{3,})js\n([\s\S]*?)\n\1\n/)[2];
+  fs.writeFileSync(path.join(pkg, 'repro.js'), inlined);
+  const fromIssue = await run(path.join(pkg, 'repro.js'), ['2'], { cwd: pkg });
+  assert.strictEqual(fromIssue.code, 1, fromIssue.stdout + fromIssue.stderr);
   // Without the target where the script says it is, it says so and never "clean".
   const none = await run(script, ['1', '--dir', path.join(dir, 'nowhere')]);
   assert.strictEqual(none.code, 2, none.stdout);

@@ -97,6 +97,12 @@ test('ci on a user target: control on the demo addon detected, the fixed entry c
   assert.match(bug.stdout, /^ASan build: each run is LD_PRELOAD=\S*libasan\S* /m);
   assert.strictEqual(ok.status, 0, ok.stdout + ok.stderr);
   assert.match(ok.stdout, /^not reproduced 0\/2/m);
+  // Its issue: the .node path of this machine reduced to its name.
+  const md = await gcfuzz(['report', '--issue', uaf.hash, '--config', cfg, path.join(dir, 'buggy')]);
+  assert.strictEqual(md.code, 0, md.stderr);
+  assert.ok(!md.stdout.includes(BUF) && !md.stdout.includes(dir), 'no path of this machine');
+  assert.match(md.stdout, /- build: `bufsum_asan\.node` \(AddressSanitizer\)/);
+  assert.match(md.stdout, /run `node repro\.js 10 --build <your build>`/);
 });
 
 test('an ASan .node path without sanitizer "address" cannot start: the config decides', async () => {
