@@ -77,7 +77,7 @@ static void replay_on_matrix(gf_cli *cli) {
           cli->cfg.n_nodes, runs);
   for (int k = 0; k < cli->cfg.n_nodes; k++)
     gf_replay_run(&cli->cfg, cli->cfg.nodes[k], k, gf_cli_workers(cli), items, loaded);
-  gf_replay_record_nodes(items, loaded, cli->cfg.n_nodes);
+  gf_replay_record(items, loaded, cli->cfg.n_nodes, GF_KEEP_NODES);
   free(items);
   gf_free_names(names, n);
 }

@@ -110,8 +110,8 @@ int gf_cmd_replay(int argc, char **argv) {
     if (gf_replay_run(&cli.cfg, cli.all_nodes ? cli.cfg.nodes[k] : NULL, k,
                       gf_cli_workers(&cli), items, n))
       return GF_EXIT_USAGE;
-  if (cli.all_nodes)
-    gf_replay_record_nodes(items, n, nnodes);
+  /* Every record remembers its last verdict (reports show it). */
+  gf_replay_record(items, n, nnodes, GF_KEEP_VERDICT | (cli.all_nodes ? GF_KEEP_NODES : 0));
 
   unsigned reproduced = 0, errors = 0, fixed = 0, inconclusive = 0;
   for (size_t i = 0; i < n; i++) {

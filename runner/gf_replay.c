@@ -160,7 +160,24 @@ cJSON *gf_replay_nodes_json(const gf_replay_item *it, int nnodes, int as_map) {
 
 /* A record in OUT/crashes/ keeps which Node versions it reproduces on:
  * written at once, or posted to the inbox of a daemon that holds OUT. */
-void gf_replay_record_nodes(const gf_replay_item *items, size_t n, int nnodes) {
+/* {"status","runs","reproduced","warm_runs","warm_reproduced","build","node_version","time"} */
+static cJSON *verdict_json(const gf_replay_item *it) {
+  double miss;
+  char now[32];
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddStringToObject(o, "status", gf_replay_verdict(it, &miss));
+  cJSON_AddNumberToObject(o, "runs", it->runs);
+  cJSON_AddNumberToObject(o, "reproduced", it->reproduced);
+  cJSON_AddNumberToObject(o, "warm_runs", it->warm_runs);
+  cJSON_AddNumberToObject(o, "warm_reproduced", it->warm_reproduced);
+  cJSON_AddStringToObject(o, "build", it->build);
+  cJSON_AddStringToObject(o, "node_version", it->node[it->node_now].version);
+  gf_iso_time(now, sizeof now);
+  cJSON_AddStringToObject(o, "time", now);
+  return o;
+}
+
+void gf_replay_record(const gf_replay_item *items, size_t n, int nnodes, int keep) {
   char dir[PATH_MAX], open_dir[PATH_MAX] = "";
   gf_store st;
   int held = 0; /* open_dir is locked by a daemon: post instead */
@@ -180,7 +197,8 @@ void gf_replay_record_nodes(const gf_replay_item *items, size_t n, int nnodes) {
       gf_strlcpy(open_dir, dir, sizeof open_dir);
     }
     cJSON *fields = cJSON_CreateObject();
-    cJSON_AddItemToObject(fields, "reproduces_on", gf_replay_nodes_json(it, nnodes, 1));
+    if (keep & GF_KEEP_NODES) cJSON_AddItemToObject(fields, "reproduces_on", gf_replay_nodes_json(it, nnodes, 1));
+    if (keep & GF_KEEP_VERDICT) cJSON_AddItemToObject(fields, "last_replay", verdict_json(it));
     gf_bucket *b = held ? NULL : gf_store_find(&st, it->want_hash);
     int rc = held ? gf_inbox_post(dir, it->want_hash, fields, &err)
              : b  ? gf_store_amend(&st, b, fields, &err)

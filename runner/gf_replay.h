@@ -89,9 +89,13 @@ int gf_replay_run(const gf_config *cfg, const char *node, int node_index, unsign
 /* [{"version","runs","reproduced"}] (as_map: {"v22.1.0": {"runs","reproduced"}}). */
 cJSON *gf_replay_nodes_json(const gf_replay_item *it, int nnodes, int as_map);
 
-/* Each record among items that lives in OUT/crashes/ gets "reproduces_on"
- * (the map above). */
-void gf_replay_record_nodes(const gf_replay_item *items, size_t n, int nnodes);
+/* What gf_replay_record keeps in each record: "reproduces_on" (the map
+ * above), "last_replay" (the verdict, README "crash record"). */
+enum { GF_KEEP_NODES = 1, GF_KEEP_VERDICT = 2 };
+
+/* Each record among items that lives in OUT/crashes/ gets the fields
+ * `keep` asks for: written, or posted to OUT/inbox/ while a soak holds it. */
+void gf_replay_record(const gf_replay_item *items, size_t n, int nnodes, int keep);
 
 cJSON *gf_replay_item_json(const gf_replay_item *it, int nnodes);
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "gf_fs.h"
+#include "gf_json.h"
 
 static int by_count_desc(const void *a, const void *b) {
   const gf_bucket *x = *(const gf_bucket *const *)a, *y = *(const gf_bucket *const *)b;
@@ -118,6 +119,27 @@ void gf_rec_rate(const gf_bucket *b, const char *key, char *out, size_t cap) {
     snprintf(out, cap, "%d/%d", rep->valueint, runs->valueint);
   else
     gf_strlcpy(out, "-", cap);
+}
+
+void gf_rec_status(const gf_bucket *b, char *out, size_t cap) {
+  const cJSON *lr = cJSON_GetObjectItemCaseSensitive(b->record, "last_replay");
+  const char *st = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(lr, "status"));
+  if (!st) {
+    gf_strlcpy(out, "open (not replayed)", cap);
+    return;
+  }
+  const char *word = strcmp(st, "reproduced") == 0 ? "open" : st;
+  const char *build = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(lr, "build"));
+  const char *node = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(lr, "node_version"));
+  const char *time = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(lr, "time"));
+  const char *slash = build ? strrchr(build, '/') : NULL; /* a path: its last part */
+  snprintf(out, cap, "%s (%.0f/%.0f on %s, Node %s, %.10s)", word,
+           gf_json_count(lr, "reproduced"), gf_json_count(lr, "runs"),
+           slash ? slash + 1 : build ? build : "?", node && node[0] ? node : "?", time ? time : "?");
+}
+
+void gf_rec_replay_cmd(const gf_bucket *b, char *out, size_t cap) {
+  snprintf(out, cap, "gcfuzz replay --config CONFIG --runs 10 crashes/%s.json", b->hash);
 }
 
 const char *gf_rec_top_location(const gf_bucket *b, char *func, size_t cap) {

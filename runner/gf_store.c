@@ -468,7 +468,7 @@ int gf_store_set_minimized(gf_store *s, gf_bucket *b, const gf_case *c, unsigned
 }
 
 int gf_store_amendable(const char *key) {
-  static const char *const keys[] = {"minimized_case", "minimized_rate", "reproduces_on"};
+  static const char *const keys[] = {"minimized_case", "minimized_rate", "reproduces_on", "last_replay"};
   for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
     if (strcmp(key, keys[i]) == 0) return 1;
   return 0;

@@ -70,12 +70,16 @@ static void td(gf_sbuf *b, const char *cls, const char *text) {
 }
 
 static void bucket_row(gf_sbuf *b, const gf_bucket *bk) {
-  char rate[32], mrate[32], count[32], kcls[48], gc[64];
+  char rate[32], warm[32], mrate[32], count[32], kcls[48], gc[64], status[256], cmd[128];
   gf_rec_rate(bk, "reproducibility", rate, sizeof rate);
+  gf_rec_rate(bk, "reproducibility_warm", warm, sizeof warm);
+  gf_rec_status(bk, status, sizeof status);
+  gf_rec_replay_cmd(bk, cmd, sizeof cmd);
   gf_rec_rate(bk, "minimized_rate", mrate, sizeof mrate);
   snprintf(count, sizeof count, "%llu", (unsigned long long)bk->count);
   snprintf(kcls, sizeof kcls, "kind k-%s", gf_kind_name(bk->kind));
   gf_sbuf_printf(b, "<tr class=\"bucket\" id=\"b-%s\">", bk->hash);
+  td(b, "status", status);
   td(b, kcls, gf_kind_name(bk->kind));
   gf_sbuf_printf(b, "<td><a href=\"#s-%s\"><code>", bk->hash);
   gf_sbuf_escape(b, bk->signature);
@@ -96,6 +100,7 @@ static void bucket_row(gf_sbuf *b, const gf_bucket *bk) {
   td(b, NULL, gf_rec_str(bk, "first_seen"));
   td(b, NULL, gf_rec_str(bk, "last_seen"));
   td(b, "num", rate);
+  td(b, "num", warm);
   gf_bug_needs_gc_text(bk, gc, sizeof gc);
   td(b, NULL, gc);
   const cJSON *mc = cJSON_GetObjectItemCaseSensitive(bk->record, "minimized_case");
@@ -110,7 +115,7 @@ static void bucket_row(gf_sbuf *b, const gf_bucket *bk) {
   }
   gf_sbuf_printf(b, "</td><td><code>");
   cJSON_free(mtext);
-  gf_sbuf_escape(b, gf_rec_str(bk, "replay"));
+  gf_sbuf_escape(b, cmd);
   gf_sbuf_printf(b, "</code></td></tr>\n");
 }
 
@@ -154,18 +159,21 @@ int gf_write_report_html(const gf_run *r, const char *path, gf_err *err) {
                      "<span id=\"nbuckets\">%zu</span> bucket(s), "
                      "<span id=\"nbugs\">%zu</span> bug(s)</p>\n",
                  r->execs, r->uptime_s, r->store.n, gf_bugs_count(&r->store));
+  /* The buckets first: what a maintainer opens the report for. */
+  gf_sbuf_printf(&b, "<h2>Buckets</h2>\n<p class=\"muted\">status: the last <code>gcfuzz replay</code>; "
+                     "replay from this folder, CONFIG the run's config</p>\n"
+                     "<table id=\"buckets\"><thead><tr><th>status</th><th>kind</th>"
+                     "<th>signature</th><th>entry</th><th>count</th><th>first seen</th>"
+                     "<th>last seen</th><th>fresh</th><th>warm</th><th>needs GC</th><th>minimized case</th>"
+                     "<th>replay</th></tr></thead><tbody>\n");
+  for (size_t i = 0; i < r->store.n; i++) bucket_row(&b, r->order[i]);
+  gf_sbuf_printf(&b, "</tbody></table>\n%s", r->store.n ? "" : "<p>No crash.</p>");
   gf_sbuf_printf(&b, "<h2>Over time</h2><div class=\"charts\">");
   chart(&b, r, "execs/s", v_rate, "#2160c4");
   chart(&b, r, "crashes (cumulative)", v_crashes, "#b00020");
   chart(&b, r, "corpus (cases)", v_corpus, "#2e7d32");
   chart(&b, r, "window features", v_features, "#7b1fa2");
-  gf_sbuf_printf(&b, "</div>\n<h2>Buckets</h2>\n<table id=\"buckets\"><thead><tr><th>kind</th>"
-                     "<th>signature</th><th>entry</th><th>count</th><th>first seen</th>"
-                     "<th>last seen</th><th>reproducibility</th><th>needs GC</th><th>minimized case</th>"
-                     "<th>replay</th></tr></thead><tbody>\n");
-  for (size_t i = 0; i < r->store.n; i++) bucket_row(&b, r->order[i]);
-  gf_sbuf_printf(&b, "</tbody></table>\n%s<h2>Stacks</h2>\n",
-                 r->store.n ? "" : "<p>No crash.</p>");
+  gf_sbuf_printf(&b, "</div>\n<h2>Stacks</h2>\n");
   for (size_t i = 0; i < r->store.n; i++) stacks_section(&b, r->order[i]);
   gf_sbuf_printf(&b, "</body></html>\n");
   int rc = b.oom ? gf_errf(err, "out of memory") : gf_write_atomic(path, b.p, b.len, err);

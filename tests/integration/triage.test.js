@@ -91,7 +91,7 @@ test('report: Markdown and SARIF have one entry per bucket; SARIF validates', as
   const n = records(out).length;
   assert.strictEqual(n, 3);
   const md = fs.readFileSync(path.join(out, 'report.md'), 'utf8');
-  assert.strictEqual(md.split('\n').filter((l) => /^\| (asan|signal) \|/.test(l)).length, n);
+  assert.strictEqual(md.split('\n').filter((l) => /^\| [^|]+ \| (asan|signal) \|/.test(l)).length, n);
   const sarif = readJson(path.join(out, 'report.sarif'));
   const validate = sarifValidator();
   assert.ok(validate(sarif), JSON.stringify(validate.errors, null, 1));
@@ -119,6 +119,30 @@ test('report: Markdown and SARIF have one entry per bucket; SARIF validates', as
   const libuv = uaf.stacks[0].frames[3].location.physicalLocation.artifactLocation;
   assert.deepStrictEqual(libuv, { uri: 'deps/uv/src/threadpool.c' }, 'a file not in the repository has no %SRCROOT% base');
   assert.strictEqual(sarif.runs[0].tool.driver.version, (await gcfuzz(['--version'])).stdout.split(' ')[1].trim());
+});
+
+test('report: each bucket\'s status from its last replay, fresh and warm rates side by side, a replay line without this machine\'s paths', async () => {
+  const out = copyFixture('report-status');
+  const warmFile = path.join(out, 'crashes', '13e442b8d7ce4407.json');
+  fs.writeFileSync(warmFile, JSON.stringify({ ...readJson(warmFile), reproducibility: { runs: 5, reproduced: 0 }, reproducibility_warm: { runs: 5, reproduced: 2 } }));
+  const rep = await gcfuzz(['replay', '--config', 'config/ci.json', '--runs', '2', path.join(out, 'crashes', `${ASAN_HASH}.json`)]);
+  const verdict = JSON.parse(rep.stdout).cases[0];
+  const kept = readJson(path.join(out, 'crashes', `${ASAN_HASH}.json`)).last_replay;
+  assert.deepStrictEqual([kept.status, kept.runs, kept.reproduced, kept.build], [verdict.status, 2, verdict.reproduced, 'asan']);
+  assert.match(kept.time, /^\d{4}-\d\d-\d\dT/);
+  assert.strictEqual((await gcfuzz(['report', out])).code, 0);
+  const md = fs.readFileSync(path.join(out, 'report.md'), 'utf8');
+  const line = (hash) => md.split('\n').find((l) => l.includes(`crashes/${hash}.json`));
+  const word = verdict.status === 'reproduced' ? 'open' : verdict.status;
+  assert.ok(line(ASAN_HASH).startsWith(`| ${word} (${verdict.reproduced}/2 on asan, Node ${kept.node_version}, ${kept.time.slice(0, 10)}) | asan |`), line(ASAN_HASH));
+  assert.match(line('13e442b8d7ce4407'), /^\| open \(not replayed\) \|.* \| 0\/5 \| 2\/5 \| /);
+  for (const l of [line(ASAN_HASH), line('13e442b8d7ce4407')]) {
+    assert.ok(!l.includes(ROOT) && !l.includes(out), l);
+    assert.match(l, /`gcfuzz replay --config CONFIG --runs 10 crashes\/[0-9a-f]{16}\.json` \|$/);
+  }
+  const html = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
+  assert.ok(html.indexOf('<h2>Buckets</h2>') < html.indexOf('<h2>Over time</h2>'), 'the bucket table first');
+  assert.match(html, /<td class="status">open \(not replayed\)<\/td>/);
 });
 
 test('report.html renders in Chromium with one table row per bucket and its four charts', async () => {
