@@ -14,6 +14,11 @@ static int has_target_frame(const gf_bucket *b) {
   return 0;
 }
 
+int gf_bug_unmatched_frames(const gf_bucket *b) {
+  return cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(b->record, "frames")) > 0 &&
+         !has_target_frame(b);
+}
+
 int gf_bug_frameless(const gf_bucket *b) {
   switch (b->kind) {
   case GF_KIND_MISMATCH:

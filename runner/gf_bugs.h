@@ -36,6 +36,10 @@
  * located bug. */
 int gf_bug_frameless(const gf_bucket *b);
 
+/* Frames, none of them the target's: target_frames matched nothing (the
+ * bucket has no location; the soak says so at its NEW line). */
+int gf_bug_unmatched_frames(const gf_bucket *b);
+
 /* A timeout whose patience run finished (gf_pending.h): a slow case, not a
  * hang, and no bug - neither linked nor counted. Every message says so in
  * these words; the log line adds what to do. */

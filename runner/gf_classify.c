@@ -85,11 +85,21 @@ static int is_runtime_frame(const gf_frame *fr) {
          strncmp(fr->func, "__asan", 6) == 0 || strncmp(fr->func, "__sanitizer", 11) == 0;
 }
 
+static int is_addon_module(const char *m) {
+  size_t n = strlen(m);
+  return n > 5 && strcmp(m + n - 5, ".node") == 0;
+}
+
+/* A frame of an addon module (a release frame's "x.node+0x12", an ASan
+ * frame's module) is the target's; else a target_frames pattern must be in
+ * its location, function or module (ASan names node-gyp's sources
+ * "../src/x.cc", so a config naming the module matches through it). */
 static int matches_target(const gf_frame *fr, const char *const *pats) {
   if (is_runtime_frame(fr)) return 0;
-  if (strstr(fr->location, ".node+")) return 1; /* a frame of an addon module (no source line) */
+  if (strstr(fr->location, ".node+") || is_addon_module(fr->module)) return 1;
   for (; pats && *pats; pats++)
-    if (**pats && (strstr(fr->location, *pats) || strstr(fr->func, *pats))) return 1;
+    if (**pats && (strstr(fr->location, *pats) || strstr(fr->func, *pats) || strstr(fr->module, *pats)))
+      return 1;
   return 0;
 }
 
@@ -114,11 +124,22 @@ static void set_func(gf_frame *fr, const char *s, size_t n) {
   fr->func[n] = '\0';
 }
 
-/* ASan frame: "#0 0x7f.. in FUNC LOCATION" or "#3 0x7f.. (/lib/x.so+0x12)". */
-static int parse_asan_frame(const char *line, gf_frame *fr) {
-  while (*line == ' ') line++;
-  if (line[0] != '#' || !isdigit((unsigned char)line[1])) return 0;
+/* ASan frame: "#0 0x7f.. in FUNC LOCATION" or "#3 0x7f.. (/lib/x.so+0x12)",
+ * each maybe followed by " {MODULE}" (GF_ASAN_OPTIONS' stack_trace_format). */
+static int parse_asan_frame(const char *text, gf_frame *fr) {
+  char line[512];
+  while (*text == ' ') text++;
+  if (text[0] != '#' || !isdigit((unsigned char)text[1])) return 0;
   memset(fr, 0, sizeof *fr);
+  gf_strlcpy(line, text, sizeof line);
+  size_t len = strlen(line);
+  char *brace = NULL; /* the last " {": a C++ name may hold braces too */
+  for (char *q = line; len > 0 && line[len - 1] == '}' && (q = strstr(q, " {")) != NULL; q++) brace = q;
+  if (brace) {
+    line[len - 1] = '\0';
+    gf_strlcpy(fr->module, brace + 2, sizeof fr->module);
+    *brace = '\0';
+  }
   const char *addr = strstr(line, " 0x");
   if (addr) fr->pc = strtoull(addr + 1, NULL, 16);
   const char *in = strstr(line, " in ");

@@ -34,6 +34,7 @@ typedef enum {
 typedef struct gf_frame {
   char func[256];     /* "gf_borrowed_sum", "node::Abort" ("" if unknown) */
   char location[160]; /* "../src/core.c:82" or "/usr/bin/node+0xc71348" */
+  char module[160];   /* ASan: the frame's module ("/x/build/Release/a.node"; "" unknown) */
   int target;         /* matched a target_frames pattern */
   uint64_t pc;        /* ASan: the frame's address; an inlined callee shares
                          its caller's, which is how inlining is recognised */

@@ -101,6 +101,9 @@ static void log_new_bucket(fuzz *f, const gf_bucket *b, const gf_case *c) {
   if (f->o->status_line) fputc('\n', stderr);
   fprintf(stderr, "gcfuzz: NEW %s (case %s, entry %s) -> %s/%s.json\n", b->signature, c->id,
           c->entry, f->store.crashes, b->hash);
+  if (gf_bug_unmatched_frames(b))
+    fprintf(stderr, "gcfuzz:   no frame of it matched target_frames: the bucket has no location "
+                    "(name the addon's module or source directory, e.g. \"../src/\")\n");
 }
 
 /* Saves the crashing case into OUT/corpus so a resumed run starts from it. */

@@ -20,7 +20,10 @@
  * handler is gone too: ASan workers also get --wasm-enforce-bounds-checks
  * (GF_ASAN_NODE_FLAG), so a wasm out-of-bounds access stays a JS trap and
  * never an ASan SEGV (measured on Node 20: both work). */
-#define GF_ASAN_OPTIONS "detect_leaks=0:abort_on_error=1:allocator_may_return_null=1:allow_user_segv_handler=0"
+/* stack_trace_format: ASan's own, and each frame's module: node-gyp's
+ * source paths ("../src/x.cc") do not say which module a frame is in. */
+#define GF_ASAN_OPTIONS "detect_leaks=0:abort_on_error=1:allocator_may_return_null=1:allow_user_segv_handler=0" \
+                        ":stack_trace_format=\"    #%n %p %F %L {%m}\""
 #define GF_ASAN_NODE_FLAG "--wasm-enforce-bounds-checks"
 
 typedef struct gf_spawn_plan {

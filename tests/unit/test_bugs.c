@@ -42,6 +42,23 @@ static void wrong_and_segv(gf_store *s, char *dir, size_t cap, const char *entry
   add(s, segv_first ? wrong : segv, entry, "release");
 }
 
+/* A crash with frames none of which is the target's has no location: the
+ * soak warns at its NEW line. A wrong result (no frames) is no such case. */
+static void unmatched_frames(void **state) {
+  (void)state;
+  char dir[PATH_MAX];
+  gf_store s;
+  open_store(&s, dir, sizeof dir);
+  gf_finding in_lib = located_finding("sum", "snappy::RawUncompress");
+  in_lib.stack.f[0].target = 0; /* a library of the addon: not matched */
+  gf_finding located = located_finding("sum", "gf_views_sum");
+  gf_finding wrong = outcome_finding("sum", "mismatch");
+  assert_true(gf_bug_unmatched_frames(add(&s, &in_lib, "sum", "release")));
+  assert_false(gf_bug_unmatched_frames(add(&s, &located, "sum", "release")));
+  assert_false(gf_bug_unmatched_frames(add(&s, &wrong, "sum", "release")));
+  gf_store_close(&s);
+}
+
 static void wrong_result_then_segfault_is_one_bug(void **state) {
   (void)state;
   char dir[PATH_MAX];
@@ -194,6 +211,7 @@ static void the_control_tells_whether_the_gc_is_needed(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(wrong_result_then_segfault_is_one_bug),
+      cmocka_unit_test(unmatched_frames),
       cmocka_unit_test(segfault_then_wrong_result_gives_the_same_links),
       cmocka_unit_test(a_failed_control_is_a_bug_of_its_own),
       cmocka_unit_test(only_one_located_bug_of_the_entry_and_build),

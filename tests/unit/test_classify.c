@@ -43,6 +43,36 @@ static void asan_use_after_free(void **state) {
   free(text);
 }
 
+/* An ASan report with each frame's module (GF_ASAN_OPTIONS): the addon is
+ * a module named only in the config (target_frames ["my_addon"]), its
+ * sources "../src/x.c" like node's own "../deps/uv/...". The module marks
+ * the addon's frames; a pattern naming it matches through it; node's
+ * frames stay not the target. The same report without patterns: the
+ * .node module alone marks them. */
+static void asan_frames_by_module(void **state) {
+  (void)state;
+  char *text = fixture("stderr/asan_uaf_module.txt");
+  for (int with_pattern = 0; with_pattern < 2; with_pattern++) {
+    gf_outcome o = outcome(text, SIGABRT, 0);
+    o.target_patterns[0] = with_pattern ? "my_addon" : NULL;
+    o.target_patterns[1] = NULL;
+    gf_finding f;
+    assert_int_equal(gf_classify(&o, &f), 1);
+    assert_string_equal(f.stack.f[0].func, "gf_borrowed_sum");
+    assert_string_equal(f.stack.f[0].location, "../src/core.c:96");
+    assert_string_equal(f.stack.f[0].module, "/tmp/modfix/my_addon.node");
+    assert_true(f.stack.f[0].target && f.stack.f[1].target);
+    assert_false(f.stack.f[2].target); /* node's ThreadPoolWork, its own module */
+    assert_string_equal(f.stack.f[2].location, "/usr/bin/node+0xc71348");
+    assert_false(f.stack.f[3].target); /* ../deps/uv/src/threadpool.c: node's */
+    assert_false(f.free_stack.f[0].target); /* the sanitizer runtime */
+    assert_true(f.free_stack.f[1].target);
+    assert_string_equal(f.signature,
+                        "asan:heap-use-after-free:READ:gf_borrowed_sum>job_execute:entry=sum_borrowed");
+  }
+  free(text);
+}
+
 /* The same bug from another run: other addresses, pids, thread ids, and the
  * tree checked out elsewhere. Same signature. */
 static void signature_ignores_addresses_and_paths(void **state) {
@@ -264,6 +294,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(release_frames_and_frameless_records),
       cmocka_unit_test(asan_use_after_free),
+      cmocka_unit_test(asan_frames_by_module),
       cmocka_unit_test(signature_ignores_addresses_and_paths),
       cmocka_unit_test(entry_separates_buckets),
       cmocka_unit_test(cpp_names_kept_whole),
