@@ -122,7 +122,11 @@ int gf_cmd_replay(int argc, char **argv) {
     fixed += strcmp(verdict, "fixed") == 0;
     inconclusive += strcmp(verdict, "inconclusive") == 0;
     errors += it->harness_errors;
-    if (it->reproduced && it->reproduced_same_bug)
+    if (it->reproduced && it->reproduced_other_build)
+      fprintf(stderr, "reproduced %u/%u  %s  (%u on build %s as %s: the record's case failing as "
+                      "that build shows it)\n", it->reproduced, it->runs, it->path,
+              it->reproduced_other_build, it->build, it->other_build_sig);
+    else if (it->reproduced && it->reproduced_same_bug)
       fprintf(stderr, "reproduced %u/%u  %s  (%u as the same bug's %s)\n", it->reproduced,
               it->runs, it->path, it->reproduced_same_bug, it->same_bug_sig);
     else if (it->reproduced && it->warm_runs)

@@ -107,9 +107,19 @@ int gf_replay_load(gf_replay_item *it, const char *path, const char *entry, cons
                        entry ? entry : it->c.entry);
     read_same_bug(it, j, entry ? entry : it->c.entry);
   }
+  it->cross_build = build && cJSON_IsString(rec_build) && strcmp(build, rec_build->valuestring) != 0;
   cJSON_Delete(j);
   if (entry) gf_strlcpy(it->c.entry, entry, sizeof it->c.entry);
   return 0;
+}
+
+/* How a use-after-free shows on a build: a memory error, a crash, a wrong
+ * result, or V8 aborting on a corrupted heap - or the record's own kind. */
+static int other_build_face(const gf_replay_item *it, const gf_finding *f) {
+  size_t n = strcspn(it->want_sig, ":");
+  const char *kind = gf_kind_name(f->kind);
+  return f->kind == GF_KIND_ASAN || f->kind == GF_KIND_SIGNAL || f->kind == GF_KIND_MISMATCH ||
+         f->kind == GF_KIND_V8_FATAL || (strlen(kind) == n && strncmp(kind, it->want_sig, n) == 0);
 }
 
 static void on_run(gf_oneshot *o, void *data, int found, const gf_finding *f,
@@ -129,13 +139,19 @@ static void on_run(gf_oneshot *o, void *data, int found, const gf_finding *f,
     return;
   }
   int own = !it->want_hash[0] || gf_signature_matches(f, it->want_sig, it->want_hash);
-  if (own || same_bug_index(it, f) >= 0) {
+  int same_bug = !own && same_bug_index(it, f) >= 0;
+  int other_build = !own && !same_bug && it->cross_build && other_build_face(it, f);
+  if (own || same_bug || other_build) {
     it->reproduced++;
     it->warm_reproduced += (unsigned)o->last_warm;
     nt->reproduced++;
-    if (!own) {
+    if (same_bug) {
       it->reproduced_same_bug++;
       gf_strlcpy(it->same_bug_sig, f->signature, sizeof it->same_bug_sig);
+    }
+    if (other_build) {
+      it->reproduced_other_build++;
+      gf_strlcpy(it->other_build_sig, f->signature, sizeof it->other_build_sig);
     }
   } else {
     it->other++;
@@ -158,8 +174,6 @@ cJSON *gf_replay_nodes_json(const gf_replay_item *it, int nnodes, int as_map) {
   return o;
 }
 
-/* A record in OUT/crashes/ keeps which Node versions it reproduces on:
- * written at once, or posted to the inbox of a daemon that holds OUT. */
 /* {"status","runs","reproduced","warm_runs","warm_reproduced","build","node_version","time"} */
 static cJSON *verdict_json(const gf_replay_item *it) {
   double miss;
@@ -177,6 +191,9 @@ static cJSON *verdict_json(const gf_replay_item *it) {
   return o;
 }
 
+/* A record in OUT/crashes/ keeps which Node versions it reproduces on and
+ * its verdict: written at once, or posted to the inbox of a daemon that
+ * holds OUT. */
 void gf_replay_record(const gf_replay_item *items, size_t n, int nnodes, int keep) {
   char dir[PATH_MAX], open_dir[PATH_MAX] = "";
   gf_store st;
@@ -217,6 +234,10 @@ cJSON *gf_replay_item_json(const gf_replay_item *it, int nnodes) {
   cJSON_AddStringToObject(o, "signature", it->want_sig);
   cJSON_AddNumberToObject(o, "runs", it->runs);
   cJSON_AddNumberToObject(o, "reproduced", it->reproduced);
+  if (it->reproduced_other_build) {
+    cJSON_AddNumberToObject(o, "reproduced_on_other_build", it->reproduced_other_build);
+    cJSON_AddStringToObject(o, "other_build_signature", it->other_build_sig);
+  }
   if (it->reproduced_same_bug) {
     cJSON_AddNumberToObject(o, "reproduced_as_same_bug", it->reproduced_same_bug);
     cJSON_AddStringToObject(o, "same_bug_signature", it->same_bug_sig);

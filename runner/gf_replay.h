@@ -41,6 +41,13 @@ typedef struct gf_replay_item {
   int nsame_bug;
   unsigned reproduced_same_bug; /* of reproduced, as one of those */
   char same_bug_sig[512];       /* the last such signature seen */
+  /* Run on another build than the record's (--build): a use-after-free
+   * shows there as that build's failure (a release record's wrong result
+   * is an ASan report under ASan), so a memory-error failure of the case,
+   * or one of the record's kind, reproduces it. */
+  int cross_build;
+  unsigned reproduced_other_build; /* of reproduced, as such a failure */
+  char other_build_sig[512];       /* the last one seen */
   int slow_case; /* a timeout record whose patience run finished: no hang */
   gf_node_tally node[GF_MAX_NODES];
   int node_now; /* index into node[] of the Node being run */

@@ -48,6 +48,19 @@ test('a record found with the ASan build replays on it, even from a release conf
   const byPath = await gcfuzz(['replay', '--config', writeConfig(dir, 'ci', { sanitizer: 'address' }), '--build', asanPath, '--runs', '3', file]);
   assert.strictEqual(byPath.code, 1, byPath.stderr);
   assert.strictEqual(JSON.parse(byPath.stdout).cases[0].harness_errors, 0);
+  // The triage step release -> ASan: the same case recorded as a release
+  // build's wrong result, replayed on the ASan build, fails there as an
+  // ASan report. That is the bug reproducing, and said so (0.5.0: "not
+  // reproduced (inconclusive)", exit 4).
+  const rel = { ...readJson(file), kind: 'mismatch', bug_type: 'wrong-result', access: '', signature: 'mismatch:wrong-result:entry=sum_borrowed', addon_build: 'release', sanitizer: 'none', frames: [], free_frames: [], alloc_frames: [] };
+  const relFile = path.join(dir, 'release-record.json');
+  fs.writeFileSync(relFile, JSON.stringify(rel));
+  const cross = await gcfuzz(['replay', '--config', release, '--build', 'asan', '--runs', '3', relFile]);
+  assert.strictEqual(cross.code, 1, cross.stderr);
+  const cc = JSON.parse(cross.stdout).cases[0];
+  assert.ok(cc.reproduced_on_other_build >= 1 && cc.reproduced_on_other_build === cc.reproduced, JSON.stringify(cc));
+  assert.match(cc.other_build_signature, /^asan:heap-use-after-free:READ:.*:entry=sum_borrowed$/);
+  assert.match(cross.stderr, /reproduced \d\/3 .* \(\d on build asan as asan:heap-use-after-free:READ:\S+: the record's case failing as that build shows it\)/);
 });
 
 test('no hit in too few runs for the record rate is inconclusive (exit 4); --runs auto makes enough runs to say fixed', async () => {
