@@ -17,18 +17,28 @@
  * Node resets every signal's disposition at startup and then installs its
  * own SIGSEGV handler (WebAssembly traps) without chaining to what was
  * there, so a handler installed once would be gone. sigaction() is
- * interposed instead: for the fatal signals ours stays installed and what
- * the program asked for is kept as "theirs". On a fault, a WebAssembly
- * trap is V8's (asked first, no report); otherwise the report is written,
- * then their handler runs (if any), then the default action kills.
+ * interposed instead (and signal(), which glibc does not route through
+ * it): for the fatal signals ours stays installed and what the program
+ * asked for is kept as "theirs". On a fault, a WebAssembly trap is V8's
+ * (asked first, no report); then their handler runs, if they have one,
+ * exactly as without us: a program that handles its own faults (an
+ * mprotect fix-up that returns, a siglongjmp out) is not a crash, and
+ * nothing of ours is left set when it recovers. Only when the signal's
+ * disposition is the default (Node's own handler resets it so and returns,
+ * and the fault comes again) is the report written and the process
+ * killed. Every thread gets an alternate signal stack (pthread_create is
+ * interposed too), so a stack overflow in a pool thread is reported.
  * Only async-signal-safe calls in the handler: backtrace() is called once
  * in the constructor so that its unwinder is loaded before any crash.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <execinfo.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #define MAX_FRAMES 64
@@ -87,9 +97,32 @@ static const char *signal_name(int sig) {
 
 static volatile int reporting; /* one report per process */
 
+/* Their handler, as the kernel would have run it; 0 if they have none. */
+static int run_theirs(int sig, siginfo_t *info, void *uctx) {
+  struct sigaction *t = &theirs[sig];
+  if ((t->sa_flags & SA_SIGINFO) && t->sa_sigaction) {
+    void (*fn)(int, siginfo_t *, void *) = t->sa_sigaction;
+    if (t->sa_flags & SA_RESETHAND) t->sa_handler = SIG_DFL;
+    fn(sig, info, uctx);
+    return 1;
+  }
+  if (!(t->sa_flags & SA_SIGINFO) && t->sa_handler != SIG_DFL && t->sa_handler != SIG_IGN && t->sa_handler) {
+    void (*fn)(int) = t->sa_handler;
+    if (t->sa_flags & SA_RESETHAND) t->sa_handler = SIG_DFL;
+    fn(sig);
+    return 1;
+  }
+  return 0;
+}
+
 static void on_fatal(int sig, siginfo_t *info, void *uctx) {
   if ((sig == SIGSEGV || sig == SIGBUS) && v8_wasm_trap && v8_wasm_trap(sig, info, uctx))
     return; /* a WebAssembly bounds check: V8 handled it, nothing crashed */
+  /* Theirs first: it may recover (return after a fix-up, or jump out). A
+   * handler that gives up resets the disposition and returns, and the
+   * fault comes back here with no handler left: then it is a crash. (After
+   * a SIGABRT handler abort() kills with no second chance: report now.) */
+  if (run_theirs(sig, info, uctx) && sig != SIGABRT) return;
   /* Several pool threads often fault at once (one freed input each): the
    * first writes its report, the others wait here for the process to die. */
   if (__atomic_exchange_n(&reporting, 1, __ATOMIC_SEQ_CST))
@@ -119,11 +152,6 @@ static void on_fatal(int sig, siginfo_t *info, void *uctx) {
     put("\n");
   }
   put("==gcfuzz-crash== end\n");
-  struct sigaction *t = &theirs[sig];
-  if ((t->sa_flags & SA_SIGINFO) && t->sa_sigaction)
-    t->sa_sigaction(sig, info, uctx);
-  else if (t->sa_handler != SIG_DFL && t->sa_handler != SIG_IGN && t->sa_handler)
-    t->sa_handler(sig);
   real_sigaction(sig, &dfl, NULL);
   /* Returning re-runs the faulting instruction (now fatal); abort() raises
    * again by itself; a signal sent by kill() needs raising. */
@@ -147,6 +175,60 @@ int sigaction(int sig, const struct sigaction *act, struct sigaction *old) {
   if (old) *old = theirs[sig];
   if (act) theirs[sig] = *act;
   return 0;
+}
+
+/* signal() for a fatal signal: kept as theirs, like sigaction(). */
+sighandler_t signal(int sig, sighandler_t handler) {
+  if (real_sigaction == NULL) real_sigaction = (sigaction_fn)dlsym(RTLD_NEXT, "sigaction");
+  if (sig <= 0 || sig >= NSIG || !is_fatal(sig)) {
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = handler;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    return real_sigaction(sig, &sa, &old) == 0 ? old.sa_handler : SIG_ERR;
+  }
+  sighandler_t old = (theirs[sig].sa_flags & SA_SIGINFO) ? SIG_DFL : theirs[sig].sa_handler;
+  memset(&theirs[sig], 0, sizeof theirs[sig]);
+  theirs[sig].sa_handler = handler;
+  theirs[sig].sa_flags = SA_RESTART;
+  return old;
+}
+
+/* Each thread its own alternate stack, so that a stack overflow still
+ * reaches the handler: threads start through here. A thread that ends by
+ * pthread_exit() leaves its 64 KiB mapped. */
+typedef int (*pthread_create_fn)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+struct start { void *(*fn)(void *); void *arg; };
+
+static void *start_with_altstack(void *p) {
+  struct start st = *(struct start *)p;
+  free(p);
+  size_t size = 64 * 1024;
+  void *mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (mem != MAP_FAILED) {
+    stack_t ss = {.ss_sp = mem, .ss_size = size, .ss_flags = 0};
+    sigaltstack(&ss, NULL);
+  }
+  void *ret = st.fn(st.arg);
+  if (mem != MAP_FAILED) {
+    stack_t off = {.ss_flags = SS_DISABLE};
+    sigaltstack(&off, NULL);
+    munmap(mem, size);
+  }
+  return ret;
+}
+
+int pthread_create(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *), void *arg) {
+  static pthread_create_fn real;
+  if (real == NULL) real = (pthread_create_fn)dlsym(RTLD_NEXT, "pthread_create");
+  struct start *st = malloc(sizeof *st);
+  if (st == NULL) return real(t, attr, fn, arg);
+  st->fn = fn;
+  st->arg = arg;
+  int rc = real(t, attr, start_with_altstack, st);
+  if (rc != 0) free(st);
+  return rc;
 }
 
 __attribute__((constructor)) static void install(void) {
