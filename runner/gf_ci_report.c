@@ -69,12 +69,38 @@ static int write_summary(const gf_ci_summary *s, const gf_store *st, const char 
   return rc;
 }
 
+/* What a CI page should show of the worker's stderr: the report itself,
+ * from its first line (ASan's ==ERROR:, the crash handler's, V8's fatal
+ * error) to ASan's shadow-byte legend, at most 3000 bytes - so the access
+ * line and stacks are there; without a report, the last 3000 bytes. */
+static void report_excerpt(const char *t, const char **start, size_t *len) {
+  static const char *const heads[] = {"ERROR: AddressSanitizer", "==gcfuzz-crash==", "# Fatal error",
+                                      "FATAL ERROR:"};
+  const char *h = NULL;
+  for (size_t i = 0; i < sizeof heads / sizeof *heads && !h; i++) h = strstr(t, heads[i]);
+  if (!h) {
+    size_t n = strlen(t);
+    *start = n > 3000 ? t + n - 3000 : t;
+    while ((**start & 0xC0) == 0x80) (*start)++; /* not inside a UTF-8 character */
+    *len = strlen(*start);
+    return;
+  }
+  while (h > t && h[-1] != '\n') h--; /* the whole line */
+  const char *end = strstr(h, "Shadow bytes around");
+  size_t n = end ? (size_t)(end - h) : strlen(h);
+  if (n > 3000)
+    for (n = 3000; n > 0 && (h[n] & 0xC0) == 0x80; n--) {} /* not inside a UTF-8 character */
+  *start = h;
+  *len = n;
+}
+
 static void junit_bucket(gf_sbuf *x, const gf_store *st, const gf_bucket *bk) {
   char path[PATH_MAX + 32];
   const cJSON *rp = cJSON_GetObjectItemCaseSensitive(bk->record, "replay");
   const cJSON *tl = cJSON_GetObjectItemCaseSensitive(bk->record, "stderr_tail");
-  const char *t = cJSON_IsString(tl) ? tl->valuestring : "";
-  size_t tn = strlen(t);
+  const char *t = cJSON_IsString(tl) ? tl->valuestring : "", *ex;
+  size_t exn;
+  report_excerpt(t, &ex, &exn);
   gf_store_record_path(st, bk, path, sizeof path);
   gf_sbuf_printf(x, "    <testcase classname=\"gcfuzz.");
   gf_sbuf_escape(x, bk->entry);
@@ -93,7 +119,7 @@ static void junit_bucket(gf_sbuf *x, const gf_store *st, const gf_bucket *bk) {
   gf_sbuf_printf(x, "\nreplay: ");
   gf_sbuf_escape(x, cJSON_IsString(rp) ? rp->valuestring : "");
   gf_sbuf_printf(x, "\n");
-  gf_sbuf_escape(x, tn > 3000 ? t + tn - 3000 : t); /* the tail of the tail */
+  gf_sbuf_escape_n(x, ex, exn);
   gf_sbuf_printf(x, "</failure>\n    </testcase>\n");
 }
 

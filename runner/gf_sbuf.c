@@ -33,8 +33,10 @@ void gf_sbuf_printf(gf_sbuf *b, const char *fmt, ...) {
   b->len += (size_t)n;
 }
 
-void gf_sbuf_escape(gf_sbuf *b, const char *s) {
-  for (; s && *s; s++) { /* NULL (a record field of the wrong type): nothing */
+void gf_sbuf_escape(gf_sbuf *b, const char *s) { gf_sbuf_escape_n(b, s, s ? strlen(s) : 0); }
+
+void gf_sbuf_escape_n(gf_sbuf *b, const char *s, size_t n) {
+  for (const char *e = s ? s + n : s; s && s < e && *s; s++) { /* NULL (a record field of the wrong type): nothing */
     switch (*s) {
       case '<': gf_sbuf_printf(b, "&lt;"); break;
       case '>': gf_sbuf_printf(b, "&gt;"); break;

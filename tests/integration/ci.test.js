@@ -39,6 +39,12 @@ test('ci finds the borrowed bug and exits 1 when the shipped entry is sum_borrow
   const junit = fs.readFileSync(path.join(out, 'junit.xml'), 'utf8');
   assert.strictEqual((junit.match(/<testcase /g) || []).length, 1 + recs.length);
   assert.ok(junit.includes('<failure type="asan"'));
+  // The failure text is the report where it says what happened (0.5.0: the
+  // last 3000 bytes, ASan's shadow-byte legend).
+  const failure = junit.slice(junit.indexOf('<failure type="asan"'));
+  assert.match(failure, /ERROR: AddressSanitizer: heap-use-after-free/);
+  assert.match(failure, /READ of size \d+ at 0x[0-9a-f]+ thread T\d+\n\s+#0 0x[0-9a-f]+ in gf_borrowed_sum/);
+  assert.doesNotMatch(failure.slice(0, failure.indexOf('</failure>')), /Shadow bytes around/);
 
   // The bucket's own case is whichever case crashed first; the mutator may
   // have shrunk its window (seen once: delay_us 9, confirmed 0/3 fresh and
