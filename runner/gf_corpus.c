@@ -100,3 +100,17 @@ const gf_case *gf_corpus_pick_scheduled(const gf_corpus *c, gf_prng *p) {
     return &c->v[c->n - 1 - gf_prng_below(p, GF_CORPUS_RECENT)].c;
   return gf_corpus_pick(c, p);
 }
+
+int gf_corpus_add_defaults(gf_corpus *corpus, const gf_config *cfg, const char *forced, gf_err *err) {
+  int n = forced[0] ? 1 : cfg->n_entries;
+  if (n == 0) return gf_errf(err, "seeds: none given, and no entries to start from (set seeds or entries)");
+  for (int i = 0; i < n; i++) {
+    gf_case c;
+    gf_case_default(&c);
+    gf_strlcpy(c.entry, forced[0] ? forced : cfg->entries[i], sizeof c.entry);
+    snprintf(c.id, sizeof c.id, "default-%d", i);
+    gf_config_clamp_case(cfg, &c);
+    if (gf_corpus_add(corpus, &c, 1, 0) != 0) return gf_errf(err, "out of memory");
+  }
+  return 0;
+}

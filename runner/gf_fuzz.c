@@ -419,28 +419,12 @@ static void on_signal(uv_signal_t *s, int signum) {
 
 /* --- setup ------------------------------------------------------------ */
 
-/* No seed directory: one default case per entry (the forced one, or each of
- * the config's entries) is where the mutator starts. */
-static int default_seeds(fuzz *f, gf_err *err) {
-  const char *forced = f->o->entry[0] ? f->o->entry : f->cfg->entry;
-  int n = forced[0] ? 1 : f->cfg->n_entries;
-  if (n == 0) return gf_errf(err, "seeds: none given, and no entries to start from (set seeds or entries)");
-  for (int i = 0; i < n; i++) {
-    gf_case c;
-    gf_case_default(&c);
-    gf_strlcpy(c.entry, forced[0] ? forced : f->cfg->entries[i], sizeof c.entry);
-    snprintf(c.id, sizeof c.id, "default-%d", i);
-    gf_config_clamp_case(f->cfg, &c);
-    if (gf_corpus_add(&f->corpus, &c, 1, 0) != 0) return gf_errf(err, "out of memory");
-  }
-  return 0;
-}
-
 static int load_corpus(fuzz *f, gf_err *err) {
   gf_corpus_init(&f->corpus);
   snprintf(f->corpus_dir, sizeof f->corpus_dir, "%s/corpus", f->o->out_dir);
   if (f->cfg->seeds[0] == '\0') {
-    if (default_seeds(f, err) != 0) return -1;
+    if (gf_corpus_add_defaults(&f->corpus, f->cfg, f->o->entry[0] ? f->o->entry : f->cfg->entry, err) != 0)
+      return -1;
   } else if (gf_corpus_load_dir(&f->corpus, f->cfg->seeds, f->cfg, 1, 0, stderr, err) < 0) {
     return gf_err_prefix(err, "seeds");
   }
