@@ -59,6 +59,7 @@ typedef struct fuzz {
   gf_pending pending; /* confirmation and background minimization */
   gf_sync sync;       /* cases from other soaks' folders (config sync_dirs) */
   uint64_t last_status_ns;
+  int live_line; /* a live status line is on the terminal, not ended yet */
 } fuzz;
 
 static void begin_stop(fuzz *f, int now);
@@ -79,6 +80,12 @@ static void close_if_done(fuzz *f);
 
 static uint64_t now_ns(void) { return uv_hrtime(); }
 
+/* Before a message: the live status line ends, so the message has a line. */
+static void end_live_line(fuzz *f) {
+  if (f->live_line) fputc('\n', stderr);
+  f->live_line = 0;
+}
+
 /* A parent by weight, or (one time in four) one of the newest finds; one
  * child in eight is a splice of two parents before the moves. */
 static void next_case(fuzz *f, gf_case *c) {
@@ -98,7 +105,7 @@ static void dispatch(fuzz *f, gf_worker *w) {
 }
 
 static void log_new_bucket(fuzz *f, const gf_bucket *b, const gf_case *c) {
-  if (f->o->status_line) fputc('\n', stderr);
+  end_live_line(f);
   fprintf(stderr, "gcfuzz: NEW %s (case %s, entry %s) -> %s/%s.json\n", b->signature, c->id,
           c->entry, f->store.crashes, b->hash);
   if (gf_bug_unmatched_frames(b))
@@ -325,15 +332,18 @@ static void spawn_worker(fuzz *f, gf_worker *w) {
 
 /* --- stopping, timers, signals --------------------------------------- */
 
-static void write_stats(fuzz *f) {
+/* show: the status line too (the last write leaves it to the summary). */
+static void write_stats(fuzz *f, int show) {
   gf_err err = {{0}};
   uint64_t t = now_ns();
   gf_stats_tick(&f->stats, t);
   if (gf_stats_write(&f->stats, f->o->out_dir, t, &err) != 0 ||
       gf_prom_write(&f->stats, f->o->out_dir, t, &err) != 0)
     fprintf(stderr, "gcfuzz: cannot write stats: %s\n", err.msg);
+  if (!show) return;
   if (f->o->status_line) {
     gf_stats_status_line(&f->stats, t, 1, stderr);
+    f->live_line = 1;
   } else if (f->o->status_every_s > 0 &&
              (double)(t - f->last_status_ns) / 1e9 >= f->o->status_every_s) {
     gf_stats_status_line(&f->stats, t, 0, stderr);
@@ -394,7 +404,7 @@ static void on_sync(uv_timer_t *t) {
   fuzz *f = t->data;
   unsigned joined = gf_sync_pass(&f->sync, f->cfg, f->o->out_dir, &f->corpus, stderr);
   if (joined) {
-    if (f->o->status_line) fputc('\n', stderr);
+    end_live_line(f);
     fprintf(stderr, "gcfuzz: sync: %u case(s) from other soaks joined the corpus\n", joined);
     f->stats.corpus = f->corpus.n;
   }
@@ -403,14 +413,14 @@ static void on_sync(uv_timer_t *t) {
 static void on_tick(uv_timer_t *t) {
   fuzz *f = t->data;
   catch_up(f);
-  write_stats(f);
+  write_stats(f, 1);
   close_if_done(f); /* a confirmation may have been the last thing alive */
 }
 
 static void on_signal(uv_signal_t *s, int signum) {
   fuzz *f = s->data;
   f->res->stopped_by_signal = 1;
-  if (f->o->status_line) fputc('\n', stderr);
+  end_live_line(f);
   fprintf(stderr, "gcfuzz: %s: %s\n",
           signum == SIGINT ? "SIGINT" : signum == SIGHUP ? "SIGHUP" : "SIGTERM",
           f->signals++ ? "stopping now" : "finishing in-flight cases (signal again to stop now)");
@@ -564,8 +574,8 @@ int gf_fuzz_run(const gf_fuzz_opts *o, gf_fuzz_result *res, gf_err *err) {
     if (catch_up(f) > 0)
       fprintf(stderr, "gcfuzz: some crash records could not be written (see above); their "
                       "counts are lost, their cases are in %s\n", f->corpus_dir);
-    write_stats(f);
-    if (o->status_line) fputc('\n', stderr);
+    write_stats(f, 0);
+    end_live_line(f);
     log_event(f, "stop");
     res->execs = gf_stats_session_execs(&f->stats);
     res->elapsed_s = gf_stats_uptime(&f->stats, now_ns());
