@@ -102,19 +102,38 @@ function needsGc(rec) {
   return `no: it failed in ${c.failed} of ${c.runs} runs with every input kept, so it is not (only) a lifetime bug.`;
 }
 
-// The package under test: the build when it is a package directory, else
-// the nearest package.json above the target.
-function packageOf(spec) {
-  const dirs = [];
-  if (spec.build && fs.existsSync(path.join(spec.build, 'package.json'))) dirs.push(spec.build);
-  for (let d = path.dirname(path.resolve(spec.target)), i = 0; i < 4; d = path.dirname(d), i++) dirs.push(d);
+// The addon modules the failure ran in: an ASan frame's module, a release
+// frame's "x.node+0x12".
+function addonModules(rec) {
+  const out = [];
+  for (const f of [...(rec.frames || []), ...(rec.free_frames || [])]) {
+    if (!f || !f.target) continue;
+    const m = typeof f.module === 'string' && f.module.endsWith('.node') ? f.module : (/^(\/.*\.node)\+0x/.exec(String(f.location)) || [])[1];
+    if (m && !out.includes(m)) out.push(m);
+  }
+  return out;
+}
+
+function readPackage(dir) {
+  try {
+    const p = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    // a private package only when it is an addon (the demo's), not a tool's
+    const addon = p && (p.gypfile || p.napi || fs.existsSync(path.join(dir, 'binding.gyp')));
+    return p && typeof p.name === 'string' && (!p.private || addon) ? p : null;
+  } catch {
+    return null;
+  }
+}
+
+// The package under test: the nearest package.json above the addon module
+// the failure ran in, else the build when it is a package directory, else
+// the nearest one above the target.
+function packageOf(rec, spec) {
+  const up = (d, n) => Array.from({ length: n }, (_, i) => path.resolve(d, ...Array(i).fill('..')));
+  const dirs = [...addonModules(rec).flatMap((m) => up(path.dirname(m), 6)), spec.build, ...up(path.dirname(path.resolve(spec.target)), 4)];
   for (const d of dirs) {
-    try {
-      const p = JSON.parse(fs.readFileSync(path.join(d, 'package.json'), 'utf8'));
-      if (p && typeof p.name === 'string') return p;
-    } catch {
-      // the next one up
-    }
+    const p = d && readPackage(d);
+    if (p) return p;
   }
   return null;
 }
@@ -138,7 +157,7 @@ function fixHint(rec, pkg) {
 function issue(spec) {
   const rec = readRecord(spec.record);
   const { key, case: c } = caseOf(rec, spec.record);
-  const pkg = packageOf(spec);
+  const pkg = packageOf(rec, spec);
   const portable = { ...spec, build: noMachinePath(spec.build) };
   const script = generate(portable, null, { portable: true });
   // A fence longer than any run of backticks in the script.

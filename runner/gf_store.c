@@ -228,6 +228,7 @@ cJSON *gf_stack_to_json(const gf_stack *st) {
     cJSON_AddStringToObject(fr, "function", st->f[i].func);
     cJSON_AddStringToObject(fr, "location", st->f[i].location);
     cJSON_AddBoolToObject(fr, "target", st->f[i].target);
+    if (st->f[i].module[0]) cJSON_AddStringToObject(fr, "module", st->f[i].module);
     cJSON_AddItemToArray(a, fr);
   }
   return a;
