@@ -4,7 +4,9 @@
 // package with its GC fix taken out), for EXAMPLES_TIME seconds each
 // (default 30). Then, for each mutant's gate_case, `gcfuzz replay --runs 10`
 // with the window gate off and on, on the mutant and on the shipped build.
-// Prints Markdown tables (also examples/results.md and results.json).
+// Prints Markdown tables (also examples/results.md and results.json), and
+// writes each mutant's finding as `gcfuzz report --issue` gives it into the
+// example's README.
 'use strict';
 const fs = require('node:fs');
 const os = require('node:os');
@@ -34,10 +36,32 @@ function configFor(name, flavour) {
   return file;
 }
 
+// The most frequent ASan bucket of a ci run as an upstream-ready issue
+// (gcfuzz report --issue), written into the example's README between the
+// markers: generated, never edited by hand.
+const ISSUE_BEGIN = '<!-- gcfuzz report --issue: written by make examples, do not edit -->';
+const ISSUE_END = '<!-- end of gcfuzz report --issue -->';
+function writeIssue(name, cfg, out) {
+  const crashes = path.join(out, 'crashes');
+  const recs = fs.existsSync(crashes) ? fs.readdirSync(crashes).filter((f) => f.endsWith('.json')).map((f) => readJson(path.join(crashes, f))) : [];
+  const top = recs.filter((r) => r.kind === 'asan').sort((a, b) => b.count - a.count)[0];
+  if (!top) return;
+  const r = spawnSync(GCFUZZ, ['report', '--issue', top.hash, '--config', cfg, out], { encoding: 'utf8', maxBuffer: 16 << 20 });
+  if (r.status !== 0) return process.stderr.write(`examples: ${name}: report --issue: ${r.stderr}`);
+  const readme = path.join(__dirname, name, 'README.md');
+  const text = fs.readFileSync(readme, 'utf8');
+  const block = `${ISSUE_BEGIN}\n\n${r.stdout.replace(/^# /, '### ').replace(/^## /gm, '#### ')}\n${ISSUE_END}`;
+  const at = text.indexOf(ISSUE_BEGIN);
+  const next = at < 0 ? `${text.trimEnd()}\n\n## The mutant's finding, as gcfuzz reports it\n\n${block}\n`
+    : `${text.slice(0, at)}${block}${text.slice(text.indexOf(ISSUE_END) + ISSUE_END.length)}`;
+  fs.writeFileSync(readme, next);
+}
+
 function runCi(name, flavour) {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), `gcfuzz-example-${name}-${flavour}-`));
   const cfg = configFor(name, flavour);
   const r = spawnSync(GCFUZZ, ['ci', '--config', cfg, '--out', out, '--max-time', String(SECONDS), '--seed', '1'], { encoding: 'utf8' });
+  if (flavour.startsWith('mutant-')) writeIssue(name, cfg, out);
   fs.rmSync(cfg);
   const stats = fs.existsSync(path.join(out, 'stats.json')) ? readJson(path.join(out, 'stats.json')) : {};
   const crashes = path.join(out, 'crashes');
