@@ -62,7 +62,12 @@ SCHEMA_H := $(BUILD)/gen/gf_case_schema.h
 $(SCHEMA_H): harness/case-schema.json scripts/gen-case-schema.js
 	$(NODE) scripts/gen-case-schema.js $@
 
-$(BUILD)/obj/%.o: runner/%.c $(wildcard runner/*.h) $(SCHEMA_H) | $(BUILD)/obj
+# The crash record's description, embedded (runner/gf_record.c reads it).
+RECORD_H := $(BUILD)/gen/gf_record_schema.h
+$(RECORD_H): harness/record-schema.json scripts/gen-record-schema.js
+	$(NODE) scripts/gen-record-schema.js $@
+
+$(BUILD)/obj/%.o: runner/%.c $(wildcard runner/*.h) $(SCHEMA_H) $(RECORD_H) | $(BUILD)/obj
 	$(CC) $(GF_CFLAGS) $(CFLAGS) -c $< -o $@
 
 # The addon's N-API-free core: the lifecycle model (gcfuzz import) runs it.

@@ -13,6 +13,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { parseCase } = require('./case.js');
+const { checkRecord } = require('./record.js');
 
 const HARNESS = __dirname;
 
@@ -98,9 +99,13 @@ function readRecord(file) {
   } catch (e) {
     throw new ReproError(`${file}: ${e.message}`);
   }
-  if (!rec || typeof rec !== 'object' || typeof rec.signature !== 'string')
-    throw new ReproError(`${file}: not a crash record (no signature)`);
-  return rec;
+  try {
+    const { record, dropped } = checkRecord(rec);
+    if (dropped.length) process.stderr.write(`gcfuzz: ${file}: field(s) dropped: ${dropped.join(', ')}\n`);
+    return record;
+  } catch (e) {
+    throw new ReproError(`${file}: not a gcfuzz crash record (${e.message})`);
+  }
 }
 
 function rateText(r) {

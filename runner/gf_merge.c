@@ -11,15 +11,15 @@
 #include "gf_feedback.h"
 #include "gf_fs.h"
 #include "gf_json.h"
+#include "gf_record.h"
 
 /* What each origin contributed to a source record: its merged_counts, plus
  * the rest of its count for the source's own origin. */
 static cJSON *contributions(const cJSON *rec, const char *origin) {
   cJSON *c = cJSON_CreateObject();
   const cJSON *mc = cJSON_GetObjectItemCaseSensitive(rec, "merged_counts"), *it;
-  double others = 0;
+  double others = 0; /* the record was checked: an origin -> count map, counts <= 2^53 */
   cJSON_ArrayForEach(it, mc) {
-    if (!cJSON_IsNumber(it) || strlen(it->string) != 16 || it->valuedouble < 0) continue;
     cJSON_AddNumberToObject(c, it->string, it->valuedouble);
     others += it->valuedouble;
   }
@@ -43,10 +43,10 @@ static uint64_t merge_counts(gf_store *dst, gf_bucket *b, const cJSON *contrib) 
     if (strcmp(it->string, dst->origin) == 0) continue;
     double have = gf_json_count(mc, it->string);
     if (it->valuedouble <= have) continue;
-    added += (uint64_t)(it->valuedouble - have);
+    added = gf_count_add(added, (uint64_t)(it->valuedouble - have));
     gf_json_set(mc, it->string, cJSON_CreateNumber(it->valuedouble));
   }
-  b->count += added;
+  b->count = gf_count_add(b->count, added);
   return added;
 }
 
@@ -112,8 +112,14 @@ static int merge_fields(gf_bucket *b, const cJSON *src) {
 static void merge_record(gf_store *dst, const gf_store *src, const gf_bucket *sb,
                          gf_merge_result *r) {
   gf_err err = {{0}};
-  cJSON *contrib = contributions(sb->record, src->origin);
   gf_bucket *b = gf_store_find(dst, sb->hash);
+  if (b && strcmp(b->signature, sb->signature) != 0) { /* one hash, two bugs: a forged record */
+    fprintf(stderr, "gcfuzz merge: %s/%s.json: its signature is not DEST's of that hash; skipped\n",
+            src->crashes, sb->hash);
+    r->unreadable++;
+    return;
+  }
+  cJSON *contrib = contributions(sb->record, src->origin);
   if (b == NULL) {
     cJSON *copy = cJSON_Duplicate(sb->record, 1);
     cJSON_DeleteItemFromObjectCaseSensitive(copy, "merged_counts");

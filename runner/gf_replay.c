@@ -12,6 +12,7 @@
 #include "gf_fs.h"
 #include "gf_inbox.h"
 #include "gf_json.h"
+#include "gf_record.h"
 #include "gf_oneshot.h"
 #include "gf_spawn.h"
 #include "gf_store.h"
@@ -77,7 +78,17 @@ int gf_replay_load(gf_replay_item *it, const char *path, const char *entry, cons
   gf_strlcpy(it->build, build ? build : cfg_build, sizeof it->build);
   it->build_from_cli = build != NULL;
   cJSON *j;
+  char dropped[1024];
   if (gf_case_load_file(&it->c, path, &j, err) != 0) return -1;
+  /* A crash record is read through its schema, like every reader's. */
+  if (cJSON_GetObjectItemCaseSensitive(j, "gcfuzz_record")) {
+    gf_err why = {{0}};
+    if (gf_record_check(j, dropped, sizeof dropped, &why) != 0) {
+      cJSON_Delete(j);
+      return gf_errf(err, "%s: not a gcfuzz crash record (%s)", path, why.msg);
+    }
+    if (dropped[0]) fprintf(stderr, "gcfuzz: %s: field(s) dropped: %s\n", path, dropped);
+  }
   const cJSON *rec_build = cJSON_GetObjectItemCaseSensitive(j, "addon_build");
   if (!build && cJSON_IsString(rec_build) && rec_build->valuestring[0] &&
       strlen(rec_build->valuestring) < sizeof it->build)

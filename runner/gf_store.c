@@ -14,6 +14,7 @@
 #include "gf_inbox.h"
 #include "gf_json.h"
 #include "gf_lock.h"
+#include "gf_record.h"
 #include "gf_sbuf.h"
 
 void gf_iso_time(char *out, size_t cap) {
@@ -59,20 +60,20 @@ static gf_bucket *bucket_new(gf_store *s) {
 /* Makes a bucket of a parsed record (owned from here on); fills err, naming
  * what, when it is not a gcfuzz record. */
 static gf_bucket *bucket_from_record(gf_store *s, cJSON *r, const char *what, gf_err *err) {
+  char dropped[1024];
+  gf_err why = {{0}};
+  if (r == NULL || gf_record_check(r, dropped, sizeof dropped, &why) != 0) {
+    cJSON_Delete(r);
+    gf_errf(err, "%s: not a gcfuzz crash record (%s); left as it is", what,
+            r == NULL ? "not JSON" : why.msg);
+    return NULL;
+  }
+  if (dropped[0]) fprintf(stderr, "gcfuzz: %s: field(s) dropped: %s\n", what, dropped);
   const cJSON *hash = cJSON_GetObjectItemCaseSensitive(r, "hash");
   const cJSON *sig = cJSON_GetObjectItemCaseSensitive(r, "signature");
   const cJSON *kind = cJSON_GetObjectItemCaseSensitive(r, "kind");
   const cJSON *count = cJSON_GetObjectItemCaseSensitive(r, "count");
   const cJSON *entry = cJSON_GetObjectItemCaseSensitive(r, "entry");
-  if (r == NULL || !cJSON_IsString(hash) || strlen(hash->valuestring) != 16 ||
-      strspn(hash->valuestring, "0123456789abcdef") != 16 ||
-      !cJSON_IsString(sig) || !cJSON_IsString(kind) || !cJSON_IsNumber(count) ||
-      !(count->valuedouble >= 0 && count->valuedouble < 1e18) || !cJSON_IsString(entry)) {
-    cJSON_Delete(r);
-    gf_errf(err, "%s: not a gcfuzz crash record (needs hash of 16 hex digits, "
-            "signature, kind, count >= 0, entry); left as it is", what);
-    return NULL;
-  }
   gf_bucket *b = bucket_new(s);
   if (b == NULL) {
     cJSON_Delete(r);
@@ -369,7 +370,7 @@ gf_bucket *gf_store_add(gf_store *s, const gf_finding *f, const gf_case *c,
     gf_iso_time(now, sizeof now);
     gf_json_set(b->record, "last_seen", cJSON_CreateString(now));
   }
-  b->count++;
+  b->count = gf_count_add(b->count, 1);
   gf_store_rewrite(s, b, err); /* on failure b->dirty: counted, kept, retried */
 
   cJSON *ev = cJSON_CreateObject();
@@ -477,9 +478,11 @@ int gf_store_amendable(const char *key) {
 
 int gf_store_amend(gf_store *s, gf_bucket *b, const cJSON *fields, gf_err *err) {
   const cJSON *it;
-  cJSON_ArrayForEach(it, fields)
+  cJSON_ArrayForEach(it, fields) {
     if (!gf_store_amendable(it->string))
       return gf_errf(err, "%s: field %s may not be set by another command", b->hash, it->string);
+    if (gf_record_check_field(it->string, it, err) != 0) return gf_err_prefix(err, "%s", b->hash);
+  }
   cJSON_ArrayForEach(it, fields) gf_json_set(b->record, it->string, cJSON_Duplicate(it, 1));
   if (write_record(s, b, err) != 0) return -1;
   const cJSON *rate = cJSON_GetObjectItemCaseSensitive(fields, "minimized_rate");

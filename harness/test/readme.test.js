@@ -34,3 +34,21 @@ test('every window counter has a README row', () => {
   const firstCells = rows.map((r) => r.split('|')[1]);
   for (const w of SCHEMA.window) assert.ok(firstCells.some((c) => c.includes(`\`${w.name}\``)), w.name);
 });
+
+// The crash record's table (README "Output directory"): one row per field
+// of harness/record-schema.json, with its type, writer and merge rule; no
+// row for a field the schema does not have.
+test('every crash record field has a README row with its type, writer and merge rule', () => {
+  const RECORD = require('../record-schema.json');
+  const start = readme.indexOf('| field | type | written by | merge | meaning |');
+  assert.ok(start > 0, 'the record table');
+  const table = readme.slice(start).split('\n\n')[0].split('\n').slice(2);
+  const byName = new Map(table.map((r) => [r.split(' | ')[0].slice(3, -1), r]));
+  for (const f of RECORD.fields) {
+    const row = byName.get(f.name);
+    assert.ok(row, `no row for ${f.name}`);
+    const type = f.type === 'string' ? `string ≤ ${f.max} B` : f.type === 'int' ? `integer ${f.lo}–${f.hi}` : f.type === 'enum' ? `one of ${f.values.map((v) => `\`${v}\``).join(', ')}` : f.type === 'strings' ? `[string ≤ ${f.max} B]` : f.type;
+    assert.ok(row.startsWith(`| \`${f.name}\` | ${type}${f.nullable ? ' or null' : ''}${f.required ? ', required' : ''} | ${f.writer} | ${f.merge} | `), `${f.name}: ${row}`);
+  }
+  for (const name of byName.keys()) assert.ok(RECORD.fields.some((f) => f.name === name), `a row for ${name}, which the schema does not have`);
+});

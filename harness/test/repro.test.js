@@ -37,7 +37,7 @@ function writeTarget(dir) {
 function writeRecord(dir, entry, extra = {}) {
   const file = path.join(dir, `${entry}.json`);
   fs.writeFileSync(file, JSON.stringify({
-    gcfuzz_record: 1, hash: '0123456789abcdef', signature: `mismatch::entry=${entry}`, kind: 'mismatch',
+    gcfuzz_record: 1, hash: '0123456789abcdef', signature: `mismatch::entry=${entry}`, kind: 'mismatch', entry, count: 1,
     case: { id: 'c1', entry, elems: 3, elem_len: 0 }, reproducibility: { runs: 4, reproduced: 3 }, ...extra,
   }));
   return file;
@@ -87,11 +87,13 @@ test('on another entry (the fixed twin) the same case is clean; the target\'s ow
   assert.match(own.stdout, /run 1\/1: not run: the target's target_error input: no input/);
 });
 
-test('a record that is not one, or whose case breaks the case format, is refused naming the field', () => {
+test('a record that is not one (checked against record-schema.json), or whose case breaks the case format, is refused naming the field', () => {
   const dir = scratch();
   writeTarget(dir);
-  assert.throws(() => generate(spec(dir, writeRecord(dir, 'wrong', { signature: 3 }), ''), null), /not a crash record/);
-  assert.throws(() => generate(spec(dir, writeRecord(dir, 'wrong', { case: { entry: 'wrong', elems: -1 } }), ''), null), /case: elems: must be an integer/);
+  assert.throws(() => generate(spec(dir, writeRecord(dir, 'wrong', { signature: 3 }), ''), null), /not a gcfuzz crash record \(signature: must be a string of at most 511 bytes\)/);
+  assert.throws(() => generate(spec(dir, writeRecord(dir, 'wrong', { count: 1e300 }), ''), null), /count: must be an integer in \[0, 2\^53\]/);
+  // A broken case is dropped (and named on stderr): nothing left to reproduce.
+  assert.throws(() => generate(spec(dir, writeRecord(dir, 'wrong', { case: { entry: 'wrong', elems: -1 } }), ''), null), /no case/);
 });
 
 test('a child run is classified as gcfuzz names it', () => {

@@ -131,3 +131,48 @@ test('sync_dirs: a running soak imports another soak\'s corpus cases and fuzzes 
   assert.strictEqual(records(a)[0].entry, 'sum_borrowed');
   assert.deepStrictEqual(fs.readdirSync(b), ['corpus'], 'B is only read');
 });
+
+// #22: a folder of hostile records (each the shared fixture record with one
+// thing wrong, under a hash of its own). merge exits cleanly, every good
+// bucket is merged, every bad one is named, and nothing of a bad one reaches
+// DEST (0.5.0: an array merged_counts crashed merge; counts of 1e300 wrapped
+// and read back as 0; INT64_MAX wrote a record gcfuzz could not load; a
+// record with DEST's hash and another signature was summed in; origin keys
+// with markup and newlines were copied).
+test('merge of a hostile folder: good buckets merged, bad ones named, nothing bad in DEST', async () => {
+  const { dir, a, aShared } = machines();
+  const h = path.join(dir, 'hostile');
+  fs.mkdirSync(path.join(h, 'crashes'), { recursive: true });
+  const rec = (n, fields) => ({ ...aShared, hash: `00000000000000${n}`, signature: `signal:SIGSEGV:entry=e${n}`, ...fields });
+  const put = (name, r) => fs.writeFileSync(path.join(h, 'crashes', `${name}.json`), JSON.stringify(r));
+  put('good', rec('a1', { count: 4 }));
+  put('array_counts', rec('a2', { merged_counts: [1, 2] }));
+  put('markup_origin', rec('a3', { merged_counts: { '<b>\n': 7 } }));
+  put('count_1e300', rec('a4', { count: 1e300 }));
+  fs.writeFileSync(path.join(h, 'crashes', 'count_1e999.json'), JSON.stringify(rec('a5', { count: 0 })).replace('"count":0', '"count":1e999'));
+  put('count_int64', rec('a6', { count: 9223372036854775807 }));
+  put('forged_hash', { ...aShared, signature: 'asan:heap-use-after-free:READ:other:entry=sum_borrowed', count: 1000 });
+  const m = path.join(dir, 'merged');
+  assert.strictEqual((await gcfuzz(['merge', '--out', m, a])).code, 0);
+  const r = await gcfuzz(['merge', '--out', m, h]);
+  assert.strictEqual(r.code, 0, r.stderr);
+  const sum = JSON.parse(r.stdout);
+  assert.strictEqual(sum.new_buckets, 3, 'good, array_counts, markup_origin');
+  assert.strictEqual(sum.unreadable, 4, r.stderr);
+  for (const f of ['count_1e300', 'count_1e999', 'count_int64']) assert.match(r.stderr, new RegExp(`${f}\\.json: not a gcfuzz crash record \\(count: must be an integer in \\[0, 2\\^53\\]\\)`));
+  assert.match(r.stderr, /array_counts\.json: field\(s\) dropped: merged_counts/);
+  assert.match(r.stderr, /markup_origin\.json: field\(s\) dropped: merged_counts/);
+  assert.match(r.stderr, new RegExp(`${SHARED}\\.json: its signature is not DEST's of that hash; skipped`));
+  const got = Object.fromEntries(records(m).map((x) => [x.hash, x]));
+  assert.strictEqual(got[SHARED].count, aShared.count, 'the forged record was not summed in');
+  assert.strictEqual(got['00000000000000a1'].count, 4);
+  for (const x of Object.values(got)) {
+    assert.ok(Number.isSafeInteger(x.count) && x.count >= 0, JSON.stringify(x.count));
+    for (const k of Object.keys(x.merged_counts || {})) assert.match(k, /^[0-9a-f]{16}$/);
+  }
+  // DEST reads back whole: every bucket in its report.
+  const rep = await gcfuzz(['report', m]);
+  assert.strictEqual(rep.code, 0, rep.stderr);
+  assert.doesNotMatch(rep.stderr, /dropped|not a gcfuzz/);
+  assert.match(fs.readFileSync(path.join(m, 'report.md'), 'utf8'), new RegExp(` ${records(m).length} bucket\\(s\\)`));
+});
