@@ -71,7 +71,7 @@ static void replay_on_matrix(gf_cli *cli) {
     snprintf(path, sizeof path, "%s/%s", dir, names[i]);
     if (gf_replay_load(&items[loaded], path, NULL, NULL, cli->cfg.build, &err) == 0) loaded++;
   }
-  unsigned runs = cli->cfg.confirm_runs ? cli->cfg.confirm_runs : 3;
+  unsigned runs = gf_config_confirm_runs(&cli->cfg);
   for (size_t i = 0; i < loaded; i++) items[i].want_runs = runs;
   fprintf(stderr, "gcfuzz ci: matrix: %zu bucket(s) x %d Node(s) x %u runs\n", loaded,
           cli->cfg.n_nodes, runs);

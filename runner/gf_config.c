@@ -45,7 +45,7 @@ void gf_config_default(gf_config *cfg, const char *root) {
   cfg->native_frames = 1;
   cfg->grace_ms = 5000;
   cfg->stats_interval_ms = 2000;
-  cfg->confirm_runs = 5;
+  cfg->confirm_runs = GF_CONFIRM_RUNS_DEFAULT;
   cfg->crash_bias = 4;
   cfg->feedback = 1;
   cfg->feedback_weight = 2;
@@ -125,6 +125,10 @@ void gf_config_use_build(gf_config *cfg, const char *build, int from_cli, int re
   if (strcmp(cfg->build, build) == 0) return;
   gf_strlcpy(cfg->build, build, sizeof cfg->build);
   if (!from_cli) cfg->sanitizer = rec_sanitizer;
+}
+
+unsigned gf_config_confirm_runs(const gf_config *cfg) {
+  return cfg->confirm_runs ? cfg->confirm_runs : GF_CONFIRM_RUNS_DEFAULT;
 }
 
 int gf_sanitizer_from_name(const char *name) {

@@ -95,6 +95,11 @@ typedef struct gf_config {
  * build names ending in "asan" (the demo addon's), none otherwise. */
 enum { GF_SAN_AUTO, GF_SAN_NONE, GF_SAN_ADDRESS };
 
+/* confirm_runs' default, and what a step that needs runs when the config
+ * turned confirmation off (0) uses instead: one value, here. */
+#define GF_CONFIRM_RUNS_DEFAULT 5
+unsigned gf_config_confirm_runs(const gf_config *cfg);
+
 /* Runs cfg on another build (replay, minimize, repro). Its sanitizer: for
  * the record's own build the record's (rec_sanitizer: GF_SAN_*, AUTO when
  * the record does not say); for a --build the config's when it names one

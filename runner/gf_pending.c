@@ -286,7 +286,7 @@ static int saved_progress(const gf_pending *p, const gf_bucket *b, const gf_case
   double runs = gf_json_count(o, "runs"), base = gf_json_count(o, "baseline");
   double h = gf_json_count(o, "best_hits");
   if (!cJSON_IsString(of) || strcmp(of->valuestring, orig->id) != 0 ||
-      runs != (p->cfg->confirm_runs ? p->cfg->confirm_runs : 5) || base < 1 || h < base ||
+      runs != gf_config_confirm_runs(p->cfg) || base < 1 || h < base ||
       h > runs ||
       gf_case_from_json(best, cJSON_GetObjectItemCaseSensitive(o, "case"), NULL) != 0 ||
       strcmp(best->entry, orig->entry) != 0)
