@@ -22,13 +22,23 @@ static void demangle_into(const char *name, char *out, size_t cap) {
   free(d);
 }
 
+/* A module file is untrusted: the bounds every read stays in, and how
+ * much work one lookup may do (65 535 symbol tables over one big table
+ * took 18 s of the event loop per frame). */
+#define MAX_MODULE_BYTES (512ull << 20)
+#define MAX_SYMTABS 4            /* of each type, in section order */
+#define MAX_SYMBOLS (1ull << 22) /* looked at per lookup */
+
+/* [off, off + len) lies within [0, size), with no sum that can wrap. */
+static int within(uint64_t off, uint64_t len, uint64_t size) { return off <= size && len <= size - off; }
+
 /* The section header i of a mapped ELF file, or NULL when out of bounds. */
 static const Elf64_Shdr *section(const unsigned char *m, size_t size, const Elf64_Ehdr *eh,
                                  unsigned i) {
-  uint64_t at = eh->e_shoff + (uint64_t)i * sizeof(Elf64_Shdr);
-  if (i >= eh->e_shnum || eh->e_shentsize != sizeof(Elf64_Shdr) || at + sizeof(Elf64_Shdr) > size)
+  if (i >= eh->e_shnum || eh->e_shentsize != sizeof(Elf64_Shdr) ||
+      !within(eh->e_shoff, ((uint64_t)i + 1) * sizeof(Elf64_Shdr), size))
     return NULL;
-  return (const Elf64_Shdr *)(m + at);
+  return (const Elf64_Shdr *)(m + eh->e_shoff + (uint64_t)i * sizeof(Elf64_Shdr));
 }
 
 /* The lowest PT_LOAD address: what the load base maps to (0 for a shared
@@ -36,9 +46,10 @@ static const Elf64_Shdr *section(const unsigned char *m, size_t size, const Elf6
 static uint64_t load_vaddr(const unsigned char *m, size_t size, const Elf64_Ehdr *eh) {
   uint64_t low = UINT64_MAX;
   for (unsigned i = 0; i < eh->e_phnum; i++) {
-    uint64_t at = eh->e_phoff + (uint64_t)i * sizeof(Elf64_Phdr);
-    if (eh->e_phentsize != sizeof(Elf64_Phdr) || at + sizeof(Elf64_Phdr) > size) break;
-    const Elf64_Phdr *ph = (const Elf64_Phdr *)(m + at);
+    if (eh->e_phentsize != sizeof(Elf64_Phdr) ||
+        !within(eh->e_phoff, ((uint64_t)i + 1) * sizeof(Elf64_Phdr), size))
+      break;
+    const Elf64_Phdr *ph = (const Elf64_Phdr *)(m + eh->e_phoff + (uint64_t)i * sizeof(Elf64_Phdr));
     if (ph->p_type == PT_LOAD && ph->p_vaddr - ph->p_offset < low) low = ph->p_vaddr - ph->p_offset;
   }
   return low == UINT64_MAX ? 0 : low;
@@ -46,15 +57,20 @@ static uint64_t load_vaddr(const unsigned char *m, size_t size, const Elf64_Ehdr
 
 /* The function symbol of one symbol table that contains addr. */
 static const char *lookup(const unsigned char *m, size_t size, const Elf64_Ehdr *eh,
-                          uint32_t type, uint64_t addr) {
-  for (unsigned i = 0; i < eh->e_shnum; i++) {
+                          uint32_t type, uint64_t addr, gf_elf_work *work) {
+  unsigned tables = 0;
+  for (unsigned i = 0; i < eh->e_shnum && tables < MAX_SYMTABS; i++) {
     const Elf64_Shdr *sh = section(m, size, eh, i);
     if (sh == NULL || sh->sh_type != type || sh->sh_entsize != sizeof(Elf64_Sym)) continue;
+    tables++;
+    work->tables++;
     const Elf64_Shdr *strs = section(m, size, eh, sh->sh_link);
-    if (strs == NULL || sh->sh_offset + sh->sh_size > size || strs->sh_offset + strs->sh_size > size)
+    if (strs == NULL || !within(sh->sh_offset, sh->sh_size, size) ||
+        !within(strs->sh_offset, strs->sh_size, size) || sh->sh_offset % 8 != 0)
       return NULL;
     const Elf64_Sym *sym = (const Elf64_Sym *)(m + sh->sh_offset);
     for (uint64_t k = 0; k < sh->sh_size / sizeof *sym; k++) {
+      if (++work->symbols > MAX_SYMBOLS) return NULL;
       if (ELF64_ST_TYPE(sym[k].st_info) != STT_FUNC || sym[k].st_value == 0) continue;
       uint64_t lo = sym[k].st_value, hi = lo + (sym[k].st_size ? sym[k].st_size : 1);
       if (addr < lo || addr >= hi || sym[k].st_name >= strs->sh_size) continue;
@@ -65,11 +81,17 @@ static const char *lookup(const unsigned char *m, size_t size, const Elf64_Ehdr 
   return NULL;
 }
 
-int gf_elf_symbol(const char *module, uint64_t off, char *out, size_t cap) {
-  int fd = open(module, O_RDONLY | O_CLOEXEC);
+int gf_elf_symbol(const char *module, uint64_t off, char *out, size_t cap, gf_elf_work *work) {
+  gf_elf_work scratch;
+  if (work == NULL) work = &scratch;
+  memset(work, 0, sizeof *work);
+  /* O_NONBLOCK: a FIFO named like a module must not hold the daemon in
+   * open(); then only a regular file of a module's size is read. */
+  int fd = open(module, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   struct stat st;
   if (fd < 0) return -1;
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size < sizeof(Elf64_Ehdr)) {
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size < sizeof(Elf64_Ehdr) ||
+      (uint64_t)st.st_size > MAX_MODULE_BYTES) {
     close(fd);
     return -1;
   }
@@ -81,8 +103,8 @@ int gf_elf_symbol(const char *module, uint64_t off, char *out, size_t cap) {
   const char *name = NULL;
   if (memcmp(eh->e_ident, ELFMAG, SELFMAG) == 0 && eh->e_ident[EI_CLASS] == ELFCLASS64) {
     uint64_t addr = off + load_vaddr(m, size, eh);
-    name = lookup(m, size, eh, SHT_SYMTAB, addr);
-    if (name == NULL) name = lookup(m, size, eh, SHT_DYNSYM, addr);
+    name = lookup(m, size, eh, SHT_SYMTAB, addr, work);
+    if (name == NULL) name = lookup(m, size, eh, SHT_DYNSYM, addr, work);
   }
   if (name) demangle_into(name, out, cap);
   munmap((void *)m, size);
@@ -110,7 +132,7 @@ int gf_native_frame(const char *line, gf_frame *fr) {
    * open whatever file it names, and other frames are never the target. */
   size_t ml = strlen(module);
   int addon = ml > 5 && strcmp(module + ml - 5, ".node") == 0;
-  if (!addon || gf_elf_symbol(module, off, fr->func, sizeof fr->func) != 0) {
+  if (!addon || gf_elf_symbol(module, off, fr->func, sizeof fr->func, NULL) != 0) {
     const char *hint = close + 2; /* dladdr's nearest exported symbol: better than nothing */
     if (strcmp(hint, "?") != 0) demangle_into(hint, fr->func, sizeof fr->func);
   }

@@ -27,8 +27,18 @@
  * symbol with its parameter list, demangled). 0 if line is not a frame. */
 int gf_native_frame(const char *line, gf_frame *fr);
 
+/* What one gf_elf_symbol looked at (tests bound the work with it). */
+typedef struct gf_elf_work {
+  unsigned tables;
+  uint64_t symbols;
+} gf_elf_work;
+
 /* The function of module containing offset off (from the module's load
- * base), demangled, into out. 0 when found, -1 otherwise. */
-int gf_elf_symbol(const char *module, uint64_t off, char *out, size_t cap);
+ * base), demangled, into out. 0 when found, -1 otherwise. Only a regular
+ * file of at most 512 MiB is read (opened non-blocking: a FIFO is refused,
+ * not waited on); every offset is checked without a sum that can wrap; at
+ * most 4 symbol tables of a type and 4 Mi symbols are looked at. work (or
+ * NULL) gets how much was. */
+int gf_elf_symbol(const char *module, uint64_t off, char *out, size_t cap, gf_elf_work *work);
 
 #endif

@@ -4,6 +4,8 @@
 #include "helpers.h"
 
 #include <dlfcn.h>
+#include <elf.h>
+#include <sys/stat.h>
 
 #include "gf_native.h"
 
@@ -16,7 +18,7 @@ static void elf_symtab_names_a_static_function(void **state) {
   assert_null(d.dli_sname); /* dladdr alone cannot name it */
   uint64_t off = (uint64_t)((uintptr_t)a_static_function - (uintptr_t)d.dli_fbase);
   char name[256];
-  assert_int_equal(gf_elf_symbol("/proc/self/exe", off + 2, name, sizeof name), 0);
+  assert_int_equal(gf_elf_symbol("/proc/self/exe", off + 2, name, sizeof name, NULL), 0);
   assert_string_equal(name, "a_static_function");
   assert_int_equal(a_static_function(1), 4);
 }
@@ -29,7 +31,7 @@ static void cxx_names_are_demangled(void **state) {
   Dl_info d;
   if (fn == NULL || !dladdr(fn, &d)) skip();
   char name[256];
-  assert_int_equal(gf_elf_symbol(d.dli_fname, (uint64_t)((uintptr_t)fn - (uintptr_t)d.dli_fbase), name, sizeof name), 0);
+  assert_int_equal(gf_elf_symbol(d.dli_fname, (uint64_t)((uintptr_t)fn - (uintptr_t)d.dli_fbase), name, sizeof name, NULL), 0);
   assert_string_equal(name, "std::exception::~exception()");
 }
 
@@ -39,9 +41,85 @@ static void bad_modules_are_refused(void **state) {
   temp_dir(dir, sizeof dir);
   write_text(dir, "fake.node", "\x7f" "ELF\x02\x01\x01 truncated");
   snprintf(path, sizeof path, "%s/fake.node", dir);
-  assert_int_equal(gf_elf_symbol(path, 0x10, name, sizeof name), -1);
-  assert_int_equal(gf_elf_symbol("/nonexistent.node", 0x10, name, sizeof name), -1);
-  assert_int_equal(gf_elf_symbol(dir, 0x10, name, sizeof name), -1); /* a directory */
+  assert_int_equal(gf_elf_symbol(path, 0x10, name, sizeof name, NULL), -1);
+  assert_int_equal(gf_elf_symbol("/nonexistent.node", 0x10, name, sizeof name, NULL), -1);
+  assert_int_equal(gf_elf_symbol(dir, 0x10, name, sizeof name, NULL), -1); /* a directory */
+}
+
+/* An ELF header (64-bit, little-endian, ET_DYN) with the section table at
+ * shoff, shnum entries, written to dir/name; extra bytes of zeros after. */
+static void write_elf(const char *path, uint64_t shoff, uint16_t shnum, const Elf64_Shdr *sh,
+                      size_t nsh, size_t pad) {
+  FILE *f = fopen(path, "wb");
+  assert_non_null(f);
+  Elf64_Ehdr eh;
+  memset(&eh, 0, sizeof eh);
+  memcpy(eh.e_ident, ELFMAG, SELFMAG);
+  eh.e_ident[EI_CLASS] = ELFCLASS64;
+  eh.e_ident[EI_DATA] = ELFDATA2LSB;
+  eh.e_type = ET_DYN;
+  eh.e_shoff = shoff;
+  eh.e_shnum = shnum;
+  eh.e_shentsize = sizeof(Elf64_Shdr);
+  fwrite(&eh, sizeof eh, 1, f);
+  if (nsh) fwrite(sh, sizeof *sh, nsh, f);
+  for (size_t i = 0; i < pad; i++) fputc(0, f);
+  fclose(f);
+}
+
+/* A worker's stderr names the module: hostile files of every kind (#22).
+ * 0.5.0 blocked in open() on a FIFO, died of SIGBUS/SIGSEGV on offsets
+ * whose sum wraps, spent ~18 s per frame on 65 535 symbol tables, and
+ * mapped a 4 GiB sparse file. Each is refused or bounded now. */
+static void hostile_modules_are_bounded(void **state) {
+  (void)state;
+  char dir[PATH_MAX], path[PATH_MAX + 32], name[64];
+  gf_elf_work work;
+  temp_dir(dir, sizeof dir);
+  alarm(60); /* a blocking open() fails the test instead of hanging it */
+  snprintf(path, sizeof path, "%s/fifo.node", dir);
+  assert_int_equal(mkfifo(path, 0600), 0);
+  assert_int_equal(gf_elf_symbol(path, 0x10, name, sizeof name, NULL), -1);
+  /* Section offsets and sizes whose sums wrap 2^64. */
+  Elf64_Shdr sh[2];
+  memset(sh, 0, sizeof sh);
+  sh[0].sh_type = SHT_SYMTAB;
+  sh[0].sh_entsize = sizeof(Elf64_Sym);
+  sh[0].sh_offset = UINT64_MAX - 8;
+  sh[0].sh_size = 64;
+  sh[0].sh_link = 1;
+  sh[1].sh_offset = 16;
+  sh[1].sh_size = UINT64_MAX - 15;
+  snprintf(path, sizeof path, "%s/wrap.node", dir);
+  write_elf(path, sizeof(Elf64_Ehdr), 2, sh, 2, 64);
+  assert_int_equal(gf_elf_symbol(path, 0x10, name, sizeof name, NULL), -1);
+  snprintf(path, sizeof path, "%s/wrap_shoff.node", dir);
+  write_elf(path, UINT64_MAX - 32, 2, sh, 0, 64);
+  assert_int_equal(gf_elf_symbol(path, 0x10, name, sizeof name, NULL), -1);
+  /* 65 535 symbol tables, each over the same 8 Ki symbols: bounded work. */
+  enum { NSEC = 65535, NSYM = 8192 };
+  Elf64_Shdr *many = calloc(NSEC, sizeof *many);
+  uint64_t syms = sizeof(Elf64_Ehdr) + (uint64_t)NSEC * sizeof(Elf64_Shdr);
+  for (unsigned i = 0; i < NSEC; i++) {
+    many[i].sh_type = SHT_SYMTAB;
+    many[i].sh_entsize = sizeof(Elf64_Sym);
+    many[i].sh_offset = syms;
+    many[i].sh_size = NSYM * sizeof(Elf64_Sym);
+    many[i].sh_link = 0; /* its strings: the first table's bytes */
+  }
+  snprintf(path, sizeof path, "%s/many.node", dir);
+  write_elf(path, sizeof(Elf64_Ehdr), NSEC, many, NSEC, NSYM * sizeof(Elf64_Sym));
+  free(many);
+  assert_int_equal(gf_elf_symbol(path, 0x10, name, sizeof name, &work), -1);
+  assert_true(work.tables <= 8); /* 4 per type */
+  assert_true(work.symbols <= 8 * NSYM);
+  /* A 4 GiB sparse file: refused before any mapping. */
+  snprintf(path, sizeof path, "%s/sparse.node", dir);
+  write_elf(path, sizeof(Elf64_Ehdr), 0, NULL, 0, 0);
+  assert_int_equal(truncate(path, 4ll << 30), 0);
+  assert_int_equal(gf_elf_symbol(path, 0x10, name, sizeof name, &work), -1);
+  assert_int_equal(work.tables, 0);
+  alarm(0);
 }
 
 static void report_lines_parse(void **state) {
@@ -63,6 +141,7 @@ int main(void) {
       cmocka_unit_test(elf_symtab_names_a_static_function),
       cmocka_unit_test(cxx_names_are_demangled),
       cmocka_unit_test(bad_modules_are_refused),
+      cmocka_unit_test(hostile_modules_are_bounded),
       cmocka_unit_test(report_lines_parse),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
