@@ -5,6 +5,7 @@
 #   make soak       a one-minute soak of the shipped entry into out/soak
 #   make killloop   20 kill -9 cycles of a crash-heavy soak; daemon RSS under a bucket storm
 #   make triage     the zoo's variants under release and ASan: buckets opened, replay verdicts
+#   make repro-rate the standalone reproducer's rate beside its record's, per demo bug entry
 #   make bench      benchmarks, side by side (BENCH_QUICK=1: about a minute)
 #   make node-matrix  Node 18/22/24 from the npm registry into .cache/node-matrix
 #   make zoo        detection score of every bug variant x timing x Node, and
@@ -33,7 +34,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 ADDON_SRC  := $(wildcard addon/src/*.c addon/src/*.h) addon/binding.gyp
 ADDON_OUT  := addon/build/Release/gcfuzz_addon.node
 
-.PHONY: all build-all deps test-deps addon runner unit test soak killloop triage install uninstall bench zoo node-matrix fuzz examples hunt clean
+.PHONY: all build-all deps test-deps addon runner unit test soak killloop triage repro-rate install uninstall bench zoo node-matrix fuzz examples hunt clean
 
 # The build's independent pieces (the addon's flavours, the runner's
 # objects, the units, the fuzzers) in parallel: a clean build 17 s -> 9 s
@@ -121,6 +122,10 @@ soak: all
 # Triage of the zoo: buckets per variant and build, replay verdicts.
 triage: all
 	$(NODE) bench/triage.js | tee bench/triage.md
+
+# The standalone reproducer's rate beside its record's, per demo bug entry.
+repro-rate: all
+	$(NODE) bench/repro.js | tee bench/repro.md
 
 # Durability: 20 kill -9 cycles of a crash-heavy soak, and RSS under a bucket storm.
 killloop: all
