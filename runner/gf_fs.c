@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,11 +92,28 @@ static void fsync_parent_dir(const char *path) {
   }
 }
 
+void gf_remove_stale_tmp(const char *dir) {
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  char path[PATH_MAX + 256];
+  if (d == NULL) return;
+  while ((e = readdir(d)) != NULL) {
+    const char *t = strstr(e->d_name, ".tmp.");
+    if (t == NULL || t[5] == '\0' || strspn(t + 5, "0123456789") != strlen(t + 5)) continue;
+    long pid = strtol(t + 5, NULL, 10); /* a live writer's (a report's) is its own */
+    if (pid > 0 && (kill((pid_t)pid, 0) == 0 || errno != ESRCH)) continue;
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    unlink(path);
+  }
+  closedir(d);
+}
+
 int gf_write_atomic(const char *path, const char *data, size_t len, gf_err *err) {
   char tmp[PATH_MAX];
   if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp)
     return gf_errf(err, "%s: path too long", path);
-  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  unlink(tmp); /* O_EXCL below: never through a link someone left there */
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (fd < 0) return gf_errf(err, "%s: %s", tmp, strerror(errno));
   if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
     int e = errno;

@@ -15,6 +15,10 @@
  * buffer. */
 char *gf_read_file(const char *path, size_t max, size_t *len, gf_err *err);
 
+/* Removes dir's NAME.tmp.PID files whose PID is gone: a writer killed
+ * mid-write (kill -9) leaves its temp file; OUT's new writer calls this. */
+void gf_remove_stale_tmp(const char *dir);
+
 int gf_write_atomic(const char *path, const char *data, size_t len, gf_err *err);
 
 /* Appends one line (a '\n' is added) with a single write(2) on an O_APPEND

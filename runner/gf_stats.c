@@ -2,6 +2,7 @@
 #include "gf_stats.h"
 
 #include <cjson/cJSON.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,7 +134,9 @@ int gf_stats_write(const gf_stats *s, const char *out_dir, uint64_t now_ns, gf_e
     rc = gf_write_atomic(path, pretty, strlen(pretty), err);
     snprintf(path, sizeof path, "%s/stats.jsonl", out_dir);
     gf_log_rotate(path, GF_LOG_MAX);
-    FILE *f = rc == 0 ? fopen(path, "a") : NULL;
+    int fd = rc == 0 ? open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0644) : -1;
+    FILE *f = fd >= 0 ? fdopen(fd, "a") : NULL;
+    if (fd >= 0 && f == NULL) close(fd);
     if (f) {
       fprintf(f, "%s\n", line);
       fclose(f);

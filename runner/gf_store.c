@@ -1,6 +1,7 @@
 /* gf_store.c - see gf_store.h. */
 #include "gf_store.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -151,7 +152,8 @@ gf_bucket *gf_store_adopt(gf_store *s, const cJSON *record, gf_err *err) {
 /* OUT/events.jsonl, for append (at open, and after each rotation). */
 static int open_events(gf_store *s) {
   if (s->events_fd >= 0) close(s->events_fd);
-  s->events_fd = open(s->events, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  /* O_NOFOLLOW: a link placed in OUT must not redirect our appends. */
+  s->events_fd = open(s->events, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0644);
   return s->events_fd < 0 ? -1 : 0;
 }
 
@@ -169,9 +171,14 @@ static int store_open(gf_store *s, const char *out_dir, gf_store_mode mode, int 
     int rc = gf_lock_out(out_dir, brief, &s->lock_fd, err);
     if (rc != 0) return rc;
     if (open_events(s) != 0) {
+      int e = errno;
+      gf_errf(err, "%s: cannot open for append: %s", s->events,
+              e == ELOOP ? "it is a symbolic link (refused)" : strerror(e));
       gf_store_close(s);
-      return gf_errf(err, "%s: cannot open for append", s->events);
+      return -1;
     }
+    gf_remove_stale_tmp(out_dir); /* what a kill -9 left mid-write */
+    gf_remove_stale_tmp(s->crashes);
   }
   load_origin(s);
   if (mode == GF_STORE_READ && !gf_is_dir(s->crashes)) return 0;

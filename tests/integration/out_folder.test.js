@@ -140,3 +140,30 @@ test('a soak waits for a brief record update to let go of OUT, then runs', async
     holder.kill('SIGKILL');
   }
 });
+
+// OUT's files are OUT's (#22): links placed there do not redirect the
+// daemon's appends, and what a kill -9 left mid-write is cleaned. 0.5.0
+// appended events.jsonl and stats.jsonl through symlinks, and kept stale
+// .tmp.PID files for good.
+test('links in OUT are refused, never written through; stale temp files of dead writers are removed', async () => {
+  const dir = tmpdir('out-links');
+  const victim = path.join(dir, 'victim.txt');
+  fs.writeFileSync(victim, 'untouched\n');
+  const cfg = writeConfig(dir, 'soak', { feedback: false, stats_interval_ms: 100 });
+  const a = path.join(dir, 'a');
+  fs.mkdirSync(a);
+  fs.symlinkSync(victim, path.join(a, 'events.jsonl'));
+  const r = await gcfuzz(['soak', '--config', cfg, '--out', a, '--max-time', '1', '--workers', '1']);
+  assert.strictEqual(r.code, 2, r.stderr);
+  assert.match(r.stderr, /events\.jsonl: cannot open for append: it is a symbolic link \(refused\)/);
+  const b = path.join(dir, 'b');
+  fs.mkdirSync(path.join(b, 'crashes'), { recursive: true });
+  fs.symlinkSync(victim, path.join(b, 'stats.jsonl'));
+  fs.writeFileSync(path.join(b, 'crashes', 'x.json.tmp.999999999'), 'half a record');
+  fs.writeFileSync(path.join(b, `stats.json.tmp.${process.pid}`), 'a live writer\'s');
+  const s = await gcfuzz(['soak', '--config', cfg, '--out', b, '--max-time', '1', '--workers', '1']);
+  assert.strictEqual(s.code, 0, s.stderr);
+  assert.strictEqual(fs.readFileSync(victim, 'utf8'), 'untouched\n');
+  assert.ok(!fs.existsSync(path.join(b, 'crashes', 'x.json.tmp.999999999')), 'a dead writer\'s temp file');
+  assert.ok(fs.existsSync(path.join(b, `stats.json.tmp.${process.pid}`)), 'a live writer\'s stays');
+});
