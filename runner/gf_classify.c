@@ -11,6 +11,7 @@
 
 #include "gf_err.h"
 #include "gf_native.h"
+#include "gf_text.h"
 
 static const char *const kind_names[] = {"none",     "signal",    "asan", "v8_fatal",
                                          "timeout",  "mismatch", "exception", "exit",
@@ -341,6 +342,16 @@ static void make_signature(gf_finding *f, const char *entry) {
   snprintf(f->hash, sizeof f->hash, "%016llx", (unsigned long long)gf_fnv1a64(f->signature));
 }
 
+/* A worker's words (a JSON-decoded message can hold any byte: \u001b is
+ * ESC) made safe for a terminal, a journal and a report: one line, control
+ * bytes and bad UTF-8 as '?'. Here, where a finding is made, so every
+ * printer after gets safe text. */
+static void one_line_text(char *s) {
+  gf_text_sanitize(s, strlen(s));
+  for (; *s; s++)
+    if (*s == '\n' || *s == '\t') *s = ' ';
+}
+
 int gf_classify(const gf_outcome *o, gf_finding *f) {
   memset(f, 0, sizeof *f);
   f->exit_code = -1;
@@ -381,6 +392,9 @@ int gf_classify(const gf_outcome *o, gf_finding *f) {
   }
   if (o->result_message && !f->message[0])
     gf_strlcpy(f->message, o->result_message, sizeof f->message);
+  one_line_text(f->message);
+  one_line_text(f->bug_type);
+  one_line_text(f->access);
   make_signature(f, o->entry);
   return 1;
 }

@@ -30,6 +30,16 @@ const SUITE = {
       assert.strictEqual(stats.buckets, recs.length);
     },
   },
+  'esc_message.js': {
+    check({ recs, r, out }) {
+      assert.ok(recs.length >= 1);
+      assert.strictEqual(recs[0].message, 'boom?[2J?]0;pwned???ok next line');
+      assert.doesNotMatch(r.stderr, /[\u0000-\u0008\u000b-\u001f\u007f]/, 'no raw control byte on the daemon\'s terminal lines');
+      const md = path.join(out, 'report.md');
+      assert.strictEqual(require('node:child_process').spawnSync(path.join(ROOT, 'build', 'gcfuzz'), ['report', out]).status, 0);
+      assert.doesNotMatch(fs.readFileSync(md, 'utf8'), /[\u0000-\u0008\u000b-\u001f\u007f]/);
+    },
+  },
   'escaping_helper.js': {
     pidfile: true,
     maxTime: 3.5, // each death waits out the 1 s pipe drain
