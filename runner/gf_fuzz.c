@@ -396,7 +396,7 @@ static size_t catch_up(fuzz *f) {
   if (written)
     fprintf(stderr, "gcfuzz: %zu crash record(s) written after earlier failures, %zu left\n",
             written, left);
-  gf_inbox_apply(&f->store);
+  gf_inbox_apply(&f->store, GF_INBOX_BATCH);
   return left;
 }
 

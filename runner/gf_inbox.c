@@ -46,14 +46,14 @@ static int apply_file(struct gf_store *s, const char *path, gf_err *err) {
   return rc;
 }
 
-int gf_inbox_apply(struct gf_store *s) {
+int gf_inbox_apply(struct gf_store *s, int max) {
   char dir[PATH_MAX + 8];
   snprintf(dir, sizeof dir, "%s/inbox", s->dir);
   if (!gf_is_dir(dir)) return 0;
   char **names;
   gf_err err = {{0}};
   int n = gf_list_dir(dir, ".json", &names, &err), applied = 0;
-  for (int i = 0; i < n; i++) {
+  for (int i = 0, tried = 0; i < n && (max <= 0 || tried < max); i++, tried++) {
     char path[PATH_MAX + 300], bad[PATH_MAX + 310];
     snprintf(path, sizeof path, "%s/%s", dir, names[i]);
     if (apply_file(s, path, &err) == 0) {

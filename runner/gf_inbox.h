@@ -23,8 +23,12 @@ struct gf_store;
 
 int gf_inbox_post(const char *out_dir, const char *hash, const cJSON *fields, gf_err *err);
 
-/* Applies and removes what is in s's inbox; returns how many applied. */
-int gf_inbox_apply(struct gf_store *s);
+/* Applies and removes what is in s's inbox, at most max files (0: all);
+ * returns how many applied. A running daemon takes GF_INBOX_BATCH per stats
+ * interval: a burst of posts (each a record write and its fsync) must not
+ * stall its loop - stats, timeouts and signals go on meanwhile. */
+#define GF_INBOX_BATCH 16
+int gf_inbox_apply(struct gf_store *s, int max);
 
 /* Sets fields on record hash of out_dir: at once when OUT is free (0), or
  * through the inbox when a daemon holds it (1, err says so); -1 on error. */

@@ -198,7 +198,7 @@ static int store_open(gf_store *s, const char *out_dir, gf_store_mode mode, int 
     }
   }
   gf_free_names(names, n);
-  if (mode == GF_STORE_WRITE) gf_inbox_apply(s); /* what was posted while no daemon ran */
+  if (mode == GF_STORE_WRITE) gf_inbox_apply(s, 0); /* what was posted while no daemon ran */
   return 0;
 }
 
