@@ -49,7 +49,9 @@ static unsigned pass_dir(gf_sync *s, const gf_config *cfg, const char *dir, gf_c
   gf_err err = {{0}};
   int n = gf_list_dir(dir, ".json", &names, &err);
   unsigned joined = 0;
-  for (int i = 0; i < n; i++) {
+  /* limits.max_corpus bounds what joins (a peer's flood of 100 000 cases
+   * took the corpus past a cap of 500): past it, nothing more is read. */
+  for (int i = 0; i < n && corpus->n < cfg->limits.max_corpus; i++) {
     char path[PATH_MAX + 256];
     gf_case c;
     snprintf(path, sizeof path, "%s/%s", dir, names[i]);

@@ -132,6 +132,28 @@ test('sync_dirs: a running soak imports another soak\'s corpus cases and fuzzes 
   assert.deepStrictEqual(fs.readdirSync(b), ['corpus'], 'B is only read');
 });
 
+// #22: a peer's corpus flood stops at limits.max_corpus (0.5.0 took 100 002
+// cases with the cap at 500). The soak stops once its first sync line is
+// out; what joined is in that line and in the corpus count.
+test('sync_dirs: a peer corpus flood joins only up to limits.max_corpus', async () => {
+  const dir = tmpdir('sync-flood');
+  const peer = path.join(dir, 'peer');
+  fs.mkdirSync(path.join(peer, 'corpus'), { recursive: true });
+  for (let i = 0; i < 400; i++) fs.writeFileSync(path.join(peer, 'corpus', `c${i}.json`), JSON.stringify({ id: `c${i}`, entry: 'sum', elems: 1 + (i % 7) }));
+  const cfg = writeConfig(dir, 'soak', { sync_dirs: [peer], sync_interval_ms: 100, feedback: false, confirm_runs: 0, stats_interval_ms: 100, limits: { max_corpus: 50 } });
+  const out = path.join(dir, 'out');
+  const r = await gcfuzz(['soak', '--config', cfg, '--out', out, '--workers', '1', '--seed', '1', '--max-time', '30'], {
+    onStderr(text, child) {
+      if (!child.stopping && /sync: \d+ case\(s\)/.test(text)) child.stopping = child.kill('SIGTERM');
+    },
+  });
+  assert.strictEqual(r.code, 0, r.stderr);
+  const seeds = fs.readdirSync(path.join(ROOT, 'corpus', 'seeds')).length;
+  const joined = Number(r.stderr.match(/sync: (\d+) case\(s\)/)[1]);
+  assert.strictEqual(joined, 50 - seeds, r.stderr.slice(-2000));
+  assert.ok(readJson(path.join(out, 'stats.json')).corpus <= 50);
+});
+
 // #22: a folder of hostile records (each the shared fixture record with one
 // thing wrong, under a hash of its own). merge exits cleanly, every good
 // bucket is merged, every bad one is named, and nothing of a bad one reaches
