@@ -40,6 +40,18 @@ const SUITE = {
       assert.doesNotMatch(fs.readFileSync(md, 'utf8'), /[\u0000-\u0008\u000b-\u001f\u007f]/);
     },
   },
+  'memory_child.js': {
+    config: { rss_limit_mb: 150 },
+    pidfile: true,
+    maxTime: 30,
+    args: ['--stop-on-crash'], // the first oom ends it
+    code: 1,
+    check({ recs }) {
+      const oom = recs.find((x) => x.kind === 'oom');
+      assert.ok(oom, `an oom bucket among ${recs.map((x) => x.signature)}`);
+      assert.match(oom.message, /over rss_limit_mb 150/);
+    },
+  },
   'escaping_helper.js': {
     pidfile: true,
     maxTime: 3.5, // each death waits out the 1 s pipe drain
