@@ -42,6 +42,7 @@ void gf_config_default(gf_config *cfg, const char *root) {
   cfg->startup_timeout_ms = 30000;
   cfg->sync_interval_ms = 60000;
   cfg->rss_limit_mb = 2048;
+  cfg->max_buckets = 10000;
   cfg->native_frames = 1;
   cfg->grace_ms = 5000;
   cfg->stats_interval_ms = 2000;
@@ -410,7 +411,7 @@ static int load_paths(gf_config *cfg, const cJSON *o, const char *base, gf_err *
 static int load_object(gf_config *cfg, const cJSON *o, const char *base, gf_err *err) {
   static const char *const keys[] = {
       "node", "nodes", "node_args", "v8_flags", "max_old_space_mb", "harness", "harness_args", "build", "env",
-      "libasan", "target", "threadpool_size", "sanitizer", "entry", "entries", "workers", "timeout_ms", "startup_timeout_ms", "rss_limit_mb", "native_frames", "grace_ms",
+      "libasan", "target", "threadpool_size", "sanitizer", "entry", "entries", "workers", "timeout_ms", "startup_timeout_ms", "rss_limit_mb", "max_buckets", "native_frames", "grace_ms",
       "stats_interval_ms", "confirm_runs", "minimize_new", "crash_bias", "feedback", "feedback_weight", "persistent", "seeds", "sync_dirs", "sync_interval_ms", "target_frames",
       "limits", "control", NULL};
   if (!cJSON_IsObject(o)) return gf_errf(err, "config: must be a JSON object");
@@ -432,6 +433,7 @@ static int load_object(gf_config *cfg, const cJSON *o, const char *base, gf_err 
       u32(o, "startup_timeout_ms", 100, 3600000, &cfg->startup_timeout_ms, "", err) ||
       u32(o, "sync_interval_ms", 100, 86400000, &cfg->sync_interval_ms, "", err) ||
       u32(o, "rss_limit_mb", 0, 1048576, &cfg->rss_limit_mb, "", err) ||
+      u32(o, "max_buckets", 1, 1000000, &cfg->max_buckets, "", err) ||
       u32(o, "grace_ms", 0, 600000, &cfg->grace_ms, "", err) ||
       u32(o, "stats_interval_ms", 100, 3600000, &cfg->stats_interval_ms, "", err) ||
       u32(o, "confirm_runs", 0, 1000, &cfg->confirm_runs, "", err) ||

@@ -71,6 +71,7 @@ typedef struct gf_config {
   uint32_t timeout_ms, grace_ms, stats_interval_ms;
   uint32_t startup_timeout_ms; /* until a worker's ready line */
   uint32_t rss_limit_mb; /* a worker above this resident size is killed (kind oom); 0: none */
+  uint32_t max_buckets;  /* buckets kept; past it new signatures are only counted */
   int native_frames;     /* release builds: preload the crash handler (gf_native.h) */
   uint32_t confirm_runs;
   int minimize_new; /* soak: minimize each new, confirmed bucket in the background */

@@ -154,9 +154,11 @@ static void record_finding(fuzz *f, const gf_finding *fd, const gf_case *c, int 
   int was_dirty = known && known->dirty;
   f->stats.crashes++;
   if (fd->kind == GF_KIND_TIMEOUT) f->stats.timeouts++;
+  uint64_t over = f->store.overflow;
   gf_bucket *b = gf_store_add(&f->store, fd, c, tail, &meta, &is_new, &err);
-  if (b == NULL) {
-    fprintf(stderr, "gcfuzz: cannot record a crash: %s\n", err.msg);
+  if (b == NULL) { /* past max_buckets: counted, and said once a session */
+    f->stats.buckets_overflow += f->store.overflow - over;
+    if (f->store.overflow <= 1) fprintf(stderr, "gcfuzz: cannot record a crash: %s\n", err.msg);
     return;
   }
   if (b->dirty && !was_dirty) /* kept in memory: counted, confirmed, written at a later tick */
@@ -477,6 +479,7 @@ static int fuzz_setup(fuzz *f, gf_err *err) {
   if (gf_store_open(&f->store, f->o->out_dir, GF_STORE_WRITE, err) != 0 ||
       load_corpus(f, err) != 0)
     return -1;
+  f->store.max_buckets = f->cfg->max_buckets;
   gf_err warn = {{0}};
   if (gf_bugs_link_all(&f->store, &warn) < 0) /* records of an older version */
     fprintf(stderr, "gcfuzz: cannot write a crash record: %s\n", warn.msg);

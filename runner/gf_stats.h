@@ -25,6 +25,7 @@ typedef struct gf_stats {
   double max_time_s; /* 0: none; for "left" in the status line */
   uint64_t execs, crashes, restarts, timeouts, protocol_errors, startup_failures;
   uint64_t target_errors; /* cases the target's own code failed (not findings) */
+  uint64_t buckets_overflow; /* occurrences of new signatures past max_buckets */
   uint64_t confirm_runs;
   uint64_t buckets, corpus, features;
   unsigned workers;

@@ -360,6 +360,12 @@ gf_bucket *gf_store_add(gf_store *s, const gf_finding *f, const gf_case *c,
                         gf_err *err) {
   gf_bucket *b = gf_store_find(s, f->hash);
   *is_new = b == NULL;
+  if (b == NULL && s->max_buckets && s->n >= s->max_buckets) {
+    s->overflow++; /* memory stays bounded: counted, not kept */
+    gf_errf(err, "max_buckets %zu reached: new signatures are counted (stats buckets_overflow), "
+                 "not kept (this one: %s)", s->max_buckets, f->signature);
+    return NULL;
+  }
   if (b == NULL) {
     b = bucket_new(s);
     if (b == NULL) {

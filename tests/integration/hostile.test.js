@@ -171,6 +171,21 @@ describe('hostile harnesses', { concurrency: 4 }, () => {
   }
 });
 
+// #22: a storm of buckets stops at max_buckets: what is past it is counted,
+// said once, never kept (0.5.0 kept every one: memory grew without a cap).
+test('a bucket storm past max_buckets is counted, said once, not kept', async () => {
+  const dir = tmpdir('hostile-cap');
+  const cfg = writeConfig(dir, 'soak', { harness: path.join(HOSTILE, 'bucket_storm.js'), target: null, confirm_runs: 0, feedback: false, max_buckets: 3 });
+  const out = path.join(dir, 'out');
+  const r = await gcfuzz(['soak', '--config', cfg, '--out', out, '--workers', '1', '--max-time', '2', '--seed', '1']);
+  assert.strictEqual(r.code, 0, r.stderr);
+  assert.strictEqual(records(out).length, 3);
+  const stats = readJson(path.join(out, 'stats.json'));
+  assert.ok(stats.buckets_overflow > 0, JSON.stringify(stats));
+  assert.strictEqual((r.stderr.match(/max_buckets 3 reached/g) || []).length, 1, r.stderr.slice(-2000));
+  assert.match(fs.readFileSync(path.join(out, 'metrics.prom'), 'utf8'), /gcfuzz_buckets_overflow_total\{[^}]*\} [1-9]/);
+});
+
 // Fair confirmation: a real crash found amid a storm of buckets is
 // confirmed at the next free slot, not after the storm's queue. The storm
 // (3 workers) opens buckets faster than the one confirmation slot confirms
