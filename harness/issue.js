@@ -9,7 +9,7 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
-const { generate, readRecord, caseOf, ReproError } = require('./repro.js');
+const { generate, readRecord, caseOf, toolMain } = require('./repro.js');
 const { cleanText } = require('./hunt/text.js');
 
 // Inline text: one line, control bytes escaped, no Markdown of its own.
@@ -209,28 +209,6 @@ function issue(spec) {
   ].join('\n');
 }
 
-function main(argv) {
-  let spec, out;
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--spec' && i + 1 < argv.length) spec = JSON.parse(argv[++i]);
-    else if (argv[i] === '-o' && i + 1 < argv.length) out = argv[++i];
-    else throw new ReproError(`unknown argument '${argv[i]}'`);
-  }
-  if (!spec) throw new ReproError('--spec is required');
-  const md = issue(spec);
-  if (!out) return process.stdout.write(md);
-  fs.writeFileSync(`${out}.tmp.${process.pid}`, md);
-  fs.renameSync(`${out}.tmp.${process.pid}`, out);
-  process.stderr.write(`gcfuzz report: wrote ${out}\n`);
-}
-
-if (require.main === module) {
-  try {
-    main(process.argv.slice(2));
-  } catch (e) {
-    process.stderr.write(`gcfuzz report: ${e instanceof ReproError ? e.message : e.stack}\n`);
-    process.exit(2);
-  }
-}
+if (require.main === module) toolMain('report', (spec) => issue(spec));
 
 module.exports = { issue, summary, caseWords, noMachinePath };

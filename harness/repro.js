@@ -176,29 +176,31 @@ function generate(spec, outFile, { portable = false } = {}) {
   return `${header.join('\n')}\nconst __SPEC = ${JSON.stringify(run, null, 1)};\nconst __MODULES = {\n${body}\n};\n${LOADER}\n__load('harness/repro-run.js').main(__SPEC, __load, __filename);\n`;
 }
 
-function main(argv) {
-  let spec, out;
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--spec' && i + 1 < argv.length) spec = JSON.parse(argv[++i]);
-    else if (argv[i] === '-o' && i + 1 < argv.length) out = argv[++i];
-    else throw new ReproError(`unknown argument '${argv[i]}'`);
-  }
-  if (!spec) throw new ReproError('--spec is required');
-  const text = generate(spec, out);
-  if (!out) return process.stdout.write(text);
-  const tmp = `${out}.tmp.${process.pid}`;
-  fs.writeFileSync(tmp, text, { mode: 0o755 });
-  fs.renameSync(tmp, out);
-  process.stderr.write(`gcfuzz repro: wrote ${out}: node ${out} [runs]\n`);
-}
-
-if (require.main === module) {
+// The command line of the runner's JS tools (repro.js, issue.js): --spec
+// JSON [-o FILE]; produce(spec, out) gives the text, written to FILE
+// (atomically) or stdout; an error is one line, exit 2.
+function toolMain(cmd, produce, { mode = 0o644, wrote = (out) => `wrote ${out}` } = {}) {
   try {
-    main(process.argv.slice(2));
+    const argv = process.argv.slice(2);
+    let spec, out;
+    for (let i = 0; i < argv.length; i++) {
+      if (argv[i] === '--spec' && i + 1 < argv.length) spec = JSON.parse(argv[++i]);
+      else if (argv[i] === '-o' && i + 1 < argv.length) out = argv[++i];
+      else throw new ReproError(`unknown argument '${argv[i]}'`);
+    }
+    if (!spec) throw new ReproError('--spec is required');
+    const text = produce(spec, out);
+    if (!out) return process.stdout.write(text);
+    const tmp = `${out}.tmp.${process.pid}`;
+    fs.writeFileSync(tmp, text, { mode });
+    fs.renameSync(tmp, out);
+    process.stderr.write(`gcfuzz ${cmd}: ${wrote(out)}\n`);
   } catch (e) {
-    process.stderr.write(`gcfuzz repro: ${e instanceof ReproError ? e.message : e.stack}\n`);
+    process.stderr.write(`gcfuzz ${cmd}: ${e instanceof ReproError ? e.message : e.stack}\n`);
     process.exit(2);
   }
 }
 
-module.exports = { generate, requiresOf, expectOf, readRecord, caseOf, ReproError };
+if (require.main === module) toolMain('repro', generate, { mode: 0o755, wrote: (out) => `wrote ${out}: node ${out} [runs]` });
+
+module.exports = { generate, requiresOf, expectOf, readRecord, caseOf, ReproError, toolMain };
