@@ -90,12 +90,19 @@ static gf_bucket *bucket_from_record(gf_store *s, cJSON *r, const char *what, gf
   return b;
 }
 
-/* A writer's new or adopted record keeps its tail apart until its first
- * write (afterwards the tail lives on disk only). */
-static void hold_tail(gf_bucket *b) {
-  cJSON *t = cJSON_DetachItemFromObjectCaseSensitive(b->record, "stderr_tail");
-  b->tail = strdup(cJSON_IsString(t) ? t->valuestring : "");
-  cJSON_Delete(t);
+/* A writer keeps these on disk only: read by reports, never by the daemon,
+ * and most of a record's bytes (about 5 of 8 KB without the tail). */
+static const char *const disk_only[] = {"stderr_tail", "free_frames", "alloc_frames"};
+#define N_DISK_ONLY (sizeof disk_only / sizeof *disk_only)
+
+/* A writer's new or adopted record keeps its disk-only fields apart until
+ * its first write (afterwards they live on disk only). */
+static void hold_disk_only(gf_bucket *b) {
+  b->held = cJSON_CreateObject();
+  for (size_t i = 0; i < N_DISK_ONLY; i++) {
+    cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(b->record, disk_only[i]);
+    if (v) cJSON_AddItemToObject(b->held, disk_only[i], v);
+  }
 }
 
 /* Loads one existing record; a writer leaves its tail on disk. */
@@ -107,7 +114,7 @@ static int load_record(gf_store *s, const char *path, gf_err *err) {
   gf_bucket *b = bucket_from_record(s, r, path, err);
   if (b == NULL) return -1;
   if (s->mode == GF_STORE_WRITE) /* stays on disk: memory is bounded by buckets, not tails */
-    cJSON_DeleteItemFromObjectCaseSensitive(r, "stderr_tail");
+    for (size_t i = 0; i < N_DISK_ONLY; i++) cJSON_DeleteItemFromObjectCaseSensitive(r, disk_only[i]);
   return 0;
 }
 
@@ -144,7 +151,7 @@ gf_bucket *gf_store_adopt(gf_store *s, const cJSON *record, gf_err *err) {
   }
   gf_bucket *b = bucket_from_record(s, cJSON_Duplicate(record, 1), "record", err);
   if (b == NULL) return NULL;
-  hold_tail(b); /* a merge's store is a writer */
+  hold_disk_only(b); /* a merge's store is a writer */
   gf_store_rewrite(s, b, err);
   return b;
 }
@@ -213,7 +220,7 @@ int gf_store_open_brief(gf_store *s, const char *out_dir, gf_err *err) {
 void gf_store_close(gf_store *s) {
   for (size_t i = 0; i < s->n; i++) {
     cJSON_Delete(s->b[i].record);
-    free(s->b[i].tail);
+    cJSON_Delete(s->b[i].held);
   }
   free(s->b);
   if (s->events_fd >= 0) close(s->events_fd);
@@ -251,40 +258,51 @@ cJSON *gf_store_load_record(const gf_store *s, const gf_bucket *b) {
   return r;
 }
 
-/* A writer's record is rewritten with the tail it has on disk. NULL when
- * the record exists but cannot be read back: writing now would lose it. */
-static cJSON *tail_for_write(const gf_store *s, const gf_bucket *b) {
-  if (b->tail) return cJSON_CreateString(b->tail);
-  cJSON *r = gf_store_load_record(s, b);
-  cJSON *t = cJSON_DetachItemFromObjectCaseSensitive(r, "stderr_tail");
-  cJSON_Delete(r);
-  if (cJSON_IsString(t)) return t;
-  cJSON_Delete(t);
+/* A writer's record is rewritten with the disk-only fields it has on
+ * disk: an object of them, or NULL when they cannot be read (the record
+ * stays dirty). A record deleted meanwhile gets an empty tail. */
+static cJSON *disk_only_for_write(const gf_store *s, const gf_bucket *b) {
+  if (b->held) return cJSON_Duplicate(b->held, 1);
+  cJSON *r = gf_store_load_record(s, b), *out = cJSON_CreateObject();
+  const cJSON *t = cJSON_GetObjectItemCaseSensitive(r, "stderr_tail");
   char path[PATH_MAX + 32];
   gf_store_record_path(s, b, path, sizeof path);
-  return access(path, F_OK) != 0 ? cJSON_CreateString("") : NULL; /* deleted: no tail left */
+  if (!cJSON_IsString(t) && access(path, F_OK) == 0) { /* there, but unreadable now */
+    cJSON_Delete(r);
+    cJSON_Delete(out);
+    return NULL;
+  }
+  for (size_t i = 0; i < N_DISK_ONLY; i++) {
+    cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(r, disk_only[i]);
+    if (v) cJSON_AddItemToObject(out, disk_only[i], v);
+  }
+  if (!cJSON_GetObjectItemCaseSensitive(out, "stderr_tail")) cJSON_AddStringToObject(out, "stderr_tail", "");
+  cJSON_Delete(r);
+  return out;
 }
 
 static int write_record(gf_store *s, gf_bucket *b, gf_err *err) {
   char path[PATH_MAX + 32];
   gf_store_record_path(s, b, path, sizeof path);
-  cJSON *tail = NULL;
+  cJSON *extra = NULL;
   if (s->mode == GF_STORE_WRITE) {
-    if ((tail = tail_for_write(s, b)) == NULL) {
+    if ((extra = disk_only_for_write(s, b)) == NULL) {
       b->dirty = 1;
       return gf_errf(err, "%s: cannot read back its stderr tail; kept in memory", path);
     }
-    cJSON_AddItemToObject(b->record, "stderr_tail", tail);
+    for (cJSON *v = extra->child; v; v = v->next) /* lent for the write, taken back after */
+      cJSON_AddItemReferenceToObject(b->record, v->string, v);
   }
   char *text = cJSON_Print(b->record);
-  if (tail) cJSON_Delete(cJSON_DetachItemViaPointer(b->record, tail));
+  for (size_t i = 0; extra && i < N_DISK_ONLY; i++) cJSON_DeleteItemFromObjectCaseSensitive(b->record, disk_only[i]);
+  cJSON_Delete(extra);
   if (text == NULL) return gf_errf(err, "out of memory");
   int rc = gf_write_atomic(path, text, strlen(text), err);
   free(text);
   b->dirty = rc != 0;
-  if (rc == 0 && b->tail) {
-    free(b->tail);
-    b->tail = NULL;
+  if (rc == 0 && b->held) {
+    cJSON_Delete(b->held);
+    b->held = NULL;
   }
   return rc;
 }
@@ -377,7 +395,7 @@ gf_bucket *gf_store_add(gf_store *s, const gf_finding *f, const gf_case *c,
     gf_strlcpy(b->entry, c->entry, sizeof b->entry);
     b->kind = f->kind;
     b->record = new_record(s, f, c, stderr_tail, m);
-    if (s->mode == GF_STORE_WRITE) hold_tail(b);
+    if (s->mode == GF_STORE_WRITE) hold_disk_only(b);
   } else {
     char now[32];
     gf_iso_time(now, sizeof now);

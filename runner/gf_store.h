@@ -9,8 +9,9 @@
  * alone (never overwritten), and the run goes on.
  *
  * A writer (GF_STORE_WRITE) holds OUT's lock (gf_lock.h) and keeps memory
- * bounded under a bucket storm: a record's stderr tail (up to 64 KiB) stays
- * on disk and is read back when the record is rewritten. A record that
+ * bounded under a bucket storm: a record's bulky fields - its stderr tail
+ * (up to 64 KiB) and its free and allocation stacks, which only reports
+ * read - stay on disk and are read back when the record is rewritten. A record that
  * cannot be written (ENOSPC, EIO) stays in memory, marked dirty, and
  * gf_store_flush() writes it later: a failed write loses no bucket.
  * A reader (GF_STORE_READ: report, ci's summary) takes no lock and keeps
@@ -43,8 +44,8 @@ typedef struct gf_bucket {
   gf_kind kind;
   char entry[GF_ENTRY_MAX];
   uint64_t count;
-  cJSON *record; /* writer: without stderr_tail (on disk, or in tail) */
-  char *tail;    /* writer: the tail of a record never written yet */
+  cJSON *record; /* writer: without its disk-only fields (on disk, or in held) */
+  cJSON *held;   /* writer: the disk-only fields of a record never written yet */
   int dirty;     /* writer: the last write failed; gf_store_flush retries */
 } gf_bucket;
 
