@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "gf_bugs.h"
+#include "gf_container.h"
 #include "gf_json.h"
 #include "gf_minimize.h"
 
@@ -14,17 +15,23 @@
  * tells them apart by the first field. */
 enum { JOB_CONFIRM, JOB_MINIMIZE, JOB_CONTROL, JOB_PATIENCE };
 
+/* The run data every one-shot run of this module carries: which kind of
+ * job it belongs to; the job is found from it with container_of. */
+typedef struct gf_job_tag {
+  int kind;
+} gf_job_tag;
+
 /* Runs a confirmation makes besides its own fresh and warm ones; their run
- * data is &probe.kind, which leads back to the tally. */
+ * data is &probe.tag, which leads back to the tally. */
 typedef struct gf_probe {
-  int kind;   /* JOB_CONTROL or JOB_PATIENCE */
+  gf_job_tag tag; /* JOB_CONTROL or JOB_PATIENCE */
   unsigned runs, done;
   unsigned failed; /* failed as the bucket */
   unsigned ended;  /* ended otherwise: clean, or another failure */
 } gf_probe;
 
 typedef struct gf_tally {
-  int kind; /* JOB_CONFIRM; must stay first */
+  gf_job_tag tag; /* JOB_CONFIRM */
   gf_pending *p;
   gf_pending_item it;
   unsigned runs, done, hits;  /* fresh processes */
@@ -37,9 +44,10 @@ typedef struct gf_tally {
   gf_case c;
 } gf_tally;
 
-static gf_tally *tally_of_probe(void *data) {
-  size_t at = *(int *)data == JOB_CONTROL ? offsetof(gf_tally, control) : offsetof(gf_tally, patience);
-  return (gf_tally *)((char *)data - at);
+static gf_tally *tally_of_probe(gf_job_tag *tag) {
+  gf_probe *probe = container_of(tag, gf_probe, tag);
+  return tag->kind == JOB_CONTROL ? container_of(probe, gf_tally, control)
+                                  : container_of(probe, gf_tally, patience);
 }
 
 uint32_t gf_patience_ms(const gf_config *cfg) {
@@ -48,7 +56,7 @@ uint32_t gf_patience_ms(const gf_config *cfg) {
 }
 
 typedef struct gf_min_job {
-  int kind; /* JOB_MINIMIZE; must stay first: gf_min's run data is the job */
+  gf_job_tag tag; /* JOB_MINIMIZE: gf_min's run data is &tag */
   gf_pending *p;
   gf_min m;
   char hash[17];
@@ -148,26 +156,26 @@ static void submit_probes(gf_pending *p, gf_tally *t) {
   gf_case control = t->c;
   control.f[GF_F_KEEP] = 1;
   for (unsigned i = 0; i < t->control.runs; i++)
-    gf_oneshot_submit_set(p->pool, &control, t->it.flag_set, &t->control.kind);
+    gf_oneshot_submit_set(p->pool, &control, t->it.flag_set, &t->control.tag);
   for (unsigned i = 0; i < t->patience.runs; i++)
     gf_oneshot_submit_patient(p->pool, &t->c, t->it.flag_set, gf_patience_ms(p->cfg),
-                              &t->patience.kind);
+                              &t->patience.tag);
 }
 
 /* Submits a confirmation's runs of c: fresh and warm (then the probes). */
 static void submit_confirmation(gf_pending *p, gf_tally *t, const gf_bucket *b, const gf_case *c) {
-  t->kind = JOB_CONFIRM;
+  t->tag.kind = JOB_CONFIRM;
   t->p = p;
   if (c != &t->c) t->c = *c;
   const cJSON *r = b->record;
   int again = t->it.probes_only; /* rates recorded before a stop: the rest only */
   t->runs = again ? 0 : p->cfg->confirm_runs;
   t->rates_written = again;
-  t->control.kind = JOB_CONTROL;
+  t->control.tag.kind = JOB_CONTROL;
   t->control.runs = t->candidate || (again && cJSON_GetObjectItemCaseSensitive(r, "control"))
                         ? 0
                         : p->cfg->confirm_runs;
-  t->patience.kind = JOB_PATIENCE;
+  t->patience.tag.kind = JOB_PATIENCE;
   t->patience.runs = !t->candidate && b->kind == GF_KIND_TIMEOUT &&
                      !(again && cJSON_GetObjectItemCaseSensitive(r, "patience"));
   if (t->runs + t->control.runs + t->patience.runs == 0) { /* nothing was left after all */
@@ -182,8 +190,8 @@ static void submit_confirmation(gf_pending *p, gf_tally *t, const gf_bucket *b, 
   }
   p->active[p->nactive++] = t;
   for (unsigned i = 0; i < t->runs; i++) {
-    gf_oneshot_submit_set(p->pool, c, t->it.flag_set, t);
-    gf_oneshot_submit_warm(p->pool, c, t->it.flag_set, t);
+    gf_oneshot_submit_set(p->pool, c, t->it.flag_set, &t->tag);
+    gf_oneshot_submit_warm(p->pool, c, t->it.flag_set, &t->tag);
   }
   if (again) submit_probes(p, t);
 }
@@ -324,12 +332,12 @@ static void start_minimizing(gf_pending *p) {
   if (b == NULL || bucket_case(p, b, &c) != 0) return;
   gf_min_job *j = calloc(1, sizeof *j);
   if (j == NULL) return;
-  j->kind = JOB_MINIMIZE;
+  j->tag.kind = JOB_MINIMIZE;
   j->p = p;
   gf_strlcpy(j->hash, it.hash, sizeof j->hash);
   j->m.pool = p->pool;
   j->m.owner = j;
-  j->m.run_data = j;
+  j->m.run_data = &j->tag;
   j->m.log = log_min_line;
   j->m.done = on_min_done;
   j->m.progress = on_min_progress;
@@ -424,12 +432,13 @@ static void tally_done(gf_pending *p, gf_tally *t) {
 
 void gf_pending_on_run(gf_pending *p, void *data, int found, const gf_finding *f) {
   p->runs_done++;
-  if (*(int *)data == JOB_MINIMIZE) {
-    gf_min_on_run(&((gf_min_job *)data)->m, found, f);
+  gf_job_tag *tag = data;
+  if (tag->kind == JOB_MINIMIZE) {
+    gf_min_on_run(&container_of(tag, gf_min_job, tag)->m, found, f);
     return;
   }
-  int kind = *(int *)data;
-  gf_tally *t = kind == JOB_CONFIRM ? data : tally_of_probe(data);
+  int kind = tag->kind;
+  gf_tally *t = kind == JOB_CONFIRM ? container_of(tag, gf_tally, tag) : tally_of_probe(tag);
   int hit = found == 1 && strcmp(f->hash, t->it.hash) == 0;
   if (kind != JOB_CONFIRM) {
     gf_probe *probe = kind == JOB_CONTROL ? &t->control : &t->patience;

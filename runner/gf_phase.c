@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <uv.h>
 
-#define container_of(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
+#include "gf_container.h"
 
 typedef struct phase {
   uv_process_t proc;
