@@ -137,9 +137,15 @@ int gf_append_line(int fd, const char *line, gf_err *err) {
   if (buf == NULL) return gf_errf(err, "out of memory");
   memcpy(buf, line, n);
   buf[n] = '\n';
+  off_t end = lseek(fd, 0, SEEK_END);
   int rc = write_all(fd, buf, n + 1);
   free(buf);
-  if (rc != 0) return gf_errf(err, "append: %s", strerror(errno));
+  if (rc != 0) {
+    int e = errno;
+    if (end >= 0 && ftruncate(fd, end) != 0) { /* no half line left for the next one to follow */
+    }
+    return gf_errf(err, "append: %s", strerror(e));
+  }
   fdatasync(fd);
   return 0;
 }

@@ -338,6 +338,8 @@ static void spawn_worker(fuzz *f, gf_worker *w) {
 static void write_stats(fuzz *f, int show) {
   gf_err err = {{0}};
   uint64_t t = now_ns();
+  f->stats.events_lost += f->store.events_lost; /* taken, so a resume continues the count */
+  f->store.events_lost = 0;
   gf_stats_tick(&f->stats, t);
   if (gf_stats_write(&f->stats, f->o->out_dir, t, &err) != 0 ||
       gf_prom_write(&f->stats, f->o->out_dir, t, &err) != 0)
@@ -577,9 +579,9 @@ int gf_fuzz_run(const gf_fuzz_opts *o, gf_fuzz_result *res, gf_err *err) {
     if (catch_up(f) > 0)
       fprintf(stderr, "gcfuzz: some crash records could not be written (see above); their "
                       "counts are lost, their cases are in %s\n", f->corpus_dir);
+    log_event(f, "stop"); /* first: a stop event that is lost is in the last stats */
     write_stats(f, 0);
     end_live_line(f);
-    log_event(f, "stop");
     res->execs = gf_stats_session_execs(&f->stats);
     res->elapsed_s = gf_stats_uptime(&f->stats, now_ns());
     if (f->fatal)

@@ -40,6 +40,8 @@ int gf_prom_write(const gf_stats *s, const char *out_dir, uint64_t now_ns, gf_er
          (double)s->target_errors);
   metric(&b, l, "buckets_overflow_total", "counter", "Occurrences of new signatures past max_buckets (counted, not kept).",
          (double)s->buckets_overflow);
+  metric(&b, l, "events_lost_total", "counter", "events.jsonl lines that could not be appended (a full disk).",
+         (double)s->events_lost);
   metric(&b, l, "confirm_runs_total", "counter", "One-shot confirmation and minimization runs.",
          (double)s->confirm_runs);
   metric(&b, l, "buckets", "gauge", "Distinct crash signatures.", (double)s->buckets);

@@ -48,6 +48,7 @@ int gf_stats_resume(gf_stats *s, const char *out_dir, gf_err *err) {
   s->protocol_errors = counter(o, "protocol_errors");
   s->target_errors = counter(o, "target_errors");
   s->buckets_overflow = counter(o, "buckets_overflow");
+  s->events_lost = counter(o, "events_lost");
   s->startup_failures = counter(o, "startup_failures");
   s->confirm_runs = counter(o, "confirm_runs");
   s->sessions = (unsigned)counter(o, "sessions") + 1;
@@ -118,6 +119,7 @@ static cJSON *stats_json(const gf_stats *s, uint64_t now_ns) {
   cJSON_AddNumberToObject(o, "protocol_errors", (double)s->protocol_errors);
   cJSON_AddNumberToObject(o, "target_errors", (double)s->target_errors);
   cJSON_AddNumberToObject(o, "buckets_overflow", (double)s->buckets_overflow);
+  cJSON_AddNumberToObject(o, "events_lost", (double)s->events_lost);
   cJSON_AddNumberToObject(o, "startup_failures", (double)s->startup_failures);
   cJSON_AddNumberToObject(o, "confirm_runs", (double)s->confirm_runs);
   cJSON_AddNumberToObject(o, "corpus", (double)s->corpus);

@@ -26,6 +26,7 @@ typedef struct gf_stats {
   uint64_t execs, crashes, restarts, timeouts, protocol_errors, startup_failures;
   uint64_t target_errors; /* cases the target's own code failed (not findings) */
   uint64_t buckets_overflow; /* occurrences of new signatures past max_buckets */
+  uint64_t events_lost;      /* events.jsonl lines that could not be appended */
   uint64_t confirm_runs;
   uint64_t buckets, corpus, features;
   unsigned workers;

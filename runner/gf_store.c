@@ -541,5 +541,6 @@ int gf_store_event(gf_store *s, cJSON *event) {
   if (s->events_fd >= 0 && gf_log_rotate(s->events, GF_LOG_MAX)) open_events(s); /* a new generation */
   int rc = text && s->events_fd >= 0 ? gf_append_line(s->events_fd, text, NULL) : -1;
   free(text);
+  if (rc != 0) s->events_lost++; /* a full disk: counted (stats, metrics), never silent */
   return rc;
 }

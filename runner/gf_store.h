@@ -64,6 +64,7 @@ typedef struct gf_store {
   char origin[17]; /* this folder's id (OUT/origin) for merged counts; gf_merge.h */
   size_t max_buckets; /* config max_buckets (0: none): past it a new signature is refused */
   uint64_t overflow;  /* occurrences of new signatures refused for it */
+  uint64_t events_lost; /* events.jsonl lines that could not be appended */
 } gf_store;
 
 /* Returns 0, -1 with err, or (GF_STORE_WRITE) 1 when another process

@@ -167,3 +167,27 @@ test('links in OUT are refused, never written through; stale temp files of dead 
   assert.ok(!fs.existsSync(path.join(b, 'crashes', 'x.json.tmp.999999999')), 'a dead writer\'s temp file');
   assert.ok(fs.existsSync(path.join(b, `stats.json.tmp.${process.pid}`)), 'a live writer\'s stays');
 });
+
+// #22: events that cannot be appended (a full disk; here a file size limit,
+// prlimit --fsize, below events.jsonl's size) are counted, not silent, and
+// leave no half line (0.5.0: dropped without a trace).
+test('events that could not be appended are counted (events_lost), and leave no half line', async () => {
+  const dir = tmpdir('out-events-lost');
+  const out = path.join(dir, 'out');
+  fs.mkdirSync(out);
+  const line = JSON.stringify({ time: '2026-01-01T00:00:00Z', event: 'old', pad: 'x'.repeat(200) });
+  fs.writeFileSync(path.join(out, 'events.jsonl'), `${line}\n`.repeat(1000)); // ~220 KB
+  const cfg = writeConfig(dir, 'soak', { feedback: false, stats_interval_ms: 100 });
+  const r = await new Promise((resolve) => {
+    const child = require('node:child_process').spawn('prlimit', ['--fsize=131072', '--', GCFUZZ, 'soak', '--config', cfg, '--out', out, '--max-time', '1', '--workers', '1', '--seed', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
+  assert.strictEqual(r.code, 0, r.stderr);
+  assert.ok(readJson(path.join(out, 'stats.json')).events_lost >= 2, 'the start and stop events at least');
+  const lines = fs.readFileSync(path.join(out, 'events.jsonl'), 'utf8').split('\n').filter(Boolean);
+  assert.strictEqual(lines.length, 1000);
+  for (const l of lines) JSON.parse(l);
+  assert.match(fs.readFileSync(path.join(out, 'metrics.prom'), 'utf8'), /gcfuzz_events_lost_total\{[^}]*\} [1-9]/);
+});
