@@ -15,7 +15,7 @@ FUZZ_DIR     := $(BUILD)/fuzz
 
 FUZZ_COMMON  := runner/gf_err.c runner/gf_json.c runner/gf_case.c
 FUZZ_SRC_fuzz_case               := $(FUZZ_COMMON)
-FUZZ_SRC_fuzz_config             := $(FUZZ_COMMON) runner/gf_config.c runner/gf_fs.c
+FUZZ_SRC_fuzz_config             := $(FUZZ_COMMON) runner/gf_config.c runner/gf_config_keys.c runner/gf_fs.c
 FUZZ_SRC_fuzz_stderr             := runner/gf_err.c runner/gf_classify.c runner/gf_native.c runner/gf_text.c -lstdc++
 FUZZ_SRC_fuzz_lifecycle          := $(FUZZ_COMMON) runner/gf_lifecycle.c addon/src/core.c
 FUZZ_SRC_fuzz_lifecycle_borrowed := $(FUZZ_SRC_fuzz_lifecycle)

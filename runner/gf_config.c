@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gf_config_keys.h"
 #include "gf_fs.h"
 #include "gf_json.h"
 
@@ -24,11 +25,9 @@ void gf_config_default(gf_config *cfg, const char *root) {
   memset(cfg, 0, sizeof *cfg);
   strcpy(cfg->node, "node");
   strcpy(cfg->node_args[cfg->n_node_args++], "--expose-gc");
-  cfg->max_old_space_mb = 512;
   cfg->n_flag_sets = 1; /* no extra V8 flags */
   resolve_path(cfg->harness, sizeof cfg->harness, root, "harness/run.js");
   resolve_path(cfg->target, sizeof cfg->target, root, "addon/target.js");
-  cfg->threadpool_size = 4;
   strcpy(cfg->build, "release");
   strcpy(cfg->entry, "sum");
   static const char *const entries[] = {"sum",           "sum_ref",        "sum_borrowed",
@@ -37,35 +36,12 @@ void gf_config_default(gf_config *cfg, const char *root) {
                                         "sum_self",      "sum_self_ref"};
   for (size_t i = 0; i < sizeof entries / sizeof entries[0]; i++)
     strcpy(cfg->entries[cfg->n_entries++], entries[i]);
-  cfg->persistent = 1;
-  cfg->timeout_ms = 10000;
-  cfg->startup_timeout_ms = 30000;
-  cfg->sync_interval_ms = 60000;
-  cfg->rss_limit_mb = 2048;
-  cfg->max_buckets = 10000;
-  cfg->native_frames = 1;
-  cfg->grace_ms = 5000;
-  cfg->stats_interval_ms = 2000;
-  cfg->confirm_runs = GF_CONFIRM_RUNS_DEFAULT;
-  cfg->crash_bias = 4;
-  cfg->feedback = 1;
-  cfg->feedback_weight = 2;
+  gf_config_keys_default(cfg); /* every scalar key: gf_config_keys.c */
   resolve_path(cfg->seeds, sizeof cfg->seeds, root, "corpus/seeds");
   strcpy(cfg->target_frames[cfg->n_target_frames++], "../src/");
   strcpy(cfg->target_frames[cfg->n_target_frames++], "gcfuzz_addon");
-  cfg->limits = (gf_limits){.max_elems = 2000,
-                            .max_elem_len = 65536,
-                            .max_delay_us = 50000,
-                            .max_concurrency = 8,
-                            .max_steps = 16,
-                            .max_immediate = 16,
-                            .max_sleep_ms = 20,
-                            .max_alloc_kb = 8192,
-                            .max_stagger = 8,
-                            .max_corpus = 4096,
-                            .max_gate = 1,
-                            .gc_ops = (1u << GF_OP__COUNT) - 1,
-                            .max_total_doubles = 4194304};
+  cfg->limits.gc_ops = (1u << GF_OP__COUNT) - 1;
+  cfg->limits.max_total_doubles = 4194304;
   strcpy(cfg->control_entry, "sum_borrowed");
   cfg->control_max_s = 60;
   resolve_path(cfg->control_seeds, sizeof cfg->control_seeds, root, "corpus/seeds");
@@ -268,32 +244,26 @@ static int load_gc_ops(gf_limits *l, const cJSON *limits, gf_err *err) {
   return 0;
 }
 
+/* Keys of obj other than the table's must be in others. */
+static int known_keys(const cJSON *obj, const char *const *others, const char *prefix, gf_err *err) {
+  const cJSON *it;
+  cJSON_ArrayForEach(it, obj) {
+    int ok = it->string && gf_config_key_known(prefix, it->string);
+    for (const char *const *a = others; *a && !ok; a++) ok = it->string && strcmp(*a, it->string) == 0;
+    if (!ok) return gf_errf(err, "%s%s: unknown field", prefix, it->string ? it->string : "?");
+  }
+  const char *dup = gf_json_duplicate_key(obj);
+  return dup ? gf_errf(err, "%s%s: duplicate key", prefix, dup) : 0;
+}
+
+/* limits: the table's rows (gf_config_keys_load), and these two. */
 static int load_limits(gf_limits *l, const cJSON *obj, gf_err *err) {
-  static const char *const keys[] = {"max_elems", "max_elem_len", "max_delay_us",
-                                     "max_concurrency", "max_steps", "max_total_doubles",
-                                     "max_immediate", "max_sleep_ms", "max_alloc_kb", "gc_ops",
-                                     "max_stagger", "max_gate", "max_corpus", NULL};
+  static const char *const others[] = {"max_total_doubles", "gc_ops", NULL};
   const cJSON *o = cJSON_GetObjectItemCaseSensitive(obj, "limits");
   if (o == NULL) return 0;
   if (!cJSON_IsObject(o)) return gf_errf(err, "limits: must be an object");
-  const gf_field_spec *f = gf_case_fields;
   uint64_t total;
-  if (gf_json_known_keys(o, keys, "limits.", err) ||
-      u32(o, "max_elems", 0, f[GF_F_ELEMS].hi, &l->max_elems, "limits.", err) ||
-      u32(o, "max_elem_len", 0, f[GF_F_ELEM_LEN].hi, &l->max_elem_len, "limits.", err) ||
-      u32(o, "max_delay_us", 0, f[GF_F_DELAY_US].hi, &l->max_delay_us, "limits.", err) ||
-      u32(o, "max_concurrency", 1, f[GF_F_CONCURRENCY].hi, &l->max_concurrency, "limits.",
-          err) ||
-      u32(o, "max_steps", 0, GF_CASE_MAX_STEPS, &l->max_steps, "limits.", err) ||
-      u32(o, "max_immediate", 1, gf_step_specs[GF_OP_IMMEDIATE].hi, &l->max_immediate,
-          "limits.", err) ||
-      u32(o, "max_sleep_ms", 0, gf_step_specs[GF_OP_SLEEP_MS].hi, &l->max_sleep_ms,
-          "limits.", err) ||
-      u32(o, "max_alloc_kb", 1, gf_step_specs[GF_OP_ALLOC_KB].hi, &l->max_alloc_kb,
-          "limits.", err) ||
-      u32(o, "max_stagger", 0, f[GF_F_STAGGER].hi, &l->max_stagger, "limits.", err) ||
-      u32(o, "max_gate", 0, 1, &l->max_gate, "limits.", err) ||
-      u32(o, "max_corpus", 1, 1000000, &l->max_corpus, "limits.", err) ||
+  if (known_keys(o, others, "limits.", err) ||
       gf_json_uint(o, "max_total_doubles", 0, GF_CASE_MAX_TOTAL_DOUBLES,
                    l->max_total_doubles, "limits.", &total, err))
     return -1;
@@ -409,13 +379,13 @@ static int load_paths(gf_config *cfg, const cJSON *o, const char *base, gf_err *
 }
 
 static int load_object(gf_config *cfg, const cJSON *o, const char *base, gf_err *err) {
-  static const char *const keys[] = {
-      "node", "nodes", "node_args", "v8_flags", "max_old_space_mb", "harness", "harness_args", "build", "env",
-      "libasan", "target", "threadpool_size", "sanitizer", "entry", "entries", "workers", "timeout_ms", "startup_timeout_ms", "rss_limit_mb", "max_buckets", "native_frames", "grace_ms",
-      "stats_interval_ms", "confirm_runs", "minimize_new", "crash_bias", "feedback", "feedback_weight", "persistent", "seeds", "sync_dirs", "sync_interval_ms", "target_frames",
-      "limits", "control", NULL};
+  /* The scalar keys are gf_config_keys.c's rows; these are the others. */
+  static const char *const others[] = {
+      "node", "nodes", "node_args", "v8_flags", "harness", "harness_args", "build", "env", "libasan",
+      "target", "sanitizer", "entry", "entries", "seeds", "sync_dirs", "target_frames", "limits",
+      "control", NULL};
   if (!cJSON_IsObject(o)) return gf_errf(err, "config: must be a JSON object");
-  if (gf_json_known_keys(o, keys, "", err) || load_paths(cfg, o, base, err) ||
+  if (known_keys(o, others, "", err) || load_paths(cfg, o, base, err) ||
       str_array(o, "node_args", cfg->node_args[0], GF_ARG_MAX, GF_MAX_ARGS,
                 &cfg->n_node_args, err) ||
       str_array(o, "harness_args", cfg->harness_args[0], GF_ARG_MAX, GF_MAX_ARGS,
@@ -425,24 +395,7 @@ static int load_object(gf_config *cfg, const cJSON *o, const char *base, gf_err 
       str_array(o, "target_frames", cfg->target_frames[0], 128, GF_MAX_PATTERNS,
                 &cfg->n_target_frames, err) ||
       load_env(cfg, o, err) || load_v8_flags(cfg, o, err) || load_limits(&cfg->limits, o, err) ||
-      load_control(cfg, o, base, err) ||
-      u32(o, "threadpool_size", 1, 1024, &cfg->threadpool_size, "", err) ||
-      u32(o, "max_old_space_mb", 16, 1048576, &cfg->max_old_space_mb, "", err) ||
-      u32(o, "workers", 0, 256, &cfg->workers, "", err) ||
-      u32(o, "timeout_ms", 100, 3600000, &cfg->timeout_ms, "", err) ||
-      u32(o, "startup_timeout_ms", 100, 3600000, &cfg->startup_timeout_ms, "", err) ||
-      u32(o, "sync_interval_ms", 100, 86400000, &cfg->sync_interval_ms, "", err) ||
-      u32(o, "rss_limit_mb", 0, 1048576, &cfg->rss_limit_mb, "", err) ||
-      u32(o, "max_buckets", 1, 1000000, &cfg->max_buckets, "", err) ||
-      u32(o, "grace_ms", 0, 600000, &cfg->grace_ms, "", err) ||
-      u32(o, "stats_interval_ms", 100, 3600000, &cfg->stats_interval_ms, "", err) ||
-      u32(o, "confirm_runs", 0, 1000, &cfg->confirm_runs, "", err) ||
-      u32(o, "crash_bias", 1, 1000, &cfg->crash_bias, "", err) ||
-      u32(o, "feedback_weight", 1, 1000, &cfg->feedback_weight, "", err) ||
-      gf_json_bool(o, "feedback", cfg->feedback, "", &cfg->feedback, err) ||
-      gf_json_bool(o, "minimize_new", cfg->minimize_new, "", &cfg->minimize_new, err) ||
-      gf_json_bool(o, "persistent", cfg->persistent, "", &cfg->persistent, err) ||
-      gf_json_bool(o, "native_frames", cfg->native_frames, "", &cfg->native_frames, err))
+      load_control(cfg, o, base, err) || gf_config_keys_load(cfg, o, err))
     return -1;
   const cJSON *entry = cJSON_GetObjectItemCaseSensitive(o, "entry");
   if (cJSON_IsNull(entry))

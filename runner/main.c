@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "gf_cli.h"
+#include "gf_config_keys.h"
 
 /* The release; records and reports do not depend on it. */
 #include "gf_version.h"
@@ -60,6 +61,11 @@ static int exec_worker(char **argv) {
 
 int main(int argc, char **argv) {
   if (argc >= 4 && strcmp(argv[1], "__worker") == 0) return exec_worker(argv);
+  if (argc == 2 && strcmp(argv[1], "__config-keys") == 0) { /* the docs test reads the table */
+    char *t = cJSON_Print(gf_config_keys_json());
+    printf("%s\n", t ? t : "[]");
+    return GF_EXIT_OK;
+  }
   hold_std_fds();
   if (argc == 2 && strcmp(argv[1], "--version") == 0) {
     printf("gcfuzz %s\n", GF_VERSION);

@@ -8,7 +8,7 @@ const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
 const YAML = require('yaml');
-const { ROOT, gcfuzz } = require('./helpers.js');
+const { ROOT, gcfuzz, tmpdir } = require('./helpers.js');
 
 // Each gcfuzz invocation in a shell line or an argv array: [subcommand, options].
 function invocations(texts) {
@@ -79,4 +79,36 @@ test('the Kubernetes hunt job: one shard and one folder per index, then a hunt m
   assert.deepStrictEqual(mcmd.slice(0, 5), ['gcfuzz', 'hunt', '--merge', '--out', '/shared/hunt']);
   assert.strictEqual(mcmd.length - 5, hunt.spec.completions, 'every shard merged');
   await assertKnown(invocations([cmd, mcmd]));
+});
+
+// #22: the config's scalar keys are one table in the runner
+// (runner/gf_config_keys.c); the README's config table states each with its
+// type, range and default as the table has them, and the runner enforces
+// the range it states.
+test('every scalar config key has a README row with the range and default the runner enforces', async () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const keys = JSON.parse((await gcfuzz(['__config-keys'])).stdout);
+  assert.ok(keys.length >= 25, `${keys.length} keys`);
+  for (const k of keys) {
+    const row = readme.split('\n').find((l) => l.startsWith(`| \`${k.name}\` |`));
+    assert.ok(row, `no README row for ${k.name}`);
+    const cells = row.split('|').slice(1).map((c) => c.trim());
+    assert.strictEqual(cells[1], k.type, `${k.name}: type in ${row}`);
+    if (k.type === 'integer') {
+      assert.strictEqual(cells[2], `${k.lo}–${k.hi}`, `${k.name}: range in ${row}`);
+      assert.strictEqual(cells[3], String(k.default), `${k.name}: default in ${row}`);
+    } else {
+      assert.strictEqual(cells[3], String(k.default), `${k.name}: default in ${row}`);
+    }
+  }
+  // The range is the one enforced: one past it is refused, naming the key.
+  const dir = tmpdir('config-keys');
+  for (const k of keys.filter((x) => x.type === 'integer').slice(0, 6)) {
+    const [top, sub] = k.name.startsWith('limits.') ? ['limits', k.name.slice(7)] : [k.name, null];
+    const cfg = path.join(dir, `${k.name}.json`);
+    fs.writeFileSync(cfg, JSON.stringify(sub ? { [top]: { [sub]: k.hi + 1 } } : { [top]: k.hi + 1 }));
+    const r = await gcfuzz(['replay', '--config', cfg, '/nonexistent.json']);
+    assert.strictEqual(r.code, 2);
+    assert.match(r.stderr, new RegExp(`${k.name.replace('.', '\\.')}: must be`), r.stderr);
+  }
 });
