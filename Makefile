@@ -13,7 +13,8 @@
 #   make examples   real npm addons (examples/): fetch, build offline, fuzz (EXAMPLES_TIME s each)
 #   make hunt       gcfuzz hunt over bench/hunt-list.txt + the examples' mutant (HUNT_TIME s each)
 #   make fuzz       each libFuzzer target for FUZZ_TIME seconds (default 60)
-#   make install    PREFIX=/usr/local (DESTDIR too): bin/gcfuzz, share/gcfuzz, man page, systemd unit
+#   make install    PREFIX=/usr/local (DESTDIR too): bin/gcfuzz, share/gcfuzz, man page, systemd unit;
+#                   builds only what runs (no unit tests, no fuzzers: no clang, no cmocka)
 #   make clean
 #
 # Missing Debian packages are installed first (scripts/ensure-deps).
@@ -34,7 +35,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 ADDON_SRC  := $(wildcard addon/src/*.c addon/src/*.h) addon/binding.gyp
 ADDON_OUT  := addon/build/Release/gcfuzz_addon.node
 
-.PHONY: all build-all deps test-deps addon runner unit test soak killloop triage repro-rate install uninstall bench zoo node-matrix fuzz examples hunt clean
+.PHONY: all build-all deps test-deps addon runner unit test soak killloop triage repro-rate install install-build uninstall bench zoo node-matrix fuzz examples hunt clean
 
 # The build's independent pieces (the addon's flavours, the runner's
 # objects, the units, the fuzzers) in parallel: a clean build 17 s -> 9 s
@@ -135,7 +136,13 @@ killloop: all
 # binary finds its data in ../share/gcfuzz, wherever PREFIX is moved.
 PREFIX  ?= /usr/local
 DATADIR := $(DESTDIR)$(PREFIX)/share/gcfuzz
-install: all
+# What runs, and nothing else: no unit tests or libFuzzer targets, so
+# installing needs neither clang nor cmocka.
+install-build:
+	@GCFUZZ_DEPS=run scripts/ensure-deps
+	@$(MAKE) --no-print-directory -j$(JOBS) addon runner
+
+install: install-build
 	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DATADIR)/harness/hunt" "$(DATADIR)/scripts" "$(DATADIR)/addon/build/Release" \
 	  "$(DATADIR)/config" "$(DATADIR)/corpus/seeds" "$(DESTDIR)$(PREFIX)/share/man/man1" \
 	  "$(DESTDIR)$(PREFIX)/share/doc/gcfuzz" "$(DESTDIR)$(PREFIX)/lib/systemd/system" \

@@ -24,6 +24,12 @@ test('make install PREFIX: the installed gcfuzz soaks from / with its defaults; 
   const prefix = path.join(tmpdir('install'), 'prefix with space');
   const inst = spawnSync('make', ['-s', 'install', `PREFIX=${prefix}`], { cwd: ROOT, encoding: 'utf8' });
   assert.strictEqual(inst.status, 0, inst.stderr);
+  // It builds only what runs (#21): everything it would build, forced, has
+  // no unit test (cmocka) and no libFuzzer target (clang) in it.
+  const plan = spawnSync('make', ['-n', '-B', 'install', `PREFIX=${prefix}`], { cwd: ROOT, encoding: 'utf8' });
+  assert.strictEqual(plan.status, 0, plan.stderr);
+  assert.match(plan.stdout, /build\/gcfuzz/);
+  assert.doesNotMatch(plan.stdout, /-lcmocka|build\/fuzz\/|-fsanitize=fuzzer/);
   const bin = path.join(prefix, 'bin', 'gcfuzz');
   assert.ok(fs.existsSync(path.join(prefix, 'lib', 'gcfuzz', 'libgcfuzz_crash.so')), 'the release builds\' crash handler');
   assert.match((await run(bin, ['--version'], { cwd: '/' })).stdout, /^gcfuzz \d+\.\d+\.\d+\n$/);
