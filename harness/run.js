@@ -8,29 +8,48 @@
 // also count inputs collected in flight, which perturbs V8 (window.js).
 'use strict';
 const readline = require('node:readline');
+const util = require('node:util');
 const { parseCaseLine, CaseError } = require('./case.js');
 const { runCase, exceptionOf } = require('./driver.js');
 const { PoolGate } = require('./gate.js');
 const { WindowProbe } = require('./window.js');
 const { loadTarget, TargetError } = require('./target.js');
 
+const USAGE = 'usage: node --expose-gc harness/run.js --target T.js [--build B] [--once] [--probe-collection] [-- ARGS...]';
+
 function usage(msg) {
-  process.stderr.write(`harness: ${msg}\nusage: node --expose-gc harness/run.js --target T.js [--build B] [--once] [--probe-collection] [-- ARGS...]\n`);
+  process.stderr.write(`harness: ${msg}\n${USAGE}\n`);
   process.exit(2);
 }
 
+const OPTIONS = {
+  target: { type: 'string' },
+  build: { type: 'string' },
+  once: { type: 'boolean' },
+  'probe-collection': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+// node:util's parseArgs: --target=x and --target x both work, and what
+// follows -- goes to the target's setup as args.
 function parseArgs(argv) {
-  const opts = { target: process.env.GCFUZZ_TARGET || '', build: process.env.GCFUZZ_BUILD || 'release', once: false, probeCollection: false, args: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--once') opts.once = true;
-    else if (a === '--probe-collection') opts.probeCollection = true;
-    else if ((a === '--build' || a === '--target') && i + 1 < argv.length) opts[a.slice(2)] = argv[++i];
-    else if (a === '--') {
-      opts.args = argv.slice(i + 1);
-      break;
-    } else usage(`unknown argument '${a}'`);
+  let parsed;
+  try {
+    parsed = util.parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    usage(e.message);
   }
+  const v = parsed.values;
+  if (v.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const dashes = argv.indexOf('--');
+  if (parsed.positionals.length && dashes < 0) usage(`unknown argument '${parsed.positionals[0]}'`);
+  const opts = {
+    target: v.target || process.env.GCFUZZ_TARGET || '', build: v.build || process.env.GCFUZZ_BUILD || 'release',
+    once: !!v.once, probeCollection: !!v['probe-collection'], args: dashes >= 0 ? argv.slice(dashes + 1) : [],
+  };
   if (!opts.target) usage('--target is required');
   return opts;
 }
