@@ -139,7 +139,7 @@ void gf_rec_status(const gf_bucket *b, char *out, size_t cap) {
 }
 
 void gf_rec_replay_cmd(const gf_bucket *b, char *out, size_t cap) {
-  snprintf(out, cap, "gcfuzz replay --config CONFIG --runs 10 crashes/%s.json", b->hash);
+  snprintf(out, cap, "gcfuzz replay --config CONFIG --runs auto crashes/%s.json", b->hash);
 }
 
 const char *gf_rec_top_location(const gf_bucket *b, char *func, size_t cap) {

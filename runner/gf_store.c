@@ -366,7 +366,7 @@ static cJSON *new_record(const gf_store *s, const gf_finding *f, const gf_case *
   gf_flag_set none = {.n = 0};
   cJSON_AddItemToObject(r, "v8_flags", gf_flag_set_to_json(m->v8_flags ? m->v8_flags : &none));
   snprintf(path, sizeof path, "%s/%s.json", s->crashes, f->hash);
-  gf_sbuf_printf(&replay, "%s --runs 10 ", m->replay_prefix); /* the prefix is quoted already */
+  gf_sbuf_printf(&replay, "%s --runs auto ", m->replay_prefix); /* the prefix is quoted already */
   gf_sbuf_shell_quote(&replay, path);
   cJSON_AddStringToObject(r, "replay", replay.p && !replay.oom ? replay.p : "");
   gf_sbuf_free(&replay);

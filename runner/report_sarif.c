@@ -116,7 +116,7 @@ static cJSON *result(const gf_run *run, const gf_bucket *b, cJSON *rules, const 
   cJSON_AddNumberToObject(r, "ruleIndex", rule_index(rules, id));
   cJSON_AddStringToObject(r, "level", gf_bug_slow(b) ? "note" : "error");
   /* Portable: run from the output folder, whatever machine found it. */
-  gf_sbuf_printf(&replay, "gcfuzz replay --runs 10 ");
+  gf_sbuf_printf(&replay, "gcfuzz replay --runs auto ");
   gf_sbuf_printf(&replay, "crashes/%s.json", b->hash);
   snprintf(text, sizeof text, "%s%s (entry %s, seen %llu times, reproduced %s).%s%s%s Replay, in "
            "the output folder: %s", gf_bug_slow(b) ? "A slow case, not a hang: " : "",

@@ -114,7 +114,7 @@ test('report: Markdown and SARIF have one entry per bucket; SARIF validates', as
   assert.strictEqual(frames[1].physicalLocation.artifactLocation.uri, 'addon/src/entries.c');
   assert.ok(!('physicalLocation' in frames[2]), 'an address in node has no file');
   assert.strictEqual(frames[2].logicalLocations[0].name, 'node::ThreadPoolWork::ScheduleWork');
-  assert.match(uaf.message.text, new RegExp(`Replay, in the output folder: gcfuzz replay --runs 10 crashes/${ASAN_HASH}\\.json$`));
+  assert.match(uaf.message.text, new RegExp(`Replay, in the output folder: gcfuzz replay --runs auto crashes/${ASAN_HASH}\\.json$`));
   assert.ok(!JSON.stringify(sarif.runs[0].results).includes(out), 'no path of the machine that found it');
   const libuv = uaf.stacks[0].frames[3].location.physicalLocation.artifactLocation;
   assert.deepStrictEqual(libuv, { uri: 'deps/uv/src/threadpool.c' }, 'a file not in the repository has no %SRCROOT% base');
@@ -138,7 +138,7 @@ test('report: each bucket\'s status from its last replay, fresh and warm rates s
   assert.match(line('13e442b8d7ce4407'), /^\| open \(not replayed\) \|.* \| 0\/5 \| 2\/5 \| /);
   for (const l of [line(ASAN_HASH), line('13e442b8d7ce4407')]) {
     assert.ok(!l.includes(ROOT) && !l.includes(out), l);
-    assert.match(l, /`gcfuzz replay --config CONFIG --runs 10 crashes\/[0-9a-f]{16}\.json` \|$/);
+    assert.match(l, /`gcfuzz replay --config CONFIG --runs auto crashes\/[0-9a-f]{16}\.json` \|$/);
   }
   const html = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
   assert.ok(html.indexOf('<h2>Buckets</h2>') < html.indexOf('<h2>Over time</h2>'), 'the bucket table first');
