@@ -276,3 +276,22 @@ test('a target whose setup throws is named with the error and where it was throw
   assert.strictEqual(r.code, 2, r.stderr);
   assert.match(r.stderr, /setup failed: Error: cannot open the database \(at Object\.setup \(.*broken_setup\.js:2:\d+\)\)/);
 });
+
+// The daemon started with stdin, stdout or stderr closed (`nohup gcfuzz …
+// <&-`, some service managers) runs and stops in order: before, an orderly
+// stop ended in a libuv assertion (exit 134), the runner's own pipes having
+// taken fds 0-2. (A unit test once; it runs real soaks, so it lives here.)
+test('started with fd 0, 1, 2 or all three closed, a soak runs and stops in order', async () => {
+  const dir = tmpdir('closed-fds');
+  const helper = path.join(dir, 'closefds');
+  const { spawnSync, spawn } = require('node:child_process');
+  const cc = spawnSync(process.env.CC || 'cc', ['-o', helper, path.join(ROOT, 'tests', 'fixtures', 'closefds', 'closefds.c')], { encoding: 'utf8' });
+  assert.strictEqual(cc.status, 0, cc.stderr);
+  const codes = await Promise.all([1, 2, 4, 7].map((mask) => new Promise((resolve) => {
+    const child = spawn(helper, [String(mask), path.join(ROOT, 'build', 'gcfuzz'), 'soak', '--config', path.join(ROOT, 'config', 'soak.json'),
+      '--out', path.join(dir, `out${mask}`), '--max-time', '2', '--workers', '1', '--seed', '1'], { stdio: 'ignore' });
+    child.on('close', (code, signal) => resolve({ mask, code, signal }));
+  })));
+  for (const c of codes) assert.deepStrictEqual([c.code, c.signal], [0, null], `fd mask ${c.mask}`);
+  for (const mask of [1, 2, 4, 7]) assert.ok(readJson(path.join(dir, `out${mask}`, 'stats.json')).execs > 0, `mask ${mask}: cases ran`);
+});
