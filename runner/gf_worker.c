@@ -10,10 +10,12 @@
 #include <unistd.h>
 
 #include "gf_text.h"
+#include "gf_wtmp.h"
 
 static void on_handle_closed(uv_handle_t *h) {
   gf_worker *w = h->data;
   if (--w->handles_open == 0) {
+    gf_wtmp_remove(w->tmpdir); /* however it ended: the target's temp files go with it */
     w->closed = 1;
     w->ops->on_closed(w);
   }
@@ -354,11 +356,13 @@ int gf_worker_spawn(gf_worker *w, uv_loop_t *loop, const gf_spawn_plan *plan, in
       {UV_CREATE_PIPE | UV_WRITABLE_PIPE, {(uv_stream_t *)&w->out}},
       {UV_CREATE_PIPE | UV_WRITABLE_PIPE, {(uv_stream_t *)&w->err}}};
   char **argv = plan->argv[w->flag_set < plan->n_sets ? w->flag_set : 0][once ? 1 : 0];
+  char **env = gf_wtmp_env(plan->env, w->tmpdir, sizeof w->tmpdir);
   uv_process_options_t opt = {.exit_cb = on_process_exit, .file = argv[0], .args = argv,
-                              .env = plan->env, .stdio_count = 3, .stdio = stdio,
+                              .env = env ? env : plan->env, .stdio_count = 3, .stdio = stdio,
                               /* own session and process group: one kill takes all */
                               .flags = UV_PROCESS_DETACHED};
   int rc = uv_spawn(loop, &w->proc, &opt);
+  gf_wtmp_env_free(env);
   if (rc != 0) {
     /* Every spawn ends in exactly one on_closed, a failed one too, so the
      * owner frees or reuses the slot in one place. */

@@ -87,6 +87,7 @@ struct gf_worker {
   char node_version[32];
   char build[PATH_MAX]; /* the ready line's build: a path of any length */
   char entries[512]; /* the ready line's entries, "a, b, c" ("" when it listed none) */
+  char tmpdir[4096]; /* its TMPDIR (gf_wtmp.h), removed when it has ended; "" none */
 };
 
 /* Starts the process. On failure err says why, and on_closed still follows

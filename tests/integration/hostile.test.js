@@ -55,6 +55,20 @@ const SUITE = {
       assert.match(oom.message, /over rss_limit_mb 150/);
     },
   },
+  'temp_litter.js': {
+    pidfile: true,
+    until: (out) => fs.existsSync(path.join(path.dirname(out), 'temp.log')) && fs.readFileSync(path.join(path.dirname(out), 'temp.log'), 'utf8').split('\n').length > 3,
+    maxTime: 30,
+    check({ out }) {
+      const made = fs.readFileSync(path.join(path.dirname(out), 'temp.log'), 'utf8').split('\n').filter(Boolean).map(JSON.parse);
+      assert.ok(made.length >= 3);
+      for (const m of made) {
+        assert.strictEqual(m.env, m.tmpdir, 'os.tmpdir() is the worker\'s own directory');
+        assert.match(path.basename(m.tmpdir), /^gcfuzz-worker-/);
+        assert.ok(!fs.existsSync(m.dir) && !fs.existsSync(m.tmpdir), `${m.dir} is gone with its worker`);
+      }
+    },
+  },
   'escaping_helper.js': {
     pidfile: true,
     maxTime: 3.5, // each death waits out the 1 s pipe drain
