@@ -6,7 +6,7 @@
 //
 // The rate bound: each seed below opens a window of 40 ms that a full GC
 // lands in almost every time; the soak's record (--stop-on-crash: not
-// confirmed, so its rate is unknown here) is the seed or a mutation of it.
+// confirmed, so its rate is unknown here) gets the seed as its case.
 // `gcfuzz replay` and the script of such records reproduced 10 of 10 and 20
 // of 20 for every entry (measured; bench/repro.js sets the script's rate
 // beside the record's), so for p >= 0.97 a run of 6 has 3 hits or fewer
@@ -50,8 +50,16 @@ async function recordOf(entry, c) {
   const out = path.join(dir, 'out');
   const r = await gcfuzz(['soak', '--config', cfg, '--out', out, '--entry', entry, '--stop-on-crash', '--max-time', '60', '--seed', '1', '--workers', '1']);
   assert.strictEqual(r.code, 1, r.stderr);
-  const rec = records(out)[0];
-  return { dir, cfg, rec, file: path.join(out, 'crashes', `${rec.hash}.json`) };
+  const found = records(out)[0];
+  assert.ok(found, `${entry}: a record`);
+  // The record's case is whichever case crashed first, the seed or a
+  // mutation of it whose window may be narrower: the record (its signature,
+  // stacks, build) is given the seed's case, whose rate is the one stated.
+  const rec = { ...found, case: { id: 'seed', entry, ...c } };
+  delete rec.minimized_case;
+  const file = path.join(out, 'crashes', `${rec.hash}.json`);
+  fs.writeFileSync(file, JSON.stringify(rec));
+  return { dir, cfg, rec, file };
 }
 
 // fn over items, two at a time (the machine's 2 cores: more load than that

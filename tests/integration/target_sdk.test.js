@@ -83,9 +83,14 @@ test('ci on a user target: control on the demo addon detected, the fixed entry c
   assert.match(uaf.signature, /job_execute/);
   // Its standalone reproducer (#20): the build a .node path, ASan from the
   // config's sanitizer; the fixed entry through the same script is clean.
-  // The gated case fails in >= 9 of 10 one-shot runs (the first test), so
-  // 2 or more hits of 3 miss with chance < 0.03 at p = 0.9.
-  const file = path.join(dir, 'buggy', 'crashes', `${uaf.hash}.json`);
+  // The record's own case is whichever mutation crashed first (without the
+  // gate it reproduces 0/10: the first test), so the record is given the
+  // gated case, which fails in >= 9 of 10 one-shot runs: 2 or more hits of
+  // 3 then miss with chance < 0.03 at p = 0.9.
+  const file = path.join(dir, 'gated-record.json');
+  const gated = { ...readJson(path.join(dir, 'buggy', 'crashes', `${uaf.hash}.json`)), case: { ...GATED, id: 'gated', seed: 0 } };
+  delete gated.minimized_case;
+  fs.writeFileSync(file, JSON.stringify(gated));
   const script = path.join(dir, 'repro.js');
   const fixed = path.join(dir, 'repro-fixed.js');
   assert.strictEqual((await gcfuzz(['repro', '--config', cfg, file, '-o', script])).code, 0);
