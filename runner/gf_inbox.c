@@ -53,7 +53,7 @@ int gf_inbox_apply(struct gf_store *s, int max) {
   char **names;
   gf_err err = {{0}};
   int n = gf_list_dir(dir, ".json", &names, &err), applied = 0;
-  for (int i = 0, tried = 0; i < n && (max <= 0 || tried < max); i++, tried++) {
+  for (int i = 0; i < n && (max <= 0 || i < max); i++) {
     char path[PATH_MAX + 300], bad[PATH_MAX + 310];
     snprintf(path, sizeof path, "%s/%s", dir, names[i]);
     if (apply_file(s, path, &err) == 0) {
