@@ -244,16 +244,11 @@ static int load_gc_ops(gf_limits *l, const cJSON *limits, gf_err *err) {
   return 0;
 }
 
-/* Keys of obj other than the table's must be in others. */
+/* Keys of obj must be the table's rows under prefix, or others. */
 static int known_keys(const cJSON *obj, const char *const *others, const char *prefix, gf_err *err) {
-  const cJSON *it;
-  cJSON_ArrayForEach(it, obj) {
-    int ok = it->string && gf_config_key_known(prefix, it->string);
-    for (const char *const *a = others; *a && !ok; a++) ok = it->string && strcmp(*a, it->string) == 0;
-    if (!ok) return gf_errf(err, "%s%s: unknown field", prefix, it->string ? it->string : "?");
-  }
-  const char *dup = gf_json_duplicate_key(obj);
-  return dup ? gf_errf(err, "%s%s: duplicate key", prefix, dup) : 0;
+  const char *names[GF_MAX_CONFIG_KEYS];
+  gf_config_key_names(prefix, others, names);
+  return gf_json_known_keys(obj, names, prefix, err);
 }
 
 /* limits: the table's rows (gf_config_keys_load), and these two. */

@@ -83,14 +83,16 @@ int gf_config_keys_load(gf_config *cfg, const cJSON *o, gf_err *err) {
   return 0;
 }
 
-int gf_config_key_known(const char *prefix, const char *name) {
-  size_t pl = strlen(prefix);
-  for (size_t i = 0; i < gf_n_config_keys; i++) {
+void gf_config_key_names(const char *prefix, const char *const *others,
+                         const char *out[GF_MAX_CONFIG_KEYS]) {
+  size_t pl = strlen(prefix), k = 0;
+  for (size_t i = 0; i < gf_n_config_keys && k < GF_MAX_CONFIG_KEYS - 1; i++) {
     const char *n = gf_config_keys[i].name;
     int in_limits = strncmp(n, "limits.", 7) == 0;
-    if ((pl > 0) == in_limits && strcmp(n + pl, name) == 0 && strncmp(n, prefix, pl) == 0) return 1;
+    if ((pl > 0) == in_limits && strncmp(n, prefix, pl) == 0) out[k++] = n + pl;
   }
-  return 0;
+  for (; others && *others && k < GF_MAX_CONFIG_KEYS - 1; others++) out[k++] = *others;
+  out[k] = NULL;
 }
 
 cJSON *gf_config_keys_json(void) {

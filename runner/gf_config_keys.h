@@ -34,8 +34,12 @@ void gf_config_keys_default(gf_config *cfg);
  * object): checked against its range and set; err names the key. */
 int gf_config_keys_load(gf_config *cfg, const cJSON *o, gf_err *err);
 
-/* Whether name (top level, or under "limits." with prefix) is a row. */
-int gf_config_key_known(const char *prefix, const char *name);
+/* The names every key a config object may have: the table's rows under
+ * prefix ("" the top level, "limits." the limits object), without it,
+ * then others; NULL-terminated, for gf_json_known_keys. */
+#define GF_MAX_CONFIG_KEYS 64
+void gf_config_key_names(const char *prefix, const char *const *others,
+                         const char *out[GF_MAX_CONFIG_KEYS]);
 
 /* [{"name","type","lo","hi","default"}]: `gcfuzz __config-keys`. */
 cJSON *gf_config_keys_json(void);
