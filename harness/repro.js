@@ -30,32 +30,30 @@ function requiresOf(src) {
 // resolves into gcfuzz's harness directory is inlined, any other stays a
 // real require. A template-literal or computed require stays real too.
 function collect(file) {
-  const mods = new Map(); // id -> {file, src, map}
+  const mods = new Map(); // id -> {file, src}
   const idOf = (f) => (f === file ? 'target' : `harness/${path.relative(HARNESS, f)}`);
+  // The file a literal require of f resolves to when it is a harness module
+  // to inline, else null (node: modules, packages, the target's own files,
+  // or what is not there: left to the run).
+  const inlined = (lit, f) => {
+    if (lit.startsWith('node:') || !/^[./]/.test(lit)) return null;
+    try {
+      const real = require.resolve(lit, { paths: [path.dirname(f)] });
+      return real.startsWith(HARNESS + path.sep) && /\.(js|json)$/.test(real) ? real : null;
+    } catch {
+      return null;
+    }
+  };
   const visit = (f) => {
     const id = idOf(f);
     if (mods.has(id)) return id;
-    const src = fs.readFileSync(f, 'utf8');
-    const mod = { file: f, src, map: {} };
+    const mod = { file: f, src: '' };
     mods.set(id, mod);
-    for (const lit of requiresOf(src)) {
-      if (lit.startsWith('node:') || !/^[./]/.test(lit)) continue;
-      let real;
-      try {
-        real = require.resolve(lit, { paths: [path.dirname(f)] });
-      } catch {
-        continue; // left to the run: it may exist on the machine that runs it
-      }
-      if (real.startsWith(HARNESS + path.sep) && /\.(js|json)$/.test(real)) mod.map[`gcfuzz:${visit(real)}`] = idOf(real);
-    }
-    // Inlined requires by their ids: no path of this machine in the text.
-    mod.src = src.replace(REQUIRE_RE, (all, q, lit) => {
-      try {
-        const id = idOf(require.resolve(lit, { paths: [path.dirname(f)] }));
-        return Object.hasOwn(mod.map, `gcfuzz:${id}`) ? `require(${JSON.stringify(`gcfuzz:${id}`)})` : all;
-      } catch {
-        return all;
-      }
+    // Inlined requires by their ids (the loader's gcfuzz:ID): no path of
+    // this machine in the text.
+    mod.src = fs.readFileSync(f, 'utf8').replace(REQUIRE_RE, (all, q, lit) => {
+      const real = inlined(lit, f);
+      return real ? `require(${JSON.stringify(`gcfuzz:${visit(real)}`)})` : all;
     });
     return id;
   };
@@ -65,7 +63,7 @@ function collect(file) {
 }
 
 function moduleText(id, mod) {
-  const head = `${JSON.stringify(id)}: { file: ${JSON.stringify(path.basename(mod.file))}, map: ${JSON.stringify(mod.map)},`;
+  const head = `${JSON.stringify(id)}: { file: ${JSON.stringify(path.basename(mod.file))},`;
   if (mod.file.endsWith('.json')) return `${head} json: ${JSON.stringify(JSON.parse(mod.src))} }`;
   // The harness's own comments are for its readers, not a reproducer's:
   // comment lines of inlined harness modules go (a third of the text).
@@ -86,7 +84,7 @@ function __load(id, file) {
   const real = require('node:module').createRequire(f);
   const module = { exports: {} };
   __cache.set(id, module);
-  const req = (x) => (Object.hasOwn(m.map, x) ? __load(m.map[x]) : real(x));
+  const req = (x) => (x.startsWith('gcfuzz:') ? __load(x.slice(7)) : real(x));
   m.fn.call(module.exports, module.exports, req, module, f, require('node:path').dirname(f));
   return module.exports;
 }
