@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "gf_cli.h"
+#include "gf_record.h"
 #include "gf_repro.h"
 #include "gf_run.h"
 
@@ -24,8 +25,11 @@ static const char usage[] =
 
 /* One bucket as an upstream-ready issue (harness/issue.js). */
 static int write_issue(gf_cli *cli, const char *dir) {
-  size_t n = strlen(cli->issue);
-  if (n != 16 || strspn(cli->issue, "0123456789abcdef") != n) {
+  cJSON *hash = cJSON_CreateString(cli->issue); /* what the record schema calls a hash */
+  gf_err why = {{0}};
+  int bad = gf_record_check_field("hash", hash, &why) != 0;
+  cJSON_Delete(hash);
+  if (bad) {
     fprintf(stderr, "gcfuzz report: --issue: a bucket hash is 16 hex digits, got '%s'\n", cli->issue);
     return GF_EXIT_USAGE;
   }
