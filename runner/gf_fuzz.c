@@ -417,7 +417,7 @@ static void on_sync(uv_timer_t *t) {
 static void on_tick(uv_timer_t *t) {
   fuzz *f = t->data;
   catch_up(f);
-  write_stats(f, 1);
+  write_stats(f, !f->stopping); /* after the stop message: the summary, not a status line */
   close_if_done(f); /* a confirmation may have been the last thing alive */
 }
 
