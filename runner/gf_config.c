@@ -122,6 +122,7 @@ void gf_config_for_control(const gf_config *cfg, gf_config *out) {
     out->sanitizer = GF_SAN_AUTO; /* the control's build says what it needs */
   }
   if (cfg->control_build[0]) gf_strlcpy(out->build, cfg->control_build, sizeof out->build);
+  if (cfg->control_builtin) strcpy(out->build, gf_config_wants_asan(cfg) ? "asan" : "release");
   /* Another target's entries are its own: leave them to its harness. */
   out->n_entries = cfg->control_target[0] ? 0 : cfg->n_entries;
   gf_strlcpy(out->entry, cfg->control_entry, sizeof out->entry);
@@ -275,12 +276,28 @@ static void resolve_build(char *out, size_t cap, const char *base, const char *b
     gf_strlcpy(out, b, cap);
 }
 
-static int load_control(gf_config *cfg, const cJSON *obj, const char *base, gf_err *err) {
+/* "builtin": the demo addon's sum_borrowed from the installation (root), so
+ * a config committed to an addon's repository names no path into gcfuzz's
+ * tree; its build follows the sanitizer of the build under test
+ * (gf_config_for_control). */
+static void builtin_control(gf_config *cfg, const char *root) {
+  cfg->control_builtin = 1;
+  resolve_path(cfg->control_target, sizeof cfg->control_target, root, "addon/target.js");
+  resolve_path(cfg->control_seeds, sizeof cfg->control_seeds, root, "corpus/seeds");
+  strcpy(cfg->control_entry, "sum_borrowed");
+}
+
+static int load_control(gf_config *cfg, const cJSON *obj, const char *base, const char *root,
+                        gf_err *err) {
   static const char *const keys[] = {"entry", "max_s", "target", "build", "seeds", NULL};
   char tmp[PATH_MAX];
   const cJSON *o = cJSON_GetObjectItemCaseSensitive(obj, "control");
   if (o == NULL) return 0;
-  if (!cJSON_IsObject(o)) return gf_errf(err, "control: must be an object");
+  if (cJSON_IsString(o) && strcmp(o->valuestring, "builtin") == 0) {
+    builtin_control(cfg, root);
+    return 0;
+  }
+  if (!cJSON_IsObject(o)) return gf_errf(err, "control: must be an object or \"builtin\"");
   if (gf_json_known_keys(o, keys, "control.", err) ||
       gf_json_str(o, "entry", cfg->control_entry, "control.", cfg->control_entry,
                   sizeof cfg->control_entry, err) ||
@@ -373,7 +390,8 @@ static int load_paths(gf_config *cfg, const cJSON *o, const char *base, gf_err *
   return gf_json_str(o, "libasan", cfg->libasan, "", cfg->libasan, sizeof cfg->libasan, err);
 }
 
-static int load_object(gf_config *cfg, const cJSON *o, const char *base, gf_err *err) {
+static int load_object(gf_config *cfg, const cJSON *o, const char *base, const char *root,
+                       gf_err *err) {
   /* The scalar keys are gf_config_keys.c's rows; these are the others. */
   static const char *const others[] = {
       "node", "nodes", "node_args", "v8_flags", "harness", "harness_args", "build", "env", "libasan",
@@ -390,7 +408,7 @@ static int load_object(gf_config *cfg, const cJSON *o, const char *base, gf_err 
       str_array(o, "target_frames", cfg->target_frames[0], 128, GF_MAX_PATTERNS,
                 &cfg->n_target_frames, err) ||
       load_env(cfg, o, err) || load_v8_flags(cfg, o, err) || load_limits(&cfg->limits, o, err) ||
-      load_control(cfg, o, base, err) || gf_config_keys_load(cfg, o, err))
+      load_control(cfg, o, base, root, err) || gf_config_keys_load(cfg, o, err))
     return -1;
   const cJSON *entry = cJSON_GetObjectItemCaseSensitive(o, "entry");
   if (cJSON_IsNull(entry))
@@ -410,7 +428,7 @@ int gf_config_parse(gf_config *cfg, const char *text, const char *base, const ch
   gf_config_default(cfg, root);
   cJSON *o = gf_json_parse(text, err);
   if (o == NULL) return -1;
-  int rc = load_object(cfg, o, base, err);
+  int rc = load_object(cfg, o, base, root, err);
   cJSON_Delete(o);
   return rc;
 }
@@ -419,9 +437,14 @@ int gf_config_load(gf_config *cfg, const char *path, const char *root, gf_err *e
   gf_config_default(cfg, root);
   char *text = gf_read_file(path, 1 << 20, NULL, err);
   if (text == NULL) return -1;
-  char dir[PATH_MAX];
+  /* An absolute base: the paths a target gets (setup's build) and the
+   * workers' own must not depend on the working directory. */
+  char dir[PATH_MAX], *real;
   gf_strlcpy(dir, path, sizeof dir);
-  int rc = gf_config_parse(cfg, text, dirname(dir), root, err);
+  real = realpath(dirname(dir), NULL);
+  if (real) gf_strlcpy(dir, real, sizeof dir);
+  free(real);
+  int rc = gf_config_parse(cfg, text, dir, root, err);
   free(text);
   if (rc != 0) return gf_err_prefix(err, "%s", path);
   gf_strlcpy(cfg->source, path, sizeof cfg->source);

@@ -90,6 +90,7 @@ typedef struct gf_config {
   char control_target[PATH_MAX]; /* "" = the target under test */
   char control_build[PATH_MAX];  /* "" = build */
   char control_seeds[PATH_MAX];  /* with control_target: its seeds */
+  int control_builtin;           /* "builtin": the demo's, built like the build under test */
 } gf_config;
 
 /* Which sanitizer runtime the workers need preloaded. auto: address for the

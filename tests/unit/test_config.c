@@ -1,6 +1,8 @@
 /* test_config.c - strict config loading: every error names its field. */
 #include "helpers.h"
 
+#include <sys/stat.h>
+
 #include "gf_config.h"
 
 /* Loads `json` from a temp file; returns gf_config_load's result. */
@@ -51,6 +53,7 @@ static void rejects_bad_fields(void **state) {
   expect_error("{\"target\": 3}", "target: must be a string");
   expect_error("{\"control\": {\"target\": 1}}", "control.target: must be a string");
   expect_error("{\"control\": {\"seedz\": \"x\"}}", "control.seedz: unknown field");
+  expect_error("{\"control\": \"demo\"}", "control: must be an object or \"builtin\"");
   expect_error("{\"limits\": {\"max_gate\": 2}}", "limits.max_gate: must be an integer in [0, 1]");
   expect_error("{\"v8_flags\": [[\"--a\", \"--b\", \"--c\", \"--d\", \"--e\"]]}", "v8_flags[0]: must be an array of at most 4");
   expect_error("{\"v8_flags\": [[], [\"--ok\", \"bad\"]]}", "v8_flags[1][1]: must be one \"--flag\"");
@@ -95,6 +98,52 @@ static void target_and_control(void **state) {
   assert_string_equal(cfg.target, "");
   assert_string_equal(cfg.seeds, "");
   assert_false(gf_config_wants_asan(&cfg)); /* the config decides */
+}
+
+/* "control": "builtin": no path into gcfuzz's tree in a user's config. */
+static void builtin_control_follows_the_build(void **state) {
+  (void)state;
+  gf_config cfg, ctl;
+  gf_err err = {{0}};
+  assert_int_equal(load("{\"target\": \"t.js\", \"entries\": [\"f\"], \"entry\": \"f\","
+                        " \"control\": \"builtin\"}", &cfg, &err), 0);
+  gf_config_for_control(&cfg, &ctl);
+  assert_string_equal(ctl.target, "/root-of-project/addon/target.js");
+  assert_string_equal(ctl.seeds, "/root-of-project/corpus/seeds");
+  assert_string_equal(ctl.entry, "sum_borrowed");
+  assert_string_equal(ctl.build, "release");
+  assert_int_equal(ctl.n_entries, 0);
+  /* An ASan build under test gets the demo's ASan build, by sanitizer or name. */
+  assert_int_equal(load("{\"target\": \"t.js\", \"build\": \"b/x.node\", \"sanitizer\": \"address\","
+                        " \"control\": \"builtin\"}", &cfg, &err), 0);
+  gf_config_for_control(&cfg, &ctl);
+  assert_string_equal(ctl.build, "asan");
+  assert_true(gf_config_wants_asan(&ctl));
+  gf_strlcpy(cfg.build, "my_asan", sizeof cfg.build); /* as --build my_asan does */
+  cfg.sanitizer = GF_SAN_AUTO;
+  gf_config_for_control(&cfg, &ctl);
+  assert_string_equal(ctl.build, "asan");
+}
+
+/* A config named by a relative path: every path it resolves is absolute,
+ * so a target's setup gets a build it can require() from any directory. */
+static void relative_config_gives_absolute_paths(void **state) {
+  (void)state;
+  char dir[PATH_MAX], sub[PATH_MAX + 8], cwd[PATH_MAX];
+  gf_config cfg;
+  gf_err err = {{0}};
+  temp_dir(dir, sizeof dir);
+  snprintf(sub, sizeof sub, "%s/sub", dir);
+  assert_int_equal(mkdir(sub, 0700), 0);
+  write_text(sub, "c.json", "{\"target\": \"t.js\", \"build\": \"build/Release/x.node\"}");
+  assert_non_null(getcwd(cwd, sizeof cwd));
+  assert_int_equal(chdir(dir), 0);
+  int rc = gf_config_load(&cfg, "sub/c.json", "/r", &err);
+  assert_int_equal(chdir(cwd), 0);
+  assert_int_equal(rc, 0);
+  assert_int_equal(cfg.target[0], '/');
+  assert_int_equal(cfg.build[0], '/');
+  assert_non_null(strstr(cfg.build, "/sub/build/Release/x.node"));
 }
 
 static void missing_file_is_named(void **state) {
@@ -177,6 +226,8 @@ int main(void) {
       cmocka_unit_test(rejects_bad_fields),
       cmocka_unit_test(missing_file_is_named),
       cmocka_unit_test(target_and_control),
+      cmocka_unit_test(builtin_control_follows_the_build),
+      cmocka_unit_test(relative_config_gives_absolute_paths),
       cmocka_unit_test(paths_are_relative_to_the_config_file),
       cmocka_unit_test(clamp_keeps_cases_inside_limits),
       cmocka_unit_test(gc_ops_filter_steps),
