@@ -13,6 +13,7 @@
 #   make examples   real npm addons (examples/): fetch, build offline, fuzz (EXAMPLES_TIME s each)
 #   make hunt       gcfuzz hunt over bench/hunt-list.txt + the examples' mutant (HUNT_TIME s each)
 #   make fuzz       each libFuzzer target for FUZZ_TIME seconds (default 60)
+#   make npm        build/npm/gcfuzz-VERSION.tgz: the installable npm package (linux-x64)
 #   make install    PREFIX=/usr/local (DESTDIR too): bin/gcfuzz, share/gcfuzz, man page, systemd unit;
 #                   builds only what runs (no unit tests, no fuzzers: no clang, no cmocka)
 #   make clean
@@ -35,7 +36,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 ADDON_SRC  := $(wildcard addon/src/*.c addon/src/*.h) addon/binding.gyp
 ADDON_OUT  := addon/build/Release/gcfuzz_addon.node
 
-.PHONY: all build-all deps test-deps addon runner unit test soak killloop triage repro-rate install install-build uninstall bench zoo node-matrix fuzz examples hunt clean
+.PHONY: all build-all deps test-deps addon runner unit test soak killloop triage repro-rate install install-build npm uninstall bench zoo node-matrix fuzz examples hunt clean
 
 # The build's independent pieces (the addon's flavours, the runner's
 # objects, the units, the fuzzers) in parallel: a clean build 17 s -> 9 s
@@ -93,7 +94,7 @@ test-deps:
 	@GCFUZZ_EXTRA_PKGS=chromium scripts/ensure-deps
 	@[ -d node_modules/ajv ] && [ -d node_modules/yaml ] || npm ci --no-audit --no-fund --ignore-scripts
 
-test: all test-deps
+test: all npm test-deps
 	@$(NODE) scripts/run-tests.js
 
 # Benchmarks (never part of make test): BENCH_QUICK=1 for about a minute.
@@ -142,12 +143,13 @@ install-build:
 	@GCFUZZ_DEPS=run scripts/ensure-deps
 	@$(MAKE) --no-print-directory -j$(JOBS) addon runner
 
+GCFUZZ_EXE ?= $(BUILD)/gcfuzz
 install: install-build
 	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DATADIR)/harness/hunt" "$(DATADIR)/scripts" "$(DATADIR)/addon/build/Release" \
 	  "$(DATADIR)/config" "$(DATADIR)/corpus/seeds" "$(DESTDIR)$(PREFIX)/share/man/man1" \
 	  "$(DESTDIR)$(PREFIX)/share/doc/gcfuzz" "$(DESTDIR)$(PREFIX)/lib/systemd/system" \
 	  "$(DESTDIR)$(PREFIX)/lib/gcfuzz"
-	install -m 755 $(BUILD)/gcfuzz "$(DESTDIR)$(PREFIX)/bin/gcfuzz"
+	install -m 755 $(GCFUZZ_EXE) "$(DESTDIR)$(PREFIX)/bin/gcfuzz"
 	install -m 755 $(BUILD)/libgcfuzz_crash.so "$(DESTDIR)$(PREFIX)/lib/gcfuzz/libgcfuzz_crash.so"
 	install -m 644 harness/*.js harness/*.json "$(DATADIR)/harness"
 	install -m 644 harness/hunt/*.js "$(DATADIR)/harness/hunt"
@@ -159,6 +161,25 @@ install: install-build
 	install -m 644 doc/gcfuzz.1 "$(DESTDIR)$(PREFIX)/share/man/man1/gcfuzz.1"
 	install -m 644 README.md doc/hunt.md "$(DESTDIR)$(PREFIX)/share/doc/gcfuzz/"
 	$(NODE) scripts/gen-unit.js "$(PREFIX)" < dist/gcfuzz@.service.in > "$(DESTDIR)$(PREFIX)/lib/systemd/system/gcfuzz@.service"
+
+# The npm package: the tree `make install` makes, under package/, with a
+# runner that needs none of the -dev packages: libuv linked in statically
+# (Debian's libuv_a.a), Debian's libcjson.so.1 beside it (there is no static
+# cJSON), found through an $$ORIGIN rpath. scripts/npm-package.js writes the
+# package.json; npm pack the tarball.
+NPM_DIR := $(BUILD)/npm
+CJSON_SO = $(shell pkg-config --variable=libdir libcjson)/libcjson.so.1
+LIBUV_A  = $(shell pkg-config --variable=libdir libuv)/libuv_a.a
+$(BUILD)/gcfuzz-npm: $(BUILD)/obj/main.o $(RUNNER_OBJ)
+	$(CC) $(CFLAGS) $^ $(LIBUV_A) -lcjson -lpthread -ldl -lrt -lm -lstdc++ \
+	  -Wl,-rpath,'$$ORIGIN/../lib/gcfuzz' -o $@
+
+npm: install-build $(BUILD)/gcfuzz-npm
+	rm -rf $(NPM_DIR)
+	@$(MAKE) --no-print-directory install PREFIX=/ DESTDIR=$(abspath $(NPM_DIR))/package GCFUZZ_EXE=$(BUILD)/gcfuzz-npm
+	install -m 644 $(CJSON_SO) $(NPM_DIR)/package/lib/gcfuzz/libcjson.so.1
+	$(NODE) scripts/npm-package.js $(NPM_DIR)/package
+	cd $(NPM_DIR) && npm pack --silent --offline --pack-destination . ./package >/dev/null
 
 uninstall:
 	rm -rf "$(DESTDIR)$(PREFIX)/bin/gcfuzz" "$(DATADIR)" "$(DESTDIR)$(PREFIX)/lib/gcfuzz" "$(DESTDIR)$(PREFIX)/share/man/man1/gcfuzz.1" \
