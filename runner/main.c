@@ -15,25 +15,38 @@
 /* The release; records and reports do not depend on it. */
 #include "gf_version.h"
 
-static const char usage[] =
-    "usage: gcfuzz <command> [options]\n"
-    "\n"
-    "commands:\n"
-    "  soak    fuzz until stopped or --max-time; resumes from --out\n"
-    "  ci      nightly job: positive control, then the shipped entry; exit code\n"
-    "  replay  re-run saved cases/crashes in fresh processes: reproduced or fixed\n"
-    "  import  turn a fuzz_lifecycle input into a runner case\n"
-    "  minimize  shrink a crash's case, keeping its signature and rate\n"
-    "  repro   a crash record as one standalone Node script that reproduces it\n"
-    "  report  report.html / report.md / report.sarif of an output directory\n"
-    "  cmin    shrink an output directory's feedback corpus to the cases that keep every feature\n"
-    "  merge   merge output folders of several machines into one (counts once per origin)\n"
-    "  hunt    npm packages in, findings out: build, discover the async surface, fuzz\n"
-    "\n"
-    "exit codes: 0 clean, 1 crash found/reproduced, 2 usage or config error (or OUT\n"
-    "            held by another gcfuzz), 3 ci could not detect the known bug (harness or\n"
-    "            build broken), 4 replay inconclusive (too few runs to say fixed)\n"
-    "'gcfuzz <command> --help' for a command's options; 'gcfuzz --version'.\n";
+/* One row per subcommand: the dispatch and the --help list follow from it
+ * (git's commands[]). */
+typedef struct gf_command {
+  const char *name;
+  int (*run)(int argc, char **argv);
+  const char *help;
+} gf_command;
+
+static const gf_command commands[] = {
+    {"soak", gf_cmd_soak, "fuzz until stopped or --max-time; resumes from --out"},
+    {"ci", gf_cmd_ci, "nightly job: positive control, then the shipped entry; exit code"},
+    {"replay", gf_cmd_replay, "re-run saved cases/crashes in fresh processes: reproduced or fixed"},
+    {"import", gf_cmd_import, "turn a fuzz_lifecycle input into a runner case"},
+    {"minimize", gf_cmd_minimize, "shrink a crash's case, keeping its signature and rate"},
+    {"repro", gf_cmd_repro, "a crash record as one standalone Node script that reproduces it"},
+    {"report", gf_cmd_report, "report.html / report.md / report.sarif of an output directory"},
+    {"cmin", gf_cmd_cmin, "shrink an output directory's feedback corpus to the cases that keep every feature"},
+    {"merge", gf_cmd_merge, "merge output folders of several machines into one (counts once per origin)"},
+    {"hunt", gf_cmd_hunt, "npm packages in, findings out: build, discover the async surface, fuzz"},
+};
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+static void print_usage(FILE *f) {
+  fputs("usage: gcfuzz <command> [options]\n\ncommands:\n", f);
+  for (size_t i = 0; i < N_COMMANDS; i++) fprintf(f, "  %-8s  %s\n", commands[i].name, commands[i].help);
+  fputs("\n"
+        "exit codes: 0 clean, 1 crash found/reproduced, 2 usage or config error (or OUT\n"
+        "            held by another gcfuzz), 3 ci could not detect the known bug (harness or\n"
+        "            build broken), 4 replay inconclusive (too few runs to say fixed)\n"
+        "'gcfuzz <command> --help' for a command's options; 'gcfuzz --version'.\n",
+        f);
+}
 
 /* Started with stdin, stdout or stderr closed (`nohup gcfuzz … <&-`), the
  * first pipes we open would take fds 0-2 and libuv would later treat them
@@ -78,19 +91,12 @@ int main(int argc, char **argv) {
   signal(SIGXFSZ, SIG_IGN);
   if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0 ||
       strcmp(argv[1], "-h") == 0) {
-    fputs(usage, argc < 2 ? stderr : stdout);
+    print_usage(argc < 2 ? stderr : stdout);
     return argc < 2 ? GF_EXIT_USAGE : GF_EXIT_OK;
   }
-  if (strcmp(argv[1], "soak") == 0) return gf_cmd_soak(argc - 1, argv + 1);
-  if (strcmp(argv[1], "ci") == 0) return gf_cmd_ci(argc - 1, argv + 1);
-  if (strcmp(argv[1], "replay") == 0) return gf_cmd_replay(argc - 1, argv + 1);
-  if (strcmp(argv[1], "repro") == 0) return gf_cmd_repro(argc - 1, argv + 1);
-  if (strcmp(argv[1], "import") == 0) return gf_cmd_import(argc - 1, argv + 1);
-  if (strcmp(argv[1], "minimize") == 0) return gf_cmd_minimize(argc - 1, argv + 1);
-  if (strcmp(argv[1], "report") == 0) return gf_cmd_report(argc - 1, argv + 1);
-  if (strcmp(argv[1], "cmin") == 0) return gf_cmd_cmin(argc - 1, argv + 1);
-  if (strcmp(argv[1], "merge") == 0) return gf_cmd_merge(argc - 1, argv + 1);
-  if (strcmp(argv[1], "hunt") == 0) return gf_cmd_hunt(argc - 1, argv + 1);
-  fprintf(stderr, "gcfuzz: unknown command '%s'\n%s", argv[1], usage);
+  for (size_t i = 0; i < N_COMMANDS; i++)
+    if (strcmp(argv[1], commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
+  fprintf(stderr, "gcfuzz: unknown command '%s'\n", argv[1]);
+  print_usage(stderr);
   return GF_EXIT_USAGE;
 }
