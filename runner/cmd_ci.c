@@ -49,7 +49,8 @@ static int run_phase(gf_cli *cli, const gf_config *cfg, const gf_spawn_plan *pla
                     .replay_prefix = cli->replay_prefix, .status_line = 0,
                     .status_every_s = cli->status_every_s, .command_line = cli->command_line};
   gf_err err = {{0}};
-  fprintf(stderr, "gcfuzz ci: %s phase: entry %s, up to %.0fs\n", phase, entry, max_s);
+  fprintf(stderr, "gcfuzz ci: %s phase: entry %s, up to %.0fs\n", phase, entry[0] ? entry : "(per case)",
+          max_s);
   if (gf_fuzz_run(&o, res, &err) != 0) {
     fprintf(stderr, "gcfuzz ci: %s\n", err.msg);
     return -1;
@@ -168,7 +169,8 @@ int gf_cmd_ci(int argc, char **argv) {
   if (gf_ci_write_reports(&s, cli.out, &err) != 0)
     fprintf(stderr, "gcfuzz ci: cannot write the reports: %s\n", err.msg);
   fprintf(stderr, "gcfuzz ci: control %s in %.1fs; %s: %llu execs, %llu crashes -> exit %d\n",
-          s.control_detected ? "detected" : "NOT detected", s.control.elapsed_s, entry,
+          s.control_detected ? "detected" : "NOT detected", s.control.elapsed_s,
+          entry[0] ? entry : "every entry",
           (unsigned long long)s.target.execs, (unsigned long long)s.target.findings, s.exit_code);
   gf_cli_free(&cli);
   return s.exit_code;
