@@ -145,7 +145,7 @@ install-build:
 
 GCFUZZ_EXE ?= $(BUILD)/gcfuzz
 install: install-build
-	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DATADIR)/harness/hunt" "$(DATADIR)/scripts" "$(DATADIR)/addon/build/Release" \
+	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DATADIR)/harness/hunt" "$(DATADIR)/harness/init" "$(DATADIR)/dist/github" "$(DATADIR)/scripts" "$(DATADIR)/addon/build/Release" \
 	  "$(DATADIR)/config" "$(DATADIR)/corpus/seeds" "$(DESTDIR)$(PREFIX)/share/man/man1" \
 	  "$(DESTDIR)$(PREFIX)/share/doc/gcfuzz" "$(DESTDIR)$(PREFIX)/lib/systemd/system" \
 	  "$(DESTDIR)$(PREFIX)/lib/gcfuzz"
@@ -153,6 +153,8 @@ install: install-build
 	install -m 755 $(BUILD)/libgcfuzz_crash.so "$(DESTDIR)$(PREFIX)/lib/gcfuzz/libgcfuzz_crash.so"
 	install -m 644 harness/*.js harness/*.json "$(DATADIR)/harness"
 	install -m 644 harness/hunt/*.js "$(DATADIR)/harness/hunt"
+	install -m 644 harness/init/*.js "$(DATADIR)/harness/init"
+	install -m 644 dist/github/gcfuzz.yml "$(DATADIR)/dist/github"
 	install -m 644 scripts/node-gyp.js "$(DATADIR)/scripts"
 	install -m 644 addon/index.js addon/target.js addon/harness.js addon/package.json "$(DATADIR)/addon"
 	install -m 755 addon/build/Release/*.node "$(DATADIR)/addon/build/Release"

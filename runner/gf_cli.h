@@ -83,5 +83,6 @@ int gf_cmd_cmin(int argc, char **argv);
 int gf_cmd_merge(int argc, char **argv);
 int gf_cmd_hunt(int argc, char **argv);
 int gf_cmd_repro(int argc, char **argv);
+int gf_cmd_init(int argc, char **argv);
 
 #endif

@@ -267,10 +267,11 @@ static int load_limits(gf_limits *l, const cJSON *obj, gf_err *err) {
   return load_gc_ops(l, o, err);
 }
 
-/* A build name (release, asan, ...) goes to the harness as is; a path to a
- * .node file is relative to the config file. */
+/* A build name (release, asan, ...) goes to the harness as is; a path (a
+ * .node file, a package directory: "..", "./asan") is relative to the
+ * config file. */
 static void resolve_build(char *out, size_t cap, const char *base, const char *b) {
-  if (strchr(b, '/') || strstr(b, ".node"))
+  if (strchr(b, '/') || strstr(b, ".node") || strcmp(b, ".") == 0 || strcmp(b, "..") == 0)
     resolve_path(out, cap, base, b);
   else
     gf_strlcpy(out, b, cap);

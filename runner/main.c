@@ -34,6 +34,7 @@ static const gf_command commands[] = {
     {"cmin", gf_cmd_cmin, "shrink an output directory's feedback corpus to the cases that keep every feature"},
     {"merge", gf_cmd_merge, "merge output folders of several machines into one (counts once per origin)"},
     {"hunt", gf_cmd_hunt, "npm packages in, findings out: build, discover the async surface, fuzz"},
+    {"init", gf_cmd_init, "in an addon's directory: a target, a config, an ASan build, a CI workflow"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

@@ -32,7 +32,8 @@ const pkg = {
   engines: { node: '>=18' },
   bin: { gcfuzz: 'bin/gcfuzz' },
   main: harness,
-  exports: { '.': harness, './harness': harness, './package.json': './package.json' },
+  // hunt/rt: the runtime the targets of gcfuzz init and hunt require
+  exports: { '.': harness, './harness': harness, './hunt/rt': './share/gcfuzz/harness/hunt/rt.js', './package.json': './package.json' },
   files: ['bin/', 'lib/', 'share/'],
 };
 

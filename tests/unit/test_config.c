@@ -144,6 +144,12 @@ static void relative_config_gives_absolute_paths(void **state) {
   assert_int_equal(cfg.target[0], '/');
   assert_int_equal(cfg.build[0], '/');
   assert_non_null(strstr(cfg.build, "/sub/build/Release/x.node"));
+  /* The package directory above the config (gcfuzz init's "..") is a path. */
+  write_text(sub, "d.json", "{\"target\": \"t.js\", \"build\": \"..\"}");
+  char file[PATH_MAX + 16];
+  snprintf(file, sizeof file, "%s/d.json", sub);
+  assert_int_equal(gf_config_load(&cfg, file, "/r", &err), 0);
+  assert_non_null(strstr(cfg.build, "/sub/.."));
 }
 
 static void missing_file_is_named(void **state) {
