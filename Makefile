@@ -133,8 +133,10 @@ repro-rate: all
 killloop: all
 	$(NODE) bench/killloop.js | tee bench/killloop.md
 
-# An installed tree that works from any directory (README "Install"): the
-# binary finds its data in ../share/gcfuzz, wherever PREFIX is moved.
+# An installed tree that works from any directory (doc/install.md): the
+# binary finds its data in ../share/gcfuzz, wherever PREFIX is moved. The
+# docs keep the source tree's shape (README.md beside doc/), so the
+# README's links work where they are installed.
 PREFIX  ?= /usr/local
 DATADIR := $(DESTDIR)$(PREFIX)/share/gcfuzz
 # What runs, and nothing else: no unit tests or libFuzzer targets, so
@@ -147,7 +149,7 @@ GCFUZZ_EXE ?= $(BUILD)/gcfuzz
 install: install-build
 	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DATADIR)/harness/hunt" "$(DATADIR)/harness/init" "$(DATADIR)/dist/github" "$(DATADIR)/scripts" "$(DATADIR)/addon/build/Release" \
 	  "$(DATADIR)/config" "$(DATADIR)/corpus/seeds" "$(DESTDIR)$(PREFIX)/share/man/man1" \
-	  "$(DESTDIR)$(PREFIX)/share/doc/gcfuzz" "$(DESTDIR)$(PREFIX)/lib/systemd/system" \
+	  "$(DESTDIR)$(PREFIX)/share/doc/gcfuzz/doc" "$(DESTDIR)$(PREFIX)/lib/systemd/system" \
 	  "$(DESTDIR)$(PREFIX)/lib/gcfuzz"
 	install -m 755 $(GCFUZZ_EXE) "$(DESTDIR)$(PREFIX)/bin/gcfuzz"
 	install -m 755 $(BUILD)/libgcfuzz_crash.so "$(DESTDIR)$(PREFIX)/lib/gcfuzz/libgcfuzz_crash.so"
@@ -161,7 +163,8 @@ install: install-build
 	install -m 644 config/*.json "$(DATADIR)/config"
 	install -m 644 corpus/seeds/*.json "$(DATADIR)/corpus/seeds"
 	install -m 644 doc/gcfuzz.1 "$(DESTDIR)$(PREFIX)/share/man/man1/gcfuzz.1"
-	install -m 644 README.md doc/hunt.md "$(DESTDIR)$(PREFIX)/share/doc/gcfuzz/"
+	install -m 644 README.md "$(DESTDIR)$(PREFIX)/share/doc/gcfuzz/"
+	install -m 644 doc/*.md "$(DESTDIR)$(PREFIX)/share/doc/gcfuzz/doc/"
 	$(NODE) scripts/gen-unit.js "$(PREFIX)" < dist/gcfuzz@.service.in > "$(DESTDIR)$(PREFIX)/lib/systemd/system/gcfuzz@.service"
 
 # The npm package: the tree `make install` makes, under package/, with a

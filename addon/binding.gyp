@@ -1,7 +1,7 @@
 # Four builds of one addon (plain C):
 #   gcfuzz_addon           release, Node-API 8
 #   gcfuzz_addon_asan      AddressSanitizer; Node must be started with the
-#                          compiler's libasan in LD_PRELOAD (see README)
+#                          compiler's libasan in LD_PRELOAD (doc/addon.md)
 #   gcfuzz_addon_exp       NAPI_EXPERIMENTAL: on Node >= 20.10 wrap finalizers
 #                          run inside the GC rather than in the next immediate
 #   gcfuzz_addon_exp_asan  both

@@ -1,7 +1,7 @@
 // The demo addon as a gcfuzz target: one entry per async function. Inputs
 // are Elems (or Float64Arrays for the typed entries); the oracle is the sum
 // computed synchronously before the call. `bug: true` marks the positive
-// controls (README "The zoo"): the bug on purpose.
+// controls (doc/addon.md "The zoo"): the bug on purpose.
 'use strict';
 const { load } = require('./index.js');
 

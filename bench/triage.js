@@ -4,7 +4,7 @@
 // (confirmation on: fresh and warm), then every bucket it opened replayed
 // with `--runs auto`. One bug should be one bug - one bucket, or one
 // located bucket and the frameless manifestations linked to it
-// (`same_bug_as`, README "One bug, several buckets") - and every bucket's
+// (`same_bug_as`, doc/triage.md "One bug, several buckets") - and every bucket's
 // verdict should be "reproduced" (the bugs are live).
 //   TRIAGE_S=20 TRIAGE_BUILDS=release,asan
 // Prints a Markdown table; writes bench/triage.json.

@@ -3,7 +3,7 @@
 // (system + .cache/node-matrix) and each candidate flag: the GCs by kind of a
 // fixed allocation loop, against the same loop without flags; a flag "acts"
 // when the GC count or kind mix changes by more than a quarter. Measured,
-// not assumed (README "V8 GC flags"). Prints a Markdown table; writes
+// not assumed (doc/addon.md "V8 GC flags"). Prints a Markdown table; writes
 // bench/v8flags.json.
 'use strict';
 const fs = require('node:fs');

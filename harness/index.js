@@ -1,5 +1,5 @@
 // gcfuzz's harness library. A target module needs nothing from here (it is
-// a plain object, README "Writing a target"); these are for tests and tools.
+// a plain object, doc/target.md "The target contract"); these are for tests and tools.
 'use strict';
 module.exports = {
   ...require('./case.js'),

@@ -1,4 +1,4 @@
-// Loads and checks a target module (README "Writing a target"): errors name
+// Loads and checks a target module (doc/target.md "The target contract"): errors name
 // the file and the field, before any case runs.
 'use strict';
 const path = require('node:path');

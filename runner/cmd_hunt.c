@@ -1,5 +1,5 @@
 /* cmd_hunt.c - `gcfuzz hunt`: package SPECs in, findings out, with no
- * target written by the user (README "Hunt").
+ * target written by the user (doc/hunt.md).
  *
  * SPECs come from the command line and --list FILE (one a line, '#'
  * comments); --shard I/N keeps every N-th from the I-th, so a CI matrix or

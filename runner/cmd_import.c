@@ -3,8 +3,8 @@
  *
  * The input is replayed through the lifecycle model without touching memory
  * (a dry run, all modes); the first job that reads an elem the model had
- * finalized gives the case (see gf_lc_to_case for the mapping and README for
- * its limits: the model is not V8).
+ * finalized gives the case (see gf_lc_to_case for the mapping and doc/fuzzers.md
+ * "From the model to real Node" for its limits: the model is not V8).
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* gf_case.h - the case format: one stress case for the harness.
  *
  * The fields, steps and ranges come from harness/case-schema.json, which the
- * harness library reads too (README "Case format"); gf_case_schema.h is
+ * harness library reads too (doc/case-format.md); gf_case_schema.h is
  * generated from it at build time. Both validators are also tested against
  * tests/fixtures/cases/. A case on the wire is one line of JSON with every
  * field explicit, so the harness's defaults never matter to the runner.

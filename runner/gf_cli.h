@@ -1,6 +1,6 @@
 /* gf_cli.h - what the subcommands share: options, config and spawn plan.
  *
- * Exit codes (README "Subcommands"): 0 clean, 1 crash found / reproduced,
+ * Exit codes (doc/commands.md "Exit codes"): 0 clean, 1 crash found / reproduced,
  * 2 usage or config error, 3 ci's positive control not detected, 4 replay
  * inconclusive.
  */

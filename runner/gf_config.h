@@ -1,4 +1,4 @@
-/* gf_config.h - the daemon's configuration (README "Config").
+/* gf_config.h - the daemon's configuration (doc/config.md).
  *
  * Loaded strictly: an unknown field, a wrong type or an out-of-range value is
  * an error naming the field, reported before anything starts. Relative paths

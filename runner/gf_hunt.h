@@ -1,7 +1,7 @@
 /* gf_hunt.h - `gcfuzz hunt`: one package, from its SPEC to its findings.
  *
  * The phases, each a process with a deadline (gf_phase.h), into
- * DIR/pkgs/<slug>/ (README "Hunt"):
+ * DIR/pkgs/<slug>/ (doc/hunt.md):
  *   fetch      harness/hunt/phase.js fetch: npm pack / unpack, dependencies
  *   build      release + ASan with node-gyp offline (cached), or prebuilt
  *   discover   probe the exports, the window gate, write target.js + config.json

@@ -1,5 +1,5 @@
 /* gf_hunt_md.h - DIR/hunt.md: the hunt's table, one row per package, and
- * its findings with links to their records and reports (README "Hunt"). */
+ * its findings with links to their records and reports (doc/hunt.md). */
 #ifndef GF_HUNT_MD_H
 #define GF_HUNT_MD_H
 

@@ -66,7 +66,7 @@ typedef struct gf_replay_item {
   char rec_node_version[32]; /* the record's node_version ("" unknown) */
 } gf_replay_item;
 
-/* The verdict rule (README "replay"): reproduced if any run hit the
+/* The verdict rule (doc/triage.md "The verdict rule"): reproduced if any run hit the
  * signature; for a record whose rate p = reproduced/runs is known (and w,
  * its warm rate), "fixed" only when a live bug would have been missed in all
  * clean runs with chance (1-p)^K * (1-w)^Kw < 5 % and the runs were on the
@@ -97,7 +97,7 @@ int gf_replay_run(const gf_config *cfg, const char *node, int node_index, unsign
 cJSON *gf_replay_nodes_json(const gf_replay_item *it, int nnodes, int as_map);
 
 /* What gf_replay_record keeps in each record: "reproduces_on" (the map
- * above), "last_replay" (the verdict, README "crash record"). */
+ * above), "last_replay" (the verdict, doc/output.md "The crash record"). */
 enum { GF_KEEP_NODES = 1, GF_KEEP_VERDICT = 2 };
 
 /* Each record among items that lives in OUT/crashes/ gets the fields

@@ -35,7 +35,7 @@ void gf_run_free(gf_run *r);
 const char *gf_rec_str(const gf_bucket *b, const char *key);
 /* "R/K" of a {runs, reproduced} field, or "-" */
 void gf_rec_rate(const gf_bucket *b, const char *key, char *out, size_t cap);
-/* The bucket's status from its last replay (README "report"): "open"
+/* The bucket's status from its last replay (doc/triage.md "report"): "open"
  * (reproduced), "fixed", "inconclusive", "error", or "open (not
  * replayed)"; with the replay's R/K, build, Node and date. */
 void gf_rec_status(const gf_bucket *b, char *out, size_t cap);

@@ -1,6 +1,6 @@
 /* gf_store.h - the bucket store: one durable JSON record per signature.
  *
- *   OUT/crashes/<hash>.json  the record (README "Crash record"), replaced
+ *   OUT/crashes/<hash>.json  the record (doc/output.md "The crash record"), replaced
  *                            atomically on every update
  *   OUT/events.jsonl         append-only log: start, crash, confirm, stop
  *

@@ -8,7 +8,7 @@
 
 double gf_elem_value(uint32_t seed, size_t i) {
   /* splitmix64 finaliser over (seed, i): cheap, well mixed, reproducible
-   * from any language (the README gives the formula). */
+   * from any language (doc/addon.md gives the formula). */
   uint64_t z = ((uint64_t)seed << 32) ^ (uint64_t)i;
   z += 0x9e3779b97f4a7c15ull;
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Caps, documented in README ("Addon API"). An Elem above the cap is a
+/* Caps, documented in doc/addon.md ("The demo addon"). An Elem above the cap is a
  * RangeError in JS, never an allocation attempt. */
 #define GF_ELEM_MAX_LEN   (1u << 24)   /* 16 Mi doubles = 128 MiB per Elem */
 #define GF_CALL_MAX_ELEMS (1u << 20)   /* elements per async call */

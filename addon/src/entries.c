@@ -11,7 +11,7 @@
  *                          control: only the unwrapped pointers are kept. Once
  *                          JS drops the Elems, GC runs their finalizers (free)
  *                          while the worker may still read. Never "fix" it.
- * The zoo (README "The zoo"), each bug a POSITIVE CONTROL beside its fix:
+ * The zoo (doc/addon.md "The zoo"), each bug a POSITIVE CONTROL beside its fix:
  *   sumArrayRefAsync       BUG: roots only the *array* (napi-rs PR #2589, the
  *                          first fix for issue #2571). JS may truncate, pop or
  *                          replace elements after the call; those can be

@@ -7,7 +7,7 @@
 // refuses is never a finding. Only a difference between the dropped run and
 // the kept copies (or a crash, or a sanitizer report) is.
 //
-// The closure rule (README "The target contract"): nothing here that lives
+// The closure rule (doc/target.md "The target contract"): nothing here that lives
 // past a call may mention an input. `settle` is built in a function that sees
 // only resolve/reject; `kept` holds the *copies* on purpose.
 'use strict';

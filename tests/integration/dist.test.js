@@ -82,16 +82,16 @@ test('the Kubernetes hunt job: one shard and one folder per index, then a hunt m
 });
 
 // #22: the config's scalar keys are one table in the runner
-// (runner/gf_config_keys.c); the README's config table states each with its
+// (runner/gf_config_keys.c); doc/config.md's table states each with its
 // type, range and default as the table has them, and the runner enforces
 // the range it states.
-test('every scalar config key has a README row with the range and default the runner enforces', async () => {
-  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+test('every scalar config key has a doc/config.md row with the range and default the runner enforces', async () => {
+  const page = fs.readFileSync(path.join(ROOT, 'doc', 'config.md'), 'utf8');
   const keys = JSON.parse((await gcfuzz(['__config-keys'])).stdout);
   assert.ok(keys.length >= 25, `${keys.length} keys`);
   for (const k of keys) {
-    const row = readme.split('\n').find((l) => l.startsWith(`| \`${k.name}\` |`));
-    assert.ok(row, `no README row for ${k.name}`);
+    const row = page.split('\n').find((l) => l.startsWith(`| \`${k.name}\` |`));
+    assert.ok(row, `no doc/config.md row for ${k.name}`);
     const cells = row.split('|').slice(1).map((c) => c.trim());
     assert.strictEqual(cells[1], k.type, `${k.name}: type in ${row}`);
     if (k.type === 'integer') {

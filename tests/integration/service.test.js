@@ -35,6 +35,12 @@ test('make install PREFIX: the installed gcfuzz soaks from / with its defaults; 
   assert.match((await run(bin, ['--version'], { cwd: '/' })).stdout, /^gcfuzz \d+\.\d+\.\d+\n$/);
   const man = fs.readFileSync(path.join(prefix, 'share', 'man', 'man1', 'gcfuzz.1'), 'utf8');
   assert.match(man, new RegExp(`"gcfuzz ${(await run(bin, ['--version'])).stdout.split(' ')[1].trim()}"`), 'the man page has this version');
+  // the docs as in the source tree, README.md beside doc/: its links work installed
+  const docs = path.join(prefix, 'share', 'doc', 'gcfuzz');
+  assert.ok(fs.existsSync(path.join(docs, 'README.md')), 'README.md installed');
+  for (const f of fs.readdirSync(path.join(ROOT, 'doc')).filter((x) => x.endsWith('.md'))) {
+    assert.ok(fs.existsSync(path.join(docs, 'doc', f)), `doc/${f} installed`);
+  }
   const out = path.join(tmpdir('install-out'), 'o');
   const r = await run(bin, ['soak', '--max-time', '3', '--out', out], { cwd: '/' });
   assert.strictEqual(r.code, 0, r.stderr);

@@ -131,9 +131,9 @@ test('a config that sends an entry the target lacks stops with exit 2 instead of
 
 // As written: no path filled in, the config named relative to another
 // working directory (setup's build was relative to it, and require() failed).
-test('the README example works as written: its target and config, run gcfuzz ci clean (exit 0)', async () => {
-  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## Fuzz your own addon'));
+test('the doc/target.md example works as written: its target and config, run gcfuzz ci clean (exit 0)', async () => {
+  const page = fs.readFileSync(path.join(ROOT, 'doc', 'target.md'), 'utf8');
+  const section = page.slice(page.indexOf('## A complete example'));
   const js = section.match(/```js\n([\s\S]*?)```/)[1];
   const json = section.match(/```json\n([\s\S]*?)```/)[1];
   assert.ok(js.split('\n').length + json.split('\n').length <= 40, 'the example is at most 40 lines');
