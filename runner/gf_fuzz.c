@@ -249,7 +249,7 @@ static void target_failed(fuzz *f, gf_worker *w) {
             w->current.id, (unsigned long long)f->stats.target_errors, w->result_message);
   if (++f->consecutive_target_errors < GF_MAX_REJECTIONS) return;
   fail_run(f, "the target's own code failed in %u cases in a row, so nothing of the addon was tested; "
-              "fix the target (README \"The target contract\"): %.300s",
+              "fix the target (doc/target.md, \"The target contract\"): %.300s",
            f->consecutive_target_errors, w->result_message);
 }
 
