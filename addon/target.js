@@ -40,5 +40,9 @@ module.exports = {
     sum_typed_copy: arrayEntry('sumTypedCopyAsync', typed, typedSum),
     sum_self: selfEntry('sumSelfAsync', true),
     sum_self_ref: selfEntry('sumSelfRefAsync'),
+    // On the addon's own thread pool (a napi-rs async fn's shape): the libuv
+    // gate holds nothing of it; GCFUZZ_GATE_THREADS=gcfuzz-pool does.
+    sum_pool: arrayEntry('sumPoolAsync', elem, elemSum),
+    sum_pool_borrowed: arrayEntry('sumPoolBorrowedAsync', elem, elemSum, true),
   },
 };

@@ -33,7 +33,8 @@ void gf_config_default(gf_config *cfg, const char *root) {
   static const char *const entries[] = {"sum",           "sum_ref",        "sum_borrowed",
                                         "sum_array_ref", "sum_array_ref_fixed",
                                         "sum_weak_ref",  "sum_typed",      "sum_typed_copy",
-                                        "sum_self",      "sum_self_ref"};
+                                        "sum_self",      "sum_self_ref",   "sum_pool",
+                                        "sum_pool_borrowed"};
   for (size_t i = 0; i < sizeof entries / sizeof entries[0]; i++)
     strcpy(cfg->entries[cfg->n_entries++], entries[i]);
   gf_config_keys_default(cfg); /* every scalar key: gf_config_keys.c */

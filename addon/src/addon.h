@@ -4,6 +4,7 @@
  *   job.c         one async call: what the worker reads, what is rooted
  *   entries.c     sumAsync / sumRefAsync / sumBorrowedAsync
  *   zoo.c         the other shapes of the bug and their fixes
+ *   pool.c        entries on the addon's own thread pool (not libuv's)
  *   addon.c       module init, instance data, error helpers
  */
 #ifndef GF_ADDON_H
@@ -47,6 +48,7 @@ gf_elem *gf_elem_unwrap(napi_env env, napi_value value);
 /* Defines the async entry points on exports (entries.c, zoo.c). */
 napi_status gf_entries_init(napi_env env, napi_value exports);
 napi_status gf_zoo_init(napi_env env, napi_value exports);
+napi_status gf_pool_init(napi_env env, napi_value exports);
 
 /* Elem methods defined in zoo.c. */
 napi_value gf_sum_self_async(napi_env env, napi_callback_info info);

@@ -23,20 +23,12 @@ void job_free(napi_env env, job *j) {
 /* Worker thread: no N-API calls allowed here. */
 static void job_execute(napi_env env, void *data) {
   (void)env;
-  job *j = data;
-  if (j->delay_us) gf_delay_us(j->delay_us);
-  switch (j->read) {
-    case JOB_READ_COPY: j->result = gf_snapshot_sum(&j->snapshot); break;
-    case JOB_READ_ELEMS: j->result = gf_borrowed_sum(j->elems, j->count); break;
-    case JOB_READ_VIEWS: j->result = gf_views_sum(j->views, j->count); break;
-  }
+  job_run(data);
 }
 
-/* Main thread, after execute. */
-static void job_complete(napi_env env, napi_status status, void *data) {
-  job *j = data;
+void job_settle(napi_env env, job *j, bool ok) {
   napi_value v;
-  if (status == napi_ok && napi_create_double(env, j->result, &v) == napi_ok) {
+  if (ok && napi_create_double(env, j->result, &v) == napi_ok) {
     napi_resolve_deferred(env, j->deferred, v);
   } else {
     napi_value msg, err;
@@ -44,6 +36,12 @@ static void job_complete(napi_env env, napi_status status, void *data) {
     napi_create_error(env, NULL, msg, &err);
     napi_reject_deferred(env, j->deferred, err);
   }
+}
+
+/* Main thread, after execute. */
+static void job_complete(napi_env env, napi_status status, void *data) {
+  job *j = data;
+  job_settle(env, j, status == napi_ok);
   napi_delete_async_work(env, j->work);
   job_free(env, j);
 }

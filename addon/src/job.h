@@ -32,6 +32,22 @@ typedef struct job {
 } job;
 
 job *job_new(napi_env env, job_read read);
+
+/* What a worker does (any thread; no N-API): sleeps delay_us, then reads.
+ * Always inlined: a stack keeps its caller (job_execute, the pool's thread)
+ * next to the read, so signatures stay what they were before the pool
+ * shared this (ASan folds an inlined frame into its caller). */
+static inline __attribute__((always_inline)) void job_run(job *j) {
+  if (j->delay_us) gf_delay_us(j->delay_us);
+  switch (j->read) {
+    case JOB_READ_COPY: j->result = gf_snapshot_sum(&j->snapshot); break;
+    case JOB_READ_ELEMS: j->result = gf_borrowed_sum(j->elems, j->count); break;
+    case JOB_READ_VIEWS: j->result = gf_views_sum(j->views, j->count); break;
+  }
+}
+
+/* Main thread: resolves the promise with the result (ok), or rejects it. */
+void job_settle(napi_env env, job *j, bool ok);
 void job_free(napi_env env, job *j);
 
 /* opts: undefined, or an object whose delayUs is undefined or an integer in

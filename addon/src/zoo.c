@@ -65,5 +65,6 @@ static napi_value fill_values(napi_env env, napi_callback_info info) {
 napi_status gf_zoo_init(napi_env env, napi_value exports) {
   napi_property_descriptor prop = {"fillValues", NULL, fill_values, NULL, NULL, NULL,
                                    napi_enumerable, NULL};
-  return napi_define_properties(env, exports, 1, &prop);
+  napi_status s = napi_define_properties(env, exports, 1, &prop);
+  return s == napi_ok ? gf_pool_init(env, exports) : s;
 }

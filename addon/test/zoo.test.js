@@ -65,4 +65,8 @@ test('the zoo entries reject bad arguments like the others', async () => {
   assert.strictEqual(await e.sumSelfRefAsync(), e.sum());
   assert.strictEqual(await addon.sumTypedCopyAsync([addon.fillValues(new Float64Array(10), 3)]), e.sum());
   assert.strictEqual(await addon.sumArrayRefFixedAsync([e, e]), 2 * e.sum());
+  // the own-pool entries: the same sums, off the libuv threadpool
+  assert.strictEqual(await addon.sumPoolAsync([e, e]), 2 * e.sum());
+  assert.strictEqual(await addon.sumPoolBorrowedAsync([e]), e.sum());
+  assert.throws(() => addon.sumPoolAsync([{}]), { name: 'TypeError', message: /elems\[0\] is not an Elem/ });
 });
