@@ -5,6 +5,7 @@
 #   make soak       a one-minute soak of the shipped entry into out/soak
 #   make killloop   20 kill -9 cycles of a crash-heavy soak; daemon RSS under a bucket storm
 #   make triage     the zoo's variants under release and ASan: buckets opened, replay verdicts
+#   make poolgate   the thread-pool gate: rates with and without it, deadlocks over 1 000 cases
 #   make repro-rate the standalone reproducer's rate beside its record's, per demo bug entry
 #   make bench      benchmarks, side by side (BENCH_QUICK=1: about a minute)
 #   make node-matrix  Node 18/22/24 from the npm registry into .cache/node-matrix
@@ -36,7 +37,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 ADDON_SRC  := $(wildcard addon/src/*.c addon/src/*.h) addon/binding.gyp
 ADDON_OUT  := addon/build/Release/gcfuzz_addon.node
 
-.PHONY: all build-all deps test-deps addon runner unit test soak killloop triage repro-rate install install-build npm uninstall bench zoo node-matrix fuzz examples hunt clean
+.PHONY: all build-all deps test-deps addon runner gate unit test soak killloop triage repro-rate poolgate install install-build npm uninstall bench zoo node-matrix fuzz examples hunt clean
 
 # The build's independent pieces (the addon's flavours, the runner's
 # objects, the units, the fuzzers) in parallel: a clean build 17 s -> 9 s
@@ -48,13 +49,22 @@ all: deps
 deps:
 	@scripts/ensure-deps
 
-build-all: addon runner unit fuzzers
+build-all: addon runner gate unit fuzzers
 
 addon: $(ADDON_OUT)
 $(ADDON_OUT): $(ADDON_SRC)
 	$(NODE) scripts/node-gyp.js rebuild --silent
 
 runner: $(BUILD)/gcfuzz $(BUILD)/libgcfuzz_crash.so
+
+# The thread-pool gate (harness/native/gate.c): a Node-API module the
+# harness loads when GCFUZZ_GATE_THREADS names pools. Plain cc against the
+# running node's headers, as node-gyp would build it, offline.
+NODE_INC := $(shell $(NODE) -p "require('path').resolve(require('fs').realpathSync(process.execPath), '../../include/node')")
+GATE_NODE := harness/native/gcfuzz_gate.node
+gate: $(GATE_NODE)
+$(GATE_NODE): harness/native/gate.c
+	$(CC) -std=c11 $(WARN) -O2 -g -fPIC -shared -I'$(NODE_INC)' $< -lpthread -o $@
 
 # Preloaded into release-build workers: a fatal signal's stack on stderr (gf_native.h).
 $(BUILD)/libgcfuzz_crash.so: runner/preload/gf_crash_preload.c | $(BUILD)/obj
@@ -129,6 +139,10 @@ triage: all
 repro-rate: all
 	$(NODE) bench/repro.js | tee bench/repro.md
 
+# The thread-pool gate: rates with each gate, deadlocks and cost over 1 000 cases.
+poolgate: all
+	$(NODE) bench/poolgate.js | tee bench/poolgate.md
+
 # Durability: 20 kill -9 cycles of a crash-heavy soak, and RSS under a bucket storm.
 killloop: all
 	$(NODE) bench/killloop.js | tee bench/killloop.md
@@ -143,11 +157,11 @@ DATADIR := $(DESTDIR)$(PREFIX)/share/gcfuzz
 # installing needs neither clang nor cmocka.
 install-build:
 	@GCFUZZ_DEPS=run scripts/ensure-deps
-	@$(MAKE) --no-print-directory -j$(JOBS) addon runner
+	@$(MAKE) --no-print-directory -j$(JOBS) addon runner gate
 
 GCFUZZ_EXE ?= $(BUILD)/gcfuzz
 install: install-build
-	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DATADIR)/harness/hunt" "$(DATADIR)/harness/init" "$(DATADIR)/dist/github" "$(DATADIR)/scripts" "$(DATADIR)/addon/build/Release" \
+	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DATADIR)/harness/hunt" "$(DATADIR)/harness/init" "$(DATADIR)/harness/native" "$(DATADIR)/dist/github" "$(DATADIR)/scripts" "$(DATADIR)/addon/build/Release" \
 	  "$(DATADIR)/config" "$(DATADIR)/corpus/seeds" "$(DESTDIR)$(PREFIX)/share/man/man1" \
 	  "$(DESTDIR)$(PREFIX)/share/doc/gcfuzz/doc" "$(DESTDIR)$(PREFIX)/lib/systemd/system" \
 	  "$(DESTDIR)$(PREFIX)/lib/gcfuzz"
@@ -156,6 +170,7 @@ install: install-build
 	install -m 644 harness/*.js harness/*.json "$(DATADIR)/harness"
 	install -m 644 harness/hunt/*.js "$(DATADIR)/harness/hunt"
 	install -m 644 harness/init/*.js "$(DATADIR)/harness/init"
+	install -m 755 $(GATE_NODE) "$(DATADIR)/harness/native"
 	install -m 644 dist/github/gcfuzz.yml "$(DATADIR)/dist/github"
 	install -m 644 scripts/node-gyp.js "$(DATADIR)/scripts"
 	install -m 644 addon/index.js addon/target.js addon/harness.js addon/package.json "$(DATADIR)/addon"
@@ -191,4 +206,4 @@ uninstall:
 	  "$(DESTDIR)$(PREFIX)/share/doc/gcfuzz" "$(DESTDIR)$(PREFIX)/lib/systemd/system/gcfuzz@.service"
 
 clean:
-	rm -rf $(BUILD) addon/build
+	rm -rf $(BUILD) addon/build $(GATE_NODE)

@@ -18,8 +18,11 @@ const { ROOT, GCFUZZ, tmp, median, log, config } = require('./common.js');
 const SEEDS = Number(process.env.ZOO_SEEDS || 5);
 const CAP = Number(process.env.ZOO_CAP || 10);
 const FIX_S = Number(process.env.ZOO_FIX_S || 4);
-const VARIANTS = ['sum_borrowed', 'sum_array_ref', 'sum_weak_ref', 'sum_typed', 'sum_self'];
-const FIXES = ['sum', 'sum_ref', 'sum_array_ref_fixed', 'sum_typed_copy', 'sum_self_ref'];
+const VARIANTS = ['sum_borrowed', 'sum_array_ref', 'sum_weak_ref', 'sum_typed', 'sum_self', 'sum_pool_borrowed'];
+const FIXES = ['sum', 'sum_ref', 'sum_array_ref_fixed', 'sum_typed_copy', 'sum_self_ref', 'sum_pool'];
+// The own-pool entries run with the thread-pool gate (doc/target.md, "Other
+// thread pools"); the libuv gate alone holds nothing of their pool.
+const envFor = (entry) => (entry.startsWith('sum_pool') ? { env: { GCFUZZ_GATE_THREADS: 'gcfuzz-pool' } } : {});
 const TIMINGS = { asan: 'next immediate (Node-API 8)', exp_asan: 'inside GC (NAPI_EXPERIMENTAL)' };
 
 function nodes() {
@@ -53,8 +56,9 @@ function soak(args) {
   const score = { seeds: SEEDS, cap_s: CAP, fix_s: FIX_S, variants: [], fixes: [] };
   for (const node of nodes()) {
     for (const [build, timing] of Object.entries(TIMINGS)) {
-      const cfg = config('ci', { node: node.bin, build, confirm_runs: 0 });
+      const cfgOf = (entry) => config('ci', { node: node.bin, build, confirm_runs: 0, ...envFor(entry) });
       for (const v of VARIANTS) {
+        const cfg = cfgOf(v);
         const times = [];
         const execs = [];
         let found = 0;
@@ -71,7 +75,7 @@ function soak(args) {
         score.variants.push(row);
       }
       for (const fix of FIXES) {
-        const r = await soak(['--config', cfg, '--entry', fix, '--seed', '1', '--max-time', String(FIX_S)]);
+        const r = await soak(['--config', cfgOf(fix), '--entry', fix, '--seed', '1', '--max-time', String(FIX_S)]);
         score.fixes.push({ entry: fix, timing, node: node.version, execs: r.execs, findings: r.crashes });
       }
     }

@@ -17,7 +17,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { discover, nativeFiles } = require('./hunt/discover.js');
-const { framePatterns, optionKeys } = require('./hunt/hints.js');
+const { bindingStyle, framePatterns, optionKeys } = require('./hunt/hints.js');
 const gen = require('./hunt/gen.js');
 const { cleanText } = require('./hunt/text.js');
 
@@ -104,7 +104,8 @@ async function init(dir, say) {
   const spec = `${meta.name || path.basename(dir)}@${meta.version || '0.0.0'}`;
   for (const e of d.entries) e.minSize = e.sizes.includes(0) ? 0 : Math.min(64, ...e.sizes.filter((s) => s > 0));
   const target = gen.targetSource(d, { spec, tool: 'init', rt: rtRequire(dir) });
-  const builds = { release: '..', asan: asan ? './asan' : null, prebuilt: !gyp, frames };
+  const binding = bindingStyle(dir, meta, nativeFiles(dir));
+  const builds = { release: '..', asan: asan ? './asan' : null, prebuilt: !gyp, frames, binding };
   // Paths relative to the config file (gcfuzz/): the package (its release
   // build) is "..", the ASan copy "./asan"; the control is the installation's.
   const config = { ...gen.configFor(d, builds), control: 'builtin' };

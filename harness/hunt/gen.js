@@ -150,6 +150,9 @@ function configFor(disc, builds, meta = {}) {
     confirm_runs: Number.isInteger(meta.confirmRuns) ? meta.confirmRuns : 3,
     timeout_ms: Math.min(60000, Math.max(5000, Math.ceil(slowest * 64 * 4))),
     limits: { max_elems: elems, max_elem_len: Math.min(maxSize, 65536), max_concurrency: 4 },
+    // a napi-rs async fn runs on tokio's workers, which the libuv gate
+    // cannot hold (doc/target.md, "Other thread pools")
+    ...(builds.binding && builds.binding.style === 'napi-rs' ? { env: { GCFUZZ_GATE_THREADS: 'tokio-runtime-w' } } : {}),
     control: {
       target: path.join(ROOT, 'addon', 'target.js'), seeds: path.join(ROOT, 'corpus', 'seeds'),
       build: asan ? 'asan' : 'release', entry: 'sum_borrowed', max_s: 30,

@@ -44,3 +44,20 @@ test('release with nothing held is a no-op; hold twice holds each thread once', 
   assert.strictEqual(gate.held, 0);
   await new Promise((resolve) => fs.stat(__filename, resolve)); // the pool is free again
 });
+
+// A napi-rs package's async fn runs on tokio's workers: hunt's and init's
+// configs name them for the thread-pool gate; others leave env alone.
+test('generated configs name tokio\'s workers for napi-rs packages only', () => {
+  const gen = require('../hunt/gen.js');
+  const disc = { entries: [{ name: 'f', sizes: [64], ms: 1 }], natives: ['x.node'] };
+  assert.deepStrictEqual(gen.configFor(disc, { release: '/r', binding: { style: 'napi-rs' } }).env, { GCFUZZ_GATE_THREADS: 'tokio-runtime-w' });
+  assert.strictEqual(gen.configFor(disc, { release: '/r', binding: { style: 'nan' } }).env, undefined);
+});
+
+test('GCFUZZ_GATE_THREADS: comma-separated prefixes, at most 8, none over a thread name\'s 15 bytes', () => {
+  const { gateThreads } = require('../gate.js');
+  assert.deepStrictEqual(gateThreads({ GCFUZZ_GATE_THREADS: ' tokio-runtime-w, gcfuzz-pool,,x'.concat(',a'.repeat(10)) }).slice(0, 3), ['tokio-runtime-w', 'gcfuzz-pool', 'x']);
+  assert.strictEqual(gateThreads({ GCFUZZ_GATE_THREADS: 'a,'.repeat(20) }).length, 8);
+  assert.deepStrictEqual(gateThreads({ GCFUZZ_GATE_THREADS: 'a-name-of-sixteen' }), []);
+  assert.deepStrictEqual(gateThreads({}), []);
+});
