@@ -374,9 +374,8 @@ int gf_classify(const gf_outcome *o, gf_finding *f) {
   } else if (o->exited && o->term_signal != 0) {
     f->kind = GF_KIND_SIGNAL;
     gf_strlcpy(f->bug_type, gf_signal_name(o->term_signal), sizeof f->bug_type);
-    const char *native = strstr(text, GF_NATIVE_MARK); /* a release build's stack */
-    native = native ? strchr(native, '\n') : NULL;
-    if (native) read_stack(native + 1, &f->stack, o->target_patterns, parse_native_frame);
+    const char *native = gf_native_report(text, o->crash_key); /* a release build's stack */
+    if (native) read_stack(native, &f->stack, o->target_patterns, parse_native_frame);
   } else if (o->result_outcome && strcmp(o->result_outcome, "mismatch") == 0) {
     f->kind = GF_KIND_MISMATCH;
     gf_strlcpy(f->bug_type, "wrong-result", sizeof f->bug_type);

@@ -57,6 +57,7 @@ typedef struct gf_outcome {
   const char *result_outcome; /* harness result: "ok", "mismatch", ... or NULL */
   const char *result_message;
   const char *entry;
+  const char *crash_key; /* the worker's: only a crash report ending with it is read (gf_native.h) */
   const char *target_patterns[GF_MAX_TARGETS + 1]; /* NULL-terminated */
 } gf_outcome;
 

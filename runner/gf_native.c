@@ -111,9 +111,37 @@ int gf_elf_symbol(const char *module, uint64_t off, char *out, size_t cap, gf_el
   return name ? 0 : -1;
 }
 
+/* Whether the line at p is the end line "==gcfuzz-crash== end KEY". */
+static int is_end_with(const char *p, const char *key) {
+  static const char end[] = GF_NATIVE_MARK "end ";
+  size_t n = strlen(key);
+  return strncmp(p, end, sizeof end - 1) == 0 && strncmp(p + sizeof end - 1, key, n) == 0 &&
+         (p[sizeof end - 1 + n] == '\n' || p[sizeof end - 1 + n] == '\0');
+}
+
+static int is_frame_line(const char *p) {
+  while (*p == ' ') p++;
+  return p[0] == '#' && isdigit((unsigned char)p[1]);
+}
+
+const char *gf_native_report(const char *text, const char *key) {
+  if (key == NULL || key[0] == '\0') return NULL;
+  for (const char *p = strstr(text, GF_NATIVE_MARK); p; p = strstr(p, GF_NATIVE_MARK)) {
+    const char *line = p;
+    p += strlen(GF_NATIVE_MARK);
+    if (line != text && line[-1] != '\n') continue; /* a mark inside another line */
+    const char *frames = strchr(line, '\n');
+    if (frames == NULL) return NULL;
+    const char *q = ++frames;
+    while (is_frame_line(q) && (q = strchr(q, '\n')) != NULL) q++;
+    if (q && is_end_with(q, key)) return frames;
+  }
+  return NULL;
+}
+
 int gf_native_frame(const char *line, gf_frame *fr) {
   while (*line == ' ') line++;
-  if (line[0] != '#' || !isdigit((unsigned char)line[1])) return 0;
+  if (!is_frame_line(line)) return 0;
   memset(fr, 0, sizeof *fr);
   const char *open = strchr(line, '(');
   const char *close = open ? strstr(open, ") ") : NULL;

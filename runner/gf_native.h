@@ -5,9 +5,12 @@
  *
  *   ==gcfuzz-crash== SIGSEGV
  *       #0 0x7f1c2a3b4c5d (/path/addon.node+0x1c5d) nearest_exported_symbol
- *   ==gcfuzz-crash== end
+ *   ==gcfuzz-crash== end KEY
  *
- * Here each frame of an addon module (*.node) is named from the module's ELF
+ * KEY is the worker's own (GCFUZZ_CRASH_KEY, made per process and hidden
+ * from its JavaScript): a report without it is text the program wrote, a
+ * console.error, and is not read at all - none of the files it names is
+ * opened. Here each frame of an addon module (*.node) is named from the module's ELF
  * symbol table (.symtab, which has static functions; else .dynsym), C++
  * names demangled, so a release build's crash gets frames and a signature
  * as an ASan one does; other frames keep the exported-symbol hint. Module
@@ -22,6 +25,10 @@
 #include "gf_classify.h"
 
 #define GF_NATIVE_MARK "==gcfuzz-crash== "
+
+/* The first frame line of the report in text that ends with key, or NULL
+ * (no such report, or key NULL or ""). Linear in the text. */
+const char *gf_native_report(const char *text, const char *key);
 
 /* One frame line of the report into fr (location "module+0xoff", func the
  * symbol with its parameter list, demangled). 0 if line is not a frame. */
