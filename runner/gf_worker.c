@@ -379,7 +379,9 @@ int gf_worker_spawn(gf_worker *w, uv_loop_t *loop, const gf_spawn_plan *plan, in
       {UV_CREATE_PIPE | UV_WRITABLE_PIPE, {(uv_stream_t *)&w->err}}};
   char **argv = plan->argv[w->flag_set < plan->n_sets ? w->flag_set : 0][once ? 1 : 0];
   char **env = gf_wtmp_env(plan->env, w->tmpdir, sizeof w->tmpdir), key_var[64];
-  make_crash_key(w->crash_key, sizeof w->crash_key);
+  /* Only for our crash handler, which hides it: any other worker's
+   * JavaScript could read it from process.env. */
+  if (plan->crash_handler) make_crash_key(w->crash_key, sizeof w->crash_key);
   snprintf(key_var, sizeof key_var, "GCFUZZ_CRASH_KEY=%s", w->crash_key);
   char **keyed = w->crash_key[0] ? env_with(env ? env : plan->env, key_var) : NULL;
   if (keyed == NULL) w->crash_key[0] = '\0'; /* its reports are not read: it has no key */
