@@ -195,14 +195,6 @@ static int parse_v8_frame(const char *line, gf_frame *fr) {
   return 1;
 }
 
-/* A frame of a release build's report (gf_native.h), its name cut like ASan's. */
-static int parse_native_frame(const char *line, gf_frame *fr) {
-  if (!gf_native_frame(line, fr)) return 0;
-  char name[sizeof fr->func];
-  gf_strlcpy(name, fr->func, sizeof name);
-  set_func(fr, name, strlen(name));
-  return 1;
-}
 
 /* Reads consecutive frames starting at p into st; returns where it stopped. */
 static const char *read_stack(const char *p, gf_stack *st, const char *const *pats,
@@ -242,6 +234,22 @@ static const char *after_line_with(const char *from, const char *needle) {
   if (hit == NULL) return NULL;
   const char *nl = strchr(hit, '\n');
   return nl ? nl + 1 : NULL;
+}
+
+/* A release build's stack (gf_native.h): the report with the worker's key,
+ * its frames named from the modules' symbols, each name cut like ASan's. */
+static void read_native_stack(const char *text, const gf_outcome *o, gf_finding *f) {
+  const char *native = gf_native_report(text, o->crash_key);
+  if (native == NULL) return;
+  read_stack(native, &f->stack, o->target_patterns, gf_native_frame);
+  gf_native_symbolize(&f->stack, o->module_roots, GF_NATIVE_BUDGET_NS, NULL);
+  for (int i = 0; i < f->stack.n; i++) {
+    gf_frame *fr = &f->stack.f[i];
+    char name[sizeof fr->func];
+    gf_strlcpy(name, fr->func, sizeof name);
+    set_func(fr, name, strlen(name));
+    fr->target = matches_target(fr, o->target_patterns);
+  }
 }
 
 static int parse_asan(const char *text, const char *const *pats, gf_finding *f) {
@@ -374,9 +382,7 @@ int gf_classify(const gf_outcome *o, gf_finding *f) {
   } else if (o->exited && o->term_signal != 0) {
     f->kind = GF_KIND_SIGNAL;
     gf_strlcpy(f->bug_type, gf_signal_name(o->term_signal), sizeof f->bug_type);
-    const char *native = strstr(text, GF_NATIVE_MARK); /* a release build's stack */
-    native = native ? strchr(native, '\n') : NULL;
-    if (native) read_stack(native + 1, &f->stack, o->target_patterns, parse_native_frame);
+    read_native_stack(text, o, f);
   } else if (o->result_outcome && strcmp(o->result_outcome, "mismatch") == 0) {
     f->kind = GF_KIND_MISMATCH;
     gf_strlcpy(f->bug_type, "wrong-result", sizeof f->bug_type);

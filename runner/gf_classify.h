@@ -7,7 +7,9 @@
  * that belong to the target (function names only, no addresses, no paths;
  * inlined callees folded into their caller), so the same bug gives the same
  * signature whichever of its reads hits freed memory first.
- * Pure functions over text: no I/O, so unit tests and fuzz_stderr drive it.
+ * Pure functions over text, so unit tests and fuzz_stderr drive it; the
+ * one I/O is a release report's module files, read only under
+ * module_roots (gf_native.h).
  */
 #ifndef GF_CLASSIFY_H
 #define GF_CLASSIFY_H
@@ -18,6 +20,7 @@
 #define GF_MAX_FRAMES 16
 #define GF_SIG_FRAMES 2
 #define GF_MAX_TARGETS 8
+#define GF_MAX_ROOTS 3
 
 typedef enum {
   GF_KIND_NONE = 0,
@@ -57,7 +60,11 @@ typedef struct gf_outcome {
   const char *result_outcome; /* harness result: "ok", "mismatch", ... or NULL */
   const char *result_message;
   const char *entry;
+  const char *crash_key; /* the worker's: only a crash report ending with it is read (gf_native.h) */
   const char *target_patterns[GF_MAX_TARGETS + 1]; /* NULL-terminated */
+  /* Where the modules a release report names may be read from: the
+   * target, harness and build paths (gf_native.h); NULL-terminated. */
+  const char *module_roots[GF_MAX_ROOTS + 1];
 } gf_outcome;
 
 typedef struct gf_finding {

@@ -4,10 +4,12 @@
 #include <ctype.h>
 #include <elf.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "gf_err.h"
@@ -28,6 +30,14 @@ static void demangle_into(const char *name, char *out, size_t cap) {
 #define MAX_MODULE_BYTES (512ull << 20)
 #define MAX_SYMTABS 4            /* of each type, in section order */
 #define MAX_SYMBOLS (1ull << 22) /* looked at per lookup */
+#define CLOCK_EVERY 0x3fff        /* symbols between looks at the deadline */
+#define MAX_ROOTS 8
+
+uint64_t gf_native_now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
 
 /* [off, off + len) lies within [0, size), with no sum that can wrap. */
 static int within(uint64_t off, uint64_t len, uint64_t size) { return off <= size && len <= size - off; }
@@ -57,7 +67,7 @@ static uint64_t load_vaddr(const unsigned char *m, size_t size, const Elf64_Ehdr
 
 /* The function symbol of one symbol table that contains addr. */
 static const char *lookup(const unsigned char *m, size_t size, const Elf64_Ehdr *eh,
-                          uint32_t type, uint64_t addr, gf_elf_work *work) {
+                          uint32_t type, uint64_t addr, uint64_t deadline, gf_elf_work *work) {
   unsigned tables = 0;
   for (unsigned i = 0; i < eh->e_shnum && tables < MAX_SYMTABS; i++) {
     const Elf64_Shdr *sh = section(m, size, eh, i);
@@ -71,6 +81,7 @@ static const char *lookup(const unsigned char *m, size_t size, const Elf64_Ehdr 
     const Elf64_Sym *sym = (const Elf64_Sym *)(m + sh->sh_offset);
     for (uint64_t k = 0; k < sh->sh_size / sizeof *sym; k++) {
       if (++work->symbols > MAX_SYMBOLS) return NULL;
+      if ((work->symbols & CLOCK_EVERY) == 0 && deadline && gf_native_now_ns() >= deadline) return NULL;
       if (ELF64_ST_TYPE(sym[k].st_info) != STT_FUNC || sym[k].st_value == 0) continue;
       uint64_t lo = sym[k].st_value, hi = lo + (sym[k].st_size ? sym[k].st_size : 1);
       if (addr < lo || addr >= hi || sym[k].st_name >= strs->sh_size) continue;
@@ -81,7 +92,8 @@ static const char *lookup(const unsigned char *m, size_t size, const Elf64_Ehdr 
   return NULL;
 }
 
-int gf_elf_symbol(const char *module, uint64_t off, char *out, size_t cap, gf_elf_work *work) {
+int gf_elf_symbol(const char *module, uint64_t off, uint64_t deadline_ns, char *out, size_t cap,
+                  gf_elf_work *work) {
   gf_elf_work scratch;
   if (work == NULL) work = &scratch;
   memset(work, 0, sizeof *work);
@@ -103,17 +115,45 @@ int gf_elf_symbol(const char *module, uint64_t off, char *out, size_t cap, gf_el
   const char *name = NULL;
   if (memcmp(eh->e_ident, ELFMAG, SELFMAG) == 0 && eh->e_ident[EI_CLASS] == ELFCLASS64) {
     uint64_t addr = off + load_vaddr(m, size, eh);
-    name = lookup(m, size, eh, SHT_SYMTAB, addr, work);
-    if (name == NULL) name = lookup(m, size, eh, SHT_DYNSYM, addr, work);
+    name = lookup(m, size, eh, SHT_SYMTAB, addr, deadline_ns, work);
+    if (name == NULL) name = lookup(m, size, eh, SHT_DYNSYM, addr, deadline_ns, work);
   }
   if (name) demangle_into(name, out, cap);
   munmap((void *)m, size);
   return name ? 0 : -1;
 }
 
+/* Whether the line at p is the end line "==gcfuzz-crash== end KEY". */
+static int is_end_with(const char *p, const char *key) {
+  static const char end[] = GF_NATIVE_MARK "end ";
+  size_t n = strlen(key);
+  return strncmp(p, end, sizeof end - 1) == 0 && strncmp(p + sizeof end - 1, key, n) == 0 &&
+         (p[sizeof end - 1 + n] == '\n' || p[sizeof end - 1 + n] == '\0');
+}
+
+static int is_frame_line(const char *p) {
+  while (*p == ' ') p++;
+  return p[0] == '#' && isdigit((unsigned char)p[1]);
+}
+
+const char *gf_native_report(const char *text, const char *key) {
+  if (key == NULL || key[0] == '\0') return NULL;
+  for (const char *p = strstr(text, GF_NATIVE_MARK); p; p = strstr(p, GF_NATIVE_MARK)) {
+    const char *line = p;
+    p += strlen(GF_NATIVE_MARK);
+    if (line != text && line[-1] != '\n') continue; /* a mark inside another line */
+    const char *frames = strchr(line, '\n');
+    if (frames == NULL) return NULL;
+    const char *q = ++frames;
+    while (is_frame_line(q) && (q = strchr(q, '\n')) != NULL) q++;
+    if (q && is_end_with(q, key)) return frames;
+  }
+  return NULL;
+}
+
 int gf_native_frame(const char *line, gf_frame *fr) {
   while (*line == ' ') line++;
-  if (line[0] != '#' || !isdigit((unsigned char)line[1])) return 0;
+  if (!is_frame_line(line)) return 0;
   memset(fr, 0, sizeof *fr);
   const char *open = strchr(line, '(');
   const char *close = open ? strstr(open, ") ") : NULL;
@@ -122,19 +162,57 @@ int gf_native_frame(const char *line, gf_frame *fr) {
   if (n >= sizeof fr->location) n = sizeof fr->location - 1;
   memcpy(fr->location, open + 1, n);
   fr->location[n] = '\0';
-  char module[sizeof fr->location];
-  gf_strlcpy(module, fr->location, sizeof module);
-  char *plus = strrchr(module, '+');
-  if (plus == NULL) return 1;
-  *plus = '\0';
-  uint64_t off = strtoull(plus + 1, NULL, 16);
-  /* Only addon modules are read: a worker's stderr must not make the daemon
-   * open whatever file it names, and other frames are never the target. */
-  size_t ml = strlen(module);
-  int addon = ml > 5 && strcmp(module + ml - 5, ".node") == 0;
-  if (!addon || gf_elf_symbol(module, off, fr->func, sizeof fr->func, NULL) != 0) {
-    const char *hint = close + 2; /* dladdr's nearest exported symbol: better than nothing */
-    if (strcmp(hint, "?") != 0) demangle_into(hint, fr->func, sizeof fr->func);
-  }
+  const char *hint = close + 2; /* dladdr's nearest exported symbol: better than nothing */
+  if (strcmp(hint, "?") != 0) demangle_into(hint, fr->func, sizeof fr->func);
   return 1;
+}
+
+/* roots' directories, real paths, into dirs: a file's directory, a
+ * directory itself; relative paths (a build name) and missing ones left
+ * out. Returns how many. */
+static int root_dirs(const char *const *roots, char dirs[][PATH_MAX], int max) {
+  int n = 0;
+  struct stat st;
+  for (; roots && *roots && n < max; roots++) {
+    if ((*roots)[0] != '/' || realpath(*roots, dirs[n]) == NULL || stat(dirs[n], &st) != 0) continue;
+    char *slash = strrchr(dirs[n], '/');
+    if (!S_ISDIR(st.st_mode)) slash[slash == dirs[n] ? 1 : 0] = '\0';
+    n++;
+  }
+  return n;
+}
+
+/* Whether module is an addon (*.node) whose real path is under one of dirs. */
+static int readable_module(const char *module, char dirs[][PATH_MAX], int n) {
+  char real[PATH_MAX];
+  size_t ml = strlen(module);
+  if (module[0] != '/' || ml <= 5 || strcmp(module + ml - 5, ".node") != 0 || realpath(module, real) == NULL)
+    return 0;
+  for (int i = 0; i < n; i++) {
+    size_t dl = strlen(dirs[i]);
+    if (strcmp(dirs[i], "/") == 0 || (strncmp(real, dirs[i], dl) == 0 && real[dl] == '/')) return 1;
+  }
+  return 0;
+}
+
+void gf_native_symbolize(gf_stack *st, const char *const *roots, uint64_t budget_ns, gf_elf_work *work) {
+  gf_elf_work scratch, one;
+  char dirs[MAX_ROOTS][PATH_MAX];
+  if (work == NULL) work = &scratch;
+  memset(work, 0, sizeof *work);
+  int ndirs = root_dirs(roots, dirs, MAX_ROOTS);
+  uint64_t deadline = gf_native_now_ns() + budget_ns;
+  for (int i = 0; i < st->n && ndirs > 0 && gf_native_now_ns() < deadline; i++) {
+    gf_frame *fr = &st->f[i];
+    char module[sizeof fr->location];
+    gf_strlcpy(module, fr->location, sizeof module);
+    char *plus = strrchr(module, '+');
+    if (plus == NULL) continue;
+    *plus = '\0';
+    if (!readable_module(module, dirs, ndirs)) continue;
+    work->modules++;
+    gf_elf_symbol(module, strtoull(plus + 1, NULL, 16), deadline, fr->func, sizeof fr->func, &one);
+    work->tables += one.tables;
+    work->symbols += one.symbols;
+  }
 }

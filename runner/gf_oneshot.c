@@ -11,6 +11,9 @@ void gf_outcome_for(gf_outcome *out, const gf_worker *w, const gf_config *cfg, c
   int n = cfg->n_target_frames < GF_MAX_TARGETS ? cfg->n_target_frames : GF_MAX_TARGETS;
   for (int i = 0; i < n; i++) out->target_patterns[i] = cfg->target_frames[i];
   out->target_patterns[n] = NULL;
+  const char *roots[GF_MAX_ROOTS] = {cfg->target, cfg->harness, cfg->build};
+  memcpy(out->module_roots, roots, sizeof roots);
+  out->module_roots[GF_MAX_ROOTS] = NULL;
 }
 
 static void start_next(gf_oneshot *o);

@@ -75,7 +75,8 @@ void gf_oneshot_stop(gf_oneshot *o);
 int gf_oneshot_idle(const gf_oneshot *o);
 void gf_oneshot_free(gf_oneshot *o);
 
-/* Fills the outcome's fixed fields the same way for every caller. */
+/* Fills the outcome's fixed fields the same way for every caller: target
+ * patterns, and the roots release frames' modules are read under. */
 void gf_outcome_for(gf_outcome *out, const gf_worker *w, const gf_config *cfg, char *buf,
                     size_t cap);
 

@@ -217,8 +217,10 @@ int gf_spawn_plan_init(gf_spawn_plan *p, const gf_config *cfg, gf_err *err) {
       ok &= (p->argv[i][once] = argv_build(cfg, &cfg->v8_flags[i], once)) != NULL;
   /* A release build: the crash handler that writes native frames, unless
    * the config turns it off or preloads something itself. */
-  if (!asan && cfg->native_frames && !getenv("LD_PRELOAD"))
+  if (!asan && cfg->native_frames && !getenv("LD_PRELOAD")) {
     crash_preload(p->libasan, sizeof p->libasan);
+    p->crash_handler = p->libasan[0] != '\0' && !env_has(cfg, "LD_PRELOAD"); /* else not preloaded */
+  }
   p->env = env_build(cfg, p->libasan[0] ? p->libasan : NULL, asan);
   if (!ok || !p->env) {
     gf_spawn_plan_free(p);

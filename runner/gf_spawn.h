@@ -31,6 +31,7 @@ typedef struct gf_spawn_plan {
   int n_sets;
   char **env;
   char libasan[4096]; /* the library preloaded: libasan, or libgcfuzz_crash.so (release) */
+  int crash_handler;  /* it is libgcfuzz_crash.so: workers get a crash key (gf_native.h) */
 } gf_spawn_plan;
 
 int gf_spawn_plan_init(gf_spawn_plan *p, const gf_config *cfg, gf_err *err);

@@ -322,6 +322,28 @@ int gf_worker_send(gf_worker *w, const gf_case *c) {
   return 0;
 }
 
+/* A key only this process's crash handler learns (gf_native.h), in hex
+ * into out; "" when there is no randomness to make one. */
+static void make_crash_key(char *out, size_t cap) {
+  unsigned char raw[16];
+  out[0] = '\0';
+  if (cap < 2 * sizeof raw + 1 || uv_random(NULL, NULL, raw, sizeof raw, 0, NULL) != 0) return;
+  for (size_t i = 0; i < sizeof raw; i++) snprintf(out + 2 * i, 3, "%02x", raw[i]);
+}
+
+/* env with var (GCFUZZ_CRASH_KEY=...) in place of any it had: a new array
+ * of env's strings and var, freed with free(); NULL when out of memory. */
+static char **env_with(char **env, char *var) {
+  size_t n = 0, k = 0, len = strcspn(var, "=") + 1;
+  while (env && env[n]) n++;
+  char **v = calloc(n + 2, sizeof *v);
+  if (v == NULL) return NULL;
+  for (size_t i = 0; i < n; i++)
+    if (strncmp(env[i], var, len) != 0) v[k++] = env[i];
+  v[k] = var;
+  return v;
+}
+
 int gf_worker_spawn(gf_worker *w, uv_loop_t *loop, const gf_spawn_plan *plan, int once,
                     const gf_worker_limits *lim, const gf_worker_ops *ops, gf_err *err) {
   /* A slot is reused for each new process: keep owner, slot, flag set and
@@ -356,12 +378,19 @@ int gf_worker_spawn(gf_worker *w, uv_loop_t *loop, const gf_spawn_plan *plan, in
       {UV_CREATE_PIPE | UV_WRITABLE_PIPE, {(uv_stream_t *)&w->out}},
       {UV_CREATE_PIPE | UV_WRITABLE_PIPE, {(uv_stream_t *)&w->err}}};
   char **argv = plan->argv[w->flag_set < plan->n_sets ? w->flag_set : 0][once ? 1 : 0];
-  char **env = gf_wtmp_env(plan->env, w->tmpdir, sizeof w->tmpdir);
+  char **env = gf_wtmp_env(plan->env, w->tmpdir, sizeof w->tmpdir), key_var[64];
+  /* Only for our crash handler, which hides it: any other worker's
+   * JavaScript could read it from process.env. */
+  if (plan->crash_handler) make_crash_key(w->crash_key, sizeof w->crash_key);
+  snprintf(key_var, sizeof key_var, "GCFUZZ_CRASH_KEY=%s", w->crash_key);
+  char **keyed = w->crash_key[0] ? env_with(env ? env : plan->env, key_var) : NULL;
+  if (keyed == NULL) w->crash_key[0] = '\0'; /* its reports are not read: it has no key */
   uv_process_options_t opt = {.exit_cb = on_process_exit, .file = argv[0], .args = argv,
-                              .env = env ? env : plan->env, .stdio_count = 3, .stdio = stdio,
-                              /* own session and process group: one kill takes all */
+                              .env = keyed ? keyed : env ? env : plan->env, .stdio_count = 3,
+                              .stdio = stdio, /* own session and process group: one kill takes all */
                               .flags = UV_PROCESS_DETACHED};
   int rc = uv_spawn(loop, &w->proc, &opt);
+  free(keyed);
   gf_wtmp_env_free(env);
   if (rc != 0) {
     /* Every spawn ends in exactly one on_closed, a failed one too, so the
@@ -409,6 +438,7 @@ void gf_worker_outcome(const gf_worker *w, gf_outcome *o, char *stderr_buf, size
   gf_ring_read(&w->stderr_tail, stderr_buf, cap);
   o->stderr_text = stderr_buf;
   o->entry = w->has_case ? gf_worker_blamed_case(w)->entry : NULL;
+  o->crash_key = w->crash_key;
 }
 
 void gf_worker_release(gf_worker *w) { gf_ring_free(&w->stderr_tail); }

@@ -88,6 +88,7 @@ struct gf_worker {
   char build[PATH_MAX]; /* the ready line's build: a path of any length */
   char entries[512]; /* the ready line's entries, "a, b, c" ("" when it listed none) */
   char tmpdir[4096]; /* its TMPDIR (gf_wtmp.h), removed when it has ended; "" none */
+  char crash_key[33]; /* its GCFUZZ_CRASH_KEY (gf_native.h); "" none */
 };
 
 /* Starts the process. On failure err says why, and on_closed still follows

@@ -8,9 +8,15 @@
  *
  *   ==gcfuzz-crash== SIGSEGV
  *       #0 0x7f1c2a3b4c5d (/path/addon.node+0x1c5d) addon_init
- *   ==gcfuzz-crash== end
+ *   ==gcfuzz-crash== end KEY
  *
- * then lets the signal kill the process as before. The daemon symbolizes
+ * then lets the signal kill the process as before. KEY is the worker's
+ * GCFUZZ_CRASH_KEY (gf_worker.c makes one per process): the daemon reads
+ * only a report that ends with it, so lines the program itself writes
+ * (console.error of a forged report) never name a file it opens. The key
+ * is taken from the environment and wiped from it before Node starts
+ * (process.env and /proc/self/environ do not show it); only a process
+ * that is Node takes it, so the `gcfuzz __worker` wrapper passes it on. The daemon symbolizes
  * each frame from the module's ELF symbol table (static functions
  * included) and demangles it (gf_native.h).
  *
@@ -96,6 +102,7 @@ static const char *signal_name(int sig) {
 }
 
 static volatile int reporting; /* one report per process */
+static char key[64];           /* GCFUZZ_CRASH_KEY, "" when none */
 
 /* Their handler, as the kernel would have run it; 0 if they have none. */
 static int run_theirs(int sig, siginfo_t *info, void *uctx) {
@@ -151,7 +158,12 @@ static void on_fatal(int sig, siginfo_t *info, void *uctx) {
     }
     put("\n");
   }
-  put("==gcfuzz-crash== end\n");
+  put("==gcfuzz-crash== end");
+  if (key[0]) {
+    put(" ");
+    put(key);
+  }
+  put("\n");
   real_sigaction(sig, &dfl, NULL);
   /* Returning re-runs the faulting instruction (now fatal); abort() raises
    * again by itself; a signal sent by kill() needs raising. */
@@ -231,11 +243,25 @@ int pthread_create(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *)
   return rc;
 }
 
+/* The key into ours, wiped in place (the bytes /proc/self/environ shows)
+ * and unset: a Node process's JavaScript must not learn it. A process that
+ * is not Node (no N-API: gcfuzz's __worker wrapper) leaves it for the one
+ * it starts. */
+static void take_key(void) {
+  char *v = getenv("GCFUZZ_CRASH_KEY");
+  if (v == NULL || dlsym(RTLD_DEFAULT, "napi_create_object") == NULL) return;
+  size_t n = strlen(v);
+  if (n < sizeof key) memcpy(key, v, n + 1);
+  memset(v, 0, n);
+  unsetenv("GCFUZZ_CRASH_KEY");
+}
+
 __attribute__((constructor)) static void install(void) {
   void *warm[2];
   backtrace(warm, 2); /* loads the unwinder now, not inside the handler */
   if (real_sigaction == NULL) real_sigaction = (sigaction_fn)dlsym(RTLD_NEXT, "sigaction");
   v8_wasm_trap = (wasm_trap_fn)dlsym(RTLD_DEFAULT, "_ZN2v828TryHandleWebAssemblyTrapPosixEiP9siginfo_tPv");
+  take_key();
   stack_t ss = {.ss_sp = altstack, .ss_size = sizeof altstack, .ss_flags = 0};
   sigaltstack(&ss, NULL);
   for (size_t i = 0; i < sizeof fatal / sizeof *fatal; i++) {

@@ -8,14 +8,16 @@ const { describe, it, test } = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
-const { ROOT, tmpdir, gcfuzz, writeConfig, readJson, records, soakUntil } = require('./helpers.js');
+const { ROOT, tmpdir, gcfuzz, writeConfig, readJson, records, events, soakUntil } = require('./helpers.js');
+const { makeHostileFiles, forgedReport } = require('./hostile_files.js');
 
 const HOSTILE = path.join(ROOT, 'tests', 'hostile');
 
 // Each entry: config overrides, extra soak args, maxTime (s, default 2), the
 // exit code (default 0), pidfile (GCFUZZ_TEST_PIDFILE; those pids are killed
 // after), until(out) (stop the soak, SIGTERM, once it holds: what it waits
-// for, not a time), and check(run).
+// for, not a time), setup(dir) (config overrides it makes, e.g. files the
+// harness needs), and check(run).
 const SUITE = {
   'bad_utf8.js': {
     check({ recs }) {
@@ -83,6 +85,26 @@ const SUITE = {
       assert.ok(stats.execs >= 1, `execs ${stats.execs}`);
       assert.ok(stats.protocol_errors >= 1, 'the over-long line is one bad line');
       assert.strictEqual(recs.length, 0, r.stderr.slice(-2000));
+    },
+  },
+  'forged_frames.js': {
+    // The files a forged report names sit beside the build (a build path is
+    // where modules are read from): only the report's key keeps them shut.
+    setup(dir) {
+      const files = makeHostileFiles(dir);
+      fs.writeFileSync(path.join(dir, 'forged.txt'), forgedReport(Object.values(files), 100));
+      return { build: dir, stats_interval_ms: 100, env: { GCFUZZ_TEST_FORGED: path.join(dir, 'forged.txt') } };
+    },
+    maxTime: 10,
+    until: (out) => events(out).filter((e) => e.event === 'crash').length >= 3,
+    check({ recs, out }) {
+      const crashes = events(out).filter((e) => e.event === 'crash');
+      assert.ok(crashes.length >= 3, `the daemon kept up with the crashes (${crashes.length} in 10 s)`);
+      assert.strictEqual(recs.length, 1, recs.map((x) => x.signature).join(', '));
+      assert.strictEqual(recs[0].bug_type, 'SIGSEGV');
+      assert.doesNotMatch(recs[0].signature, /decoy/, 'the decoy a forged line names was never read');
+      const dir = path.dirname(out);
+      assert.ok(recs[0].frames.every((f) => !f.location.startsWith(dir)), 'the frames are the real report\'s');
     },
   },
   'garbage.js': {
@@ -176,7 +198,7 @@ describe('hostile harnesses', { concurrency: 4 }, () => {
       if (spec.pidfile) t.after(() => killPids(pidfile));
       const cfg = writeConfig(dir, 'soak', {
         harness: path.join(HOSTILE, name), target: null, confirm_runs: 0, feedback: false,
-        env: spec.pidfile ? { GCFUZZ_TEST_PIDFILE: pidfile } : {}, ...spec.config,
+        env: spec.pidfile ? { GCFUZZ_TEST_PIDFILE: pidfile } : {}, ...spec.config, ...spec.setup?.(dir),
       });
       const out = path.join(dir, 'out');
       const args = ['--config', cfg, '--workers', '1', '--max-time', String(spec.maxTime ?? 2), '--seed', '1', ...(spec.args || [])];

@@ -191,3 +191,54 @@ test('events that could not be appended are counted (events_lost), and leave no 
   for (const l of lines) JSON.parse(l);
   assert.match(fs.readFileSync(path.join(out, 'metrics.prom'), 'utf8'), /gcfuzz_events_lost_total\{[^}]*\} [1-9]/);
 });
+
+// Inbox posts are another process's words (#22): values of the wrong type
+// are named and moved aside, each whole, while a good post beside them is
+// applied and every record stays valid.
+test('inbox posts of the wrong type are named and skipped; the records stay valid', { timeout: 60000 }, async () => {
+  const dir = tmpdir('out-inbox');
+  const out = path.join(dir, 'out');
+  const inbox = path.join(out, 'inbox');
+  const cfg = writeConfig(dir, 'soak', {
+    harness: path.join(ROOT, 'tests/hostile/nul_stderr.js'), target: null,
+    confirm_runs: 0, feedback: false, minimize_new: false, stats_interval_ms: 100,
+  });
+  const bad = {
+    'case.json': (hash) => ({ hash, fields: { minimized_case: 'not a case' } }),
+    'rate.json': (hash) => ({ hash, fields: { minimized_rate: { runs: -5, reproduced: null } } }),
+    'nodes.json': (hash) => ({ hash, fields: { reproduces_on: ['v20.0.0', 3] } }),
+    'fields.json': (hash) => ({ hash, fields: [] }),
+    'hash.json': () => ({ hash: 42, fields: {} }),
+  };
+  let posted = false;
+  const r = await gcfuzz(['soak', '--config', cfg, '--out', out, '--workers', '1', '--seed', '1', '--max-time', '30'], {
+    onStderr(text, child) {
+      if (!posted && text.includes('gcfuzz: NEW ')) {
+        posted = true;
+        const { hash } = records(out)[0];
+        fs.mkdirSync(inbox, { recursive: true });
+        for (const [name, post] of Object.entries(bad)) fs.writeFileSync(path.join(inbox, name), JSON.stringify(post(hash)));
+        fs.writeFileSync(path.join(inbox, 'good.json'), JSON.stringify({ hash, fields: { minimized_rate: { runs: 2, reproduced: 1 } } }));
+      }
+      if (posted && (text.match(/moved to /g) || []).length >= Object.keys(bad).length && !child.stopping) {
+        child.stopping = true;
+        child.kill('SIGTERM');
+      }
+    },
+  });
+  assert.strictEqual(r.code, 0, r.stderr);
+  for (const name of Object.keys(bad)) {
+    assert.match(r.stderr, new RegExp(`inbox/${name}: .*; moved to .*${name}\\.bad`), name);
+    assert.ok(fs.existsSync(path.join(inbox, `${name}.bad`)), `${name} kept aside`);
+  }
+  assert.match(r.stderr, /case\.json: .*minimized_case/, 'the field is named');
+  assert.match(r.stderr, /rate\.json: .*minimized_rate/);
+  assert.match(r.stderr, /nodes\.json: .*reproduces_on/);
+  assert.ok(!fs.existsSync(path.join(inbox, 'good.json')), 'the good post was applied');
+  const [rec] = records(out);
+  assert.deepStrictEqual(rec.minimized_rate, { runs: 2, reproduced: 1 });
+  assert.strictEqual(rec.minimized_case, undefined);
+  assert.strictEqual(rec.reproduces_on, undefined);
+  const check = require('node:child_process').spawnSync(GCFUZZ, ['report', out], { encoding: 'utf8' });
+  assert.strictEqual(check.status, 0, check.stderr);
+});

@@ -46,3 +46,21 @@ test('a stack overflow in a thread is reported', () => {
   assert.match(r.stderr, /==gcfuzz-crash== SIGSEGV\n(\s+#\d+ .*\n)+==gcfuzz-crash== end/);
   assert.match(r.stderr, /handlers\+0x[0-9a-f]+\) /, 'frames of the program');
 });
+
+// The worker's key (#22) ends the report, and Node's JavaScript never sees
+// it: neither process.env nor /proc/self/environ has it. Through gcfuzz's
+// __worker wrapper (not Node: it passes the key on) the same.
+test('the crash key ends the report and is hidden from JavaScript', () => {
+  const js = "const fs = require('fs');" +
+    "console.log(JSON.stringify([process.env.GCFUZZ_CRASH_KEY ?? null, fs.readFileSync('/proc/self/environ', 'latin1').includes('k3y')]));" +
+    "process.kill(process.pid, 'SIGSEGV');";
+  const env = { ...process.env, LD_PRELOAD: PRELOAD, GCFUZZ_CRASH_KEY: 'k3y0123' };
+  const direct = ['node', ['-e', js]];
+  const wrapped = [path.join(ROOT, 'build', 'gcfuzz'), ['__worker', String(process.pid), 'node', '-e', js]];
+  for (const [file, args] of [direct, wrapped]) {
+    const r = spawnSync(file, args, { encoding: 'utf8', timeout: 30000, env });
+    assert.strictEqual(r.signal, 'SIGSEGV', r.stderr);
+    assert.strictEqual(r.stdout, '[null,false]\n', file);
+    assert.match(r.stderr, /==gcfuzz-crash== SIGSEGV\n(\s+#\d+ .*\n)+==gcfuzz-crash== end k3y0123\n$/);
+  }
+});

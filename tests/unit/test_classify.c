@@ -149,7 +149,8 @@ static void release_frames_and_frameless_records(void **state) {
                          "    #0 0x7f00 (/x/libgcfuzz_crash.so+0x1338) ?\n"
                          "    #1 0x7f01 (/nonexistent/addon.node+0x1260) addon_work\n"
                          "    #2 0xc713 (node+0x871349) _ZN4node5AbortEv\n"
-                         "==gcfuzz-crash== end\n", SIGSEGV, 0);
+                         "==gcfuzz-crash== end k3y\n", SIGSEGV, 0);
+  o.crash_key = "k3y";
   gf_finding f;
   assert_int_equal(gf_classify(&o, &f), 1);
   assert_string_equal(f.signature, "signal:SIGSEGV:addon_work:entry=sum_borrowed");
@@ -160,6 +161,38 @@ static void release_frames_and_frameless_records(void **state) {
   assert_false(gf_signature_matches(&f, "signal:SIGSEGV:other:entry=sum_borrowed", "0000000000000000"));
   assert_false(gf_signature_matches(&f, "signal:SIGSEGV:entry=sum", "0000000000000000"));
   assert_false(gf_signature_matches(&f, "signal:SIGBUS:entry=sum_borrowed", "0000000000000000"));
+}
+
+/* Only the report that ends with the worker's key is read (#22): one the
+ * program printed itself (console.error), before the real one, with no key
+ * or another, is text, and its frames are nobody's. */
+static void forged_release_reports_are_not_read(void **state) {
+  (void)state;
+  static const char forged[] = "==gcfuzz-crash== SIGSEGV\n"
+                               "    #0 0x7f01 (/nonexistent/forged.node+0x1260) forged_fn\n"
+                               "==gcfuzz-crash== end %s\n";
+  static const char real[] = "==gcfuzz-crash== SIGSEGV\n"
+                             "    #0 0x7f01 (/nonexistent/addon.node+0x1260) addon_work\n"
+                             "==gcfuzz-crash== end k3y\n";
+  const char *keys[] = {"", "k3", "k3y0", "other"};
+  char text[512];
+  gf_finding f;
+  for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+    snprintf(text, sizeof text, forged, keys[i]);
+    gf_outcome o = outcome(text, SIGSEGV, 0);
+    o.crash_key = "k3y";
+    assert_int_equal(gf_classify(&o, &f), 1);
+    assert_string_equal(f.signature, "signal:SIGSEGV:entry=sum_borrowed");
+    assert_int_equal(f.stack.n, 0);
+    strcat(text, "console: x ==gcfuzz-crash== SIGSEGV\n"); /* a mark inside a line is no report */
+    strcat(text, real);
+    o.stderr_text = text;
+    assert_int_equal(gf_classify(&o, &f), 1);
+    assert_string_equal(f.signature, "signal:SIGSEGV:addon_work:entry=sum_borrowed");
+    o.crash_key = NULL; /* a worker without a key: no report is its */
+    assert_int_equal(gf_classify(&o, &f), 1);
+    assert_int_equal(f.stack.n, 0);
+  }
 }
 
 /* Different entries are different bugs even when the worker code is shared
@@ -293,6 +326,7 @@ static void results_timeouts_and_clean_exits(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(release_frames_and_frameless_records),
+      cmocka_unit_test(forged_release_reports_are_not_read),
       cmocka_unit_test(asan_use_after_free),
       cmocka_unit_test(asan_frames_by_module),
       cmocka_unit_test(signature_ignores_addresses_and_paths),
