@@ -45,8 +45,12 @@ typedef struct gf_elf_work {
   unsigned modules; /* files opened */
 } gf_elf_work;
 
-/* What one crash may cost the event loop: past it, frames keep their hints. */
-#define GF_NATIVE_BUDGET_NS (50ull * 1000 * 1000)
+/* What one crash may cost the event loop: past it, frames keep their hints.
+ * A real module takes about a millisecond; the budget is there for hostile
+ * files only, so it is far above what load can add (a process off the CPU
+ * for tens of ms on a busy machine): a stack cut short changes the
+ * signature, and a signature must not depend on timing. */
+#define GF_NATIVE_BUDGET_NS (500ull * 1000 * 1000)
 
 /* Names st's frames of addon modules (*.node) from their symbols, in place
  * (func the symbol, demangled, with its parameter list). A module is
