@@ -178,10 +178,24 @@ test('events that could not be appended are counted (events_lost), and leave no 
   const line = JSON.stringify({ time: '2026-01-01T00:00:00Z', event: 'old', pad: 'x'.repeat(200) });
   fs.writeFileSync(path.join(out, 'events.jsonl'), `${line}\n`.repeat(1000)); // ~220 KB
   const cfg = writeConfig(dir, 'soak', { feedback: false, stats_interval_ms: 100 });
+  // Stopped (SIGTERM) once a case has run, not after a fixed --max-time:
+  // under load a worker can take longer than a second to be ready.
   const r = await new Promise((resolve) => {
-    const child = require('node:child_process').spawn('prlimit', ['--fsize=131072', '--', GCFUZZ, 'soak', '--config', cfg, '--out', out, '--max-time', '1', '--workers', '1', '--seed', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = require('node:child_process').spawn('prlimit', ['--fsize=131072', '--', GCFUZZ, 'soak', '--config', cfg, '--out', out, '--max-time', '60', '--workers', '1', '--seed', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
+    const poll = () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      let ran = false;
+      try {
+        ran = readJson(path.join(out, 'stats.json')).execs > 0;
+      } catch {
+        // not written yet
+      }
+      if (ran) child.kill('SIGTERM');
+      else setTimeout(poll, 50);
+    };
+    poll();
     child.on('close', (code) => resolve({ code, stderr }));
   });
   assert.strictEqual(r.code, 0, r.stderr);

@@ -4,13 +4,15 @@
 // script run in fresh processes, and the entry's fixed twin through the same
 // script (--entry), which must stay clean.
 //
-// The rate bound: each seed below opens a window of 40 ms that a full GC
-// lands in almost every time; the soak's record (--stop-on-crash: not
-// confirmed, so its rate is unknown here) gets the seed as its case.
-// `gcfuzz replay` and the script of such records reproduced 10 of 10 and 20
-// of 20 for every entry (measured; bench/repro.js sets the script's rate
-// beside the record's), so for p >= 0.97 a run of 6 has 3 hits or fewer
-// with chance < 0.001.
+// The rate bound: each seed below holds the threadpool with the window gate
+// until its full GCs have run, so the inputs are freed before the addon's
+// worker reads them, whatever the machine's load (a 40 ms delay window, as
+// before, reproduced sum_array_ref 2 of 6 in a loaded make test). The
+// soak's record (--stop-on-crash: not confirmed, so its rate is unknown
+// here) gets the seed as its case. `gcfuzz replay` and the script of such
+// records reproduced 10 of 10 and 20 of 20 for every entry (measured;
+// bench/repro.js sets the script's rate beside the record's), so for
+// p >= 0.97 a run of 6 has 3 hits or fewer with chance < 0.001.
 const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
@@ -21,11 +23,11 @@ const { ROOT, tmpdir, gcfuzz, writeConfig, records } = require('./helpers.js');
 const GC = [{ op: 'gc', type: 'full' }, { op: 'immediate', n: 1 }, { op: 'gc', type: 'full' }];
 // bug entry -> [its fixed twin, a case that shows it]
 const PAIRS = {
-  sum_borrowed: ['sum', { elems: 64, elem_len: 256, delay_us: 40000, gc: GC }],
-  sum_array_ref: ['sum_array_ref_fixed', { elems: 32, elem_len: 256, delay_us: 40000, gc: [{ op: 'truncate', len: 0 }, ...GC] }],
-  sum_weak_ref: ['sum_ref', { elems: 64, elem_len: 256, delay_us: 40000, gc: GC }],
-  sum_typed: ['sum_typed_copy', { elems: 16, elem_len: 4096, delay_us: 40000, gc: GC }],
-  sum_self: ['sum_self_ref', { elems: 16, elem_len: 256, delay_us: 40000, gc: GC }],
+  sum_borrowed: ['sum', { elems: 64, elem_len: 256, delay_us: 0, gate: 1, gc: GC }],
+  sum_array_ref: ['sum_array_ref_fixed', { elems: 32, elem_len: 256, delay_us: 0, gate: 1, gc: [{ op: 'truncate', len: 0 }, ...GC] }],
+  sum_weak_ref: ['sum_ref', { elems: 64, elem_len: 256, delay_us: 0, gate: 1, gc: GC }],
+  sum_typed: ['sum_typed_copy', { elems: 16, elem_len: 4096, delay_us: 0, gate: 1, gc: GC }],
+  sum_self: ['sum_self_ref', { elems: 16, elem_len: 256, delay_us: 0, gate: 1, gc: GC }],
 };
 
 function run(file, args, opts = {}) {
