@@ -414,9 +414,11 @@ static void tally_done(gf_pending *p, gf_tally *t) {
       gf_json_set(b->record, "control", control);
     }
     if (t->patience.runs > 0) {
+      char verdict[256];
       failed |= gf_store_set_patience(p->store, b, gf_patience_ms(p->cfg), t->patience.runs,
                                       t->patience.ended, &err);
-      if (t->patience.ended) log_line(p, t->it.hash, GF_SLOW_CASE_LINE);
+      gf_bug_hang_text(b, verdict, sizeof verdict);
+      log_line(p, t->it.hash, verdict);
     } else {
       failed |= gf_store_rewrite(p->store, b, &err);
     }

@@ -15,7 +15,9 @@
  * links among its entry's buckets are recomputed. A timeout also gets
  * one patience run, given GF_PATIENCE times timeout_ms (AFL++ re-runs a
  * hang with a longer timeout too): a case that then ends - clean, or with
- * another failure, which is a bucket of its own - is slow, not hung ("patience" in the record; gf_bugs.h does not count it as a bug).
+ * another failure, which is a bucket of its own - and did not hang in most
+ * of its runs is slow, not hung ("patience" in the record; gf_bugs.h does
+ * not count it as a bug).
  *
  * A bucket keeps the first case that hit it, which may be a poor
  * reproducer (a mutated child with a shrunk window). So, like syzkaller

@@ -471,12 +471,24 @@ int gf_store_set_case(gf_store *s, gf_bucket *b, const gf_case *c, unsigned runs
   return gf_store_event(s, ev);
 }
 
+/* Of the rate at key, its runs; adds its hits to *hits. */
+static double rate_runs(const cJSON *r, const char *key, double *hits) {
+  const cJSON *rate = cJSON_GetObjectItemCaseSensitive(r, key);
+  *hits += gf_json_count(rate, "reproduced");
+  return gf_json_count(rate, "runs");
+}
+
 int gf_store_set_patience(gf_store *s, gf_bucket *b, uint32_t timeout_ms, unsigned runs,
                           unsigned finished, gf_err *err) {
+  double hangs = runs - finished; /* the patience runs still running at its end */
+  double of = runs + rate_runs(b->record, "reproducibility", &hangs) +
+              rate_runs(b->record, "reproducibility_warm", &hangs);
   cJSON *p = cJSON_CreateObject();
   cJSON_AddNumberToObject(p, "timeout_ms", timeout_ms);
   cJSON_AddNumberToObject(p, "runs", runs);
   cJSON_AddNumberToObject(p, "finished", finished);
+  cJSON_AddNumberToObject(p, "hangs", hangs); /* the verdict weighs every run (gf_bugs.h) */
+  cJSON_AddNumberToObject(p, "of", of);
   return gf_store_update(s, b, "patience", p, err);
 }
 
