@@ -6,7 +6,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
-const { ROOT, tmpdir, gcfuzz, writeConfig, readJson, records, soakUntil, soakUntilConfirmed } = require('./helpers.js');
+const { ROOT, tmpdir, gcfuzz, writeConfig, readJson, records, events, soakUntil, soakUntilConfirmed } = require('./helpers.js');
 
 // An ASan record of the borrowed bug, confirmed (a reliable seed case).
 async function asanRecord(dir) {
@@ -227,4 +227,42 @@ test('a timeout that finishes given 4x the time is a slow case, not a bug, in a 
   assert.strictEqual(hangNight.code, 1, hangNight.stderr);
   const hs = readJson(path.join(dir, 'ci-hang', 'summary.json'));
   assert.deepStrictEqual([hs.exit_code, hs.slow_cases, hs.bugs], [1, 0, 1]);
+});
+
+// Hangs must not starve confirmation (#25: each run of a hang costs
+// timeout_ms; a 90 s ci night confirmed none of three other buckets). A
+// hang is found first and its confirmation is under way when a cheap
+// bucket opens (slow_target.js: `late` rejects only once `stall`'s first
+// confirmation run has started). The cheap one is confirmed with its rates
+// first - before the hang's own rates, though the hang's runs were queued
+// first - and the hang's patience run comes after both. timeout_ms 2000:
+// the hang's five runs left take far longer than the crash's six on any
+// machine (each a process start), so the shares decide, not the load. The soak stops as
+// soon as the cheap bucket is confirmed (grace_ms 0: what was in flight is
+// dropped): no time is waited on.
+test('a hang under confirmation does not hold up a cheap bucket found after it', { timeout: 60000 }, async () => {
+  const dir = tmpdir('verdict-starve');
+  const cfg = writeConfig(dir, 'soak', {
+    target: path.join(ROOT, 'tests/fixtures/slow_target.js'), entries: ['stall', 'late'], entry: '',
+    seeds: null, timeout_ms: 2000, grace_ms: 0, feedback: false, minimize_new: false, confirm_runs: 3,
+    control: { entry: 'late', max_s: 10 }, env: { STALL_MARK: path.join(dir, 'stalled') },
+  });
+  const out = path.join(dir, 'out');
+  const cheapConfirmed = () => {
+    const late = records(out).find((r) => r.kind === 'exception');
+    return late && events(out).some((e) => e.event === 'confirm' && e.hash === late.hash);
+  };
+  const r = await soakUntil(['--config', cfg, '--workers', '2', '--max-time', '50'], out, cheapConfirmed);
+  assert.strictEqual(r.code, 0, r.stderr);
+  const hang = records(out).find((x) => x.kind === 'timeout');
+  const late = records(out).find((x) => x.kind === 'exception');
+  assert.ok(hang && late, r.stderr);
+  assert.deepStrictEqual([late.reproducibility, late.reproducibility_warm], [{ runs: 3, reproduced: 3 }, { runs: 3, reproduced: 3 }]);
+  const ev = events(out);
+  const at = (pred) => ev.findIndex(pred);
+  const found = (b) => at((e) => e.event === 'crash' && e.new && e.hash === b.hash);
+  const confirmed = (b) => at((e) => e.event === 'confirm' && e.hash === b.hash);
+  assert.ok(found(hang) < found(late), 'the hang was found first');
+  assert.ok(confirmed(hang) < 0 || confirmed(late) < confirmed(hang), 'the cheap bucket was confirmed first');
+  assert.strictEqual(hang.patience, undefined); // its patience run: last
 });
