@@ -347,6 +347,11 @@ static cJSON *new_record(const gf_store *s, const gf_finding *f, const gf_case *
   else
     cJSON_AddNullToObject(r, "exit_code");
   cJSON_AddStringToObject(r, "message", f->message);
+  if (f->mismatch.said) { /* what mismatched: the call, what it gave, what the oracle said */
+    if (f->mismatch.call >= 0) cJSON_AddNumberToObject(r, "call", f->mismatch.call);
+    cJSON_AddStringToObject(r, "result", f->mismatch.result);
+    cJSON_AddStringToObject(r, "expected", f->mismatch.expected);
+  }
   cJSON_AddStringToObject(r, "entry", c->entry);
   cJSON_AddItemToObject(r, "case", gf_case_to_json(c));
   cJSON_AddNumberToObject(r, "count", 0);

@@ -246,6 +246,8 @@ test('a wrong result and a segfault of one use-after-free are one bug; a wrong r
   assert.strictEqual(segv.signature, 'signal:SIGSEGV:poke_null:entry=two_faces');
   // what mismatched, from the harness's result line (it was an empty message)
   assert.match(wrong.message, /^call \d+: got \d+, expected \d+$/);
+  assert.ok(Number.isInteger(wrong.call) && /^\d+$/.test(wrong.result) && /^\d+$/.test(wrong.expected), JSON.stringify(wrong));
+  assert.notStrictEqual(wrong.result, wrong.expected);
   assert.deepStrictEqual(wrong.control, { runs: 2, failed: 0 });
   assert.deepStrictEqual(wrong.same_bug_as, { hash: segv.hash, signature: segv.signature });
   assert.deepStrictEqual(segv.manifestations, [{ hash: wrong.hash, signature: wrong.signature }]);
