@@ -55,6 +55,8 @@ function summary(rec) {
     case 'signal':
       return `The process dies with ${text(rec.bug_type || rec.signal)}${where(rec)}${pool}.`;
     case 'mismatch':
+      if (typeof rec.result === 'string')
+        return `The call resolves with a wrong result: ${Number.isInteger(rec.call) ? `call ${rec.call}` : 'a call'} gives ${code(rec.result)}, where the oracle computes ${code(rec.expected ?? '?')}.`;
       return `The call resolves with a wrong result (${text(rec.message || 'not what the oracle computed')}).`;
     case 'exception':
       return `The call rejects with ${code(rec.message || '(empty message)')}, where the same call with its inputs kept alive does not.`;

@@ -121,6 +121,16 @@ void gf_rec_rate(const gf_bucket *b, const char *key, char *out, size_t cap) {
     gf_strlcpy(out, "-", cap);
 }
 
+void gf_rec_note(const gf_bucket *b, char *out, size_t cap) {
+  const cJSON *got = cJSON_GetObjectItemCaseSensitive(b->record, "result");
+  const cJSON *call = cJSON_GetObjectItemCaseSensitive(b->record, "call");
+  out[0] = '\0';
+  if (b->kind != GF_KIND_MISMATCH || !cJSON_IsString(got)) return;
+  char which[32] = "a call";
+  if (cJSON_IsNumber(call)) snprintf(which, sizeof which, "call %.0f", call->valuedouble);
+  snprintf(out, cap, "%s: got %s, expected %s", which, got->valuestring, gf_rec_str(b, "expected"));
+}
+
 void gf_rec_status(const gf_bucket *b, char *out, size_t cap) {
   const cJSON *lr = cJSON_GetObjectItemCaseSensitive(b->record, "last_replay");
   const char *st = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(lr, "status"));

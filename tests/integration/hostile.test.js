@@ -50,6 +50,10 @@ const SUITE = {
       const md = path.join(out, 'report.md');
       assert.strictEqual(require('node:child_process').spawnSync(path.join(ROOT, 'build', 'gcfuzz'), ['report', out]).status, 0);
       assert.doesNotMatch(fs.readFileSync(md, 'utf8'), /[\u0000-\u0008\u000b-\u001f\u007f]/);
+      assert.match(fs.readFileSync(md, 'utf8'), /<br>`call 3: got got\?\[2J.*, expected 42`/); // the reports say it
+      assert.match(fs.readFileSync(path.join(out, 'report.html'), 'utf8'), /<span class="note">call 3: got got\?\[2J/);
+      const sarif = readJson(path.join(out, 'report.sarif')).runs[0].results.find((x) => x.ruleId.startsWith('gcfuzz/mismatch/'));
+      assert.match(sarif.message.text, /\)\. call 3: got got\?\[2J.*, expected 42\. Replay/);
     },
   },
   'memory_child.js': {

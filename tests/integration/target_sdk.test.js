@@ -257,6 +257,9 @@ test('a wrong result and a segfault of one use-after-free are one bug; a wrong r
   const md = fs.readFileSync(path.join(dir, 'two_faces', 'report.md'), 'utf8');
   assert.match(md, / 2 bucket\(s\), 1 bug\(s\)\./);
   assert.match(md, /\| `mismatch:wrong-result:entry=two_faces`.* \| yes \(kept: 0\/2 failed\) \|/);
+  assert.ok(md.includes(`<br>\`call ${wrong.call}: got ${wrong.result}, expected ${wrong.expected}\``), 'report.md says what mismatched');
+  const issue = await gcfuzz(['report', '--issue', wrong.hash, '--config', cfg, path.join(dir, 'two_faces')]);
+  assert.ok(issue.stdout.includes(`call ${wrong.call} gives \`${wrong.result}\`, where the oracle computes \`${wrong.expected}\``), issue.stdout.slice(0, 400));
   const html = fs.readFileSync(path.join(dir, 'two_faces', 'report.html'), 'utf8');
   assert.match(html, /<span id="nbugs">1<\/span> bug\(s\)/);
   assert.match(html, new RegExp(`same bug as <a href="#b-${segv.hash}">`));
@@ -283,7 +286,7 @@ test('a wrong result and a segfault of one use-after-free are one bug; a wrong r
   assert.ok(lw && logic.some((r) => r.kind === 'signal'), logic.map((r) => r.signature).join(', '));
   assert.deepStrictEqual(lw.control, { runs: 2, failed: 2 });
   assert.strictEqual((await gcfuzz(['report', path.join(dir, 'logic_and_uaf')])).code, 0);
-  assert.match(fs.readFileSync(path.join(dir, 'logic_and_uaf', 'report.md'), 'utf8'), /\| `mismatch:wrong-result:entry=logic_and_uaf` \|.* \| no \(kept: 2\/2 failed\) \|/);
+  assert.match(fs.readFileSync(path.join(dir, 'logic_and_uaf', 'report.md'), 'utf8'), /\| `mismatch:wrong-result:entry=logic_and_uaf`<br>`call \d+: got \d+, expected \d+` \|.* \| no \(kept: 2\/2 failed\) \|/);
   assert.strictEqual(lw.same_bug_as, undefined);
   assert.ok(logic.every((r) => r.manifestations === undefined));
 });
