@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "gf_fs.h"
+#include "gf_hint.h"
 #include "gf_inbox.h"
 #include "gf_json.h"
 #include "gf_lock.h"
@@ -407,6 +408,7 @@ gf_bucket *gf_store_add(gf_store *s, const gf_finding *f, const gf_case *c,
     gf_json_set(b->record, "last_seen", cJSON_CreateString(now));
   }
   b->count = gf_count_add(b->count, 1);
+  gf_hint_count(b->record, f->kind, c); /* an exception only with reused inputs? */
   gf_store_rewrite(s, b, err); /* on failure b->dirty: counted, kept, retried */
 
   cJSON *ev = cJSON_CreateObject();

@@ -8,7 +8,7 @@ const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { ROOT, tmpdir, gcfuzz, readJson, records, soakUntilConfirmed, sarifValidator } = require('./helpers.js');
+const { ROOT, tmpdir, gcfuzz, readJson, records, soakUntil, soakUntilConfirmed, sarifValidator } = require('./helpers.js');
 const { runHarness, asanEnv } = require('../../addon/test/helpers.js');
 
 const BUF = path.join(ROOT, 'tests', 'fixtures', 'bufaddon');
@@ -291,3 +291,33 @@ test('a wrong result and a segfault of one use-after-free are one bug; a wrong r
   assert.ok(logic.every((r) => r.manifestations === undefined));
 });
 
+
+// An exception that shows only when a case reuses an input is almost
+// always the API refusing a single-use handle, not a bug (#25): the
+// bucket is flagged with a hint to mark the entry `distinct`, on its NEW
+// line, in the record and in the reports.
+test('an exception seen only with reused inputs hints at distinct', { timeout: 60000 }, async () => {
+  const dir = tmpdir('sdk-distinct');
+  const seeds = path.join(dir, 'seeds');
+  fs.mkdirSync(seeds);
+  fs.writeFileSync(path.join(seeds, 's.json'), JSON.stringify({ id: 's', entry: 'once', elems: 4, elem_len: 1, dups: 2 }));
+  const cfg = path.join(dir, 'once.json');
+  fs.writeFileSync(cfg, JSON.stringify({
+    target: path.join(ROOT, 'tests/fixtures/single_use.js'), build: 'release', entries: ['once', 'boom'], entry: 'once',
+    seeds, confirm_runs: 0, minimize_new: false, feedback: false, control: { entry: 'boom' },
+  }));
+  const out = path.join(dir, 'out');
+  const r = await soakUntil(['--config', cfg, '--workers', '1', '--seed', '1', '--max-time', '30'], out, (o) => records(o).length > 0);
+  assert.strictEqual(r.code, 0, r.stderr);
+  const [rec] = records(out);
+  assert.strictEqual(rec.kind, 'exception');
+  assert.match(r.stderr, /gcfuzz: NEW exception:handle already consumed:entry=once .*\ngcfuzz: {3}seen only when a case reuses an input \(dups or shared > 0\), never without: .* mark the entry distinct/);
+  assert.strictEqual(rec.distinct_hint, true);
+  assert.ok(rec.reuse.with >= 1 && rec.reuse.without === 0, JSON.stringify(rec.reuse));
+  assert.strictEqual((await gcfuzz(['report', out])).code, 0);
+  assert.match(fs.readFileSync(path.join(out, 'report.md'), 'utf8'), /entry=once`<br>`seen only when a case reuses an input/);
+  const sarif = readJson(path.join(out, 'report.sarif')).runs[0].results[0];
+  assert.match(sarif.message.text, /seen only when a case reuses an input/);
+  const issue = await gcfuzz(['report', '--issue', rec.hash, '--config', cfg, out]);
+  assert.match(issue.stdout, /only when the case passes one input twice .* mark the entry `distinct`/);
+});
