@@ -11,6 +11,17 @@ const { spawnSync } = require('node:child_process');
 const { ROOT, tmpdir, gcfuzz, readJson, records, soakUntil, soakUntilConfirmed, sarifValidator } = require('./helpers.js');
 const { runHarness, asanEnv } = require('../../addon/test/helpers.js');
 
+// DIR/NAME: a release-build config (no minimizing, no feedback) with
+// overrides, whose seeds are the one case `seed`.
+function seededConfig(dir, name, seed, overrides) {
+  const seeds = path.join(dir, 'seeds');
+  fs.mkdirSync(seeds);
+  fs.writeFileSync(path.join(seeds, 's.json'), JSON.stringify(seed));
+  const cfg = path.join(dir, name);
+  fs.writeFileSync(cfg, JSON.stringify({ build: 'release', seeds, minimize_new: false, feedback: false, ...overrides }));
+  return cfg;
+}
+
 const BUF = path.join(ROOT, 'tests', 'fixtures', 'bufaddon');
 const TARGET = path.join(BUF, 'target.js');
 // A full GC frees the unreachable Buffers; the gate keeps the addon's reads
@@ -225,15 +236,10 @@ test('a release build crash gets native frames: a static function names the buck
 // of its own.
 test('a wrong result and a segfault of one use-after-free are one bug; a wrong result with inputs kept is another', { timeout: 60000 }, async () => {
   const dir = tmpdir('sdk-faces');
-  const seeds = path.join(dir, 'seeds');
-  fs.mkdirSync(seeds);
-  fs.writeFileSync(path.join(seeds, 's.json'), JSON.stringify({ id: 's', entry: 'two_faces', elems: 2, elem_len: 16, concurrency: 1 }));
-  const cfg = path.join(dir, 'faces.json');
-  fs.writeFileSync(cfg, JSON.stringify({
-    target: path.join(BUF, 'faces.js'), build: 'release', entries: ['two_faces', 'logic_and_uaf'], entry: 'two_faces',
-    seeds, confirm_runs: 2, minimize_new: false, feedback: false, target_frames: ['bufsum'], control: { entry: 'two_faces' },
-    env: { FACES_DIR: dir },
-  }));
+  const cfg = seededConfig(dir, 'faces.json', { id: 's', entry: 'two_faces', elems: 2, elem_len: 16, concurrency: 1 }, {
+    target: path.join(BUF, 'faces.js'), entries: ['two_faces', 'logic_and_uaf'], entry: 'two_faces',
+    confirm_runs: 2, target_frames: ['bufsum'], control: { entry: 'two_faces' }, env: { FACES_DIR: dir },
+  });
   const soak = (entry) => soakUntilConfirmed(['--config', cfg, '--entry', entry, '--workers', '1', '--seed', '1', '--max-time', '50'], path.join(dir, entry), 2);
   const [one, two] = await Promise.all([soak('two_faces'), soak('logic_and_uaf')]);
   assert.strictEqual(one.code, 0, one.stderr);
@@ -298,14 +304,10 @@ test('a wrong result and a segfault of one use-after-free are one bug; a wrong r
 // line, in the record and in the reports.
 test('an exception seen only with reused inputs hints at distinct', { timeout: 60000 }, async () => {
   const dir = tmpdir('sdk-distinct');
-  const seeds = path.join(dir, 'seeds');
-  fs.mkdirSync(seeds);
-  fs.writeFileSync(path.join(seeds, 's.json'), JSON.stringify({ id: 's', entry: 'once', elems: 4, elem_len: 1, dups: 2 }));
-  const cfg = path.join(dir, 'once.json');
-  fs.writeFileSync(cfg, JSON.stringify({
-    target: path.join(ROOT, 'tests/fixtures/single_use.js'), build: 'release', entries: ['once', 'boom'], entry: 'once',
-    seeds, confirm_runs: 0, minimize_new: false, feedback: false, control: { entry: 'boom' },
-  }));
+  const cfg = seededConfig(dir, 'once.json', { id: 's', entry: 'once', elems: 4, elem_len: 1, dups: 2 }, {
+    target: path.join(ROOT, 'tests/fixtures/single_use.js'), entries: ['once', 'boom'], entry: 'once',
+    confirm_runs: 0, control: { entry: 'boom' },
+  });
   const out = path.join(dir, 'out');
   const r = await soakUntil(['--config', cfg, '--workers', '1', '--seed', '1', '--max-time', '30'], out, (o) => records(o).length > 0);
   assert.strictEqual(r.code, 0, r.stderr);

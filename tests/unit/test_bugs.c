@@ -153,12 +153,7 @@ static void a_hang_may_be_the_bug_a_slow_case_is_no_bug(void **state) {
   gf_store s;
   gf_err err = {{0}};
   open_store(&s, dir, sizeof dir);
-  gf_outcome o;
-  gf_finding hang;
-  memset(&o, 0, sizeof o);
-  o.timed_out = o.case_in_flight = 1;
-  o.entry = "sum_self";
-  assert_int_equal(gf_classify(&o, &hang), 1);
+  gf_finding hang = hang_finding("sum_self");
   gf_finding segv = located_finding("sum_self", "gf_borrowed_sum");
   add(&s, &hang, "sum_self", "release");
   add(&s, &segv, "sum_self", "release");
@@ -219,12 +214,7 @@ static void a_hang_in_most_runs_stays_a_hang_though_one_patience_run_finished(vo
   gf_store s;
   gf_err err = {{0}};
   open_store(&s, dir, sizeof dir);
-  gf_outcome o;
-  gf_finding hang;
-  memset(&o, 0, sizeof o);
-  o.timed_out = o.case_in_flight = 1;
-  o.entry = "racy";
-  assert_int_equal(gf_classify(&o, &hang), 1);
+  gf_finding hang = hang_finding("racy");
   gf_bucket *b = add(&s, &hang, "racy", "release");
   assert_int_equal(gf_store_set_repro(&s, b, 3, 3, &err), 0);
   assert_int_equal(gf_store_set_warm(&s, b, 3, 3, &err), 0);

@@ -141,12 +141,7 @@ static void one_candidate_per_bucket_at_a_time(void **state) {
 static void a_timeout_that_ends_given_time_is_a_slow_case(void **state) {
   pending_fx *x = *state;
   gf_err err = {{0}};
-  gf_outcome o;
-  memset(&o, 0, sizeof o);
-  o.timed_out = o.case_in_flight = 1;
-  o.entry = "sum_borrowed";
-  gf_finding hang, wrong = outcome_finding("sum_borrowed", "mismatch");
-  assert_int_equal(gf_classify(&o, &hang), 1);
+  gf_finding hang = hang_finding("sum_borrowed"), wrong = outcome_finding("sum_borrowed", "mismatch");
   gf_case c = case_named("slow", 1);
   gf_run_meta m = {"v20.0.0", "release", "gcfuzz replay", NULL, "/usr/bin/node", "none"};
   int is_new;
@@ -180,16 +175,6 @@ static void open_bucket(pending_fx *x, const gf_finding *f, const char *id, cons
   gf_pending_new_bucket(&x->p, b, 0);
 }
 
-static gf_finding hang_in(const char *entry) {
-  gf_outcome o;
-  gf_finding f;
-  memset(&o, 0, sizeof o);
-  o.timed_out = o.case_in_flight = 1;
-  o.entry = entry;
-  assert_int_equal(gf_classify(&o, &f), 1);
-  return f;
-}
-
 /* Issue 25: hangs starved confirmation (a 90 s ci night confirmed none of
  * three other buckets). A crash found after a hang is confirmed first -
  * its fresh, warm and control runs all before the hang's, though the hang
@@ -199,7 +184,7 @@ static gf_finding hang_in(const char *entry) {
  * shares are gf_runq's, test_runq). */
 static void hangs_do_not_starve_the_other_buckets(void **state) {
   pending_fx *x = *state;
-  gf_finding h1 = hang_in("sum_typed"), h2 = hang_in("sum_borrowed");
+  gf_finding h1 = hang_finding("sum_typed"), h2 = hang_finding("sum_borrowed");
   gf_finding crash = located_finding("sum_typed", "gf_views_sum");
   open_bucket(x, &h1, "h1", "sum_typed");
   open_bucket(x, &h2, "h2", "sum_borrowed");

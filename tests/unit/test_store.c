@@ -139,8 +139,7 @@ static void an_exception_only_with_reused_inputs_hints_at_distinct(void **state)
   char dir[PATH_MAX];
   gf_store s;
   gf_err err = {{0}};
-  temp_dir(dir, sizeof dir);
-  assert_int_equal(gf_store_open(&s, dir, GF_STORE_WRITE, &err), 0);
+  temp_store(&s, dir, sizeof dir);
   gf_finding refused = outcome_finding("sum", "exception");
   gf_run_meta m = {"v20.0.0", "release", "gcfuzz replay", NULL, "/usr/bin/node", "none"};
   gf_case c;
