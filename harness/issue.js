@@ -55,8 +55,12 @@ function summary(rec) {
     case 'signal':
       return `The process dies with ${text(rec.bug_type || rec.signal)}${where(rec)}${pool}.`;
     case 'mismatch':
+      if (typeof rec.result === 'string')
+        return `The call resolves with a wrong result: ${Number.isInteger(rec.call) ? `call ${rec.call}` : 'a call'} gives ${code(rec.result)}, where the oracle computes ${code(rec.expected ?? '?')}.`;
       return `The call resolves with a wrong result (${text(rec.message || 'not what the oracle computed')}).`;
     case 'exception':
+      if (rec.distinct_hint === true)
+        return `The call rejects with ${code(rec.message || '(empty message)')}, but only when the case passes one input twice (\`dups\` or \`shared\` > 0), never otherwise: if the API takes an input once only, that is the API refusing it, not a bug - mark the entry \`distinct\` and fuzz again.`;
       return `The call rejects with ${code(rec.message || '(empty message)')}, where the same call with its inputs kept alive does not.`;
     case 'timeout':
       return 'The call never settles: the process hangs.';

@@ -65,9 +65,31 @@ void gf_bug_needs_gc_text(const gf_bucket *b, char *out, size_t cap) {
              gf_json_count(c, "failed"), gf_json_count(c, "runs"));
 }
 
+int gf_patience_slow(const cJSON *patience) {
+  double hangs = gf_json_count(patience, "hangs"), of = gf_json_count(patience, "of");
+  return gf_json_count(patience, "finished") > 0 && !(2 * hangs > of);
+}
+
 int gf_bug_slow(const gf_bucket *b) {
-  const cJSON *patience = cJSON_GetObjectItemCaseSensitive(b->record, "patience");
-  return b->kind == GF_KIND_TIMEOUT && gf_json_count(patience, "finished") > 0;
+  return b->kind == GF_KIND_TIMEOUT &&
+         gf_patience_slow(cJSON_GetObjectItemCaseSensitive(b->record, "patience"));
+}
+
+void gf_bug_hang_text(const gf_bucket *b, char *out, size_t cap) {
+  const cJSON *p = cJSON_GetObjectItemCaseSensitive(b->record, "patience");
+  char rate[96] = "";
+  if (gf_json_count(p, "of") > 0)
+    snprintf(rate, sizeof rate, "it hung in %.0f of %.0f runs (fresh, warm and patience)",
+             gf_json_count(p, "hangs"), gf_json_count(p, "of"));
+  if (p == NULL)
+    snprintf(out, cap, "%s", "");
+  else if (gf_bug_slow(b))
+    snprintf(out, cap, GF_SLOW_CASE_LINE "%s%s", rate[0] ? "; " : "", rate);
+  else if (gf_json_count(p, "finished") > 0)
+    snprintf(out, cap, "a hang, though a patience run finished: %s", rate);
+  else
+    snprintf(out, cap, "a hang: it ran past %.0f ms too%s%s", gf_json_count(p, "timeout_ms"),
+             rate[0] ? "; " : "", rate);
 }
 
 static const char *build_of(const gf_bucket *b) {

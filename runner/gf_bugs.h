@@ -40,12 +40,22 @@ int gf_bug_frameless(const gf_bucket *b);
  * bucket has no location; the soak says so at its NEW line). */
 int gf_bug_unmatched_frames(const gf_bucket *b);
 
-/* A timeout whose patience run finished (gf_pending.h): a slow case, not a
- * hang, and no bug - neither linked nor counted. Every message says so in
- * these words; the log line adds what to do. */
+/* A timeout whose patience run finished (gf_pending.h), and which did not
+ * hang in most of its runs: a slow case, not a hang, and no bug - neither
+ * linked nor counted. Every message says so in these words; the log line
+ * adds what to do. A racy hang that finished once in seven runs is a hang. */
 #define GF_SLOW_CASE "a slow case, not a hang: it finished when given more time"
 #define GF_SLOW_CASE_LINE GF_SLOW_CASE " (raise timeout_ms, or lower the limits that make cases slow)"
 int gf_bug_slow(const gf_bucket *b);
+
+/* The same from a record's "patience" object: some run finished, and the
+ * runs weighed with it ("hangs" of "of": fresh, warm and patience) did not
+ * mostly hang. A patience written before the weighing counts alone. */
+int gf_patience_slow(const cJSON *patience);
+
+/* The verdict of a timeout's patience as a log line's words ("a hang: it
+ * hung in 6 of 7 runs ..."); "" for a record without one. */
+void gf_bug_hang_text(const gf_bucket *b, char *out, size_t cap);
 
 /* Recomputes the links among the buckets of one entry and rewrites the
  * records whose links changed. Returns how many changed, -1 with err when a

@@ -10,6 +10,7 @@
 
 #include "gf_bugs.h"
 #include "gf_fs.h"
+#include "gf_hint.h"
 #include "gf_sbuf.h"
 #include "gf_store.h"
 
@@ -55,6 +56,7 @@ static int write_summary(const gf_ci_summary *s, const gf_store *st, const char 
     const char *root = gf_bug_root_hash(&st->b[i]);
     if (root) cJSON_AddStringToObject(e, "same_bug_as", root);
     if (gf_bug_slow(&st->b[i])) cJSON_AddBoolToObject(e, "slow_case", 1);
+    if (gf_hint_distinct(st->b[i].record)) cJSON_AddBoolToObject(e, "distinct_hint", 1);
     cJSON_AddStringToObject(e, "needs_gc", gf_bug_needs_gc_name(&st->b[i]));
     const cJSON *on = cJSON_GetObjectItemCaseSensitive(st->b[i].record, "reproduces_on");
     if (on) cJSON_AddItemToObject(e, "reproduces_on", cJSON_Duplicate(on, 1));

@@ -386,6 +386,7 @@ int gf_classify(const gf_outcome *o, gf_finding *f) {
   } else if (o->result_outcome && strcmp(o->result_outcome, "mismatch") == 0) {
     f->kind = GF_KIND_MISMATCH;
     gf_strlcpy(f->bug_type, "wrong-result", sizeof f->bug_type);
+    if (o->mismatch) f->mismatch = *o->mismatch;
   } else if (o->result_outcome && strcmp(o->result_outcome, "exception") == 0) {
     f->kind = GF_KIND_EXCEPTION;
     gf_normalize_message(o->result_message ? o->result_message : "", f->bug_type,
@@ -399,6 +400,8 @@ int gf_classify(const gf_outcome *o, gf_finding *f) {
   if (o->result_message && !f->message[0])
     gf_strlcpy(f->message, o->result_message, sizeof f->message);
   one_line_text(f->message);
+  one_line_text(f->mismatch.result);
+  one_line_text(f->mismatch.expected);
   one_line_text(f->bug_type);
   one_line_text(f->access);
   make_signature(f, o->entry);

@@ -48,6 +48,16 @@ typedef struct gf_stack {
   gf_frame f[GF_MAX_FRAMES];
 } gf_stack;
 
+/* What a wrong result was, from the harness's result line: the call and
+ * the renderings of its result and of the oracle's (worker text: made one
+ * line of valid UTF-8, and bounded, by gf_classify). */
+#define GF_VALUE_MAX 256
+typedef struct gf_mismatch {
+  int said; /* the result line had them */
+  int call; /* -1: not a call index */
+  char result[GF_VALUE_MAX], expected[GF_VALUE_MAX];
+} gf_mismatch;
+
 typedef struct gf_outcome {
   int exited;           /* the process is gone */
   int64_t exit_code;    /* valid when exited and term_signal == 0 */
@@ -59,6 +69,7 @@ typedef struct gf_outcome {
   const char *stderr_text;
   const char *result_outcome; /* harness result: "ok", "mismatch", ... or NULL */
   const char *result_message;
+  const gf_mismatch *mismatch; /* of a "mismatch" result, or NULL */
   const char *entry;
   const char *crash_key; /* the worker's: only a crash report ending with it is read (gf_native.h) */
   const char *target_patterns[GF_MAX_TARGETS + 1]; /* NULL-terminated */
@@ -74,6 +85,7 @@ typedef struct gf_finding {
   int signal;
   int64_t exit_code;  /* -1 when not applicable */
   char message[256];
+  gf_mismatch mismatch; /* a wrong result's (said: 0 otherwise) */
   gf_stack stack, free_stack, alloc_stack;
   char signature[512];
   char hash[17];      /* FNV-1a 64 of the signature, hex */

@@ -13,6 +13,7 @@
 #include "gf_bugs.h"
 #include "gf_corpus.h"
 #include "gf_feedback.h"
+#include "gf_hint.h"
 #include "gf_fs.h"
 #include "gf_inbox.h"
 #include "gf_pending.h"
@@ -108,9 +109,7 @@ static void log_new_bucket(fuzz *f, const gf_bucket *b, const gf_case *c) {
   end_live_line(f);
   fprintf(stderr, "gcfuzz: NEW %s (case %s, entry %s) -> %s/%s.json\n", b->signature, c->id,
           c->entry, f->store.crashes, b->hash);
-  if (gf_bug_unmatched_frames(b))
-    fprintf(stderr, "gcfuzz:   no frame of it matched target_frames: the bucket has no location "
-                    "(name the addon's module or source directory, e.g. \"../src/\")\n");
+  gf_hint_new_bucket(b, stderr);
 }
 
 /* Saves the crashing case into OUT/corpus so a resumed run starts from it. */

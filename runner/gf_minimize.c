@@ -24,8 +24,9 @@ static void logf_(gf_min *m, const char *fmt, ...) {
 static void submit_runs(gf_min *m, const gf_case *c) {
   m->pending = m->runs;
   m->hits = m->unreached = 0;
-  for (unsigned i = 0; i < m->runs; i++)
-    gf_oneshot_submit_set(m->pool, c, m->flag_set, m->run_data ? m->run_data : m);
+  gf_oneshot_job job = {.c = *c, .data = m->run_data ? m->run_data : m, .flag_set = m->flag_set,
+                        .lane = m->lane};
+  for (unsigned i = 0; i < m->runs; i++) gf_oneshot_submit_job(m->pool, &job);
 }
 
 /* The simplest argument of a step: the op's minimum (gc steps stay). */

@@ -29,6 +29,7 @@ struct gf_min {
   void *owner;
   void *run_data; /* the data its pool jobs carry; NULL: the gf_min itself */
   int flag_set;   /* the pool plan's V8 flag set its runs use */
+  gf_lane lane;   /* the pool lane its runs wait in (gf_runq.h; 0: cheap) */
   void (*log)(gf_min *m, const char *line);
   void (*done)(gf_min *m); /* best / best_hits / failure are final */
   void (*progress)(gf_min *m); /* optional: a move was accepted (best, best_hits) */

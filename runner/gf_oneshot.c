@@ -60,6 +60,7 @@ static void os_on_closed(gf_worker *w) {
   gf_oneshot *o = w->owner;
   gf_oneshot_job job = o->running[w->slot];
   o->nbusy--;
+  gf_runq_charge(&o->queue, job.lane, uv_now(o->loop) - job.started_ms);
   if (!w->retiring) {
     gf_outcome out;
     gf_finding f;
@@ -89,11 +90,11 @@ static void os_on_closed(gf_worker *w) {
 static const gf_worker_ops oneshot_ops = {os_on_ready, os_on_result, os_on_closed};
 
 static void start_next(gf_oneshot *o) {
-  for (int i = 0; i < o->nslots && o->qlen > 0; i++) {
+  for (int i = 0; i < o->nslots; i++) {
+    gf_oneshot_job job;
     if (!o->slots[i].closed) continue;
-    gf_oneshot_job job = o->queue[o->qhead];
-    o->qhead = (o->qhead + 1) % o->qcap;
-    o->qlen--;
+    if (!gf_runq_pop(&o->queue, &job)) break;
+    job.started_ms = uv_now(o->loop);
     o->running[i] = job;
     o->slots[i].flag_set = job.flag_set;
     o->nbusy++;
@@ -130,51 +131,47 @@ int gf_oneshot_submit(gf_oneshot *o, const gf_case *c, void *data) {
   return gf_oneshot_submit_set(o, c, 0, data);
 }
 
-static int submit(gf_oneshot *o, const gf_case *c, int flag_set, int warm, uint32_t timeout_ms,
-                  void *data) {
+int gf_oneshot_submit_job(gf_oneshot *o, const gf_oneshot_job *job) {
+  gf_oneshot_job j = *job;
   if (o->stopping) return -1;
-  if (o->qlen == o->qcap) { /* grow the ring, unrolled into order */
-    size_t cap = o->qcap ? o->qcap * 2 : 16;
-    gf_oneshot_job *q = malloc(cap * sizeof *q);
-    if (q == NULL) return -1;
-    for (size_t i = 0; i < o->qlen; i++) q[i] = o->queue[(o->qhead + i) % o->qcap];
-    free(o->queue);
-    o->queue = q;
-    o->qhead = 0;
-    o->qcap = cap;
-  }
-  o->queue[(o->qhead + o->qlen) % o->qcap] = (gf_oneshot_job){*c, data, flag_set, warm, 0, 0, timeout_ms};
-  o->qlen++;
+  j.warmed = 0;
+  j.case_sent = 0;
+  if (gf_runq_push(&o->queue, &j) != 0) return -1;
   start_next(o);
   return 0;
 }
 
+static int submit(gf_oneshot *o, const gf_case *c, int flag_set, int warm, void *data) {
+  gf_oneshot_job job = {.c = *c, .data = data, .flag_set = flag_set, .warm = warm};
+  return gf_oneshot_submit_job(o, &job);
+}
+
 int gf_oneshot_submit_set(gf_oneshot *o, const gf_case *c, int flag_set, void *data) {
-  return submit(o, c, flag_set, 0, 0, data);
+  return submit(o, c, flag_set, 0, data);
 }
 
 int gf_oneshot_submit_warm(gf_oneshot *o, const gf_case *c, int flag_set, void *data) {
-  return submit(o, c, flag_set, 1, 0, data);
+  return submit(o, c, flag_set, 1, data);
 }
-int gf_oneshot_submit_patient(gf_oneshot *o, const gf_case *c, int flag_set, uint32_t timeout_ms,
-                              void *data) {
-  return submit(o, c, flag_set, 0, timeout_ms, data);
-}
+
+int gf_oneshot_take(gf_oneshot *o, gf_oneshot_job *job) { return gf_runq_pop(&o->queue, job); }
+
+size_t gf_oneshot_queued(const gf_oneshot *o) { return gf_runq_len(&o->queue); }
 
 void gf_oneshot_stop(gf_oneshot *o) {
   o->stopping = 1;
-  o->qlen = 0;
+  gf_runq_clear(&o->queue);
   for (int i = 0; i < o->nslots; i++)
     if (!o->slots[i].closed) gf_worker_kill(&o->slots[i], 1);
 }
 
-int gf_oneshot_idle(const gf_oneshot *o) { return o->nbusy == 0 && o->qlen == 0; }
+int gf_oneshot_idle(const gf_oneshot *o) { return o->nbusy == 0 && gf_runq_len(&o->queue) == 0; }
 
 void gf_oneshot_free(gf_oneshot *o) {
   for (int i = 0; i < o->nslots; i++) gf_worker_release(&o->slots[i]);
   free(o->slots);
   free(o->running);
-  free(o->queue);
+  gf_runq_free(&o->queue);
   free(o->stderr_buf);
   memset(o, 0, sizeof *o);
 }

@@ -13,6 +13,9 @@
  * process takes ~26 ms, under 1 ms once warm), and a soak finds bugs in
  * long-lived workers. Only the case's outcome counts; a worker that dies in
  * its warm-up never reached the case (found -1).
+ *
+ * Waiting runs are started by lane (gf_runq.h): a hang's runs cannot hold
+ * up the others, and each run is charged its time.
  */
 #ifndef GF_ONESHOT_H
 #define GF_ONESHOT_H
@@ -21,6 +24,7 @@
 
 #include "gf_classify.h"
 #include "gf_config.h"
+#include "gf_runq.h"
 #include "gf_spawn.h"
 #include "gf_worker.h"
 
@@ -33,16 +37,6 @@ typedef void (*gf_oneshot_cb)(gf_oneshot *o, void *data, int found, const gf_fin
 
 #define GF_WARMUP_CASES 8
 
-typedef struct gf_oneshot_job {
-  gf_case c;
-  void *data;
-  int flag_set;      /* the plan's V8 flag set to start it with */
-  int warm;          /* a warm run: warm-up cases first, in a persistent worker */
-  unsigned warmed;   /* warm-up results so far */
-  int case_sent;     /* the case itself was sent */
-  uint32_t timeout_ms; /* 0: the config's */
-} gf_oneshot_job;
-
 struct gf_oneshot {
   uv_loop_t *loop;
   const gf_config *cfg;
@@ -52,8 +46,7 @@ struct gf_oneshot {
   gf_worker *slots;
   gf_oneshot_job *running; /* per slot */
   int nslots, nbusy;
-  gf_oneshot_job *queue;
-  size_t qhead, qlen, qcap;
+  gf_runq queue; /* lanes: a hang's runs cannot hold up the others (gf_runq.h) */
   int stopping;
   uint64_t runs;
   char *stderr_buf;
@@ -66,13 +59,15 @@ int gf_oneshot_init(gf_oneshot *o, uv_loop_t *loop, const gf_config *cfg,
 int gf_oneshot_submit(gf_oneshot *o, const gf_case *c, void *data); /* flag set 0 */
 int gf_oneshot_submit_set(gf_oneshot *o, const gf_case *c, int flag_set, void *data);
 int gf_oneshot_submit_warm(gf_oneshot *o, const gf_case *c, int flag_set, void *data);
-/* A fresh run given timeout_ms instead of the config's (a timeout's
- * patience run, gf_pending.h). */
-int gf_oneshot_submit_patient(gf_oneshot *o, const gf_case *c, int flag_set, uint32_t timeout_ms,
-                              void *data);
+/* A run as job says: c, data, flag_set, warm, timeout_ms (0: the
+ * config's; a timeout's patience run, gf_pending.h) and its lane. */
+int gf_oneshot_submit_job(gf_oneshot *o, const gf_oneshot_job *job);
+/* The run that would start next, taken off the queue (tests play it). */
+int gf_oneshot_take(gf_oneshot *o, gf_oneshot_job *job);
 /* Drops the queue and kills running processes (no callbacks for them). */
 void gf_oneshot_stop(gf_oneshot *o);
 int gf_oneshot_idle(const gf_oneshot *o);
+size_t gf_oneshot_queued(const gf_oneshot *o);
 void gf_oneshot_free(gf_oneshot *o);
 
 /* Fills the outcome's fixed fields the same way for every caller: target

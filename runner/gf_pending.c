@@ -78,10 +78,10 @@ static void log_line(const gf_pending *p, const char *hash, const char *what) {
   fprintf(stderr, "gcfuzz: %s: %s\n", hash, what);
 }
 
-static int queue_push(gf_pending_queue *q, const char *hash, int flag_set, int cls,
+static int queue_push(gf_pending_queue *q, const gf_bucket *b, int flag_set, int cls,
                       int probes_only) {
   for (size_t i = 0; i < q->n; i++)
-    if (strcmp(q->v[i].hash, hash) == 0) return 0; /* already queued */
+    if (strcmp(q->v[i].hash, b->hash) == 0) return 0; /* already queued */
   if (q->n == q->cap) {
     size_t cap = q->cap ? q->cap * 2 : 16;
     gf_pending_item *v = realloc(q->v, cap * sizeof *v);
@@ -89,9 +89,10 @@ static int queue_push(gf_pending_queue *q, const char *hash, int flag_set, int c
     q->v = v;
     q->cap = cap;
   }
-  gf_strlcpy(q->v[q->n].hash, hash, sizeof q->v[q->n].hash);
+  gf_strlcpy(q->v[q->n].hash, b->hash, sizeof q->v[q->n].hash);
   q->v[q->n].cls = cls;
   q->v[q->n].probes_only = probes_only;
+  q->v[q->n].slow = b->kind == GF_KIND_TIMEOUT;
   q->v[q->n++].flag_set = flag_set;
   return 0;
 }
@@ -124,19 +125,35 @@ static int class_index(gf_pending *p, const gf_bucket *b) {
   return (int)p->nclasses++;
 }
 
-/* The queued confirmation whose class has started the fewest so far. */
-static size_t fairest(const gf_pending *p) {
-  size_t best = 0;
-  unsigned best_started = ~0u;
+static int slow_active(const gf_pending *p) {
+  for (unsigned i = 0; i < p->nactive; i++)
+    if (p->active[i]->it.slow) return 1;
+  return 0;
+}
+
+/* The queued confirmation to start next: a cheap bucket before a timeout,
+ * and among equals the one whose class has started the fewest so far
+ * (oldest first); -1 when only timeouts wait and one is running already. */
+static long next_confirmation(const gf_pending *p) {
+  long best = -1;
+  uint64_t best_key = UINT64_MAX;
+  int slow_busy = slow_active(p);
   for (size_t i = 0; i < p->confirm.n; i++) {
-    int cls = p->confirm.v[i].cls;
-    unsigned started = cls >= 0 ? p->classes[cls].started : 0;
-    if (started < best_started) {
-      best = i;
-      best_started = started;
-    }
+    const gf_pending_item *it = &p->confirm.v[i];
+    uint64_t key = (uint64_t)it->slow << 32 | (it->cls >= 0 ? p->classes[it->cls].started : 0);
+    if ((it->slow && slow_busy) || key >= best_key) continue;
+    best = (long)i;
+    best_key = key;
   }
   return best;
+}
+
+/* The first waiting candidate that may start (one timeout at a time), or -1. */
+static long next_candidate(const gf_pending *p) {
+  int slow_busy = slow_active(p);
+  for (unsigned i = 0; i < p->ncandidates; i++)
+    if (!(p->candidates[i].it.slow && slow_busy)) return (long)i;
+  return -1;
 }
 
 /* The case a bucket's work runs: the record's, if this config can run it. */
@@ -149,17 +166,26 @@ static int bucket_case(gf_pending *p, const gf_bucket *b, gf_case *c) {
   return gf_config_has_entry(p->cfg, c->entry) ? 0 : -1;
 }
 
+/* One run of a tally's: a timeout's in the slow lane (gf_runq.h). */
+static void submit_run(gf_pending *p, const gf_tally *t, const gf_case *c, int warm,
+                       gf_job_tag *tag) {
+  gf_oneshot_job job = {.c = *c, .data = tag, .flag_set = t->it.flag_set, .warm = warm,
+                        .lane = t->it.slow ? GF_LANE_SLOW : GF_LANE_CHEAP};
+  if (tag->kind == JOB_PATIENCE) {
+    job.timeout_ms = gf_patience_ms(p->cfg);
+    job.lane = GF_LANE_PATIENCE;
+  }
+  gf_oneshot_submit_job(p->pool, &job);
+}
+
 /* The control (the case with keep) and, for a timeout, the patience run:
  * queued once the rates are recorded, so that every waiting bucket's rates
  * come first. */
 static void submit_probes(gf_pending *p, gf_tally *t) {
   gf_case control = t->c;
   control.f[GF_F_KEEP] = 1;
-  for (unsigned i = 0; i < t->control.runs; i++)
-    gf_oneshot_submit_set(p->pool, &control, t->it.flag_set, &t->control.tag);
-  for (unsigned i = 0; i < t->patience.runs; i++)
-    gf_oneshot_submit_patient(p->pool, &t->c, t->it.flag_set, gf_patience_ms(p->cfg),
-                              &t->patience.tag);
+  for (unsigned i = 0; i < t->control.runs; i++) submit_run(p, t, &control, 0, &t->control.tag);
+  for (unsigned i = 0; i < t->patience.runs; i++) submit_run(p, t, &t->c, 0, &t->patience.tag);
 }
 
 /* Submits a confirmation's runs of c: fresh and warm (then the probes). */
@@ -190,14 +216,14 @@ static void submit_confirmation(gf_pending *p, gf_tally *t, const gf_bucket *b, 
   }
   p->active[p->nactive++] = t;
   for (unsigned i = 0; i < t->runs; i++) {
-    gf_oneshot_submit_set(p->pool, c, t->it.flag_set, &t->tag);
-    gf_oneshot_submit_warm(p->pool, c, t->it.flag_set, &t->tag);
+    submit_run(p, t, c, 0, &t->tag);
+    submit_run(p, t, c, 1, &t->tag);
   }
   if (again) submit_probes(p, t);
 }
 
-static void start_confirmation(gf_pending *p) {
-  gf_pending_item it = queue_take(&p->confirm, fairest(p));
+static void start_confirmation(gf_pending *p, size_t i) {
+  gf_pending_item it = queue_take(&p->confirm, i);
   gf_bucket *b = gf_store_find(p->store, it.hash);
   gf_case c;
   if (b == NULL || bucket_case(p, b, &c) != 0) return;
@@ -210,9 +236,9 @@ static void start_confirmation(gf_pending *p) {
 
 /* A candidate is tried now: counted in the record first, so that a kill
  * during its runs does not give the bucket more tries. */
-static void start_candidate(gf_pending *p) {
-  gf_pending_candidate cand = p->candidates[0];
-  memmove(&p->candidates[0], &p->candidates[1], --p->ncandidates * sizeof *p->candidates);
+static void start_candidate(gf_pending *p, size_t i) {
+  gf_pending_candidate cand = p->candidates[i];
+  memmove(&p->candidates[i], &p->candidates[i + 1], (--p->ncandidates - i) * sizeof *p->candidates);
   gf_bucket *b = gf_store_find(p->store, cand.it.hash);
   if (b == NULL || !gf_config_has_entry(p->cfg, cand.c.entry)) return;
   gf_tally *t = calloc(1, sizeof *t);
@@ -246,6 +272,8 @@ void gf_pending_occurrence(gf_pending *p, const gf_bucket *b, const gf_case *c, 
   gf_strlcpy(cand->it.hash, b->hash, sizeof cand->it.hash);
   cand->it.flag_set = flag_set;
   cand->it.cls = -1;
+  cand->it.probes_only = 0;
+  cand->it.slow = b->kind == GF_KIND_TIMEOUT;
   cand->c = *c;
   start_work(p);
 }
@@ -342,6 +370,7 @@ static void start_minimizing(gf_pending *p) {
   j->m.done = on_min_done;
   j->m.progress = on_min_progress;
   j->m.flag_set = it.flag_set;
+  j->m.lane = it.slow ? GF_LANE_SLOW : GF_LANE_CHEAP;
   p->minimizing = j;
   gf_case best;
   unsigned baseline, hits;
@@ -352,10 +381,12 @@ static void start_minimizing(gf_pending *p) {
 }
 
 static void start_work(gf_pending *p) {
-  while (!p->stopping && p->nactive < GF_PENDING_ACTIVE && p->confirm.n > 0)
-    start_confirmation(p);
-  while (!p->stopping && p->nactive < GF_PENDING_ACTIVE && p->confirm.n == 0 && p->ncandidates > 0)
-    start_candidate(p);
+  long i;
+  while (!p->stopping && p->nactive < GF_PENDING_ACTIVE && (i = next_confirmation(p)) >= 0)
+    start_confirmation(p, (size_t)i);
+  while (!p->stopping && p->nactive < GF_PENDING_ACTIVE && p->confirm.n == 0 &&
+         (i = next_candidate(p)) >= 0)
+    start_candidate(p, (size_t)i);
   while (!p->stopping && !p->minimizing && p->minimize.n > 0) start_minimizing(p);
 }
 
@@ -414,9 +445,11 @@ static void tally_done(gf_pending *p, gf_tally *t) {
       gf_json_set(b->record, "control", control);
     }
     if (t->patience.runs > 0) {
+      char verdict[256];
       failed |= gf_store_set_patience(p->store, b, gf_patience_ms(p->cfg), t->patience.runs,
                                       t->patience.ended, &err);
-      if (t->patience.ended) log_line(p, t->it.hash, GF_SLOW_CASE_LINE);
+      gf_bug_hang_text(b, verdict, sizeof verdict);
+      log_line(p, t->it.hash, verdict);
     } else {
       failed |= gf_store_rewrite(p->store, b, &err);
     }
@@ -425,7 +458,7 @@ static void tally_done(gf_pending *p, gf_tally *t) {
   }
   if (failed) log_line(p, t->it.hash, err.msg);
   if (b && wants_minimizing(p, b->record))
-    queue_push(&p->minimize, t->it.hash, t->it.flag_set, t->it.cls, 0);
+    queue_push(&p->minimize, b, t->it.flag_set, t->it.cls, 0);
   free(t);
   start_work(p);
 }
@@ -461,7 +494,7 @@ void gf_pending_on_run(gf_pending *p, void *data, int found, const gf_finding *f
 
 void gf_pending_new_bucket(gf_pending *p, const gf_bucket *b, int flag_set) {
   if (p->cfg->confirm_runs == 0) return;
-  queue_push(&p->confirm, b->hash, flag_set, class_index(p, b), 0);
+  queue_push(&p->confirm, b, flag_set, class_index(p, b), 0);
   start_work(p);
 }
 
@@ -482,14 +515,14 @@ void gf_pending_resume(gf_pending *p) {
     const cJSON *r = b->record;
     if (p->cfg->confirm_runs > 0 && rate_field(r, "runs") <= 0) {
       log_line(p, b->hash, "confirming again (not confirmed before the last stop)");
-      queue_push(&p->confirm, b->hash, record_flag_set(p, r), class_index(p, b), 0);
+      queue_push(&p->confirm, b, record_flag_set(p, r), class_index(p, b), 0);
     } else if (p->cfg->confirm_runs > 0 &&
                cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "probes_pending"))) {
       log_line(p, b->hash, "running its control again (not done before the last stop)");
-      queue_push(&p->confirm, b->hash, record_flag_set(p, r), class_index(p, b), 1);
+      queue_push(&p->confirm, b, record_flag_set(p, r), class_index(p, b), 1);
     } else if (wants_minimizing(p, r)) {
       log_line(p, b->hash, "minimizing again (not minimized before the last stop)");
-      queue_push(&p->minimize, b->hash, record_flag_set(p, r), class_index(p, b), 0);
+      queue_push(&p->minimize, b, record_flag_set(p, r), class_index(p, b), 0);
     }
   }
   start_work(p);

@@ -15,7 +15,9 @@
  * links among its entry's buckets are recomputed. A timeout also gets
  * one patience run, given GF_PATIENCE times timeout_ms (AFL++ re-runs a
  * hang with a longer timeout too): a case that then ends - clean, or with
- * another failure, which is a bucket of its own - is slow, not hung ("patience" in the record; gf_bugs.h does not count it as a bug).
+ * another failure, which is a bucket of its own - and did not hang in most
+ * of its runs is slow, not hung ("patience" in the record; gf_bugs.h does
+ * not count it as a bug).
  *
  * A bucket keeps the first case that hit it, which may be a poor
  * reproducer (a mutated child with a shrunk window). So, like syzkaller
@@ -32,6 +34,14 @@
  * next confirmation goes to the bucket whose class (kind and entry) has had
  * the fewest confirmations so far, oldest first among equals, so a storm
  * of one class cannot starve the others.
+ *
+ * Hangs cannot starve the others either (issue 25: each run of a timeout
+ * costs timeout_ms, and a 90 s ci night confirmed none of three other
+ * buckets). Cheap buckets are confirmed first; at most one timeout's
+ * confirmation runs at a time, so the other slot is always free for a
+ * cheap one; and a timeout's runs wait in the pool's slow lane, its
+ * patience run last, so that cheap runs queued after them still go first
+ * and each side gets a share of the pool's time (gf_runq.h).
  */
 #ifndef GF_PENDING_H
 #define GF_PENDING_H
@@ -55,6 +65,7 @@ typedef struct gf_pending_item {
   int flag_set; /* the V8 flag set of the worker that found it */
   int cls;      /* its class (index into classes), -1 if none */
   int probes_only; /* rates recorded before a stop: only the control and patience runs */
+  int slow;     /* a timeout's: confirmed after cheap buckets, one at a time */
 } gf_pending_item;
 
 typedef struct gf_pending_queue {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "gf_bugs.h"
 #include "gf_corpus.h"
 #include "gf_fs.h"
 #include "gf_inbox.h"
@@ -96,7 +97,7 @@ int gf_replay_load(gf_replay_item *it, const char *path, const char *entry, cons
   const cJSON *san = cJSON_GetObjectItemCaseSensitive(j, "sanitizer");
   it->sanitizer = gf_sanitizer_from_name(cJSON_IsString(san) ? san->valuestring : NULL);
   read_rate(j, "reproducibility", &it->rec_runs, &it->rec_reproduced);
-  it->slow_case = gf_json_count(cJSON_GetObjectItemCaseSensitive(j, "patience"), "finished") > 0;
+  it->slow_case = gf_patience_slow(cJSON_GetObjectItemCaseSensitive(j, "patience"));
   read_rate(j, "reproducibility_warm", &it->rec_warm_runs, &it->rec_warm_reproduced);
   const cJSON *node = cJSON_GetObjectItemCaseSensitive(j, "node");
   const cJSON *nv = cJSON_GetObjectItemCaseSensitive(j, "node_version");

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "gf_fs.h"
+#include "gf_hint.h"
 #include "gf_json.h"
 
 static int by_count_desc(const void *a, const void *b) {
@@ -119,6 +120,17 @@ void gf_rec_rate(const gf_bucket *b, const char *key, char *out, size_t cap) {
     snprintf(out, cap, "%d/%d", rep->valueint, runs->valueint);
   else
     gf_strlcpy(out, "-", cap);
+}
+
+void gf_rec_note(const gf_bucket *b, char *out, size_t cap) {
+  const cJSON *got = cJSON_GetObjectItemCaseSensitive(b->record, "result");
+  const cJSON *call = cJSON_GetObjectItemCaseSensitive(b->record, "call");
+  out[0] = '\0';
+  if (gf_hint_distinct(b->record)) snprintf(out, cap, "%s", GF_DISTINCT_HINT);
+  if (b->kind != GF_KIND_MISMATCH || !cJSON_IsString(got)) return;
+  char which[32] = "a call";
+  if (cJSON_IsNumber(call)) snprintf(which, sizeof which, "call %.0f", call->valuedouble);
+  snprintf(out, cap, "%s: got %s, expected %s", which, got->valuestring, gf_rec_str(b, "expected"));
 }
 
 void gf_rec_status(const gf_bucket *b, char *out, size_t cap) {

@@ -40,6 +40,12 @@ void gf_rec_rate(const gf_bucket *b, const char *key, char *out, size_t cap);
  * replayed)"; with the replay's R/K, build, Node and date. */
 void gf_rec_status(const gf_bucket *b, char *out, size_t cap);
 
+/* What the record says of the failure beyond its signature, one line for
+ * every report: a wrong result's values ("call 0: got 513004, expected
+ * 524231"), an exception's hint to mark its entry distinct (gf_hint.h);
+ * "" when nothing. */
+void gf_rec_note(const gf_bucket *b, char *out, size_t cap);
+
 /* How to replay it from OUT on any machine: no absolute path. */
 void gf_rec_replay_cmd(const gf_bucket *b, char *out, size_t cap);
 

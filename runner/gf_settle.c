@@ -89,7 +89,9 @@ static void run_patience(const gf_config *cfg, gf_store *s, const gf_settle_befo
     if (gf_store_set_patience(s, b, patient->timeout_ms, items[i].runs, finished, &err) != 0 ||
         gf_bugs_link(s, b->entry, &err) < 0)
       fprintf(stderr, "gcfuzz ci: %s\n", err.msg);
-    if (finished) fprintf(stderr, "gcfuzz ci: %s: %s\n", b->hash, GF_SLOW_CASE_LINE);
+    char verdict[256];
+    gf_bug_hang_text(b, verdict, sizeof verdict);
+    fprintf(stderr, "gcfuzz ci: %s: %s\n", b->hash, verdict);
   }
   free(patient);
   free(items);

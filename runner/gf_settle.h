@@ -4,8 +4,9 @@
  * count grew. A timeout among them that no confirmation reached before the
  * phase ended (the daemon drops pending work at its stop) gets its patience
  * run here, as the daemon would have given it (gf_pending.h): a case that
- * finishes given GF_PATIENCE x timeout_ms is a slow case, not a hang, and no
- * bug - a nightly job must not fail on a case that is merely slow.
+ * finishes given GF_PATIENCE x timeout_ms, and did not hang in most of its
+ * runs, is a slow case, not a hang, and no bug - a nightly job must not
+ * fail on a case that is merely slow. Each verdict is said with its rate.
  */
 #ifndef GF_SETTLE_H
 #define GF_SETTLE_H

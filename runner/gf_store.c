@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "gf_fs.h"
+#include "gf_hint.h"
 #include "gf_inbox.h"
 #include "gf_json.h"
 #include "gf_lock.h"
@@ -347,6 +348,11 @@ static cJSON *new_record(const gf_store *s, const gf_finding *f, const gf_case *
   else
     cJSON_AddNullToObject(r, "exit_code");
   cJSON_AddStringToObject(r, "message", f->message);
+  if (f->mismatch.said) { /* what mismatched: the call, what it gave, what the oracle said */
+    if (f->mismatch.call >= 0) cJSON_AddNumberToObject(r, "call", f->mismatch.call);
+    cJSON_AddStringToObject(r, "result", f->mismatch.result);
+    cJSON_AddStringToObject(r, "expected", f->mismatch.expected);
+  }
   cJSON_AddStringToObject(r, "entry", c->entry);
   cJSON_AddItemToObject(r, "case", gf_case_to_json(c));
   cJSON_AddNumberToObject(r, "count", 0);
@@ -402,6 +408,7 @@ gf_bucket *gf_store_add(gf_store *s, const gf_finding *f, const gf_case *c,
     gf_json_set(b->record, "last_seen", cJSON_CreateString(now));
   }
   b->count = gf_count_add(b->count, 1);
+  gf_hint_count(b->record, f->kind, c); /* an exception only with reused inputs? */
   gf_store_rewrite(s, b, err); /* on failure b->dirty: counted, kept, retried */
 
   cJSON *ev = cJSON_CreateObject();
@@ -471,12 +478,24 @@ int gf_store_set_case(gf_store *s, gf_bucket *b, const gf_case *c, unsigned runs
   return gf_store_event(s, ev);
 }
 
+/* Of the rate at key, its runs; adds its hits to *hits. */
+static double rate_runs(const cJSON *r, const char *key, double *hits) {
+  const cJSON *rate = cJSON_GetObjectItemCaseSensitive(r, key);
+  *hits += gf_json_count(rate, "reproduced");
+  return gf_json_count(rate, "runs");
+}
+
 int gf_store_set_patience(gf_store *s, gf_bucket *b, uint32_t timeout_ms, unsigned runs,
                           unsigned finished, gf_err *err) {
+  double hangs = runs - finished; /* the patience runs still running at its end */
+  double of = runs + rate_runs(b->record, "reproducibility", &hangs) +
+              rate_runs(b->record, "reproducibility_warm", &hangs);
   cJSON *p = cJSON_CreateObject();
   cJSON_AddNumberToObject(p, "timeout_ms", timeout_ms);
   cJSON_AddNumberToObject(p, "runs", runs);
   cJSON_AddNumberToObject(p, "finished", finished);
+  cJSON_AddNumberToObject(p, "hangs", hangs); /* the verdict weighs every run (gf_bugs.h) */
+  cJSON_AddNumberToObject(p, "of", of);
   return gf_store_update(s, b, "patience", p, err);
 }
 

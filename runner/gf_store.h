@@ -119,7 +119,8 @@ int gf_store_set_case(gf_store *s, gf_bucket *b, const gf_case *c, unsigned runs
                       unsigned fresh_hits, unsigned warm_hits, gf_err *err);
 
 /* A timeout's patience runs (gf_pending.h): of runs given timeout_ms,
- * finished ended in time (clean, or with another failure). */
+ * finished ended in time (clean, or with another failure). Weighed with
+ * the record's fresh and warm rates: "hangs" of "of" runs (gf_bugs.h). */
 int gf_store_set_patience(gf_store *s, gf_bucket *b, uint32_t timeout_ms, unsigned runs,
                           unsigned finished, gf_err *err);
 

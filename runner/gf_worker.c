@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -164,7 +165,7 @@ int gf_worker_has_entry(const gf_worker *w, const char *entry) {
 }
 
 static void target_error_message(gf_worker *w, const cJSON *j);
-static void mismatch_message(gf_worker *w, const cJSON *j);
+static void mismatch_fields(gf_worker *w, const cJSON *j);
 
 static void handle_line(gf_worker *w, char *line) {
   cJSON *j = cJSON_Parse(line);
@@ -197,7 +198,8 @@ static void handle_line(gf_worker *w, char *line) {
     gf_strlcpy(w->result_message, cJSON_IsString(msg) ? msg->valuestring : "",
                sizeof w->result_message);
     if (strcmp(w->result_outcome, "target_error") == 0) target_error_message(w, j);
-    if (strcmp(w->result_outcome, "mismatch") == 0 && !w->result_message[0]) mismatch_message(w, j);
+    memset(&w->result_mismatch, 0, sizeof w->result_mismatch);
+    if (strcmp(w->result_outcome, "mismatch") == 0) mismatch_fields(w, j);
     uv_timer_stop(&w->timer);
     w->busy = 0;
     w->cases_done++;
@@ -225,18 +227,32 @@ static void target_error_message(gf_worker *w, const cJSON *j) {
   gf_strlcpy(w->result_message, full, sizeof w->result_message);
 }
 
-/* "call 0: got 513004, expected 524231": what a mismatch record shows of
- * the result line's renderings (the harness keeps them short). */
-static void mismatch_message(gf_worker *w, const cJSON *j) {
-  char *got = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(j, "result"));
-  char *want = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(j, "expected"));
+/* A rendering the harness made (a string, or a number): as text. */
+static void value_text(const cJSON *v, char *out, size_t cap) {
+  char *s = cJSON_IsString(v) ? NULL : cJSON_PrintUnformatted(v);
+  gf_strlcpy(out, cJSON_IsString(v) ? v->valuestring : s ? s : "?", cap);
+  free(s);
+}
+
+/* What mismatched: the call and the result line's renderings (the harness
+ * keeps them short; bounded here), kept for the record; and, when the
+ * harness sent no message, "call 0: got 513004, expected 524231". */
+static void mismatch_fields(gf_worker *w, const cJSON *j) {
+  gf_mismatch *m = &w->result_mismatch;
   const cJSON *call = cJSON_GetObjectItemCaseSensitive(j, "call");
+  const cJSON *got = cJSON_GetObjectItemCaseSensitive(j, "result");
+  const cJSON *want = cJSON_GetObjectItemCaseSensitive(j, "expected");
+  m->said = call || got || want;
+  m->call = cJSON_IsNumber(call) && call->valuedouble >= 0 && call->valuedouble <= INT_MAX &&
+                    call->valuedouble == (double)(int)call->valuedouble
+                ? (int)call->valuedouble
+                : -1;
+  value_text(got, m->result, sizeof m->result);
+  value_text(want, m->expected, sizeof m->expected);
+  if (w->result_message[0]) return;
   char full[1024];
-  snprintf(full, sizeof full, "call %d: got %.400s, expected %.400s", cJSON_IsNumber(call) ? call->valueint : -1,
-           got ? got : "?", want ? want : "?");
+  snprintf(full, sizeof full, "call %d: got %s, expected %s", m->call, m->result, m->expected);
   gf_strlcpy(w->result_message, full, sizeof w->result_message);
-  free(got);
-  free(want);
 }
 
 static void alloc_buf(uv_handle_t *h, size_t hint, uv_buf_t *buf) {
@@ -311,6 +327,7 @@ int gf_worker_send(gf_worker *w, const gf_case *c) {
   w->current = *c;
   w->has_case = 1;
   w->result_outcome[0] = w->result_message[0] = '\0';
+  w->result_mismatch.said = 0;
   w->busy = 1;
   w->announced = 0;
   w->sent_ns = uv_hrtime();
@@ -430,6 +447,7 @@ void gf_worker_outcome(const gf_worker *w, gf_outcome *o, char *stderr_buf, size
   o->term_signal = w->recycled ? 0 : w->term_signal;
   o->result_outcome = w->result_outcome[0] ? w->result_outcome : NULL;
   o->result_message = w->result_message[0] ? w->result_message : NULL;
+  o->mismatch = w->result_mismatch.said ? &w->result_mismatch : NULL;
   o->timed_out = w->timed_out;
   o->rss_mb = w->rss_mb;
   o->rss_limit_mb = w->lim.rss_limit_mb;

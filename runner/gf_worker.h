@@ -76,6 +76,7 @@ struct gf_worker {
   uint64_t sent_ns;
   char result_outcome[16]; /* of the last result line */
   char result_message[256];
+  gf_mismatch result_mismatch; /* of a mismatch result line */
   uint64_t cases_done;
   unsigned protocol_errors;
   char last_protocol_error[160];

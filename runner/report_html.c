@@ -13,7 +13,7 @@
 static const char css[] =
     "body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#1d2330;background:#fff}"
     "h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}"
-    ".muted{color:#667}table{border-collapse:collapse;width:100%}"
+    ".muted{color:#667}.note{font-family:monospace}table{border-collapse:collapse;width:100%}"
     "th,td{border:1px solid #d5d9e0;padding:4px 6px;text-align:left;vertical-align:top}"
     "th{background:#f0f2f6}td.num{text-align:right}code{font:12px ui-monospace,monospace}"
     ".kind{font-weight:600}.k-asan,.k-signal,.k-v8_fatal{color:#b00020}"
@@ -93,6 +93,13 @@ static void bucket_row(gf_sbuf *b, const gf_bucket *bk) {
     gf_sbuf_printf(b, "</a></span>");
   } else if (gf_bug_slow(bk)) {
     gf_sbuf_printf(b, "<br><span class=\"muted\">" GF_SLOW_CASE "</span>");
+  }
+  char note[640];
+  gf_rec_note(bk, note, sizeof note);
+  if (note[0]) { /* worker text: escaped */
+    gf_sbuf_printf(b, "<br><span class=\"note\">");
+    gf_sbuf_escape(b, note);
+    gf_sbuf_printf(b, "</span>");
   }
   gf_sbuf_printf(b, "</td>");
   td(b, NULL, bk->entry);

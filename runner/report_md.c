@@ -50,13 +50,15 @@ int gf_write_report_md(const gf_run *r, const char *path, gf_err *err) {
     cell(&b, status);
     cell(&b, gf_kind_name(bk->kind));
     const char *root = gf_bug_root_hash(bk);
-    char sig[700];
+    char sig[700], note[640], sig_note[1400];
     if (root)
       snprintf(sig, sizeof sig, "`%s` (same bug as `%.16s`)", bk->signature, root);
     else
       snprintf(sig, sizeof sig, "`%s`%s", bk->signature,
                gf_bug_slow(bk) ? " (" GF_SLOW_CASE ")" : "");
-    cell(&b, sig);
+    gf_rec_note(bk, note, sizeof note);
+    snprintf(sig_note, sizeof sig_note, "%s%s%s%s", sig, note[0] ? "<br>`" : "", note, note[0] ? "`" : "");
+    cell(&b, sig_note);
     cell(&b, bk->entry);
     cell(&b, count);
     cell(&b, gf_rec_str(bk, "first_seen"));

@@ -104,7 +104,7 @@ static int top_target_function(const gf_bucket *b, char *func, size_t cap) {
  * wrong result has no frames - is shown where that bug is: its root's
  * location and stacks. A slow case is a note, not an error. */
 static cJSON *result(const gf_run *run, const gf_bucket *b, cJSON *rules, const gf_srcroot *src) {
-  char id[160], rate[32], text[1600], func[128];
+  char id[160], rate[32], text[2400], func[128], note[640];
   gf_sbuf replay = {0};
   const char *root_hash = gf_bug_root_hash(b);
   const gf_bucket *root = root_hash ? gf_store_find((gf_store *)&run->store, root_hash) : NULL;
@@ -118,9 +118,11 @@ static cJSON *result(const gf_run *run, const gf_bucket *b, cJSON *rules, const 
   /* Portable: run from the output folder, whatever machine found it. */
   gf_sbuf_printf(&replay, "gcfuzz replay --runs auto ");
   gf_sbuf_printf(&replay, "crashes/%s.json", b->hash);
-  snprintf(text, sizeof text, "%s%s (entry %s, seen %llu times, reproduced %s).%s%s%s Replay, in "
+  gf_rec_note(b, note, sizeof note);
+  snprintf(text, sizeof text, "%s%s (entry %s, seen %llu times, reproduced %s).%s%s%s%s%s%s Replay, in "
            "the output folder: %s", gf_bug_slow(b) ? "A slow case, not a hang: " : "",
            b->signature, b->entry, (unsigned long long)b->count, rate,
+           note[0] ? " " : "", note, note[0] ? "." : "",
            root ? " The same bug as " : "", root ? root->signature : "",
            root ? " (its location and stacks)." : "", replay.p ? replay.p : "");
   gf_sbuf_free(&replay);

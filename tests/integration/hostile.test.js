@@ -37,12 +37,23 @@ const SUITE = {
   },
   'esc_message.js': {
     check({ recs, r, out }) {
-      assert.ok(recs.length >= 1);
-      assert.strictEqual(recs[0].message, 'boom?[2J?]0;pwned???ok next line');
+      const exc = recs.find((x) => x.kind === 'exception');
+      assert.strictEqual(exc.message, 'boom?[2J?]0;pwned???ok next line');
+      // a wrong result keeps what mismatched, made text: one line, no
+      // control byte, valid UTF-8 (a character cut at the bound is a '?'), bounded
+      const wrong = recs.find((x) => x.kind === 'mismatch');
+      assert.deepStrictEqual([wrong.call, wrong.expected], [3, '42']);
+      assert.match(wrong.result, /^got\?\[2J\?\]0;pwned\?\?\?ok next lineé+\??$/);
+      assert.ok(Buffer.byteLength(wrong.result) <= 255, `${Buffer.byteLength(wrong.result)} bytes`);
+      assert.doesNotMatch(wrong.result, /\ufffd/);
       assert.doesNotMatch(r.stderr, /[\u0000-\u0008\u000b-\u001f\u007f]/, 'no raw control byte on the daemon\'s terminal lines');
       const md = path.join(out, 'report.md');
       assert.strictEqual(require('node:child_process').spawnSync(path.join(ROOT, 'build', 'gcfuzz'), ['report', out]).status, 0);
       assert.doesNotMatch(fs.readFileSync(md, 'utf8'), /[\u0000-\u0008\u000b-\u001f\u007f]/);
+      assert.match(fs.readFileSync(md, 'utf8'), /<br>`call 3: got got\?\[2J.*, expected 42`/); // the reports say it
+      assert.match(fs.readFileSync(path.join(out, 'report.html'), 'utf8'), /<span class="note">call 3: got got\?\[2J/);
+      const sarif = readJson(path.join(out, 'report.sarif')).runs[0].results.find((x) => x.ruleId.startsWith('gcfuzz/mismatch/'));
+      assert.match(sarif.message.text, /\)\. call 3: got got\?\[2J.*, expected 42\. Replay/);
     },
   },
   'memory_child.js': {

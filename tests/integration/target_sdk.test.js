@@ -8,8 +8,19 @@ const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { ROOT, tmpdir, gcfuzz, readJson, records, soakUntilConfirmed, sarifValidator } = require('./helpers.js');
+const { ROOT, tmpdir, gcfuzz, readJson, records, soakUntil, soakUntilConfirmed, sarifValidator } = require('./helpers.js');
 const { runHarness, asanEnv } = require('../../addon/test/helpers.js');
+
+// DIR/NAME: a release-build config (no minimizing, no feedback) with
+// overrides, whose seeds are the one case `seed`.
+function seededConfig(dir, name, seed, overrides) {
+  const seeds = path.join(dir, 'seeds');
+  fs.mkdirSync(seeds);
+  fs.writeFileSync(path.join(seeds, 's.json'), JSON.stringify(seed));
+  const cfg = path.join(dir, name);
+  fs.writeFileSync(cfg, JSON.stringify({ build: 'release', seeds, minimize_new: false, feedback: false, ...overrides }));
+  return cfg;
+}
 
 const BUF = path.join(ROOT, 'tests', 'fixtures', 'bufaddon');
 const TARGET = path.join(BUF, 'target.js');
@@ -225,15 +236,10 @@ test('a release build crash gets native frames: a static function names the buck
 // of its own.
 test('a wrong result and a segfault of one use-after-free are one bug; a wrong result with inputs kept is another', { timeout: 60000 }, async () => {
   const dir = tmpdir('sdk-faces');
-  const seeds = path.join(dir, 'seeds');
-  fs.mkdirSync(seeds);
-  fs.writeFileSync(path.join(seeds, 's.json'), JSON.stringify({ id: 's', entry: 'two_faces', elems: 2, elem_len: 16, concurrency: 1 }));
-  const cfg = path.join(dir, 'faces.json');
-  fs.writeFileSync(cfg, JSON.stringify({
-    target: path.join(BUF, 'faces.js'), build: 'release', entries: ['two_faces', 'logic_and_uaf'], entry: 'two_faces',
-    seeds, confirm_runs: 2, minimize_new: false, feedback: false, target_frames: ['bufsum'], control: { entry: 'two_faces' },
-    env: { FACES_DIR: dir },
-  }));
+  const cfg = seededConfig(dir, 'faces.json', { id: 's', entry: 'two_faces', elems: 2, elem_len: 16, concurrency: 1 }, {
+    target: path.join(BUF, 'faces.js'), entries: ['two_faces', 'logic_and_uaf'], entry: 'two_faces',
+    confirm_runs: 2, target_frames: ['bufsum'], control: { entry: 'two_faces' }, env: { FACES_DIR: dir },
+  });
   const soak = (entry) => soakUntilConfirmed(['--config', cfg, '--entry', entry, '--workers', '1', '--seed', '1', '--max-time', '50'], path.join(dir, entry), 2);
   const [one, two] = await Promise.all([soak('two_faces'), soak('logic_and_uaf')]);
   assert.strictEqual(one.code, 0, one.stderr);
@@ -246,6 +252,8 @@ test('a wrong result and a segfault of one use-after-free are one bug; a wrong r
   assert.strictEqual(segv.signature, 'signal:SIGSEGV:poke_null:entry=two_faces');
   // what mismatched, from the harness's result line (it was an empty message)
   assert.match(wrong.message, /^call \d+: got \d+, expected \d+$/);
+  assert.ok(Number.isInteger(wrong.call) && /^\d+$/.test(wrong.result) && /^\d+$/.test(wrong.expected), JSON.stringify(wrong));
+  assert.notStrictEqual(wrong.result, wrong.expected);
   assert.deepStrictEqual(wrong.control, { runs: 2, failed: 0 });
   assert.deepStrictEqual(wrong.same_bug_as, { hash: segv.hash, signature: segv.signature });
   assert.deepStrictEqual(segv.manifestations, [{ hash: wrong.hash, signature: wrong.signature }]);
@@ -255,6 +263,9 @@ test('a wrong result and a segfault of one use-after-free are one bug; a wrong r
   const md = fs.readFileSync(path.join(dir, 'two_faces', 'report.md'), 'utf8');
   assert.match(md, / 2 bucket\(s\), 1 bug\(s\)\./);
   assert.match(md, /\| `mismatch:wrong-result:entry=two_faces`.* \| yes \(kept: 0\/2 failed\) \|/);
+  assert.ok(md.includes(`<br>\`call ${wrong.call}: got ${wrong.result}, expected ${wrong.expected}\``), 'report.md says what mismatched');
+  const issue = await gcfuzz(['report', '--issue', wrong.hash, '--config', cfg, path.join(dir, 'two_faces')]);
+  assert.ok(issue.stdout.includes(`call ${wrong.call} gives \`${wrong.result}\`, where the oracle computes \`${wrong.expected}\``), issue.stdout.slice(0, 400));
   const html = fs.readFileSync(path.join(dir, 'two_faces', 'report.html'), 'utf8');
   assert.match(html, /<span id="nbugs">1<\/span> bug\(s\)/);
   assert.match(html, new RegExp(`same bug as <a href="#b-${segv.hash}">`));
@@ -281,8 +292,34 @@ test('a wrong result and a segfault of one use-after-free are one bug; a wrong r
   assert.ok(lw && logic.some((r) => r.kind === 'signal'), logic.map((r) => r.signature).join(', '));
   assert.deepStrictEqual(lw.control, { runs: 2, failed: 2 });
   assert.strictEqual((await gcfuzz(['report', path.join(dir, 'logic_and_uaf')])).code, 0);
-  assert.match(fs.readFileSync(path.join(dir, 'logic_and_uaf', 'report.md'), 'utf8'), /\| `mismatch:wrong-result:entry=logic_and_uaf` \|.* \| no \(kept: 2\/2 failed\) \|/);
+  assert.match(fs.readFileSync(path.join(dir, 'logic_and_uaf', 'report.md'), 'utf8'), /\| `mismatch:wrong-result:entry=logic_and_uaf`<br>`call \d+: got \d+, expected \d+` \|.* \| no \(kept: 2\/2 failed\) \|/);
   assert.strictEqual(lw.same_bug_as, undefined);
   assert.ok(logic.every((r) => r.manifestations === undefined));
 });
 
+
+// An exception that shows only when a case reuses an input is almost
+// always the API refusing a single-use handle, not a bug (#25): the
+// bucket is flagged with a hint to mark the entry `distinct`, on its NEW
+// line, in the record and in the reports.
+test('an exception seen only with reused inputs hints at distinct', { timeout: 60000 }, async () => {
+  const dir = tmpdir('sdk-distinct');
+  const cfg = seededConfig(dir, 'once.json', { id: 's', entry: 'once', elems: 4, elem_len: 1, dups: 2 }, {
+    target: path.join(ROOT, 'tests/fixtures/single_use.js'), entries: ['once', 'boom'], entry: 'once',
+    confirm_runs: 0, control: { entry: 'boom' },
+  });
+  const out = path.join(dir, 'out');
+  const r = await soakUntil(['--config', cfg, '--workers', '1', '--seed', '1', '--max-time', '30'], out, (o) => records(o).length > 0);
+  assert.strictEqual(r.code, 0, r.stderr);
+  const [rec] = records(out);
+  assert.strictEqual(rec.kind, 'exception');
+  assert.match(r.stderr, /gcfuzz: NEW exception:handle already consumed:entry=once .*\ngcfuzz: {3}seen only when a case reuses an input \(dups or shared > 0\), never without: .* mark the entry distinct/);
+  assert.strictEqual(rec.distinct_hint, true);
+  assert.ok(rec.reuse.with >= 1 && rec.reuse.without === 0, JSON.stringify(rec.reuse));
+  assert.strictEqual((await gcfuzz(['report', out])).code, 0);
+  assert.match(fs.readFileSync(path.join(out, 'report.md'), 'utf8'), /entry=once`<br>`seen only when a case reuses an input/);
+  const sarif = readJson(path.join(out, 'report.sarif')).runs[0].results[0];
+  assert.match(sarif.message.text, /seen only when a case reuses an input/);
+  const issue = await gcfuzz(['report', '--issue', rec.hash, '--config', cfg, out]);
+  assert.match(issue.stdout, /only when the case passes one input twice .* mark the entry `distinct`/);
+});

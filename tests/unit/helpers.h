@@ -19,6 +19,7 @@
 
 #include "gf_classify.h"
 #include "gf_fs.h"
+#include "gf_store.h"
 
 /* A fixture file's text (malloc'd), failing the test if it is missing. */
 static inline char *fixture(const char *rel) {
@@ -34,6 +35,13 @@ static inline char *fixture(const char *rel) {
 static inline void temp_dir(char *out, size_t cap) {
   snprintf(out, cap, "%s/gcfuzz-test-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
   if (mkdtemp(out) == NULL) fail_msg("mkdtemp failed");
+}
+
+/* A fresh temporary directory (into dir) with a writer's store open on it. */
+static inline void temp_store(gf_store *s, char *dir, size_t cap) {
+  gf_err err = {{0}};
+  temp_dir(dir, cap);
+  assert_int_equal(gf_store_open(s, dir, GF_STORE_WRITE, &err), 0);
 }
 
 /* A worker's death by SIGSEGV in entry, classified as the runner does. */
@@ -66,6 +74,17 @@ static inline gf_finding outcome_finding(const char *entry, const char *outcome)
   memset(&o, 0, sizeof o);
   o.result_outcome = outcome;
   o.result_message = "sum 12 != 10";
+  o.entry = entry;
+  assert_int_equal(gf_classify(&o, &f), 1);
+  return f;
+}
+
+/* A case of entry that ran past timeout_ms, classified as the runner does. */
+static inline gf_finding hang_finding(const char *entry) {
+  gf_outcome o;
+  gf_finding f;
+  memset(&o, 0, sizeof o);
+  o.timed_out = o.case_in_flight = 1;
   o.entry = entry;
   assert_int_equal(gf_classify(&o, &f), 1);
   return f;

@@ -3,6 +3,7 @@
  * test plays their outcomes: deterministic, no process. */
 #include "helpers.h"
 
+#include "gf_bugs.h"
 #include "gf_json.h"
 #include "gf_pending.h"
 
@@ -47,18 +48,24 @@ static int setup(void **state) {
 static int teardown(void **state) {
   pending_fx *x = *state;
   gf_pending_free(&x->p);
-  free(x->pool.queue);
+  gf_runq_free(&x->pool.queue);
   gf_store_close(&x->store);
   free(x);
   return 0;
 }
 
+/* Takes every queued run off the pool, in the order it would start them. */
+static unsigned drain(pending_fx *x, gf_oneshot_job **jobs) {
+  unsigned n = (unsigned)gf_oneshot_queued(&x->pool);
+  *jobs = calloc(n ? n : 1, sizeof **jobs);
+  for (unsigned i = 0; i < n; i++) assert_true(gf_oneshot_take(&x->pool, &(*jobs)[i]));
+  return n;
+}
+
 /* Plays every queued run: a hit (the bucket's finding) when hit says so. */
 static unsigned play_runs(pending_fx *x, int (*hit)(int warm)) {
-  unsigned n = (unsigned)x->pool.qlen;
-  gf_oneshot_job *jobs = calloc(n ? n : 1, sizeof *jobs);
-  for (unsigned i = 0; i < n; i++) jobs[i] = x->pool.queue[(x->pool.qhead + i) % x->pool.qcap];
-  x->pool.qlen = 0;
+  gf_oneshot_job *jobs;
+  unsigned n = drain(x, &jobs);
   for (unsigned i = 0; i < n; i++) {
     x->pool.last_warm = jobs[i].warm;
     int found = hit(jobs[i].warm);
@@ -128,43 +135,84 @@ static void one_candidate_per_bucket_at_a_time(void **state) {
 }
 
 /* A timeout's patience run (the one job with its own timeout) ends - here
- * with another failure, a wrong result - so the case is slow, not hung. */
+ * with another failure, a wrong result - and the case timed out only in
+ * its fresh runs (its warm runs never reached it: the warm-ups ran past the
+ * limit too), so it is slow, not hung. */
 static void a_timeout_that_ends_given_time_is_a_slow_case(void **state) {
   pending_fx *x = *state;
   gf_err err = {{0}};
-  gf_outcome o;
-  memset(&o, 0, sizeof o);
-  o.timed_out = o.case_in_flight = 1;
-  o.entry = "sum_borrowed";
-  gf_finding hang, wrong = outcome_finding("sum_borrowed", "mismatch");
-  assert_int_equal(gf_classify(&o, &hang), 1);
+  gf_finding hang = hang_finding("sum_borrowed"), wrong = outcome_finding("sum_borrowed", "mismatch");
   gf_case c = case_named("slow", 1);
   gf_run_meta m = {"v20.0.0", "release", "gcfuzz replay", NULL, "/usr/bin/node", "none"};
   int is_new;
   gf_bucket *b = gf_store_add(&x->store, &hang, &c, "tail", &m, &is_new, &err);
   gf_pending_new_bucket(&x->p, b, 0);
   unsigned n = 0, patient = 0;
-  while (x->pool.qlen > 0) { /* the probes are queued after the rates */
-    gf_oneshot_job job = x->pool.queue[x->pool.qhead];
-    x->pool.qhead = (x->pool.qhead + 1) % x->pool.qcap;
-    x->pool.qlen--;
+  gf_oneshot_job job;
+  while (gf_oneshot_take(&x->pool, &job)) { /* the probes are queued after the rates */
     x->pool.last_warm = job.warm;
     patient += job.timeout_ms != 0;
     n++;
     assert_true(job.timeout_ms == 0 || job.timeout_ms == GF_PATIENCE * x->cfg.timeout_ms);
-    gf_pending_on_run(&x->p, job.data, 1, job.timeout_ms ? &wrong : &hang);
+    gf_pending_on_run(&x->p, job.data, job.warm ? -1 : 1, job.timeout_ms ? &wrong : &hang);
   }
   assert_int_equal(n, 2 + 2 + 2 + 1); /* fresh, warm, control, patience */
   assert_int_equal(patient, 1);
-  const cJSON *pat = cJSON_GetObjectItem(gf_store_find(&x->store, hang.hash)->record, "patience");
+  b = gf_store_find(&x->store, hang.hash);
+  const cJSON *pat = cJSON_GetObjectItem(b->record, "patience");
   assert_int_equal(gf_json_count(pat, "finished"), 1);
+  assert_int_equal(gf_json_count(pat, "hangs"), 2); /* of 5: the fresh ones */
+  assert_true(gf_bug_slow(b));
 }
 
-/* The case of the first queued run (into c), and how many runs are queued. */
+static void open_bucket(pending_fx *x, const gf_finding *f, const char *id, const char *entry) {
+  gf_err err = {{0}};
+  gf_case c = case_named(id, 1);
+  gf_strlcpy(c.entry, entry, sizeof c.entry);
+  gf_run_meta m = {"v20.0.0", "release", "gcfuzz replay", NULL, "/usr/bin/node", "none"};
+  int is_new;
+  gf_bucket *b = gf_store_add(&x->store, f, &c, "tail", &m, &is_new, &err);
+  gf_pending_new_bucket(&x->p, b, 0);
+}
+
+/* Issue 25: hangs starved confirmation (a 90 s ci night confirmed none of
+ * three other buckets). A crash found after a hang is confirmed first -
+ * its fresh, warm and control runs all before the hang's, though the hang
+ * was queued first - the hang's patience run comes last, and a second
+ * hang waits for the first: it never takes the slot cheap buckets need.
+ * Each run is played as it would start (no time is charged here: the
+ * shares are gf_runq's, test_runq). */
+static void hangs_do_not_starve_the_other_buckets(void **state) {
+  pending_fx *x = *state;
+  gf_finding h1 = hang_finding("sum_typed"), h2 = hang_finding("sum_borrowed");
+  gf_finding crash = located_finding("sum_typed", "gf_views_sum");
+  open_bucket(x, &h1, "h1", "sum_typed");
+  open_bucket(x, &h2, "h2", "sum_borrowed");
+  open_bucket(x, &crash, "crash", "sum_typed");
+  char order[64] = "";
+  gf_oneshot_job job;
+  while (gf_oneshot_take(&x->pool, &job) && strlen(order) < sizeof order - 1) {
+    const char *id = job.c.id;
+    int hit = strcmp(id, "crash") == 0;
+    strcat(order, job.timeout_ms ? "P" : hit ? "c" : strcmp(id, "h1") == 0 ? "1" : "2");
+    x->pool.last_warm = job.warm;
+    const gf_finding *f = hit ? &crash : strcmp(id, "h1") == 0 ? &h1 : &h2;
+    gf_pending_on_run(&x->p, job.data, job.c.f[GF_F_KEEP] ? 0 : 1, f);
+  }
+  /* crash: 2 fresh + 2 warm + 2 control; each hang: 2 + 2 + 2, then its patience */
+  assert_string_equal(order, "cccccc111111P222222P");
+  assert_int_equal(gf_json_count(cJSON_GetObjectItem(gf_store_find(&x->store, crash.hash)->record,
+                                                     "reproducibility"), "reproduced"), 2);
+}
+
+/* The case of the next queued run (into c), and how many runs are queued. */
 static unsigned queued_case(pending_fx *x, gf_case *c) {
-  if (x->pool.qlen == 0) return 0;
-  *c = x->pool.queue[x->pool.qhead].c;
-  return (unsigned)x->pool.qlen;
+  gf_oneshot_job *jobs;
+  unsigned n = drain(x, &jobs);
+  if (n) *c = jobs[0].c;
+  for (unsigned i = 0; i < n; i++) gf_runq_push(&x->pool.queue, &jobs[i]); /* as they were */
+  free(jobs);
+  return n;
 }
 
 /* A kill during minimization does not undo its accepted moves: the best
@@ -194,7 +242,7 @@ static void minimization_goes_on_from_the_best_case_so_far(void **state) {
 
   /* kill -9: the pending work and its queued runs are gone. */
   gf_pending_free(&x->p);
-  x->pool.qlen = 0;
+  gf_runq_clear(&x->pool.queue);
   gf_pending_init(&x->p, &x->store, &x->pool, &x->cfg, 0);
   gf_pending_resume(&x->p);
   assert_int_equal(queued_case(x, &resumed), 2);
@@ -212,9 +260,8 @@ static void minimization_goes_on_from_the_best_case_so_far(void **state) {
 
 /* Plays the first n queued runs as hits and drops the rest (a kill). */
 static void play_first(pending_fx *x, unsigned n) {
-  gf_oneshot_job *jobs = calloc(n, sizeof *jobs);
-  for (unsigned i = 0; i < n; i++) jobs[i] = x->pool.queue[(x->pool.qhead + i) % x->pool.qcap];
-  x->pool.qlen = 0;
+  gf_oneshot_job *jobs;
+  assert_true(drain(x, &jobs) >= n);
   for (unsigned i = 0; i < n; i++) {
     x->pool.last_warm = jobs[i].warm;
     gf_pending_on_run(&x->p, jobs[i].data, 1, &x->f);
@@ -233,10 +280,10 @@ static void a_kill_before_the_control_leaves_only_the_control(void **state) {
   int is_new;
   gf_bucket *b = gf_store_add(&x->store, &x->f, &c, "tail", &m, &is_new, &err);
   gf_pending_new_bucket(&x->p, b, 0);
-  assert_int_equal(x->pool.qlen, 4); /* 2 fresh, 2 warm; the control once they are recorded */
+  assert_int_equal(gf_oneshot_queued(&x->pool), 4); /* 2 fresh, 2 warm; the control once they are recorded */
   play_first(x, 4);
-  assert_int_equal(x->pool.qlen, 2); /* the control's runs, queued now: then kill -9 */
-  x->pool.qlen = 0;
+  assert_int_equal(gf_oneshot_queued(&x->pool), 2); /* the control's runs, queued now: then kill -9 */
+  gf_runq_clear(&x->pool.queue);
   const cJSON *r = gf_store_find(&x->store, x->f.hash)->record;
   assert_int_equal(gf_json_count(cJSON_GetObjectItem(r, "reproducibility"), "reproduced"), 2);
   assert_true(cJSON_IsTrue(cJSON_GetObjectItem(r, "probes_pending")));
@@ -245,15 +292,14 @@ static void a_kill_before_the_control_leaves_only_the_control(void **state) {
   gf_pending_free(&x->p);
   gf_pending_init(&x->p, &x->store, &x->pool, &x->cfg, 0);
   gf_pending_resume(&x->p);
-  assert_int_equal(x->pool.qlen, 2); /* the control only */
+  gf_oneshot_job *jobs;
+  assert_int_equal(drain(x, &jobs), 2); /* the control only */
   for (unsigned i = 0; i < 2; i++) {
-    gf_oneshot_job job = x->pool.queue[(x->pool.qhead + i) % x->pool.qcap];
-    assert_int_equal(job.c.f[GF_F_KEEP], 1);
-    assert_false(job.warm);
+    assert_int_equal(jobs[i].c.f[GF_F_KEEP], 1);
+    assert_false(jobs[i].warm);
   }
-  x->pool.qlen = 0;
-  gf_oneshot_job jobs[2] = {x->pool.queue[x->pool.qhead], x->pool.queue[(x->pool.qhead + 1) % x->pool.qcap]};
   for (int i = 0; i < 2; i++) gf_pending_on_run(&x->p, jobs[i].data, 0, NULL); /* clean with keep */
+  free(jobs);
   r = gf_store_find(&x->store, x->f.hash)->record;
   assert_int_equal(gf_json_count(cJSON_GetObjectItem(r, "control"), "runs"), 2);
   assert_int_equal(gf_json_count(cJSON_GetObjectItem(r, "control"), "failed"), 0);
@@ -267,6 +313,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(a_worse_case_does_not_and_tries_are_bounded, setup, teardown),
       cmocka_unit_test_setup_teardown(one_candidate_per_bucket_at_a_time, setup, teardown),
       cmocka_unit_test_setup_teardown(a_timeout_that_ends_given_time_is_a_slow_case, setup, teardown),
+      cmocka_unit_test_setup_teardown(hangs_do_not_starve_the_other_buckets, setup, teardown),
       cmocka_unit_test_setup_teardown(minimization_goes_on_from_the_best_case_so_far, setup, teardown),
       cmocka_unit_test_setup_teardown(a_kill_before_the_control_leaves_only_the_control, setup, teardown),
   };

@@ -5,6 +5,9 @@
 #include <dirent.h>
 #include <signal.h>
 
+#include "gf_hint.h"
+#include "gf_json.h"
+#include "gf_record.h"
 #include "gf_ring.h"
 #include "gf_store.h"
 
@@ -128,8 +131,48 @@ static void ring_reads_text(void **state) {
   gf_ring_free(&r);
 }
 
+/* An exception seen only with reused inputs (dups, shared) is flagged: set
+ * distinct on the entry. Once seen without, it no longer is; dups in a
+ * call of one input and shared inputs of a single call reuse nothing. */
+static void an_exception_only_with_reused_inputs_hints_at_distinct(void **state) {
+  (void)state;
+  char dir[PATH_MAX];
+  gf_store s;
+  gf_err err = {{0}};
+  temp_store(&s, dir, sizeof dir);
+  gf_finding refused = outcome_finding("sum", "exception");
+  gf_run_meta m = {"v20.0.0", "release", "gcfuzz replay", NULL, "/usr/bin/node", "none"};
+  gf_case c;
+  gf_case_default(&c);
+  gf_strlcpy(c.entry, "sum", sizeof c.entry);
+  c.f[GF_F_ELEMS] = 4;
+  c.f[GF_F_DUPS] = 2;
+  int is_new;
+  gf_bucket *b = gf_store_add(&s, &refused, &c, "tail", &m, &is_new, &err);
+  assert_true(gf_hint_distinct(b->record));
+  c.f[GF_F_DUPS] = 0;
+  c.f[GF_F_SHARED] = 1;
+  c.f[GF_F_CONCURRENCY] = 2; /* shared by two calls at once */
+  assert_true(gf_hint_distinct(gf_store_add(&s, &refused, &c, "tail", &m, &is_new, &err)->record));
+  const cJSON *reuse = cJSON_GetObjectItem(b->record, "reuse");
+  assert_int_equal(gf_json_count(reuse, "with"), 2);
+  assert_int_equal(gf_json_count(reuse, "without"), 0);
+  assert_int_equal(gf_record_check_field("reuse", reuse, &err), 0);
+  c.f[GF_F_CONCURRENCY] = 1; /* one call: nothing shared */
+  assert_false(gf_hint_distinct(gf_store_add(&s, &refused, &c, "tail", &m, &is_new, &err)->record));
+  assert_int_equal(gf_json_count(cJSON_GetObjectItem(b->record, "reuse"), "without"), 1);
+  /* Other kinds are not counted. */
+  gf_finding segv = segv_finding("sum");
+  c.f[GF_F_DUPS] = 2;
+  b = gf_store_add(&s, &segv, &c, "tail", &m, &is_new, &err);
+  assert_null(cJSON_GetObjectItem(b->record, "reuse"));
+  assert_false(gf_hint_distinct(b->record));
+  gf_store_close(&s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(an_exception_only_with_reused_inputs_hints_at_distinct),
       cmocka_unit_test(atomic_write_replaces_whole_file),
       cmocka_unit_test(buckets_count_and_survive_reopen),
       cmocka_unit_test(ring_keeps_the_tail),
