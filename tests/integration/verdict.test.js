@@ -186,7 +186,10 @@ test('a timeout that finishes given 4x the time is a slow case, not a bug, in a 
   fs.mkdirSync(runs);
   const racyCfg = writeConfig(runs, 'soak', { ...common, entries: ['racy', 'boom'], entry: 'racy', confirm_runs: 3, env: { SLOW_TARGET_RUNS: runs } });
   const soak = (entry) => soakUntilConfirmed(['--config', cfg, '--entry', entry, '--workers', '1', '--max-time', '50'], path.join(dir, entry), 1);
-  const night = (entry) => gcfuzz(['ci', '--config', ciCfg, '--out', path.join(dir, `ci-${entry}`), '--entry', entry, '--max-time', '3', '--workers', '1']);
+  // 6 s a night: its control phase and worker start-up come first, and the
+  // five runs here share 2 cores (at 3 s a night under load, no worker of
+  // the target phase was ready in time: exit 2).
+  const night = (entry) => gcfuzz(['ci', '--config', ciCfg, '--out', path.join(dir, `ci-${entry}`), '--entry', entry, '--max-time', '6', '--workers', '1']);
   const racySoak = soakUntil(['--config', racyCfg, '--entry', 'racy', '--workers', '1', '--max-time', '50'], path.join(dir, 'racy'), (out) => records(out)[0].patience);
   const [slow, hang, slowNight, hangNight, racy] = await Promise.all([soak('slow'), soak('hang'), night('slow'), night('hang'), racySoak]);
   assert.strictEqual(slow.code, 0, slow.stderr);
