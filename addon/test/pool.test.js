@@ -4,7 +4,7 @@
 // (bench/poolgate.md): sum_pool_borrowed found 0/20 with the libuv gate
 // alone and 20/20 with GCFUZZ_GATE_THREADS; 0 watchdog releases and every
 // case exact over 1 000 gated cases of the fixed entry. Asserted: no report
-// in 10 cases without (one process: a report would end it), >= 8 of 10
+// in 10 cases without (one process: a report would end it), >= 5 of 6
 // fresh runs with; 200 fixed cases exact.
 const test = require('node:test');
 const assert = require('node:assert');
@@ -14,18 +14,18 @@ const POOL = { GCFUZZ_GATE_THREADS: 'gcfuzz-pool' };
 const GATED = { elems: 16, elem_len: 256, gate: 1, gc: [{ op: 'gc', type: 'full' }, { op: 'immediate' }] };
 const uaf = (r) => /ERROR: AddressSanitizer: heap-use-after-free/.test(r.stderr);
 
-test('own-pool bug: the libuv gate misses it (0 of 10 cases), the thread-pool gate finds it (>= 8/10 fresh runs)', async () => {
+test('own-pool bug: the libuv gate misses it (0 of 10 cases), the thread-pool gate finds it (>= 5/6 fresh runs)', async () => {
   // Without the thread gate no case crashes, so one process runs all ten.
   const cases = Array.from({ length: 10 }, (_, i) => ({ ...GATED, entry: 'sum_pool_borrowed', id: `l${i}`, seed: i }));
   const plain = await runHarness(['--build', 'asan'], cases, asanEnv());
   const exact = plain.events.filter((e) => e.event === 'result' && e.outcome === 'ok').length;
   assert.ok(!uaf(plain) && exact === 10, `libuv gate alone: ${exact}/10 exact\n${plain.stderr.slice(0, 400)}`);
   let found = 0;
-  for (let i = 0; i < 10; i++) {
+  for (let i = 0; i < 6; i++) {
     const r = await runHarness(['--build', 'asan', '--once'], [{ ...GATED, entry: 'sum_pool_borrowed', id: `p${i}`, seed: i }], { ...asanEnv(), ...POOL });
     if (uaf(r) && /gf_borrowed_sum/.test(r.stderr)) found++;
   }
-  assert.ok(found >= 8, `thread-pool gate: found in ${found}/10`);
+  assert.ok(found >= 5, `thread-pool gate: found in ${found}/6`);
 });
 
 test('the fixed pool entry stays exact over 200 cases held by the thread-pool gate; no hold needs the watchdog', async () => {

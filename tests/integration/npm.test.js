@@ -73,7 +73,7 @@ test('npm i -D the tarball, npx gcfuzz init, npx gcfuzz ci in a fresh folder: th
   assert.doesNotMatch(again.out, /^wrote /m, again.out);
 
   const r = await run('npx', ['--no', 'gcfuzz', 'ci', '--config', 'gcfuzz/config.json', '--out', 'gcfuzz/out',
-    '--max-time', '8', '--seed', '1', '--workers', '2'], dir);
+    '--max-time', '5', '--seed', '1', '--workers', '2'], dir);
   assert.strictEqual(r.code, 1, r.out);
   const summary = readJson(path.join(dir, 'gcfuzz', 'out', 'summary.json'));
   assert.strictEqual(summary.control.detected, true, r.out);
