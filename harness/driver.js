@@ -145,8 +145,7 @@ async function runStep(step, run) {
       run.gate.release(step.n);
       break;
     case 'await':
-      // With every thread held nothing can settle: let them go first.
-      if (run.gate.holdsAll) run.gate.release();
+      run.gate.beforeAwait();
       await waitSettled(run.probe, Math.min(step.n, run.calls));
       break;
     default:

@@ -92,6 +92,14 @@ class PoolGate {
     }
   }
 
+  // Before an await step: with every libuv thread held nothing can settle,
+  // so all go; other pools' threads have no partial release, and a call on
+  // them cannot settle while they are held, so they go in any case.
+  beforeAwait() {
+    if (this.holdsAll) this.release();
+    else if (this.native) this.native.release();
+  }
+
   // Holds the watchdog had to end (a hold that outlived its deadline).
   get threadTimeouts() {
     return this.native ? this.native.timeouts() : 0;

@@ -48,3 +48,16 @@ test('a PoolGate given thread prefixes loads the module, holds and lets go, and 
   assert.strictEqual(g.held, 0);
   assert.strictEqual(g.threadTimeouts, 0);
 });
+
+// A partial release leaves other pools' threads held, and an await step
+// then waited for calls that could not run until the watchdog let their
+// threads go (2 s a case; found on oxc-resolver's tokio workers, then on
+// the demo pool).
+test('await after a partial release lets the other pools\' threads go: no watchdog, exact results', async () => {
+  const cases = Array.from({ length: 3 }, (_, i) => ({ entry: 'sum_pool', id: `w${i}`, seed: i, elems: 4, elem_len: 64, gate: 1, gc: [{ op: 'release', n: 1 }, { op: 'await', n: 1 }] }));
+  const r = await runHarness(['--build', 'release'], cases, { ...process.env, ...POOL, UV_THREADPOOL_SIZE: '4' });
+  assert.strictEqual(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /watchdog/);
+  const results = r.events.filter((e) => e.event === 'result');
+  assert.deepStrictEqual(results.map((x) => x.outcome), ['ok', 'ok', 'ok']);
+});
