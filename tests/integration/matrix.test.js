@@ -13,6 +13,11 @@ test('replay --all-nodes runs each Node and records reproduces_on', async () => 
   const dir = tmpdir('matrix');
   fs.cpSync(path.join(ROOT, 'tests', 'fixtures', 'run'), path.join(dir, 'out'), { recursive: true });
   const rec = path.join(dir, 'out', 'crashes', 'd0c8ccc3045e5970.json'); // SIGSEGV, release build
+  // Its case, held by the window gate until its GCs have run: a delay
+  // window of 2 ms reproduced 0 of 2 on a loaded machine, and the second
+  // Node's runs (the same version) then wrote 0 over the first's.
+  const r0 = readJson(rec);
+  fs.writeFileSync(rec, JSON.stringify({ ...r0, case: { ...r0.case, delay_us: 0, gate: 1 } }));
   const cfg = writeConfig(dir, 'soak', { nodes: ['node', process.execPath] });
   const r = await gcfuzz(['replay', '--config', cfg, '--all-nodes', '--runs', '2', rec]);
   assert.strictEqual(r.code, 1, r.stderr);
