@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "gf_fs.h"
+#include "gf_record.h"
 #include "gf_store.h"
 
 int gf_inbox_post(const char *out_dir, const char *hash, const cJSON *fields, gf_err *err) {
@@ -35,9 +36,12 @@ static int apply_file(struct gf_store *s, const char *path, gf_err *err) {
   const cJSON *hash = cJSON_GetObjectItemCaseSensitive(o, "hash");
   const cJSON *fields = cJSON_GetObjectItemCaseSensitive(o, "fields");
   gf_bucket *b = cJSON_IsString(hash) ? gf_store_find(s, hash->valuestring) : NULL;
+  gf_err why = {{0}};
   int rc;
   if (o == NULL || !cJSON_IsObject(fields))
     rc = gf_errf(err, "not an inbox change (needs hash and fields)");
+  else if (gf_record_check_field("hash", hash, &why) != 0) /* the record schema's row */
+    rc = gf_errf(err, "%s", why.msg);
   else if (b == NULL)
     rc = gf_errf(err, "hash: no such bucket in this folder");
   else

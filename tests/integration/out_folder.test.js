@@ -248,6 +248,7 @@ test('inbox posts of the wrong type are named and skipped; the records stay vali
   assert.match(r.stderr, /case\.json: .*minimized_case/, 'the field is named');
   assert.match(r.stderr, /rate\.json: .*minimized_rate/);
   assert.match(r.stderr, /nodes\.json: .*reproduces_on/);
+  assert.match(r.stderr, /hash\.json: hash: must be/, 'a hash of the wrong type is said so, not "no such bucket"');
   assert.ok(!fs.existsSync(path.join(inbox, 'good.json')), 'the good post was applied');
   const [rec] = records(out);
   assert.deepStrictEqual(rec.minimized_rate, { runs: 2, reproduced: 1 });
