@@ -14,7 +14,9 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 
 const ROOT = path.join(__dirname, '..', '..');
-const ASAN_FLAGS = '-fsanitize=address -fno-omit-frame-pointer -g -O1';
+// The script gcfuzz init writes is the one definition of the flags and of
+// node-pre-gyp's arguments (it must run with nothing of gcfuzz).
+const { preGypArgs, FLAGS: ASAN_FLAGS } = require('../init/build-asan.js');
 const BUILD_TIMEOUT_MS = 600000;
 const INSTALL_TIMEOUT_MS = 300000;
 
@@ -87,18 +89,6 @@ function dirStamp(dir) {
   };
   walk(dir);
   return h.digest('hex');
-}
-
-// node-pre-gyp packages name their module in package.json's `binary`, and
-// their binding.gyp reads it from the command line (module_name,
-// module_path, napi_build_version).
-function preGypArgs(binary, dir) {
-  if (!binary || typeof binary.module_name !== 'string' || typeof binary.module_path !== 'string') return [];
-  const napi = Array.isArray(binary.napi_versions) && binary.napi_versions.length ? Math.max(...binary.napi_versions.map(Number)) : '';
-  const sub = (s) => s.replace(/\{napi_build_version\}/g, napi).replace(/\{configuration\}/g, 'Release')
-    .replace(/\{node_abi\}/g, `node-v${process.versions.modules}`).replace(/\{platform\}/g, process.platform)
-    .replace(/\{arch\}/g, process.arch).replace(/\{libc\}/g, 'glibc');
-  return [`--module_name=${binary.module_name}`, `--module_path=${path.resolve(dir, sub(binary.module_path))}`, ...(napi ? [`--napi_build_version=${napi}`] : [])];
 }
 
 // Builds one flavour into cache/<key>/<flavour>, unless already there.

@@ -14,31 +14,55 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 
 const FLAGS = '-fsanitize=address -fno-omit-frame-pointer -g -O1';
-const here = __dirname;
-const pkg = path.dirname(here);
-const out = path.join(here, 'asan');
 
-// Top-level entries of the package not copied: what is built or installed,
-// and this folder (the copy lives in it).
-const skip = new Set(['node_modules', 'build', '.git', path.basename(here)]);
-fs.rmSync(out, { recursive: true, force: true });
-fs.mkdirSync(out, { recursive: true });
-for (const name of fs.readdirSync(pkg))
-  if (!skip.has(name)) fs.cpSync(path.join(pkg, name), path.join(out, name), { recursive: true });
-if (fs.existsSync(path.join(pkg, 'node_modules'))) fs.symlinkSync(path.join(pkg, 'node_modules'), path.join(out, 'node_modules'), 'dir');
-
-const prefix = path.resolve(path.dirname(fs.realpathSync(process.execPath)), '..');
-const gyp = [
-  process.env.npm_config_node_gyp,
-  path.join(prefix, 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
-  path.join(prefix, 'lib', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
-].find((p) => p && fs.existsSync(p));
-if (!gyp) {
-  process.stderr.write('build-asan: node-gyp not found (npm bundles it: install npm, or set npm_config_node_gyp)\n');
-  process.exit(2);
+// node-pre-gyp packages name their module in package.json's `binary`, and
+// their binding.gyp reads it from the command line (module_name,
+// module_path, napi_build_version). gcfuzz hunt builds with the same.
+function preGypArgs(binary, dir) {
+  if (!binary || typeof binary.module_name !== 'string' || typeof binary.module_path !== 'string') return [];
+  const napi = Array.isArray(binary.napi_versions) && binary.napi_versions.length ? Math.max(...binary.napi_versions.map(Number)) : '';
+  const sub = (s) => s.replace(/\{napi_build_version\}/g, napi).replace(/\{configuration\}/g, 'Release')
+    .replace(/\{node_abi\}/g, `node-v${process.versions.modules}`).replace(/\{platform\}/g, process.platform)
+    .replace(/\{arch\}/g, process.arch).replace(/\{libc\}/g, 'glibc');
+  return [`--module_name=${binary.module_name}`, `--module_path=${path.resolve(dir, sub(binary.module_path))}`, ...(napi ? [`--napi_build_version=${napi}`] : [])];
 }
-const headers = fs.existsSync(path.join(prefix, 'include', 'node', 'node_api.h')) ? [`--nodedir=${prefix}`] : [];
-const env = { ...process.env, CFLAGS: FLAGS, CXXFLAGS: FLAGS, LDFLAGS: '-fsanitize=address' };
-const r = spawnSync(process.execPath, [gyp, 'rebuild', ...headers], { cwd: out, env, stdio: 'inherit' });
-if (r.status === 0) process.stdout.write(`build-asan: built ${path.relative(process.cwd(), out) || '.'}\n`);
-process.exit(r.status === null ? 1 : r.status);
+
+function main() {
+  const here = __dirname;
+  const pkg = path.dirname(here);
+  const out = path.join(here, 'asan');
+
+  // Top-level entries of the package not copied: what is built or installed,
+  // and this folder (the copy lives in it).
+  const skip = new Set(['node_modules', 'build', '.git', path.basename(here)]);
+  fs.rmSync(out, { recursive: true, force: true });
+  fs.mkdirSync(out, { recursive: true });
+  for (const name of fs.readdirSync(pkg))
+    if (!skip.has(name)) fs.cpSync(path.join(pkg, name), path.join(out, name), { recursive: true });
+  if (fs.existsSync(path.join(pkg, 'node_modules'))) fs.symlinkSync(path.join(pkg, 'node_modules'), path.join(out, 'node_modules'), 'dir');
+
+  const prefix = path.resolve(path.dirname(fs.realpathSync(process.execPath)), '..');
+  const gyp = [
+    process.env.npm_config_node_gyp,
+    path.join(prefix, 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+    path.join(prefix, 'lib', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+  ].find((p) => p && fs.existsSync(p));
+  if (!gyp) {
+    process.stderr.write('build-asan: node-gyp not found (npm bundles it: install npm, or set npm_config_node_gyp)\n');
+    process.exit(2);
+  }
+  let binary = null;
+  try {
+    binary = JSON.parse(fs.readFileSync(path.join(pkg, 'package.json'), 'utf8')).binary;
+  } catch {
+    // no package.json to read: plain node-gyp
+  }
+  const headers = fs.existsSync(path.join(prefix, 'include', 'node', 'node_api.h')) ? [`--nodedir=${prefix}`] : [];
+  const env = { ...process.env, CFLAGS: FLAGS, CXXFLAGS: FLAGS, LDFLAGS: '-fsanitize=address' };
+  const r = spawnSync(process.execPath, [gyp, 'rebuild', ...headers, ...preGypArgs(binary, out)], { cwd: out, env, stdio: 'inherit' });
+  if (r.status === 0) process.stdout.write(`build-asan: built ${path.relative(process.cwd(), out) || '.'}\n`);
+  process.exit(r.status === null ? 1 : r.status);
+}
+
+if (require.main === module) main();
+module.exports = { preGypArgs, FLAGS };
