@@ -34,14 +34,16 @@ const pkg = {
   main: harness,
   // hunt/rt: the runtime the targets of gcfuzz init and hunt require
   exports: { '.': harness, './harness': harness, './hunt/rt': './share/gcfuzz/harness/hunt/rt.js', './package.json': './package.json' },
-  files: ['bin/', 'lib/', 'share/'],
+  files: ['bin/', 'lib/', 'share/', 'doc/'],
 };
 
 // A unit naming /bin/gcfuzz means nothing in a node_modules tree: the
 // service is make install's (doc/install.md).
 fs.rmSync(path.join(dir, 'lib', 'systemd'), { recursive: true, force: true });
 fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
+// The README npm shows links doc/*.md: the pages go beside it, as in the tree.
 fs.copyFileSync(path.join(ROOT, 'README.md'), path.join(dir, 'README.md'));
+fs.cpSync(path.join(ROOT, 'doc'), path.join(dir, 'doc'), { recursive: true });
 const cjsonCopyright = '/usr/share/doc/libcjson1/copyright';
 if (fs.existsSync(cjsonCopyright))
   fs.copyFileSync(cjsonCopyright, path.join(dir, 'lib', 'gcfuzz', 'libcjson.copyright'));

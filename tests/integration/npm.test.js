@@ -46,6 +46,10 @@ test('npm i -D the tarball, npx gcfuzz init, npx gcfuzz ci in a fresh folder: th
   const inst = await run('npm', ['install', '--save-dev', '--offline', '--no-audit', '--no-fund', TARBALL], dir);
   assert.strictEqual(inst.code, 0, inst.out);
   t.diagnostic(`npm install: ${Number(process.hrtime.bigint() - t0) / 1e6} ms`);
+  // The README npm shows: every page it links is in the package beside it.
+  const pkgDir = path.join(dir, 'node_modules', 'gcfuzz');
+  for (const m of fs.readFileSync(path.join(pkgDir, 'README.md'), 'utf8').matchAll(/\]\((doc\/[^)#]+)/g))
+    assert.ok(fs.existsSync(path.join(pkgDir, m[1])), `the package's README links ${m[1]}`);
   const bin = fs.realpathSync(path.join(dir, 'node_modules', '.bin', 'gcfuzz'));
   assert.ok(bin.startsWith(fs.realpathSync(path.join(dir, 'node_modules', 'gcfuzz'))), bin);
   // The harness library is requirable for helpers.
