@@ -74,6 +74,7 @@ typedef struct gf_config {
   uint32_t max_buckets;  /* buckets kept; past it new signatures are only counted */
   int native_frames;     /* release builds: preload the crash handler (gf_native.h) */
   uint32_t confirm_runs;
+  uint32_t confirm_slots; /* fresh processes confirmation runs at once, beside the workers */
   int minimize_new; /* soak: minimize each new, confirmed bucket in the background */
   uint32_t crash_bias;
   int feedback;             /* keep clean cases that reach new window features */

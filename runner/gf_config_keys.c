@@ -24,6 +24,7 @@ const gf_key_row gf_config_keys[] = {
     U(grace_ms, 0, 600000, 5000),
     U(stats_interval_ms, 100, 3600000, 2000),
     U(confirm_runs, 0, 1000, GF_CONFIRM_RUNS_DEFAULT),
+    U(confirm_slots, 1, 64, 1),
     U(crash_bias, 1, 1000, 4),
     U(feedback_weight, 1, 1000, 2),
     U(sync_interval_ms, 100, 86400000, 60000),

@@ -502,7 +502,7 @@ static int fuzz_setup(fuzz *f, gf_err *err) {
   f->stderr_buf = malloc(GF_STDERR_TAIL);
   f->w = calloc(f->nw, sizeof *f->w);
   if (!f->stderr_buf || !f->w ||
-      gf_oneshot_init(&f->confirm, &f->loop, f->cfg, f->o->plan, 1, on_confirmed, f) != 0)
+      gf_oneshot_init(&f->confirm, &f->loop, f->cfg, f->o->plan, (int)f->cfg->confirm_slots, on_confirmed, f) != 0)
     return gf_errf(err, "out of memory");
   gf_pending_init(&f->pending, &f->store, &f->confirm, f->cfg, f->o->status_line);
   uv_timer_init(&f->loop, &f->tick);

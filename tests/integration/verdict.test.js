@@ -269,3 +269,24 @@ test('a hang under confirmation does not hold up a cheap bucket found after it',
   assert.ok(confirmed(hang) < 0 || confirmed(late) < confirmed(hang), 'the cheap bucket was confirmed first');
   assert.strictEqual(hang.patience, undefined); // its patience run: last
 });
+
+// #24: confirmation ran on one slot, so a bucket storm waited for each
+// fresh run in turn. confirm_slots runs them side by side: here the case
+// fails only when two confirmation runs meet (tests/fixtures/rendezvous.js),
+// so 2 of 2 reproduced says they ran at once (one slot: the first ran alone).
+test('confirm_slots 2: two confirmation runs at once', { timeout: 60000 }, async () => {
+  const dir = tmpdir('verdict-slots');
+  const marks = path.join(dir, 'marks');
+  fs.mkdirSync(marks);
+  const cfg = writeConfig(dir, 'soak', {
+    target: path.join(ROOT, 'tests/fixtures/rendezvous.js'), entries: ['meet'], entry: 'meet', seeds: null,
+    confirm_runs: 2, confirm_slots: 2, feedback: false, minimize_new: false, control: { entry: 'meet' },
+    env: { GCFUZZ_TEST_MARKS: marks },
+  });
+  const out = path.join(dir, 'out');
+  const r = await soakUntilConfirmed(['--config', cfg, '--workers', '1', '--max-time', '50'], out, 1);
+  assert.strictEqual(r.code, 0, r.stderr);
+  const [rec] = records(out);
+  assert.match(rec.signature, /boom/);
+  assert.deepStrictEqual(rec.reproducibility, { runs: 2, reproduced: 2 }, r.stderr);
+});
