@@ -10,7 +10,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { ROOT, tmpdir } = require('./helpers.js');
+const { ROOT, tmpdir, gcfuzz, writeConfig, records } = require('./helpers.js');
 
 const PRELOAD = path.join(ROOT, 'build', 'libgcfuzz_crash.so');
 let prog;
@@ -62,5 +62,24 @@ test('the crash key ends the report and is hidden from JavaScript', () => {
     assert.strictEqual(r.signal, 'SIGSEGV', r.stderr);
     assert.strictEqual(r.stdout, '[null,false]\n', file);
     assert.match(r.stderr, /==gcfuzz-crash== SIGSEGV\n(\s+#\d+ .*\n)+==gcfuzz-crash== end k3y0123\n$/);
+  }
+});
+
+// The key is given only to workers our crash handler runs in (it wipes it
+// before Node starts); an ASan worker, or one whose config preloads its
+// own library, would have it in process.env, where the target could read
+// it and forge a keyed report.
+test('no worker\'s JavaScript sees the crash key: release (wiped), ASan and a config LD_PRELOAD (not given)', async () => {
+  const dir = tmpdir('preload-key');
+  const runs = [['release', {}], ['asan', { sanitizer: 'address' }], ['own', { env: { LD_PRELOAD: PRELOAD } }]];
+  for (const [name, extra] of runs) {
+    const cfg = writeConfig(dir, 'soak', {
+      target: path.join(ROOT, 'tests/fixtures/key_probe.js'), entries: ['probe'], entry: 'probe', seeds: null,
+      confirm_runs: 0, feedback: false, minimize_new: false, control: { entry: 'probe' }, ...extra,
+    });
+    const out = path.join(dir, name);
+    const r = await gcfuzz(['soak', '--config', cfg, '--out', out, '--workers', '1', '--stop-on-crash', '--max-time', '30']);
+    assert.strictEqual(r.code, 1, r.stderr);
+    assert.match(records(out)[0].message, /key:none/, name);
   }
 });
