@@ -89,6 +89,15 @@ async function setup(target, opts) {
   }
 }
 
+// The runtime and its version, as records keep it (node_version): Node's
+// own ("v20.20.2"); Bun and Deno load Node-API addons too, and report a
+// Node compatibility version as process.version, so they are named.
+function runtimeVersion() {
+  if (process.versions.bun) return `bun ${process.versions.bun}`;
+  if (typeof Deno !== 'undefined' && Deno.version) return `deno ${Deno.version.deno}`; // eslint-disable-line no-undef
+  return process.version;
+}
+
 async function main(argv = process.argv.slice(2)) {
   const opts = parseArgs(argv);
   if (typeof global.gc !== 'function') usage('run node with --expose-gc');
@@ -98,7 +107,7 @@ async function main(argv = process.argv.slice(2)) {
   const probe = new WindowProbe({ collection: opts.probeCollection });
   const entries = Object.keys(target.entries);
   emit({
-    event: 'ready', pid: process.pid, node: process.version, build: String(ctx.build || opts.build),
+    event: 'ready', pid: process.pid, node: runtimeVersion(), build: String(ctx.build || opts.build),
     target: String(target.name || opts.target), entries, bugs: entries.filter((e) => target.entries[e].bug),
     threadpool: gate.size,
   });

@@ -7,6 +7,8 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "gf_sbuf.h"
+
 extern char **environ;
 
 typedef struct capture {
@@ -103,6 +105,28 @@ static int worker_prefix(char **v) {
   return 3;
 }
 
+int gf_spawn_is_deno(const char *node) {
+  const char *base = strrchr(node, '/');
+  return strncmp(base ? base + 1 : node, "deno", 4) == 0;
+}
+
+/* Deno runs a script with `deno run`, and V8's flags (node_args, the flag
+ * set, the heap size) go in one --v8-flags. Bun takes Node's flags. */
+static int deno_prefix(char **v, int n, const gf_config *cfg, const gf_flag_set *flags) {
+  gf_sbuf b = {0};
+  gf_sbuf_printf(&b, "--v8-flags=");
+  for (int i = 0; i < cfg->n_node_args; i++) gf_sbuf_printf(&b, "%s,", cfg->node_args[i]);
+  if (gf_config_wants_asan(cfg)) gf_sbuf_printf(&b, "%s,", GF_ASAN_NODE_FLAG);
+  for (int i = 0; i < flags->n; i++) gf_sbuf_printf(&b, "%s,", flags->flag[i]);
+  gf_sbuf_printf(&b, "--max-old-space-size=%u", cfg->max_old_space_mb);
+  v[n++] = strdup("run");
+  v[n++] = strdup("-A");
+  v[n++] = strdup("--unstable-detect-cjs");
+  v[n++] = b.p && !b.oom ? b.p : strdup("--v8-flags=--expose-gc");
+  if (b.oom) free(b.p);
+  return n;
+}
+
 static char **argv_build(const gf_config *cfg, const gf_flag_set *flags, int once) {
   char **v = calloc(GF_MAX_ARGS * 2 + GF_MAX_SET_FLAGS + 18, sizeof *v);
   int n = 0;
@@ -110,11 +134,15 @@ static char **argv_build(const gf_config *cfg, const gf_flag_set *flags, int onc
   if (v == NULL) return NULL;
   n = worker_prefix(v);
   v[n++] = strdup(cfg->node);
-  for (int i = 0; i < cfg->n_node_args; i++) v[n++] = strdup(cfg->node_args[i]);
-  if (gf_config_wants_asan(cfg)) v[n++] = strdup(GF_ASAN_NODE_FLAG);
-  for (int i = 0; i < flags->n; i++) v[n++] = strdup(flags->flag[i]);
-  snprintf(heap, sizeof heap, "--max-old-space-size=%u", cfg->max_old_space_mb);
-  v[n++] = strdup(heap);
+  if (gf_spawn_is_deno(cfg->node)) {
+    n = deno_prefix(v, n, cfg, flags);
+  } else {
+    for (int i = 0; i < cfg->n_node_args; i++) v[n++] = strdup(cfg->node_args[i]);
+    if (gf_config_wants_asan(cfg)) v[n++] = strdup(GF_ASAN_NODE_FLAG);
+    for (int i = 0; i < flags->n; i++) v[n++] = strdup(flags->flag[i]);
+    snprintf(heap, sizeof heap, "--max-old-space-size=%u", cfg->max_old_space_mb);
+    v[n++] = strdup(heap);
+  }
   v[n++] = strdup(cfg->harness);
   for (int i = 0; i < cfg->n_harness_args; i++) v[n++] = strdup(cfg->harness_args[i]);
   if (cfg->target[0]) {

@@ -35,6 +35,11 @@ typedef struct gf_spawn_plan {
 } gf_spawn_plan;
 
 int gf_spawn_plan_init(gf_spawn_plan *p, const gf_config *cfg, gf_err *err);
+
+/* A `node` (or `nodes` entry) whose file name starts with "deno": started
+ * as `deno run -A --unstable-detect-cjs --v8-flags=...` (doc/addon.md,
+ * "Other runtimes"). Bun takes Node's command line as it is. */
+int gf_spawn_is_deno(const char *node);
 void gf_spawn_plan_free(gf_spawn_plan *p);
 
 /* Runs argv (no shell) to completion and returns its stdout, trimmed, in
