@@ -32,10 +32,14 @@ function nodes() {
   const dir = path.join(ROOT, '.cache', 'node-matrix');
   if (process.env.ZOO_NODES !== 'system' && fs.existsSync(dir))
     for (const d of fs.readdirSync(dir).sort()) {
-      const bin = path.join(dir, d, 'bin', 'node');
-      if (fs.existsSync(bin)) list.push({ bin });
+      // node<major>/bin/node, and Bun and Deno (bun/bin/bun, deno/bin/deno)
+      const bin = ['node', 'bun', 'deno'].map((b) => path.join(dir, d, 'bin', b)).find((b) => fs.existsSync(b));
+      if (bin) list.push({ bin });
     }
-  for (const n of list) n.version = spawnSync(n.bin, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  for (const n of list) {
+    const v = spawnSync(n.bin, ['--version'], { encoding: 'utf8' }).stdout.trim().split('\n')[0];
+    n.version = /^v\d/.test(v) ? v : `${path.basename(n.bin)} ${v.replace(/^deno (\S+).*/, '$1')}`; // "bun 1.4.5", "deno 2.9.6"
+  }
   return list;
 }
 
