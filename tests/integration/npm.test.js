@@ -76,8 +76,10 @@ test('npm i -D the tarball, npx gcfuzz init, npx gcfuzz ci in a fresh folder: th
   assert.match(fs.readFileSync(path.join(dir, 'gcfuzz', 'target.js'), 'utf8'), /\/\/ mine\n$/);
   assert.doesNotMatch(again.out, /^wrote /m, again.out);
 
-  const r = await run('npx', ['--no', 'gcfuzz', 'ci', '--config', 'gcfuzz/config.json', '--out', 'gcfuzz/out',
-    '--max-time', '5', '--seed', '1', '--workers', '2'], dir);
+  // --pr stops at the first new bucket: the test waits on the finding, not
+  // on a night's length (5 s of ci left the target phase 2 s under load).
+  const r = await run('npx', ['--no', 'gcfuzz', 'ci', '--pr', '--config', 'gcfuzz/config.json', '--out', 'gcfuzz/out',
+    '--max-time', '60', '--seed', '1', '--workers', '2'], dir);
   assert.strictEqual(r.code, 1, r.out);
   const summary = readJson(path.join(dir, 'gcfuzz', 'out', 'summary.json'));
   assert.strictEqual(summary.control.detected, true, r.out);
