@@ -1,6 +1,8 @@
 /* gf_hint.c - see gf_hint.h. */
 #include "gf_hint.h"
 
+#include <string.h>
+
 #include "gf_bugs.h"
 #include "gf_json.h"
 
@@ -36,4 +38,11 @@ void gf_hint_new_bucket(const gf_bucket *b, FILE *out) {
     fprintf(out, "gcfuzz:   no frame of it matched target_frames: the bucket has no location "
                  "(name the addon's module or source directory, e.g. \"../src/\")\n");
   if (gf_hint_distinct(b->record)) fprintf(out, "gcfuzz:   " GF_DISTINCT_HINT "\n");
+}
+
+void gf_hint_runtime(const char *runtime, const char *lacks, FILE *out) {
+  if (strstr(lacks, "gc_entries"))
+    fprintf(out, "gcfuzz: the workers' runtime (%s) gives no GC performance entries: the window "
+                 "counters of GCs read 0, and search feedback sees no GC features "
+                 "(doc/addon.md, \"Other runtimes\")\n", runtime[0] ? runtime : "?");
 }

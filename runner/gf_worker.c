@@ -167,6 +167,21 @@ int gf_worker_has_entry(const gf_worker *w, const char *entry) {
 static void target_error_message(gf_worker *w, const cJSON *j);
 static void mismatch_fields(gf_worker *w, const cJSON *j);
 
+/* The names of what the runtime lacks, comma-separated; only [a-z_] of
+ * each (worker text), and what fits. */
+static void ready_lacks(gf_worker *w, const cJSON *arr) {
+  const cJSON *it;
+  size_t n = 0;
+  w->lacks[0] = '\0';
+  cJSON_ArrayForEach(it, arr) {
+    if (!cJSON_IsString(it)) continue;
+    for (const char *p = it->valuestring; *p && n + 2 < sizeof w->lacks; p++)
+      if ((*p >= 'a' && *p <= 'z') || *p == '_') w->lacks[n++] = *p;
+    if (n + 2 < sizeof w->lacks) w->lacks[n++] = ',';
+    w->lacks[n] = '\0';
+  }
+}
+
 static void handle_line(gf_worker *w, char *line) {
   cJSON *j = cJSON_Parse(line);
   const cJSON *ev = cJSON_GetObjectItemCaseSensitive(j, "event");
@@ -179,6 +194,7 @@ static void handle_line(gf_worker *w, char *line) {
     if (cJSON_IsString(v)) gf_strlcpy(w->node_version, v->valuestring, sizeof w->node_version);
     if (cJSON_IsString(b)) gf_strlcpy(w->build, b->valuestring, sizeof w->build);
     ready_entries(w, cJSON_GetObjectItemCaseSensitive(j, "entries"));
+    ready_lacks(w, cJSON_GetObjectItemCaseSensitive(j, "lacks"));
     w->ready = 1;
     uv_timer_stop(&w->timer);
     w->ops->on_ready(w);

@@ -8,7 +8,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
-const { ROOT, tmpdir, gcfuzz, writeConfig, records } = require('./helpers.js');
+const { ROOT, tmpdir, gcfuzz, writeConfig, records, readJson, soakUntil } = require('./helpers.js');
 
 const MATRIX = path.join(ROOT, '.cache', 'node-matrix');
 
@@ -42,3 +42,24 @@ for (const [kind, bin] of [['bun', path.join(MATRIX, 'bun', 'bin', 'bun')], ['de
     assert.match(records(out)[0].node_version, new RegExp(`^${kind} \\d+\\.\\d+\\.\\d+$`));
   });
 }
+
+// What a runtime lacks is said, not silently zero: once per run, from the
+// ready line (worker text: only [a-z_] of each name reaches the line).
+test('a runtime without GC performance entries is said once, at the first ready worker', async () => {
+  const dir = tmpdir('rt-lacks');
+  const cfg = writeConfig(dir, 'soak', { harness: path.join(ROOT, 'tests', 'fixtures', 'lacking_harness.js'), target: null, confirm_runs: 0, feedback: false });
+  // stopped once cases ran (under load a worker may take over a second)
+  const r = await soakUntil(['--config', cfg, '--workers', '2', '--max-time', '30'], path.join(dir, 'out'), (out) => readJson(path.join(out, 'stats.json')).execs > 0);
+  assert.strictEqual(r.code, 0, r.stderr);
+  const said = r.stderr.split('\n').filter((l) => /gives no GC performance entries/.test(l));
+  assert.deepStrictEqual(said.length, 1, r.stderr);
+  assert.match(said[0], /runtime \(bun 0\.0\.0\)/);
+  assert.doesNotMatch(r.stderr, /\x1b/);
+});
+
+test('the harness on Node says it lacks nothing', async () => {
+  const { spawnSync } = require('node:child_process');
+  const r = spawnSync(process.execPath, ['--expose-gc', path.join(ROOT, 'harness', 'run.js'), '--target', path.join(ROOT, 'addon', 'target.js'), '--build', 'release'], { input: '', encoding: 'utf8' });
+  const ready = JSON.parse(r.stdout.split('\n')[0]);
+  assert.deepStrictEqual([ready.node, ready.lacks], [process.version, []]);
+});
