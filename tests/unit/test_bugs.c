@@ -25,17 +25,11 @@ static const char *linked_to(gf_store *s, const gf_finding *f) {
   return gf_bug_root_hash(gf_store_find(s, f->hash));
 }
 
-static void open_store(gf_store *s, char *dir, size_t cap) {
-  gf_err err = {{0}};
-  temp_dir(dir, cap);
-  assert_int_equal(gf_store_open(s, dir, GF_STORE_WRITE, &err), 0);
-}
-
 /* A fresh store with a wrong result and a located SIGSEGV of entry (in
  * gf_views_sum), added in that order or (segv_first) the other. */
 static void wrong_and_segv(gf_store *s, char *dir, size_t cap, const char *entry, int segv_first,
                            gf_finding *wrong, gf_finding *segv) {
-  open_store(s, dir, cap);
+  temp_store(s, dir, cap);
   *wrong = outcome_finding(entry, "mismatch");
   *segv = located_finding(entry, "gf_views_sum");
   add(s, segv_first ? segv : wrong, entry, "release");
@@ -48,7 +42,7 @@ static void unmatched_frames(void **state) {
   (void)state;
   char dir[PATH_MAX];
   gf_store s;
-  open_store(&s, dir, sizeof dir);
+  temp_store(&s, dir, sizeof dir);
   gf_finding in_lib = located_finding("sum", "snappy::RawUncompress");
   in_lib.stack.f[0].target = 0; /* a library of the addon: not matched */
   gf_finding located = located_finding("sum", "gf_views_sum");
@@ -121,7 +115,7 @@ static void only_one_located_bug_of_the_entry_and_build(void **state) {
   (void)state;
   char dir[PATH_MAX];
   gf_store s;
-  open_store(&s, dir, sizeof dir);
+  temp_store(&s, dir, sizeof dir);
   gf_finding wrong = outcome_finding("sum_typed", "mismatch");
   gf_finding other_entry = located_finding("sum_borrowed", "gf_borrowed_sum");
   gf_finding other_build = located_finding("sum_typed", "gf_views_sum_asan");
@@ -152,7 +146,7 @@ static void a_hang_may_be_the_bug_a_slow_case_is_no_bug(void **state) {
   char dir[PATH_MAX];
   gf_store s;
   gf_err err = {{0}};
-  open_store(&s, dir, sizeof dir);
+  temp_store(&s, dir, sizeof dir);
   gf_finding hang = hang_finding("sum_self");
   gf_finding segv = located_finding("sum_self", "gf_borrowed_sum");
   add(&s, &hang, "sum_self", "release");
@@ -186,7 +180,7 @@ static void the_control_tells_whether_the_gc_is_needed(void **state) {
   (void)state;
   char dir[PATH_MAX], text[64];
   gf_store s;
-  open_store(&s, dir, sizeof dir);
+  temp_store(&s, dir, sizeof dir);
   gf_finding segv = located_finding("sum_self", "gf_borrowed_sum");
   gf_bucket *b = add(&s, &segv, "sum_self", "release");
   assert_int_equal(gf_bug_needs_gc(b), -1); /* no control yet */
@@ -213,7 +207,7 @@ static void a_hang_in_most_runs_stays_a_hang_though_one_patience_run_finished(vo
   char dir[PATH_MAX], text[256];
   gf_store s;
   gf_err err = {{0}};
-  open_store(&s, dir, sizeof dir);
+  temp_store(&s, dir, sizeof dir);
   gf_finding hang = hang_finding("racy");
   gf_bucket *b = add(&s, &hang, "racy", "release");
   assert_int_equal(gf_store_set_repro(&s, b, 3, 3, &err), 0);

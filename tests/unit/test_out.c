@@ -29,8 +29,7 @@ static void second_writer_is_refused_with_the_holder_named(void **state) {
   char dir[PATH_MAX], pid[32];
   gf_store a, b, r;
   gf_err err = {{0}};
-  temp_dir(dir, sizeof dir);
-  assert_int_equal(gf_store_open(&a, dir, GF_STORE_WRITE, &err), 0);
+  temp_store(&a, dir, sizeof dir);
   assert_int_equal(gf_store_open(&b, dir, GF_STORE_WRITE, &err), 1);
   snprintf(pid, sizeof pid, "pid %ld", (long)getpid());
   assert_non_null(strstr(err.msg, pid));
@@ -47,8 +46,7 @@ static void tails_stay_on_disk_and_survive_rewrites(void **state) {
   char dir[PATH_MAX];
   gf_store s;
   gf_err err = {{0}};
-  temp_dir(dir, sizeof dir);
-  assert_int_equal(gf_store_open(&s, dir, GF_STORE_WRITE, &err), 0);
+  temp_store(&s, dir, sizeof dir);
   gf_bucket *b = add_segv(&s, "the first tail", &err);
   assert_false(b->dirty);
   assert_null(b->held);
@@ -82,8 +80,7 @@ static void failed_first_write_is_kept_and_retried(void **state) {
   char dir[PATH_MAX], crashes[PATH_MAX + 16], away[PATH_MAX + 16];
   gf_store s;
   gf_err err = {{0}};
-  temp_dir(dir, sizeof dir);
-  assert_int_equal(gf_store_open(&s, dir, GF_STORE_WRITE, &err), 0);
+  temp_store(&s, dir, sizeof dir);
   snprintf(crashes, sizeof crashes, "%s/crashes", dir);
   snprintf(away, sizeof away, "%s/away", dir);
   assert_int_equal(rename(crashes, away), 0);
@@ -113,8 +110,7 @@ static void changes_go_through_the_inbox_while_held(void **state) {
   char dir[PATH_MAX], inbox[PATH_MAX + 16];
   gf_store s;
   gf_err err = {{0}};
-  temp_dir(dir, sizeof dir);
-  assert_int_equal(gf_store_open(&s, dir, GF_STORE_WRITE, &err), 0);
+  temp_store(&s, dir, sizeof dir);
   gf_bucket *b = add_segv(&s, "t", &err);
   gf_case small;
   gf_case_default(&small);
@@ -168,8 +164,7 @@ static void inbox_bursts_go_in_batches(void **state) {
   char dir[PATH_MAX];
   gf_store s;
   gf_err err = {{0}};
-  temp_dir(dir, sizeof dir);
-  assert_int_equal(gf_store_open(&s, dir, GF_STORE_WRITE, &err), 0);
+  temp_store(&s, dir, sizeof dir);
   gf_bucket *b = add_segv(&s, "t", &err);
   gf_case c;
   gf_case_default(&c);

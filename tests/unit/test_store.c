@@ -37,8 +37,7 @@ static void buckets_count_and_survive_reopen(void **state) {
   char dir[PATH_MAX];
   gf_store s;
   gf_err err = {{0}};
-  temp_dir(dir, sizeof dir);
-  assert_int_equal(gf_store_open(&s, dir, GF_STORE_WRITE, &err), 0);
+  temp_store(&s, dir, sizeof dir);
   gf_finding f = segv_finding("sum_borrowed");
   gf_case c;
   gf_case_default(&c);
