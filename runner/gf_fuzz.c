@@ -217,7 +217,7 @@ static void on_worker_ready(gf_worker *w) {
   if (!f->node_version[0]) {
     gf_strlcpy(f->node_version, w->node_version, sizeof f->node_version);
     gf_strlcpy(f->build, w->build, sizeof f->build);
-    gf_hint_runtime(f->node_version, w->lacks, stderr);
+    gf_hint_runtime(f->node_version, w->no_gc_entries, stderr);
   }
   const char *missing = missing_entry(f, w);
   if (missing && !f->fatal) {

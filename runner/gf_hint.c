@@ -40,8 +40,8 @@ void gf_hint_new_bucket(const gf_bucket *b, FILE *out) {
   if (gf_hint_distinct(b->record)) fprintf(out, "gcfuzz:   " GF_DISTINCT_HINT "\n");
 }
 
-void gf_hint_runtime(const char *runtime, const char *lacks, FILE *out) {
-  if (strstr(lacks, "gc_entries"))
+void gf_hint_runtime(const char *runtime, int no_gc_entries, FILE *out) {
+  if (no_gc_entries)
     fprintf(out, "gcfuzz: the workers' runtime (%s) gives no GC performance entries: the window "
                  "counters of GCs read 0, and search feedback sees no GC features "
                  "(doc/addon.md, \"Other runtimes\")\n", runtime[0] ? runtime : "?");

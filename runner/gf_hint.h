@@ -34,9 +34,8 @@ void gf_hint_count(cJSON *record, gf_kind kind, const gf_case *c);
 /* The record's flag. */
 int gf_hint_distinct(const cJSON *record);
 
-/* Said once per run, at the first ready worker: what its runtime lacks
- * (lacks: its ready line's list, comma-separated). */
-void gf_hint_runtime(const char *runtime, const char *lacks, FILE *out);
+/* Said once per run, at the first ready worker: what its runtime lacks. */
+void gf_hint_runtime(const char *runtime, int no_gc_entries, FILE *out);
 
 /* The NEW line's hints for a bucket just opened: no frame matched
  * target_frames; seen only with reused inputs. */

@@ -167,19 +167,11 @@ int gf_worker_has_entry(const gf_worker *w, const char *entry) {
 static void target_error_message(gf_worker *w, const cJSON *j);
 static void mismatch_fields(gf_worker *w, const cJSON *j);
 
-/* The names of what the runtime lacks, comma-separated; only [a-z_] of
- * each (worker text), and what fits. */
-static void ready_lacks(gf_worker *w, const cJSON *arr) {
+/* Whether the ready line's lacks names `what` (only compared: never shown). */
+static int ready_lacks(const cJSON *lacks, const char *what) {
   const cJSON *it;
-  size_t n = 0;
-  w->lacks[0] = '\0';
-  cJSON_ArrayForEach(it, arr) {
-    if (!cJSON_IsString(it)) continue;
-    for (const char *p = it->valuestring; *p && n + 2 < sizeof w->lacks; p++)
-      if ((*p >= 'a' && *p <= 'z') || *p == '_') w->lacks[n++] = *p;
-    if (n + 2 < sizeof w->lacks) w->lacks[n++] = ',';
-    w->lacks[n] = '\0';
-  }
+  cJSON_ArrayForEach(it, lacks) if (cJSON_IsString(it) && strcmp(it->valuestring, what) == 0) return 1;
+  return 0;
 }
 
 static void handle_line(gf_worker *w, char *line) {
@@ -194,7 +186,7 @@ static void handle_line(gf_worker *w, char *line) {
     if (cJSON_IsString(v)) gf_strlcpy(w->node_version, v->valuestring, sizeof w->node_version);
     if (cJSON_IsString(b)) gf_strlcpy(w->build, b->valuestring, sizeof w->build);
     ready_entries(w, cJSON_GetObjectItemCaseSensitive(j, "entries"));
-    ready_lacks(w, cJSON_GetObjectItemCaseSensitive(j, "lacks"));
+    w->no_gc_entries = ready_lacks(cJSON_GetObjectItemCaseSensitive(j, "lacks"), "gc_entries");
     w->ready = 1;
     uv_timer_stop(&w->timer);
     w->ops->on_ready(w);

@@ -86,7 +86,7 @@ struct gf_worker {
   int line_overflow;
   gf_ring stderr_tail;
   char node_version[32];
-  char lacks[64]; /* the ready line's lacks, comma-separated: what the runtime cannot give */
+  int no_gc_entries; /* the ready line's lacks has gc_entries: the runtime gives no GC entries */
   char build[PATH_MAX]; /* the ready line's build: a path of any length */
   char entries[512]; /* the ready line's entries, "a, b, c" ("" when it listed none) */
   char tmpdir[4096]; /* its TMPDIR (gf_wtmp.h), removed when it has ended; "" none */

@@ -44,7 +44,7 @@ for (const [kind, bin] of [['bun', path.join(MATRIX, 'bun', 'bin', 'bun')], ['de
 }
 
 // What a runtime lacks is said, not silently zero: once per run, from the
-// ready line (worker text: only [a-z_] of each name reaches the line).
+// ready line (worker text: the names are only compared, never shown).
 test('a runtime without GC performance entries is said once, at the first ready worker', async () => {
   const dir = tmpdir('rt-lacks');
   const cfg = writeConfig(dir, 'soak', { harness: path.join(ROOT, 'tests', 'fixtures', 'lacking_harness.js'), target: null, confirm_runs: 0, feedback: false });
