@@ -354,12 +354,6 @@ static void make_signature(gf_finding *f, const char *entry) {
  * ESC) made safe for a terminal, a journal and a report: one line, control
  * bytes and bad UTF-8 as '?'. Here, where a finding is made, so every
  * printer after gets safe text. */
-static void one_line_text(char *s) {
-  gf_text_sanitize(s, strlen(s));
-  for (; *s; s++)
-    if (*s == '\n' || *s == '\t') *s = ' ';
-}
-
 int gf_classify(const gf_outcome *o, gf_finding *f) {
   memset(f, 0, sizeof *f);
   f->exit_code = -1;
@@ -399,11 +393,11 @@ int gf_classify(const gf_outcome *o, gf_finding *f) {
   }
   if (o->result_message && !f->message[0])
     gf_strlcpy(f->message, o->result_message, sizeof f->message);
-  one_line_text(f->message);
-  one_line_text(f->mismatch.result);
-  one_line_text(f->mismatch.expected);
-  one_line_text(f->bug_type);
-  one_line_text(f->access);
+  gf_text_one_line(f->message);
+  gf_text_one_line(f->mismatch.result);
+  gf_text_one_line(f->mismatch.expected);
+  gf_text_one_line(f->bug_type);
+  gf_text_one_line(f->access);
   make_signature(f, o->entry);
   return 1;
 }

@@ -2,6 +2,7 @@
 #include "gf_text.h"
 
 #include <stdint.h>
+#include <string.h>
 
 /* The length of a valid UTF-8 sequence at s (at most n bytes), or 0. */
 static size_t utf8_len(const unsigned char *s, size_t n) {
@@ -35,3 +36,9 @@ void gf_text_sanitize(char *s, size_t n) {
   }
 }
 
+
+void gf_text_one_line(char *s) {
+  gf_text_sanitize(s, strlen(s));
+  for (; *s; s++)
+    if (*s == '\n' || *s == '\t') *s = ' ';
+}

@@ -13,4 +13,8 @@
 
 void gf_text_sanitize(char *s, size_t n);
 
+/* The same for a NUL-terminated string that goes on one line of a terminal
+ * or a log (a message, a version): tab and newline become spaces too. */
+void gf_text_one_line(char *s);
+
 #endif

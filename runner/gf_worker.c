@@ -185,6 +185,7 @@ static void handle_line(gf_worker *w, char *line) {
     const cJSON *b = cJSON_GetObjectItemCaseSensitive(j, "build");
     if (cJSON_IsString(v)) gf_strlcpy(w->node_version, v->valuestring, sizeof w->node_version);
     if (cJSON_IsString(b)) gf_strlcpy(w->build, b->valuestring, sizeof w->build);
+    gf_text_one_line(w->node_version); /* worker text, printed (gf_hint_runtime) and kept in records */
     ready_entries(w, cJSON_GetObjectItemCaseSensitive(j, "entries"));
     w->no_gc_entries = ready_lacks(cJSON_GetObjectItemCaseSensitive(j, "lacks"), "gc_entries");
     w->ready = 1;
