@@ -3,22 +3,19 @@
 // prefix of the running node, whose headers are in <prefix>/include/node, so
 // node-gyp never downloads a header tarball.
 'use strict';
-const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 
-const prefix = path.resolve(path.dirname(fs.realpathSync(process.execPath)), '..');
-const candidates = [
-  process.env.npm_config_node_gyp,
-  path.join(prefix, 'lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js'),
-  path.join(prefix, 'lib/node_modules/node-gyp/bin/node-gyp.js'),
-].filter(Boolean);
-const gyp = candidates.find((p) => fs.existsSync(p));
+// The one finder of npm's node-gyp is in the script gcfuzz init writes
+// (it runs with nothing of gcfuzz, so it holds it).
+const { findNodeGyp } = require('../harness/init/build-asan.js');
+
+const { gyp, candidates, prefix, headers } = findNodeGyp();
 if (!gyp) {
   console.error(`node-gyp not found (looked in: ${candidates.join(', ')}); install npm`);
   process.exit(2);
 }
-if (!fs.existsSync(path.join(prefix, 'include/node/node_api.h'))) {
+if (!headers) {
   console.error(`node headers missing: ${prefix}/include/node/node_api.h`);
   process.exit(2);
 }

@@ -27,6 +27,24 @@ function preGypArgs(binary, dir) {
   return [`--module_name=${binary.module_name}`, `--module_path=${path.resolve(dir, sub(binary.module_path))}`, ...(napi ? [`--napi_build_version=${napi}`] : [])];
 }
 
+// npm's own node-gyp, and the running node's prefix: its headers are in
+// prefix/include/node when it has them (then node-gyp downloads nothing).
+// gcfuzz's scripts/node-gyp.js finds it the same way.
+function findNodeGyp() {
+  const prefix = path.resolve(path.dirname(fs.realpathSync(process.execPath)), '..');
+  const candidates = [
+    process.env.npm_config_node_gyp,
+    path.join(prefix, 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+    path.join(prefix, 'lib', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+  ].filter(Boolean);
+  return {
+    gyp: candidates.find((p) => fs.existsSync(p)) || null,
+    candidates,
+    prefix,
+    headers: fs.existsSync(path.join(prefix, 'include', 'node', 'node_api.h')),
+  };
+}
+
 function main() {
   const here = __dirname;
   const pkg = path.dirname(here);
@@ -41,12 +59,7 @@ function main() {
     if (!skip.has(name)) fs.cpSync(path.join(pkg, name), path.join(out, name), { recursive: true });
   if (fs.existsSync(path.join(pkg, 'node_modules'))) fs.symlinkSync(path.join(pkg, 'node_modules'), path.join(out, 'node_modules'), 'dir');
 
-  const prefix = path.resolve(path.dirname(fs.realpathSync(process.execPath)), '..');
-  const gyp = [
-    process.env.npm_config_node_gyp,
-    path.join(prefix, 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
-    path.join(prefix, 'lib', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
-  ].find((p) => p && fs.existsSync(p));
+  const { gyp, prefix, headers } = findNodeGyp();
   if (!gyp) {
     process.stderr.write('build-asan: node-gyp not found (npm bundles it: install npm, or set npm_config_node_gyp)\n');
     process.exit(2);
@@ -57,12 +70,12 @@ function main() {
   } catch {
     // no package.json to read: plain node-gyp
   }
-  const headers = fs.existsSync(path.join(prefix, 'include', 'node', 'node_api.h')) ? [`--nodedir=${prefix}`] : [];
   const env = { ...process.env, CFLAGS: FLAGS, CXXFLAGS: FLAGS, LDFLAGS: '-fsanitize=address' };
-  const r = spawnSync(process.execPath, [gyp, 'rebuild', ...headers, ...preGypArgs(binary, out)], { cwd: out, env, stdio: 'inherit' });
+  const nodedir = headers ? [`--nodedir=${prefix}`] : [];
+  const r = spawnSync(process.execPath, [gyp, 'rebuild', ...nodedir, ...preGypArgs(binary, out)], { cwd: out, env, stdio: 'inherit' });
   if (r.status === 0) process.stdout.write(`build-asan: built ${path.relative(process.cwd(), out) || '.'}\n`);
   process.exit(r.status === null ? 1 : r.status);
 }
 
 if (require.main === module) main();
-module.exports = { preGypArgs, FLAGS };
+module.exports = { preGypArgs, findNodeGyp, FLAGS };
