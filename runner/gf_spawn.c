@@ -110,21 +110,22 @@ int gf_spawn_is_deno(const char *node) {
   return strncmp(base ? base + 1 : node, "deno", 4) == 0;
 }
 
-/* Deno runs a script with `deno run`, and V8's flags (node_args, the flag
- * set, the heap size) go in one --v8-flags. Bun takes Node's flags. */
-static int deno_prefix(char **v, int n, const gf_config *cfg, const gf_flag_set *flags) {
+/* Deno runs a script with `deno run` and takes V8's flags in one
+ * --v8-flags: the flags v[first..*n) (node_args, the flag set, the heap
+ * size, as Node gets them) become that one argument. Bun takes Node's. */
+static void as_deno(char **v, int first, int *n) {
   gf_sbuf b = {0};
   gf_sbuf_printf(&b, "--v8-flags=");
-  for (int i = 0; i < cfg->n_node_args; i++) gf_sbuf_printf(&b, "%s,", cfg->node_args[i]);
-  if (gf_config_wants_asan(cfg)) gf_sbuf_printf(&b, "%s,", GF_ASAN_NODE_FLAG);
-  for (int i = 0; i < flags->n; i++) gf_sbuf_printf(&b, "%s,", flags->flag[i]);
-  gf_sbuf_printf(&b, "--max-old-space-size=%u", cfg->max_old_space_mb);
-  v[n++] = strdup("run");
-  v[n++] = strdup("-A");
-  v[n++] = strdup("--unstable-detect-cjs");
-  v[n++] = b.p && !b.oom ? b.p : strdup("--v8-flags=--expose-gc");
+  for (int i = first; i < *n; i++) {
+    gf_sbuf_printf(&b, "%s%s", i > first ? "," : "", v[i]);
+    free(v[i]);
+  }
   if (b.oom) free(b.p);
-  return n;
+  v[first] = strdup("run");
+  v[first + 1] = strdup("-A");
+  v[first + 2] = strdup("--unstable-detect-cjs");
+  v[first + 3] = b.p && !b.oom ? b.p : strdup("--v8-flags=--expose-gc");
+  *n = first + 4;
 }
 
 static char **argv_build(const gf_config *cfg, const gf_flag_set *flags, int once) {
@@ -134,15 +135,13 @@ static char **argv_build(const gf_config *cfg, const gf_flag_set *flags, int onc
   if (v == NULL) return NULL;
   n = worker_prefix(v);
   v[n++] = strdup(cfg->node);
-  if (gf_spawn_is_deno(cfg->node)) {
-    n = deno_prefix(v, n, cfg, flags);
-  } else {
-    for (int i = 0; i < cfg->n_node_args; i++) v[n++] = strdup(cfg->node_args[i]);
-    if (gf_config_wants_asan(cfg)) v[n++] = strdup(GF_ASAN_NODE_FLAG);
-    for (int i = 0; i < flags->n; i++) v[n++] = strdup(flags->flag[i]);
-    snprintf(heap, sizeof heap, "--max-old-space-size=%u", cfg->max_old_space_mb);
-    v[n++] = strdup(heap);
-  }
+  int first = n;
+  for (int i = 0; i < cfg->n_node_args; i++) v[n++] = strdup(cfg->node_args[i]);
+  if (gf_config_wants_asan(cfg)) v[n++] = strdup(GF_ASAN_NODE_FLAG);
+  for (int i = 0; i < flags->n; i++) v[n++] = strdup(flags->flag[i]);
+  snprintf(heap, sizeof heap, "--max-old-space-size=%u", cfg->max_old_space_mb);
+  v[n++] = strdup(heap);
+  if (gf_spawn_is_deno(cfg->node)) as_deno(v, first, &n);
   v[n++] = strdup(cfg->harness);
   for (int i = 0; i < cfg->n_harness_args; i++) v[n++] = strdup(cfg->harness_args[i]);
   if (cfg->target[0]) {
