@@ -102,7 +102,6 @@ async function init(dir, say) {
     return { code: 1, lines: [...lines, `nothing to fuzz in ${dir}: ${cleanText(why, 300)}`] };
   }
   const spec = `${meta.name || path.basename(dir)}@${meta.version || '0.0.0'}`;
-  for (const e of d.entries) e.minSize = e.sizes.includes(0) ? 0 : Math.min(64, ...e.sizes.filter((s) => s > 0));
   const target = gen.targetSource(d, { spec, tool: 'init', rt: rtRequire(dir) });
   const binding = bindingStyle(dir, meta, nativeFiles(dir));
   const builds = { release: '..', asan: asan ? './asan' : null, prebuilt: !gyp, frames, binding };

@@ -56,9 +56,11 @@ function entryCode(e, natives) {
     const ctor = access(`ctx.${base}`, e.via.path);
     newSelf = e.via.kind === 'new' ? `new ${ctor}(${ctorArgs})` : `${ctor}(${ctorArgs})`;
   }
+  // the smallest input the call accepted in discovery (0 when it took an empty one)
+  const minSize = e.sizes.includes(0) ? 0 : Math.min(64, ...e.sizes.filter((s) => s > 0));
   const input = single
-    ? `(rng, size) => ${make(e.args.find(isData)).replace(/\bn\b/, `Math.max(size, ${e.minSize})`)}`
-    : `(rng, size, ctx) => {\n        const n = Math.max(size, ${e.minSize});\n        return { ${[...(receiver ? [`self: ${newSelf}`] : []), ...dataFields].join(', ')} };\n      }`;
+    ? `(rng, size) => ${make(e.args.find(isData)).replace(/\bn\b/, `Math.max(size, ${minSize})`)}`
+    : `(rng, size, ctx) => {\n        const n = Math.max(size, ${minSize});\n        return { ${[...(receiver ? [`self: ${newSelf}`] : []), ...dataFields].join(', ')} };\n      }`;
   const fn = receiver ? `x.self.${IDENT.test(e.method) ? e.method : `[${JSON.stringify(e.method)}]`}` : access(base, e.path);
   const invoke = `${fn}(${argExpr.join(', ')})`;
   let body = e.style === 'callback' ? `rt.viaCallback((cb) => ${invoke})` : invoke;
@@ -161,7 +163,6 @@ function configFor(disc, builds, meta = {}) {
 }
 
 function write(dir, disc, meta, builds) {
-  for (const e of disc.entries) e.minSize = e.sizes.includes(0) ? 0 : Math.min(64, ...e.sizes.filter((s) => s > 0));
   const files = { target: path.join(dir, 'target.js'), config: path.join(dir, 'config.json') };
   fs.writeFileSync(files.target, targetSource(disc, meta));
   fs.writeFileSync(files.config, `${JSON.stringify(configFor(disc, builds, meta), null, 2)}\n`);
