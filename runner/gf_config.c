@@ -384,9 +384,10 @@ static int load_paths(gf_config *cfg, const cJSON *o, const char *base, gf_err *
     cfg->seeds[0] = '\0';
   } else if (seeds) {
     if (gf_json_str(o, "seeds", NULL, "", tmp, sizeof tmp, err)) return -1;
-    /* "" would be the config's own folder, its JSON files read as seeds */
-    if (tmp[0] == '\0') return gf_errf(err, "seeds: an empty path (null for no seeds)");
-    resolve_path(cfg->seeds, sizeof cfg->seeds, base, tmp);
+    /* "" is none, as null: resolved, it was the config's own folder, its
+     * JSON files read as seeds (an error would refuse old configs) */
+    if (tmp[0] == '\0') cfg->seeds[0] = '\0';
+    else resolve_path(cfg->seeds, sizeof cfg->seeds, base, tmp);
   }
   if (gf_json_str(o, "build", cfg->build, "", tmp, sizeof tmp, err)) return -1;
   resolve_build(cfg->build, sizeof cfg->build, base, tmp);

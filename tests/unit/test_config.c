@@ -54,7 +54,6 @@ static void rejects_bad_fields(void **state) {
   expect_error("{\"control\": {\"target\": 1}}", "control.target: must be a string");
   expect_error("{\"control\": {\"seedz\": \"x\"}}", "control.seedz: unknown field");
   expect_error("{\"control\": \"demo\"}", "control: must be an object or \"builtin\"");
-  expect_error("{\"seeds\": \"\"}", "seeds: an empty path (null for no seeds)");
   expect_error("{\"limits\": {\"max_gate\": 2}}", "limits.max_gate: must be an integer in [0, 1]");
   expect_error("{\"v8_flags\": [[\"--a\", \"--b\", \"--c\", \"--d\", \"--e\"]]}", "v8_flags[0]: must be an array of at most 4");
   expect_error("{\"v8_flags\": [[], [\"--ok\", \"bad\"]]}", "v8_flags[1][1]: must be one \"--flag\"");
@@ -95,6 +94,8 @@ static void target_and_control(void **state) {
   assert_int_equal(load("{\"harness\": \"h.js\"}", &cfg, &err), 0);
   assert_string_equal(cfg.target, "");
   assert_string_equal(cfg.seeds, "/root-of-project/corpus/seeds");
+  assert_int_equal(load("{\"seeds\": \"\"}", &cfg, &err), 0); /* "" is none, as null */
+  assert_string_equal(cfg.seeds, "");
   assert_int_equal(load("{\"target\": null, \"seeds\": null, \"sanitizer\": \"none\", \"build\": \"asan\"}", &cfg, &err), 0);
   assert_string_equal(cfg.target, "");
   assert_string_equal(cfg.seeds, "");
