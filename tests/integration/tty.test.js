@@ -13,9 +13,14 @@ const GCFUZZ = path.join(ROOT, 'build', 'gcfuzz');
 
 // The soak under script(1); ready(text) says when to send Ctrl-C, checked
 // on each output and on each poke() (another event the test waits on).
+// script runs its command with $SHELL -c. dash (/bin/sh, and script's
+// choice when SHELL is unset, as in CI) waits for the command, dies of the
+// same SIGINT and exits 130 for it: hence exec, and SHELL set, so every
+// machine runs the same shell path.
 function ctrlC(config, out, ready) {
-  const cmd = `'${GCFUZZ}' soak --config '${config}' --out '${out}' --max-time 60 --workers 1`;
-  const child = spawn('script', ['-qfec', cmd, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const cmd = `exec '${GCFUZZ}' soak --config '${config}' --out '${out}' --max-time 60 --workers 1`;
+  const env = { ...process.env, SHELL: '/bin/sh' };
+  const child = spawn('script', ['-qfec', cmd, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env });
   let text = '';
   let sent = false;
   const send = () => {
