@@ -6,7 +6,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const ROOT = path.join(__dirname, '..');
-const GCFUZZ = path.join(ROOT, 'build', 'gcfuzz');
+const GCFUZZ = process.env.GCFUZZ_BIN || path.join(ROOT, 'build', 'gcfuzz');
 
 const tmp = (name) => fs.mkdtempSync(path.join(os.tmpdir(), `gcfuzz-bench-${name}-`));
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n ? (n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2) : NaN; };

@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 // The neutral-corpus score: how many cases the search needs to find each bug
 // variant from one trivial seed ({"entry":"sum","elems":4,"elem_len":4}, no
-// delay, no GC steps), with search feedback on and off. `gcfuzz soak --entry V
+// delay, no GC steps), in three modes: search feedback off, on, and on with
+// favoured parents (config `favoured`). `gcfuzz soak --entry V
 // --stop-on-crash` per PRNG seed; the count is the case number of the first
 // record (cases generated until the first detection), median over seeds.
+// Then soak throughput on the shipped entry (`sum`, release) in the same
+// three modes, the modes taking turns so load hits each alike.
 //   NEUTRAL_SEEDS=5 NEUTRAL_CAP=60 (seconds per run)
-//   NEUTRAL_TIMINGS=asan,exp_asan NEUTRAL_MODES=on,off
-// Prints a Markdown table; writes bench/neutral.json.
+//   NEUTRAL_TIMINGS=asan,exp_asan NEUTRAL_MODES=off,on,fav
+//   NEUTRAL_TP_S=15 NEUTRAL_TP_REPS=3 (throughput: seconds per soak, turns)
+// Prints Markdown tables; writes bench/neutral.json.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -16,8 +20,12 @@ const { GCFUZZ, tmp, median, log, config } = require('./common.js');
 const SEEDS = Number(process.env.NEUTRAL_SEEDS || 5);
 const CAP = Number(process.env.NEUTRAL_CAP || 60);
 const TIMINGS = (process.env.NEUTRAL_TIMINGS || 'asan,exp_asan').split(',');
-const MODES = (process.env.NEUTRAL_MODES || 'on,off').split(',');
+const MODES = (process.env.NEUTRAL_MODES || 'off,on,fav').split(',');
 const VARIANTS = (process.env.NEUTRAL_VARIANTS || 'sum_borrowed,sum_array_ref,sum_weak_ref,sum_typed,sum_self').split(',');
+const TP_S = Number(process.env.NEUTRAL_TP_S || 15);
+const TP_REPS = Number(process.env.NEUTRAL_TP_REPS || 3);
+const MODE_KEYS = { off: { feedback: false }, on: { feedback: true, favoured: false }, fav: { feedback: true, favoured: true } };
+const MODE_NAMES = { off: 'feedback off', on: 'feedback on', fav: 'on, favoured parents' };
 
 function neutralSeeds() {
   const dir = tmp('neutral-seeds');
@@ -26,11 +34,16 @@ function neutralSeeds() {
 }
 
 // One run: {cases, s} of the first detection, or null within the cap.
+function soak(cfg, variant, seed, extra) {
+  const out = tmp('neutral-out');
+  const child = spawn(GCFUZZ, ['soak', '--config', cfg, '--out', out, '--entry', variant, '--seed', String(seed),
+    '--workers', '2', ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
+  return { out, child };
+}
+
 function firstDetection(cfg, variant, seed) {
   return new Promise((resolve) => {
-    const out = tmp('neutral-out');
-    const child = spawn(GCFUZZ, ['soak', '--config', cfg, '--out', out, '--entry', variant, '--stop-on-crash',
-      '--max-time', String(CAP), '--seed', String(seed), '--workers', '2'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const { out, child } = soak(cfg, variant, seed, ['--stop-on-crash', '--max-time', String(CAP)]);
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.on('close', () => {
@@ -44,21 +57,41 @@ function firstDetection(cfg, variant, seed) {
   });
 }
 
+// Soak throughput (execs/s) of the shipped entry.
+function throughput(cfg, seed) {
+  return new Promise((resolve) => {
+    const { out, child } = soak(cfg, 'sum', seed, ['--max-time', String(TP_S)]);
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', () => {
+      const m = stderr.match(/ execs in [\d.]+s \(([\d.]+)\/s\)/);
+      fs.rmSync(out, { recursive: true, force: true });
+      resolve(m ? Number(m[1]) : null);
+    });
+  });
+}
+
 (async () => {
   const seeds = neutralSeeds();
+  const tp = Object.fromEntries(MODES.map((m) => [m, []]));
+  for (let rep = 1; rep <= TP_REPS; rep++)
+    for (const mode of MODES) {
+      tp[mode].push(await throughput(config('soak', { build: 'release', ...MODE_KEYS[mode] }), rep));
+      log(`neutral: throughput ${mode}: ${tp[mode].join(', ')}`);
+    }
   const rows = [];
   for (const build of TIMINGS) {
     for (const v of VARIANTS) {
       const row = { variant: v, build };
       for (const mode of MODES) {
-        const cfg = config('ci', { build, seeds, confirm_runs: 0, feedback: mode === 'on' });
+        const cfg = config('ci', { build, seeds, confirm_runs: 0, ...MODE_KEYS[mode] });
         const runs = [];
         for (let seed = 1; seed <= SEEDS; seed++) runs.push(await firstDetection(cfg, v, seed));
         const hit = runs.filter(Boolean);
         row[mode] = { found: hit.length, runs: SEEDS, cases: runs.map((r) => (r ? r.cases : null)),
           median_cases: hit.length * 2 > SEEDS ? median(hit.map((r) => r.cases)) : null,
           median_s: hit.length * 2 > SEEDS ? median(hit.map((r) => r.s)) : null };
-        log(`neutral: ${build} ${v} feedback ${mode}: ${JSON.stringify(row[mode].cases)}`);
+        log(`neutral: ${build} ${v} ${mode}: ${JSON.stringify(row[mode].cases)}`);
       }
       rows.push(row);
     }
@@ -67,10 +100,16 @@ function firstDetection(cfg, variant, seed) {
   const lines = [
     `Cases until the first detection from one neutral seed, median over ${SEEDS} PRNG seeds (found/runs; each run), cap ${CAP} s, 2 workers, system node.`,
     '',
-    `| variant | timing | ${MODES.map((m) => `feedback ${m}`).join(' | ')} |`,
+    `| variant | timing | ${MODES.map((m) => MODE_NAMES[m]).join(' | ')} |`,
     `| --- | --- |${MODES.map(() => ' --- |').join('')}`,
     ...rows.map((r) => `| ${r.variant} | ${r.build} | ${MODES.map((m) => cell(r[m])).join(' | ')} |`),
+    '',
+    `Soak throughput, shipped entry \`sum\`, release, 2 workers, ${TP_S} s per soak, ${TP_REPS} turns of the modes (execs/s; each turn; against feedback off):`,
+    '',
+    `| mode | median execs/s | turns | of off |`,
+    `| --- | ---: | --- | ---: |`,
+    ...MODES.map((m) => `| ${MODE_NAMES[m]} | ${median(tp[m]).toFixed(1)} | ${tp[m].map((x) => x?.toFixed(1) ?? '-').join(', ')} | ${tp.off ? (median(tp[m]) / median(tp.off)).toFixed(2) : 'n/a'} |`),
   ];
   console.log(lines.join('\n'));
-  fs.writeFileSync(path.join(__dirname, 'neutral.json'), JSON.stringify({ seeds: SEEDS, cap_s: CAP, rows }, null, 2) + '\n');
+  fs.writeFileSync(path.join(__dirname, 'neutral.json'), JSON.stringify({ seeds: SEEDS, cap_s: CAP, rows, throughput: { seconds: TP_S, ...tp } }, null, 2) + '\n');
 })();

@@ -79,6 +79,7 @@ typedef struct gf_config {
   uint32_t crash_bias;
   int feedback;             /* keep clean cases that reach new window features */
   uint32_t feedback_weight; /* their parent weight */
+  int favoured;             /* per feature its cheapest case, bred from first (gf_favour.h) */
   char seeds[PATH_MAX];
   char sync_dirs[GF_MAX_SYNC][PATH_MAX]; /* other soaks' OUTs to import cases from (gf_sync.h) */
   int n_sync_dirs;

@@ -29,6 +29,7 @@ const gf_key_row gf_config_keys[] = {
     U(feedback_weight, 1, 1000, 2),
     U(sync_interval_ms, 100, 86400000, 60000),
     B(feedback, 1),
+    B(favoured, 1),
     B(minimize_new, 0),
     B(persistent, 1),
     B(native_frames, 1),

@@ -11,14 +11,12 @@
 #include <uv.h>
 
 #include "gf_bugs.h"
-#include "gf_corpus.h"
-#include "gf_feedback.h"
 #include "gf_hint.h"
 #include "gf_fs.h"
 #include "gf_inbox.h"
 #include "gf_pending.h"
 #include "gf_prom.h"
-#include "gf_mutate.h"
+#include "gf_search.h"
 #include "gf_oneshot.h"
 #include "gf_stats.h"
 #include "gf_sync.h"
@@ -41,7 +39,7 @@ typedef struct fuzz {
   unsigned nw, live;
   gf_oneshot confirm;
   gf_store store;
-  gf_corpus corpus;
+  gf_search search;
   gf_prng prng;
   gf_stats stats;
   gf_fuzz_result *res;
@@ -54,8 +52,6 @@ typedef struct fuzz {
   char fatal_msg[512];
   char node_version[32], build[PATH_MAX];
   char node_path[PATH_MAX]; /* config `node`, resolved: records say which binary */
-  char corpus_dir[PATH_MAX], feedback_dir[PATH_MAX + 16];
-  gf_feedback fb;
   char *stderr_buf;
   gf_pending pending; /* confirmation and background minimization */
   gf_sync sync;       /* cases from other soaks' folders (config sync_dirs) */
@@ -87,13 +83,8 @@ static void end_live_line(fuzz *f) {
   f->live_line = 0;
 }
 
-/* A parent by weight, or (one time in four) one of the newest finds; one
- * child in eight is a splice of two parents before the moves. */
 static void next_case(fuzz *f, gf_case *c) {
-  *c = *gf_corpus_pick_scheduled(&f->corpus, &f->prng);
-  if (f->corpus.n > 1 && gf_prng_chance(&f->prng, 1, 8))
-    gf_splice(c, gf_corpus_pick(&f->corpus, &f->prng), f->cfg, &f->prng);
-  gf_mutate(c, f->cfg, &f->prng);
+  gf_search_next(&f->search, &f->prng, c);
   if (f->o->entry[0]) gf_strlcpy(c->entry, f->o->entry, sizeof c->entry);
   snprintf(c->id, sizeof c->id, "g%llu", (unsigned long long)++f->case_no);
 }
@@ -115,31 +106,18 @@ static void log_new_bucket(fuzz *f, const gf_bucket *b, const gf_case *c) {
 /* Saves the crashing case into OUT/corpus so a resumed run starts from it. */
 static void keep_case(fuzz *f, const gf_bucket *b, const gf_case *c) {
   gf_err err = {{0}};
-  if (gf_corpus_keep(&f->corpus, c, f->corpus_dir, b->hash, f->cfg->crash_bias, 1, &err) != 0)
+  if (gf_search_keep_crash(&f->search, c, b->hash, &err) != 0)
     fprintf(stderr, "gcfuzz: cannot save corpus case: %s\n", err.msg);
-  f->stats.corpus = f->corpus.n;
+  f->stats.corpus = f->search.corpus.n;
 }
 
-/* A case that ran clean but reached a window feature never seen before is
- * kept (OUT/corpus/feedback/, the feature map in OUT/features.json). */
-static void consider_feedback(fuzz *f, const gf_case *c, const cJSON *result) {
-  uint32_t ids[GF_FEATURES_PER_CASE];
-  int n = gf_feedback_features(result, c->entry, ids);
-  if (n == 0 || gf_feedback_add(&f->fb, ids, n) == 0) return;
-  f->stats.features = f->fb.count;
-  if (f->corpus.n >= f->cfg->limits.max_corpus) return;
-  char name[32], path[PATH_MAX + 32];
-  char *line = gf_case_to_line(c);
-  snprintf(name, sizeof name, "%016llx", (unsigned long long)(line ? gf_fnv1a64(line) : 0));
-  free(line);
-  gf_err err = {{0}};
-  snprintf(path, sizeof path, "%s/features.json", f->o->out_dir);
-  char feat[PATH_MAX + 64];
-  snprintf(feat, sizeof feat, "%s/%s.feat", f->feedback_dir, name);
-  if (gf_corpus_keep(&f->corpus, c, f->feedback_dir, name, f->cfg->feedback_weight, 0, &err) != 0 ||
-      gf_feedback_write_ids(feat, ids, n, &err) != 0 || gf_feedback_save(&f->fb, path, &err) != 0)
-    fprintf(stderr, "gcfuzz: cannot save the feedback corpus: %s\n", err.msg);
-  f->stats.corpus = f->corpus.n;
+/* A clean run: kept when it reached a new window feature, or a feature
+ * more cheaply than the case that holds it (gf_search.h). */
+static void consider_feedback(fuzz *f, const gf_worker *w, const cJSON *result) {
+  uint64_t us = (uv_hrtime() - w->sent_ns) / 1000;
+  gf_search_clean(&f->search, &w->current, result, us, stderr);
+  f->stats.features = f->search.fb.count;
+  f->stats.corpus = f->search.corpus.n;
 }
 
 static void record_finding(fuzz *f, const gf_finding *fd, const gf_case *c, int flag_set,
@@ -267,7 +245,7 @@ static void on_worker_result(gf_worker *w, const cJSON *result) {
   } else {
     f->stats.execs++;
     f->consecutive_rejections = f->consecutive_target_errors = 0;
-    if (ok && f->cfg->feedback) consider_feedback(f, &w->current, result);
+    if (ok && f->cfg->feedback) consider_feedback(f, w, result);
   }
   if (!f->cfg->persistent) { /* --once: it exits by itself (or is made to); classified at close */
     gf_worker_expect_exit(w, f->cfg->timeout_ms < GF_EXIT_GRACE_MS ? f->cfg->timeout_ms : GF_EXIT_GRACE_MS);
@@ -406,11 +384,11 @@ static size_t catch_up(fuzz *f) {
 
 static void on_sync(uv_timer_t *t) {
   fuzz *f = t->data;
-  unsigned joined = gf_sync_pass(&f->sync, f->cfg, f->o->out_dir, &f->corpus, stderr);
+  unsigned joined = gf_sync_pass(&f->sync, f->cfg, f->o->out_dir, &f->search.corpus, stderr);
   if (joined) {
     end_live_line(f);
     fprintf(stderr, "gcfuzz: sync: %u case(s) from other soaks joined the corpus\n", joined);
-    f->stats.corpus = f->corpus.n;
+    f->stats.corpus = f->search.corpus.n;
   }
 }
 
@@ -433,35 +411,6 @@ static void on_signal(uv_signal_t *s, int signum) {
 
 /* --- setup ------------------------------------------------------------ */
 
-static int load_corpus(fuzz *f, gf_err *err) {
-  gf_corpus_init(&f->corpus);
-  snprintf(f->corpus_dir, sizeof f->corpus_dir, "%s/corpus", f->o->out_dir);
-  if (f->cfg->seeds[0] == '\0') {
-    if (gf_corpus_add_defaults(&f->corpus, f->cfg, f->o->entry[0] ? f->o->entry : f->cfg->entry, err) != 0)
-      return -1;
-  } else if (gf_corpus_load_dir(&f->corpus, f->cfg->seeds, f->cfg, 1, 0, stderr, err) < 0) {
-    return gf_err_prefix(err, "seeds");
-  }
-  if (gf_mkdirs(f->corpus_dir, err) != 0 ||
-      gf_corpus_load_dir(&f->corpus, f->corpus_dir, f->cfg, f->cfg->crash_bias, 1, stderr,
-                         err) < 0)
-    return -1;
-  snprintf(f->feedback_dir, sizeof f->feedback_dir, "%s/feedback", f->corpus_dir);
-  gf_feedback_init(&f->fb);
-  if (f->cfg->feedback) {
-    char path[PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s/features.json", f->o->out_dir);
-    if (gf_mkdirs(f->feedback_dir, err) != 0 ||
-        gf_corpus_load_dir(&f->corpus, f->feedback_dir, f->cfg, f->cfg->feedback_weight, 0,
-                           stderr, err) < 0 ||
-        gf_feedback_load(&f->fb, path, err) != 0)
-      return -1;
-  }
-  if (f->corpus.n == 0)
-    return gf_errf(err, "seeds: no usable case in %s (see the lines above)", f->cfg->seeds);
-  return 0;
-}
-
 /* The last crash and the last new bucket, as the records say. */
 static void last_times(fuzz *f) {
   for (size_t i = 0; i < f->store.n; i++) {
@@ -479,7 +428,7 @@ static void last_times(fuzz *f) {
 static int fuzz_setup(fuzz *f, gf_err *err) {
   if (uv_loop_init(&f->loop) != 0) return gf_errf(err, "uv_loop_init failed");
   if (gf_store_open(&f->store, f->o->out_dir, GF_STORE_WRITE, err) != 0 ||
-      load_corpus(f, err) != 0)
+      gf_search_open(&f->search, f->cfg, f->o->out_dir, f->o->entry, stderr, err) != 0)
     return -1;
   f->store.max_buckets = f->cfg->max_buckets;
   gf_err warn = {{0}};
@@ -497,8 +446,8 @@ static int fuzz_setup(fuzz *f, gf_err *err) {
   f->stats.phase = f->o->phase;
   f->stats.entry = f->o->entry[0] ? f->o->entry : "(case)";
   f->stats.buckets = f->store.n;
-  f->stats.corpus = f->corpus.n;
-  f->stats.features = f->fb.count; /* loaded with the corpus */
+  f->stats.corpus = f->search.corpus.n;
+  f->stats.features = f->search.fb.count; /* loaded with the corpus */
   f->stats.workers = f->nw;
   f->stderr_buf = malloc(GF_STDERR_TAIL);
   f->w = calloc(f->nw, sizeof *f->w);
@@ -526,7 +475,7 @@ static void fuzz_teardown(fuzz *f) {
   }
   if (f->confirm.slots) gf_oneshot_free(&f->confirm);
   gf_pending_free(&f->pending); /* what it had not done stays pending in the records */
-  gf_corpus_free(&f->corpus);
+  gf_search_free(&f->search);
   gf_sync_free(&f->sync);
   gf_store_close(&f->store);
   free(f->stderr_buf);
@@ -578,7 +527,7 @@ int gf_fuzz_run(const gf_fuzz_opts *o, gf_fuzz_result *res, gf_err *err) {
     uv_run(&f->loop, UV_RUN_DEFAULT);
     if (catch_up(f) > 0)
       fprintf(stderr, "gcfuzz: some crash records could not be written (see above); their "
-                      "counts are lost, their cases are in %s\n", f->corpus_dir);
+                      "counts are lost, their cases are in %s\n", f->search.corpus_dir);
     log_event(f, "stop"); /* first: a stop event that is lost is in the last stats */
     write_stats(f, 0);
     end_live_line(f);

@@ -1,0 +1,53 @@
+/* gf_search.h - what the fuzz loop breeds from, and what it keeps.
+ *
+ * The corpus (seeds, OUT/corpus/ crash cases, OUT/corpus/feedback/ cases),
+ * the feature map of the window feedback, and the favoured parents
+ * (gf_favour.h, config `favoured`). A child is a parent - a favoured one
+ * nine times in ten when there are any, else by weight or among the newest
+ * finds - maybe spliced with another, then mutated (gf_mutate.h). A clean
+ * run is kept when it reached a feature never seen, or a feature at under
+ * 3/4 of its holder's cost.
+ */
+#ifndef GF_SEARCH_H
+#define GF_SEARCH_H
+
+#include <cjson/cJSON.h>
+#include <limits.h>
+#include <stdio.h>
+
+#include "gf_config.h"
+#include "gf_corpus.h"
+#include "gf_favour.h"
+#include "gf_feedback.h"
+#include "gf_prng.h"
+
+typedef struct gf_search {
+  const gf_config *cfg;
+  gf_corpus corpus;
+  gf_feedback fb;
+  gf_favour *fav; /* NULL unless both feedback and favoured are on */
+  uint64_t reduced; /* cases kept for being cheaper, not new */
+  char corpus_dir[PATH_MAX], feedback_dir[PATH_MAX + 16], features[PATH_MAX + 32];
+} gf_search;
+
+/* Loads the seeds (or one default case per entry when cfg->seeds is ""; of
+ * entry `forced` alone when not ""), OUT/corpus and, with feedback on,
+ * OUT/corpus/feedback and OUT/features.json. Unusable files are named on
+ * log and skipped. */
+int gf_search_open(gf_search *s, const gf_config *cfg, const char *out_dir, const char *forced,
+                   FILE *log, gf_err *err);
+void gf_search_free(gf_search *s);
+
+/* The next case to run (id and entry left to the caller). */
+void gf_search_next(gf_search *s, gf_prng *p, gf_case *c);
+
+/* Case c ran clean in exec_us; result is its result line (window
+ * counters). Kept when it adds to the search; errors go to log. */
+void gf_search_clean(gf_search *s, const gf_case *c, const cJSON *result, uint64_t exec_us,
+                     FILE *log);
+
+/* A case that opened bucket `hash`: OUT/corpus/<hash>.json, bred from with
+ * weight crash_bias. */
+int gf_search_keep_crash(gf_search *s, const gf_case *c, const char *hash, gf_err *err);
+
+#endif
