@@ -231,6 +231,22 @@ static void target_failed(fuzz *f, gf_worker *w) {
            f->consecutive_target_errors, w->result_message);
 }
 
+/* A wrong result leaves the process alive. With ASan preloaded a memory
+ * error aborts where it happens, so a worker that answered wrong has not
+ * been corrupted unseen: its finding is recorded now and it goes on (a
+ * restart costs an ASan worker seconds). A release build cannot say so: it
+ * is recycled and classified at close (doc/detection.md, "Wrong results"). */
+static int keep_after_mismatch(fuzz *f, gf_worker *w) {
+  if (strcmp(w->result_outcome, "mismatch") != 0 || !gf_config_wants_asan(f->cfg)) return 0;
+  gf_outcome out;
+  gf_finding fd;
+  gf_outcome_for(&out, w, f->cfg, f->stderr_buf, GF_STDERR_TAIL);
+  if (!gf_classify(&out, &fd)) return 0;
+  record_finding(f, &fd, &w->current, w->flag_set, f->stderr_buf);
+  gf_ring_clear(&w->stderr_tail); /* the next finding's tail is its own */
+  return 1;
+}
+
 static void on_worker_result(gf_worker *w, const cJSON *result) {
   fuzz *f = w->owner;
   int ok = strcmp(w->result_outcome, "ok") == 0;
@@ -246,6 +262,7 @@ static void on_worker_result(gf_worker *w, const cJSON *result) {
     f->stats.execs++;
     f->consecutive_rejections = f->consecutive_target_errors = 0;
     if (ok && f->cfg->feedback) consider_feedback(f, w, result);
+    if (!ok && f->cfg->persistent) ok = keep_after_mismatch(f, w);
   }
   if (!f->cfg->persistent) { /* --once: it exits by itself (or is made to); classified at close */
     gf_worker_expect_exit(w, f->cfg->timeout_ms < GF_EXIT_GRACE_MS ? f->cfg->timeout_ms : GF_EXIT_GRACE_MS);
