@@ -69,6 +69,7 @@ typedef struct gf_config {
   uint32_t workers; /* 0 = number of CPUs */
   int persistent;   /* 0: one process per case (harness --once) */
   uint32_t timeout_ms, grace_ms, stats_interval_ms;
+  uint32_t max_case_ms;      /* nominal duration cap of a generated case (0: timeout_ms / 4) */
   uint32_t startup_timeout_ms; /* until a worker's ready line */
   uint32_t rss_limit_mb; /* a worker above this resident size is killed (kind oom); 0: none */
   uint32_t max_buckets;  /* buckets kept; past it new signatures are only counted */

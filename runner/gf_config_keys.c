@@ -18,6 +18,7 @@ const gf_key_row gf_config_keys[] = {
     U(threadpool_size, 1, 1024, 4),
     U(workers, 0, 256, 0),
     U(timeout_ms, 100, 3600000, 10000),
+    U(max_case_ms, 0, 3600000, 0),
     U(startup_timeout_ms, 100, 3600000, 30000),
     U(rss_limit_mb, 0, 1048576, 2048),
     U(max_buckets, 1, 1000000, 10000),

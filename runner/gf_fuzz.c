@@ -111,9 +111,9 @@ static void keep_case(fuzz *f, const gf_bucket *b, const gf_case *c) {
   f->stats.corpus = f->search.corpus.n;
 }
 
-/* A clean run: kept when it reached a new window feature, or a feature
- * more cheaply than the case that holds it (gf_search.h). */
-static void consider_feedback(fuzz *f, const gf_worker *w, const cJSON *result) {
+/* A clean run: its time teaches the cost model; it is kept when it reached
+ * a new window feature, or a feature more cheaply than its holder. */
+static void clean_run(fuzz *f, const gf_worker *w, const cJSON *result) {
   uint64_t us = (uv_hrtime() - w->sent_ns) / 1000;
   gf_search_clean(&f->search, &w->current, result, us, stderr);
   f->stats.features = f->search.fb.count;
@@ -261,7 +261,7 @@ static void on_worker_result(gf_worker *w, const cJSON *result) {
   } else {
     f->stats.execs++;
     f->consecutive_rejections = f->consecutive_target_errors = 0;
-    if (ok && f->cfg->feedback) consider_feedback(f, w, result);
+    if (ok) clean_run(f, w, result);
     if (!ok && f->cfg->persistent) ok = keep_after_mismatch(f, w);
   }
   if (!f->cfg->persistent) { /* --once: it exits by itself (or is made to); classified at close */

@@ -17,6 +17,8 @@ int gf_search_open(gf_search *s, const gf_config *cfg, const char *out_dir, cons
   snprintf(s->corpus_dir, sizeof s->corpus_dir, "%s/corpus", out_dir);
   snprintf(s->feedback_dir, sizeof s->feedback_dir, "%s/feedback", s->corpus_dir);
   snprintf(s->features, sizeof s->features, "%s/features.json", out_dir);
+  gf_cost_init(&s->cost, cfg->threadpool_size);
+  s->cap_us = (uint64_t)(cfg->max_case_ms ? cfg->max_case_ms : cfg->timeout_ms / 4) * 1000;
   if (cfg->seeds[0] == '\0') {
     if (gf_corpus_add_defaults(&s->corpus, cfg, forced[0] ? forced : cfg->entry, err) != 0) return -1;
   } else if (gf_corpus_load_dir(&s->corpus, cfg->seeds, cfg, 1, 0, log, err) < 0) {
@@ -51,6 +53,10 @@ void gf_search_next(gf_search *s, gf_prng *p, gf_case *c) {
   *c = fav >= 0 ? s->corpus.v[fav].c : *gf_corpus_pick_scheduled(&s->corpus, p);
   if (s->corpus.n > 1 && gf_prng_chance(p, 1, 8)) gf_splice(c, gf_corpus_pick(&s->corpus, p), s->cfg, p);
   gf_mutate(c, s->cfg, p);
+  if (gf_cost_cap(&s->cost, c, s->cap_us) > 0) { /* shared and dups stay within elems */
+    gf_config_clamp_case(s->cfg, c);
+    s->capped++;
+  }
 }
 
 int gf_search_keep_crash(gf_search *s, const gf_case *c, const char *hash, gf_err *err) {
@@ -76,7 +82,8 @@ static int keep_clean(gf_search *s, const gf_case *c, const uint32_t *ids, int n
 void gf_search_clean(gf_search *s, const gf_case *c, const cJSON *result, uint64_t exec_us,
                      FILE *log) {
   uint32_t ids[GF_FEATURES_PER_CASE];
-  int n = gf_feedback_features(result, c->entry, ids);
+  gf_cost_learn(&s->cost, c, exec_us);
+  int n = s->cfg->feedback ? gf_feedback_features(result, c->entry, ids) : 0;
   if (n == 0) return;
   uint32_t cost = exec_us > UINT32_MAX ? UINT32_MAX : exec_us ? (uint32_t)exec_us : 1;
   int fresh = gf_feedback_add(&s->fb, ids, n);

@@ -4,7 +4,8 @@
  * the feature map of the window feedback, and the favoured parents
  * (gf_favour.h, config `favoured`). A child is a parent - a favoured one
  * nine times in ten when there are any, else by weight or among the newest
- * finds - maybe spliced with another, then mutated (gf_mutate.h). A clean
+ * finds - maybe spliced with another, then mutated (gf_mutate.h), then
+ * shrunk if its nominal duration passes max_case_ms (gf_cost.h). A clean
  * run is kept when it reached a feature never seen, or a feature at under
  * 3/4 of its holder's cost.
  */
@@ -17,6 +18,7 @@
 
 #include "gf_config.h"
 #include "gf_corpus.h"
+#include "gf_cost.h"
 #include "gf_favour.h"
 #include "gf_feedback.h"
 #include "gf_prng.h"
@@ -26,6 +28,9 @@ typedef struct gf_search {
   gf_corpus corpus;
   gf_feedback fb;
   gf_favour *fav; /* NULL unless both feedback and favoured are on */
+  gf_cost cost;   /* what a case implies, learned from the clean runs */
+  uint64_t cap_us; /* config max_case_ms (or timeout_ms / 4), in µs */
+  uint64_t capped; /* children shrunk to fit the cap */
   uint64_t reduced; /* cases kept for being cheaper, not new */
   char corpus_dir[PATH_MAX], feedback_dir[PATH_MAX + 16], features[PATH_MAX + 32];
 } gf_search;
@@ -42,7 +47,8 @@ void gf_search_free(gf_search *s);
 void gf_search_next(gf_search *s, gf_prng *p, gf_case *c);
 
 /* Case c ran clean in exec_us; result is its result line (window
- * counters). Kept when it adds to the search; errors go to log. */
+ * counters). Its time teaches the cost model; with feedback on, it is
+ * kept when it adds to the search. Errors go to log. */
 void gf_search_clean(gf_search *s, const gf_case *c, const cJSON *result, uint64_t exec_us,
                      FILE *log);
 

@@ -8,6 +8,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { tmpdir, gcfuzz, writeConfig, readJson, soakUntil } = require('./helpers.js');
 
+const stats_ = (o) => readJson(path.join(o, 'stats.json'));
 const listFeedback = (out) => fs.readdirSync(path.join(out, 'corpus', 'feedback')).filter((f) => f.endsWith('.json')).sort();
 
 test('feedback keeps clean cases with new window features, persists them and the map, and a resume loads both', async () => {
@@ -15,7 +16,7 @@ test('feedback keeps clean cases with new window features, persists them and the
   const out = path.join(dir, 'out');
   const cfg = writeConfig(dir, 'soak', { workers: 2, stats_interval_ms: 200 });
   // each soak stops when it has shown what the test needs (stats every 200 ms)
-  const stats_ = (o) => readJson(path.join(o, 'stats.json'));
+
   const first = await soakUntil(['--config', cfg, '--max-time', '30', '--seed', '3'], out, (o) => listFeedback(o).length >= 2);
   assert.strictEqual(first.code, 0, first.stderr);
   const kept = listFeedback(out);
@@ -70,4 +71,21 @@ test('cmin keeps every feature with fewer cases, moves (never deletes) the rest,
   const again = JSON.parse((await gcfuzz(['cmin', out])).stdout);
   assert.strictEqual(again.removed, 0, 'a minimized corpus stays as it is');
   assert.strictEqual((await gcfuzz(['cmin', path.join(dir, 'nope')])).code, 2);
+});
+
+// The nominal-cost cap (config max_case_ms, default timeout_ms / 4): with
+// delays allowed up to 5 s and a 2 s timeout, 0.5.0's mutator made cases
+// that could only time out, and found out by timeout. Capped, none does.
+test('the mutator keeps generated cases under max_case_ms: no case times out by construction', async () => {
+  const dir = tmpdir('costcap');
+  const out = path.join(dir, 'out');
+  const cfg = writeConfig(dir, 'soak', {
+    workers: 2, stats_interval_ms: 200, timeout_ms: 2000, confirm_runs: 0,
+    limits: { max_delay_us: 5000000, max_sleep_ms: 3000 },
+  });
+  const r = await soakUntil(['--config', cfg, '--max-time', '60', '--seed', '5'], out, (o) => stats_(o).session_execs >= 300);
+  assert.strictEqual(r.code, 0, r.stderr);
+  const stats = stats_(out);
+  assert.ok(stats.session_execs >= 300, `execs ${stats.session_execs}`);
+  assert.strictEqual(stats.timeouts, 0, `${stats.timeouts} timeouts in ${stats.session_execs} execs`);
 });
