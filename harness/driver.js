@@ -93,6 +93,17 @@ function launch(entry, ctx, c, k, shared, run) {
   return { expected, promise };
 }
 
+// The calls, `stagger` turns apart. Its own frame holds the shared inputs:
+// once it has returned nothing of runCase's can (a suspended async frame
+// keeps its registers, and kept them alive while every call ran).
+async function launchAll(entry, ctx, c, run, calls) {
+  const shared = c.shared && !entry.distinct ? makeInputs(entry, ctx, c, makeRng(c.seed, SHARED_STREAM), Math.min(c.shared, c.elems)) : [];
+  for (let k = 0; k < c.concurrency; k++) {
+    if (k > 0) for (let i = 0; i < c.stagger; i++) await turn();
+    calls.push(launch(entry, ctx, c, k, shared, run));
+  }
+}
+
 function editArrays(entry, ctx, c, held, step) {
   const rng = makeRng(c.seed, SHARED_STREAM + 1);
   for (const arr of held) {
@@ -212,12 +223,7 @@ async function runCase(target, ctx, c, gate, probe = new WindowProbe()) {
   try {
     if (target.beforeCase) await hook('beforeCase', () => target.beforeCase(ctx, c));
     if (c.gate) gate.hold();
-    let shared = c.shared && !entry.distinct ? makeInputs(entry, ctx, c, makeRng(c.seed, SHARED_STREAM), Math.min(c.shared, c.elems)) : [];
-    for (let k = 0; k < c.concurrency; k++) {
-      if (k > 0) for (let i = 0; i < c.stagger; i++) await turn();
-      calls.push(launch(entry, ctx, c, k, shared, run));
-    }
-    shared = null;
+    await launchAll(entry, ctx, c, run, calls);
   } catch (e) {
     gate.release();
     await Promise.allSettled(calls.map((x) => x.promise));

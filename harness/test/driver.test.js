@@ -95,6 +95,22 @@ test('no reference to the inputs is left while the schedule runs', async () => {
   assert.strictEqual((await p).outcome, 'ok');
 });
 
+// Shared inputs are the calls' only common objects: 0.5.0 made them in
+// runCase's own async frame, whose registers a suspended frame keeps, so
+// they outlived every GC of the schedule and `shared` could never expose a
+// borrowed one. Three calls pending, all four inputs shared.
+test('shared inputs too: no reference is left to them while the schedule runs', async () => {
+  const w = watchedInputs();
+  const pending = [];
+  w.target.entries.f.call = () => new Promise((resolve) => pending.push(resolve));
+  const p = runCase(w.target, {}, mkCase({ elems: 4, concurrency: 3, shared: 4, gc: TWO_FULL_GCS }), new PoolGate(4));
+  await turns(20);
+  assert.strictEqual(w.refs.length, 4, 'the four shared inputs, made once');
+  assert.strictEqual(w.alive(), 0, 'every shared input was collected during the schedule');
+  for (const resolve of pending) resolve(0);
+  assert.strictEqual((await p).outcome, 'ok');
+});
+
 // keep (the warm-up cases of warm runs): the same schedule frees nothing a
 // call still uses; once every call settled, the inputs may go.
 test('keep: the schedule runs, but no input is collected while its call is pending', async () => {
