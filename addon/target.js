@@ -44,5 +44,9 @@ module.exports = {
     // gate holds nothing of it; GCFUZZ_GATE_THREADS=gcfuzz-pool does.
     sum_pool: arrayEntry('sumPoolAsync', elem, elemSum),
     sum_pool_borrowed: arrayEntry('sumPoolBorrowedAsync', elem, elemSum, true),
+    // Roots shared between calls, uncounted: found only with a shared input,
+    // a call still waiting when another completes, and a GC after that.
+    sum_shared_ref: arrayEntry('sumSharedRefAsync', elem, elemSum, true),
+    sum_shared_ref_fixed: arrayEntry('sumSharedRefFixedAsync', elem, elemSum),
   },
 };

@@ -5,6 +5,7 @@
  *   entries.c     sumAsync / sumRefAsync / sumBorrowedAsync
  *   zoo.c         the other shapes of the bug and their fixes
  *   pool.c        entries on the addon's own thread pool (not libuv's)
+ *   shared.c      roots shared between calls: a wrong fix and its fix
  *   addon.c       module init, instance data, error helpers
  */
 #ifndef GF_ADDON_H
@@ -49,6 +50,7 @@ gf_elem *gf_elem_unwrap(napi_env env, napi_value value);
 napi_status gf_entries_init(napi_env env, napi_value exports);
 napi_status gf_zoo_init(napi_env env, napi_value exports);
 napi_status gf_pool_init(napi_env env, napi_value exports);
+napi_status gf_shared_init(napi_env env, napi_value exports);
 
 /* Elem methods defined in zoo.c. */
 napi_value gf_sum_self_async(napi_env env, napi_callback_info info);

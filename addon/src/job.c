@@ -12,6 +12,7 @@ job *job_new(napi_env env, job_read read) {
 }
 
 void job_free(napi_env env, job *j) {
+  if (j->on_free) j->on_free(env, j);
   for (size_t i = 0; i < j->nrefs; i++) napi_delete_reference(env, j->refs[i]);
   gf_snapshot_free(&j->snapshot);
   free(j->refs);

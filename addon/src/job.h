@@ -29,6 +29,8 @@ typedef struct job {
   double result;
   napi_deferred deferred;
   napi_async_work work;
+  void *owner;                                  /* the entry's own state, for on_free */
+  void (*on_free)(napi_env env, struct job *j); /* main thread, before the roots go */
 } job;
 
 job *job_new(napi_env env, job_read read);

@@ -66,5 +66,6 @@ napi_status gf_zoo_init(napi_env env, napi_value exports) {
   napi_property_descriptor prop = {"fillValues", NULL, fill_values, NULL, NULL, NULL,
                                    napi_enumerable, NULL};
   napi_status s = napi_define_properties(env, exports, 1, &prop);
-  return s == napi_ok ? gf_pool_init(env, exports) : s;
+  if (s == napi_ok) s = gf_pool_init(env, exports);
+  return s == napi_ok ? gf_shared_init(env, exports) : s;
 }
