@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gf_classify_rt.h"
 #include "gf_err.h"
 #include "gf_native.h"
 #include "gf_text.h"
@@ -323,9 +324,6 @@ static int signature_frames(const gf_stack *st, int idx[GF_SIG_FRAMES]) {
   return n - first;
 }
 
-/* kind:bug_type[:access][:frames]:entry=X (frames: see above). The entry
- * is always there: a C addon's entries often share one worker function, and
- * different entries are different bugs. */
 /* "kind:bug_type[:READ|WRITE]": a signature's head, without frames or entry. */
 static void signature_head(const gf_finding *f, char *out, size_t cap) {
   char access[16] = "";
@@ -336,7 +334,11 @@ static void signature_head(const gf_finding *f, char *out, size_t cap) {
   snprintf(out, cap, "%s:%s%s%s", gf_kind_name(f->kind), f->bug_type, access[0] ? ":" : "", access);
 }
 
-static void make_signature(gf_finding *f, const char *entry) {
+/* kind:bug_type[:access][:frames]:entry=X (frames: see above; with none,
+ * the fault site when a runtime's report gives one). The entry is always
+ * there: a C addon's entries often share one worker function, and
+ * different entries are different bugs. */
+static void make_signature(gf_finding *f, const char *entry, const char *site) {
   char frames[400] = "", head[128];
   int idx[GF_SIG_FRAMES];
   int used = signature_frames(&f->stack, idx);
@@ -344,10 +346,27 @@ static void make_signature(gf_finding *f, const char *entry) {
     if (k) strncat(frames, ">", sizeof frames - strlen(frames) - 1);
     strncat(frames, f->stack.f[idx[k]].func, sizeof frames - strlen(frames) - 1);
   }
+  if (used == 0) gf_strlcpy(frames, site, sizeof frames);
   signature_head(f, head, sizeof head);
   snprintf(f->signature, sizeof f->signature, "%s%s%s:entry=%s", head, frames[0] ? ":" : "", frames,
            entry ? entry : "?");
   snprintf(f->hash, sizeof f->hash, "%016llx", (unsigned long long)gf_fnv1a64(f->signature));
+}
+
+/* A fault on Bun: its handler ran first, so the preloaded one's stack is
+ * of Bun's handler, with nothing of the target; then the stack is Bun's
+ * trace, and for a fault at an address the first frame's offset (where it
+ * faulted, in a module Bun does not name) is the site the signature names:
+ * the same run after run on one build, another for a fault elsewhere. */
+static void read_bun_fault(const char *text, gf_finding *f, char *site, size_t cap) {
+  gf_rt_report r;
+  int idx[GF_SIG_FRAMES];
+  if (!gf_rt_bun_report(text, &r)) return;
+  gf_strlcpy(f->message, r.reason, sizeof f->message);
+  if (signature_frames(&f->stack, idx) > 0) return;
+  f->stack = r.stack;
+  if (r.fault == GF_RT_FAULT_AT && r.stack.n > 0 && r.stack.f[0].location[0] == '+')
+    gf_strlcpy(site, r.stack.f[0].location, cap);
 }
 
 /* A worker's words (a JSON-decoded message can hold any byte: \u001b is
@@ -361,6 +380,7 @@ int gf_classify(const gf_outcome *o, gf_finding *f) {
   if (o->exited && o->term_signal == 0) f->exit_code = o->exit_code;
   if (o->exited) f->signal = o->term_signal;
 
+  char site[32] = "";
   if (parse_asan(text, o->target_patterns, f)) {
     f->kind = GF_KIND_ASAN;
   } else if (parse_v8_fatal(text, o->target_patterns, f)) {
@@ -377,6 +397,7 @@ int gf_classify(const gf_outcome *o, gf_finding *f) {
     f->kind = GF_KIND_SIGNAL;
     gf_strlcpy(f->bug_type, gf_signal_name(o->term_signal), sizeof f->bug_type);
     read_native_stack(text, o, f);
+    read_bun_fault(text, f, site, sizeof site);
   } else if (o->result_outcome && strcmp(o->result_outcome, "mismatch") == 0) {
     f->kind = GF_KIND_MISMATCH;
     gf_strlcpy(f->bug_type, "wrong-result", sizeof f->bug_type);
@@ -398,7 +419,7 @@ int gf_classify(const gf_outcome *o, gf_finding *f) {
   gf_text_one_line(f->mismatch.expected);
   gf_text_one_line(f->bug_type);
   gf_text_one_line(f->access);
-  make_signature(f, o->entry);
+  make_signature(f, o->entry, site);
   return 1;
 }
 
