@@ -16,7 +16,7 @@
 
 static const char *const kind_names[] = {"none",     "signal",    "asan", "v8_fatal",
                                          "timeout",  "mismatch", "exception", "exit",
-                                         "oom"};
+                                         "oom",      "panic"};
 
 const char *gf_kind_name(gf_kind k) {
   return (unsigned)k < sizeof kind_names / sizeof kind_names[0] ? kind_names[k] : "none";
@@ -353,6 +353,25 @@ static void make_signature(gf_finding *f, const char *entry, const char *site) {
   snprintf(f->hash, sizeof f->hash, "%016llx", (unsigned long long)gf_fnv1a64(f->signature));
 }
 
+/* A runtime's panic (gf_classify_rt.h): Bun's banner with a reason that is
+ * no fault's, or a Rust panic (Deno's own, or a Rust addon's). The bug
+ * type is the message, after where a Rust panic happened; the stack is
+ * Bun's trace (no frame of it is known to be the target's). */
+static int read_panic(const char *text, gf_finding *f) {
+  gf_rt_report r;
+  char both[sizeof r.where + sizeof r.reason + 2];
+  if (gf_rt_bun_report(text, &r) && r.fault == GF_RT_PANIC)
+    gf_strlcpy(both, r.reason, sizeof both);
+  else if (gf_rt_rust_panic(text, &r))
+    snprintf(both, sizeof both, "%s: %s", r.where, r.reason);
+  else
+    return 0;
+  gf_normalize_message(both, f->bug_type, sizeof f->bug_type);
+  gf_strlcpy(f->message, r.reason, sizeof f->message);
+  f->stack = r.stack;
+  return 1;
+}
+
 /* A fault on Bun: its handler ran first, so the preloaded one's stack is
  * of Bun's handler, with nothing of the target; then the stack is Bun's
  * trace, and for a fault at an address the first frame's offset (where it
@@ -380,11 +399,14 @@ int gf_classify(const gf_outcome *o, gf_finding *f) {
   if (o->exited && o->term_signal == 0) f->exit_code = o->exit_code;
   if (o->exited) f->signal = o->term_signal;
 
+  int died = o->exited && (o->term_signal != 0 || o->exit_code != 0);
   char site[32] = "";
   if (parse_asan(text, o->target_patterns, f)) {
     f->kind = GF_KIND_ASAN;
   } else if (parse_v8_fatal(text, o->target_patterns, f)) {
     f->kind = GF_KIND_V8_FATAL;
+  } else if (died && read_panic(text, f)) {
+    f->kind = GF_KIND_PANIC;
   } else if (o->rss_mb) {
     f->kind = GF_KIND_OOM;
     gf_strlcpy(f->bug_type, "rss-limit", sizeof f->bug_type);

@@ -121,3 +121,28 @@ int gf_rt_bun_report(const char *text, gf_rt_report *r) {
   }
   return 1;
 }
+
+int gf_rt_rust_panic(const char *text, gf_rt_report *r) {
+  memset(r, 0, sizeof *r);
+  static const char mark[] = " panicked at "; /* after "thread 'NAME'" and maybe " (TID)" */
+  for (const char *p = text; p; p = next_line(p)) {
+    char line[512];
+    if (!starts(p, "thread '")) continue;
+    copy_line(p, line, sizeof line);
+    char *at = strstr(line, mark);
+    if (at == NULL) continue;
+    char *where = at + sizeof mark - 1, *quote;
+    const char *msg = next_line(p);
+    if (where[0] == '\'' && (quote = strstr(where, "', ")) != NULL) { /* Rust before 1.73 */
+      *quote = '\0';
+      msg = where + 1;
+      where = quote + 3;
+    }
+    size_t n = strlen(where);
+    if (n > 0 && where[n - 1] == ':') where[n - 1] = '\0'; /* "at FILE:L:C:" */
+    gf_strlcpy(r->where, where, sizeof r->where);
+    copy_line(msg ? msg : "", r->reason, sizeof r->reason);
+    return 1;
+  }
+  return 0;
+}

@@ -1,4 +1,4 @@
-/* gf_classify_rt.h - the crash reports of Bun (doc/detection.md,
+/* gf_classify_rt.h - the crash reports of Bun and Deno (doc/detection.md,
  * "Bun and Deno").
  *
  * Bun's crash handler takes the fatal signals before the preloaded one can
@@ -20,8 +20,16 @@
  * module is not named - or "_" for one in no module (JIT code), ended by a
  * zero VLQ; then the reason again. The first address is the faulting one.
  *
- * Worker text: bounded parsing that tolerates garbage, and no file is
- * opened on its word.
+ * Deno has no handler of its own for faults (the preloaded one reports
+ * them); a Rust panic prints "Deno has panicked. ...", then
+ *
+ *   thread 'main' (19269) panicked at cli/lib.rs:701:5:
+ *   <message>
+ *
+ * and exits 1.
+ *
+ * Both are worker text: bounded parsing that tolerates garbage, and no
+ * file is opened on their word.
  */
 #ifndef GF_CLASSIFY_RT_H
 #define GF_CLASSIFY_RT_H
@@ -36,12 +44,17 @@ enum {
 
 typedef struct gf_rt_report {
   int fault;        /* Bun: what the reason is, GF_RT_* */
-  char reason[256]; /* Bun's reason */
+  char reason[256]; /* Bun's reason, Deno's panic message (first line) */
+  char where[96];   /* Deno: where it panicked, "cli/lib.rs:701:5" */
   gf_stack stack;   /* Bun: the trace, each location "+0x2b17" (or "?") */
 } gf_rt_report;
 
 /* Bun's report in text: the first thread's banner after the last header
  * and its trace. 1 and r filled when there is one, 0 otherwise. */
 int gf_rt_bun_report(const char *text, gf_rt_report *r);
+
+/* A Rust panic's "thread '...' panicked at FILE:L:C:" and its message.
+ * 1 and r filled when there is one, 0 otherwise. */
+int gf_rt_rust_panic(const char *text, gf_rt_report *r);
 
 #endif

@@ -51,6 +51,25 @@ for (const [kind, bin] of [['bun', path.join(MATRIX, 'bun', 'bin', 'bun')], ['de
   });
 }
 
+// A Rust panic (Deno's Node-API, or a Rust addon) is kind panic, named by
+// where it panicked and its message; its record loads and replays (the
+// record schema knows the kind).
+test('a Rust panic is a panic bucket that replays', async () => {
+  const dir = tmpdir('rt-panic');
+  const cfg = writeConfig(dir, 'soak', { harness: path.join(ROOT, 'tests', 'fixtures', 'rust_panic_harness.js'), target: null, confirm_runs: 0, feedback: false });
+  const out = path.join(dir, 'out');
+  const r = await gcfuzz(['soak', '--config', cfg, '--out', out, '--workers', '1', '--stop-on-crash', '--max-time', '30']);
+  assert.strictEqual(r.code, 1, r.stderr);
+  const [rec] = records(out);
+  assert.strictEqual(rec.kind, 'panic');
+  assert.strictEqual(rec.signature, 'panic:ext/napi/node_api.rs:N:N: called `Option::unwrap()` on a `None` value:entry=sum');
+  assert.strictEqual(rec.message, 'called `Option::unwrap()` on a `None` value');
+  const file = path.join(out, 'crashes', `${rec.hash}.json`);
+  const replay = await gcfuzz(['replay', '--config', cfg, '--runs', '2', file]);
+  assert.strictEqual(replay.code, 1, replay.stderr); // 1: reproduced
+  assert.strictEqual(JSON.parse(replay.stdout).cases[0].status, 'reproduced');
+});
+
 // What a runtime lacks is said, not silently zero: once per run, from the
 // ready line (worker text: the names are only compared, and the runtime
 // version is shown with its control bytes as ?).

@@ -340,6 +340,26 @@ static void bun_abort_report(void **state) {
   free(text);
 }
 
+/* A banner whose reason is no fault is Bun's own panic (a Zig @panic or
+ * safety check: a bug in Bun): kind panic, the message its bug type. None
+ * came here, so the reason of the real report is edited. Worker text, so
+ * the message is made terminal-safe. */
+static void bun_panic_message(void **state) {
+  (void)state;
+  char *text = fixture("stderr/bun_segv.txt");
+  char *unreachable = replaced(text, "Segmentation fault at address 0x4679A000", "reached unreachable code");
+  char *oob = replaced(text, "Segmentation fault at address 0x4679A000", "index out of bounds: index 5, len 3\x1b[0m");
+  gf_finding f = classified(unreachable, SIGSEGV, 0);
+  assert_string_equal(gf_kind_name(f.kind), "panic");
+  assert_string_equal(f.signature, "panic:reached unreachable code:entry=sum_borrowed");
+  assert_string_equal(f.stack.f[0].location, "+0x2b17"); /* the trace is kept */
+  f = classified(oob, SIGABRT, 0);
+  assert_string_equal(f.bug_type, "index out of bounds: index N, len N?[Nm");
+  assert_string_equal(f.message, "index out of bounds: index 5, len 3?[0m");
+  assert_int_equal(gf_kind_from_name("panic"), f.kind);
+  free(text), free(unreachable), free(oob);
+}
+
 /* napi_fatal_error is one bug on every runtime: Node's "FATAL ERROR:",
  * Bun's panic banner and Deno's "NODE API FATAL ERROR:" (real outputs of
  * one probe addon) give one signature. */
@@ -354,6 +374,32 @@ static void napi_fatal_error_on_every_runtime(void **state) {
   assert_string_equal(classified(bun, SIGABRT, 0).signature, want);
   assert_string_equal(classified(deno, SIGABRT, 0).signature, want);
   free(bun);
+}
+
+/* Deno's panic hook prints its banner, then Rust's "thread 'main' (TID)
+ * panicked at FILE:L:C:" and the message, and exits 1. A V8 check routed
+ * through it stays v8_fatal (the real report); a Rust panic (the message
+ * edited: none came here) is kind panic, where it panicked first in its
+ * bug type. Rust before 1.73 wrote "panicked at 'MSG', FILE:L:C". Only a
+ * death counts: an orderly exit that printed one is no finding. */
+static void deno_panic_report(void **state) {
+  (void)state;
+  char *text = fixture("stderr/deno_panic_v8_check.txt");
+  assert_string_equal(classified(text, 0, 1).signature,
+                      "v8_fatal:Check failed: backing_store->ByteLength() != N implies "
+                      "backing_store->Data() != nullptr.:entry=sum_borrowed");
+  char *rust = replaced(text, "Fatal error in :0: Check failed: backing_store->ByteLength() != 0 implies "
+                        "backing_store->Data() != nullptr.", "called `Option::unwrap()` on a `None` value");
+  gf_finding f = classified(rust, 0, 1);
+  assert_string_equal(gf_kind_name(f.kind), "panic");
+  assert_string_equal(f.bug_type, "cli/lib.rs:N:N: called `Option::unwrap()` on a `None` value");
+  assert_string_equal(f.message, "called `Option::unwrap()` on a `None` value");
+  f = classified("thread 'main' panicked at 'boom 7', src/lib.rs:3:9\n", SIGABRT, 0);
+  assert_string_equal(f.signature, "panic:src/lib.rs:N:N: boom N:entry=sum_borrowed");
+  gf_outcome o = outcome(rust, 0, 0);
+  o.case_in_flight = 0;
+  assert_int_equal(gf_classify(&o, &f), 0);
+  free(text), free(rust);
 }
 
 static void v8_out_of_memory(void **state) {
@@ -444,7 +490,9 @@ int main(void) {
       cmocka_unit_test(bun_signature_is_the_fault_site),
       cmocka_unit_test(bun_first_thread_after_the_header),
       cmocka_unit_test(bun_abort_report),
+      cmocka_unit_test(bun_panic_message),
       cmocka_unit_test(napi_fatal_error_on_every_runtime),
+      cmocka_unit_test(deno_panic_report),
       cmocka_unit_test(v8_out_of_memory),
       cmocka_unit_test(v8_check_failure_with_target_frames),
       cmocka_unit_test(garbage_falls_back_to_exit_status),
