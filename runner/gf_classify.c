@@ -9,13 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gf_classify_rt.h"
 #include "gf_err.h"
 #include "gf_native.h"
 #include "gf_text.h"
 
 static const char *const kind_names[] = {"none",     "signal",    "asan", "v8_fatal",
                                          "timeout",  "mismatch", "exception", "exit",
-                                         "oom"};
+                                         "oom",      "panic"};
 
 const char *gf_kind_name(gf_kind k) {
   return (unsigned)k < sizeof kind_names / sizeof kind_names[0] ? kind_names[k] : "none";
@@ -323,9 +324,6 @@ static int signature_frames(const gf_stack *st, int idx[GF_SIG_FRAMES]) {
   return n - first;
 }
 
-/* kind:bug_type[:access][:frames]:entry=X (frames: see above). The entry
- * is always there: a C addon's entries often share one worker function, and
- * different entries are different bugs. */
 /* "kind:bug_type[:READ|WRITE]": a signature's head, without frames or entry. */
 static void signature_head(const gf_finding *f, char *out, size_t cap) {
   char access[16] = "";
@@ -336,7 +334,11 @@ static void signature_head(const gf_finding *f, char *out, size_t cap) {
   snprintf(out, cap, "%s:%s%s%s", gf_kind_name(f->kind), f->bug_type, access[0] ? ":" : "", access);
 }
 
-static void make_signature(gf_finding *f, const char *entry) {
+/* kind:bug_type[:access][:frames]:entry=X (frames: see above; with none,
+ * the fault site when a runtime's report gives one). The entry is always
+ * there: a C addon's entries often share one worker function, and
+ * different entries are different bugs. */
+static void make_signature(gf_finding *f, const char *entry, const char *site) {
   char frames[400] = "", head[128];
   int idx[GF_SIG_FRAMES];
   int used = signature_frames(&f->stack, idx);
@@ -344,10 +346,46 @@ static void make_signature(gf_finding *f, const char *entry) {
     if (k) strncat(frames, ">", sizeof frames - strlen(frames) - 1);
     strncat(frames, f->stack.f[idx[k]].func, sizeof frames - strlen(frames) - 1);
   }
+  if (used == 0) gf_strlcpy(frames, site, sizeof frames);
   signature_head(f, head, sizeof head);
   snprintf(f->signature, sizeof f->signature, "%s%s%s:entry=%s", head, frames[0] ? ":" : "", frames,
            entry ? entry : "?");
   snprintf(f->hash, sizeof f->hash, "%016llx", (unsigned long long)gf_fnv1a64(f->signature));
+}
+
+/* A runtime's panic (gf_classify_rt.h): Bun's banner with a reason that is
+ * no fault's, or a Rust panic (Deno's own, or a Rust addon's). The bug
+ * type is the message, after where a Rust panic happened; the stack is
+ * Bun's trace (no frame of it is known to be the target's). */
+static int read_panic(const char *text, gf_finding *f) {
+  gf_rt_report r;
+  char both[sizeof r.where + sizeof r.reason + 2];
+  if (gf_rt_bun_report(text, &r) && r.fault == GF_RT_PANIC)
+    gf_strlcpy(both, r.reason, sizeof both);
+  else if (gf_rt_rust_panic(text, &r))
+    snprintf(both, sizeof both, "%s: %s", r.where, r.reason);
+  else
+    return 0;
+  gf_normalize_message(both, f->bug_type, sizeof f->bug_type);
+  gf_strlcpy(f->message, r.reason, sizeof f->message);
+  f->stack = r.stack;
+  return 1;
+}
+
+/* A fault on Bun: its handler ran first, so the preloaded one's stack is
+ * of Bun's handler, with nothing of the target; then the stack is Bun's
+ * trace, and for a fault at an address the first frame's offset (where it
+ * faulted, in a module Bun does not name) is the site the signature names:
+ * the same run after run on one build, another for a fault elsewhere. */
+static void read_bun_fault(const char *text, gf_finding *f, char *site, size_t cap) {
+  gf_rt_report r;
+  int idx[GF_SIG_FRAMES];
+  if (!gf_rt_bun_report(text, &r)) return;
+  gf_strlcpy(f->message, r.reason, sizeof f->message);
+  if (signature_frames(&f->stack, idx) > 0) return;
+  f->stack = r.stack;
+  if (r.fault == GF_RT_FAULT_AT && r.stack.n > 0 && r.stack.f[0].location[0] == '+')
+    gf_strlcpy(site, r.stack.f[0].location, cap);
 }
 
 /* A worker's words (a JSON-decoded message can hold any byte: \u001b is
@@ -361,10 +399,14 @@ int gf_classify(const gf_outcome *o, gf_finding *f) {
   if (o->exited && o->term_signal == 0) f->exit_code = o->exit_code;
   if (o->exited) f->signal = o->term_signal;
 
+  int died = o->exited && (o->term_signal != 0 || o->exit_code != 0);
+  char site[32] = "";
   if (parse_asan(text, o->target_patterns, f)) {
     f->kind = GF_KIND_ASAN;
   } else if (parse_v8_fatal(text, o->target_patterns, f)) {
     f->kind = GF_KIND_V8_FATAL;
+  } else if (died && read_panic(text, f)) {
+    f->kind = GF_KIND_PANIC;
   } else if (o->rss_mb) {
     f->kind = GF_KIND_OOM;
     gf_strlcpy(f->bug_type, "rss-limit", sizeof f->bug_type);
@@ -377,6 +419,7 @@ int gf_classify(const gf_outcome *o, gf_finding *f) {
     f->kind = GF_KIND_SIGNAL;
     gf_strlcpy(f->bug_type, gf_signal_name(o->term_signal), sizeof f->bug_type);
     read_native_stack(text, o, f);
+    read_bun_fault(text, f, site, sizeof site);
   } else if (o->result_outcome && strcmp(o->result_outcome, "mismatch") == 0) {
     f->kind = GF_KIND_MISMATCH;
     gf_strlcpy(f->bug_type, "wrong-result", sizeof f->bug_type);
@@ -398,7 +441,7 @@ int gf_classify(const gf_outcome *o, gf_finding *f) {
   gf_text_one_line(f->mismatch.expected);
   gf_text_one_line(f->bug_type);
   gf_text_one_line(f->access);
-  make_signature(f, o->entry);
+  make_signature(f, o->entry, site);
   return 1;
 }
 

@@ -31,7 +31,8 @@ typedef enum {
   GF_KIND_MISMATCH,
   GF_KIND_EXCEPTION,
   GF_KIND_EXIT,
-  GF_KIND_OOM, /* killed by us past rss_limit_mb */
+  GF_KIND_OOM,   /* killed by us past rss_limit_mb */
+  GF_KIND_PANIC, /* the runtime's own panic: Bun's, or a Rust one (gf_classify_rt.h) */
 } gf_kind;
 
 typedef struct gf_frame {

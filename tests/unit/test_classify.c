@@ -1,6 +1,7 @@
 /* test_classify.c - classification and signatures on stored stderr samples
  * (tests/fixtures/stderr/: a real ASan report from the borrowed entry, a real
- * V8 OOM, a V8 CHECK failure, and garbage). */
+ * V8 OOM, a V8 CHECK failure, garbage, and real crash reports of Bun and
+ * Deno: paths shortened, the worker's key made k3y). */
 #include "helpers.h"
 
 #include <signal.h>
@@ -250,6 +251,157 @@ static void cpp_names_kept_whole(void **state) {
   free(text);
 }
 
+/* text with its first `from` replaced by `to` (malloc'd; the test fails
+ * when there is none). */
+static char *replaced(const char *text, const char *from, const char *to) {
+  const char *at = strstr(text, from);
+  if (at == NULL) fail_msg("no \"%s\" in the text", from);
+  char *out = malloc(strlen(text) + strlen(to) + 1);
+  sprintf(out, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+  return out;
+}
+
+static gf_finding classified(const char *text, int sig, int64_t code) {
+  gf_outcome o = outcome(text, sig, code);
+  o.crash_key = "k3y";
+  gf_finding f;
+  assert_int_equal(gf_classify(&o, &f), 1);
+  return f;
+}
+
+/* Bun's handler runs before the preloaded one (whose report then has the
+ * frames of Bun's handler): its banner says what happened and its
+ * bun.report trace where - module-relative offsets, the first the fault's.
+ * A real report of the demo's borrowed entry on Bun 1.4.5, release. */
+static void bun_segfault_report(void **state) {
+  (void)state;
+  char *text = fixture("stderr/bun_segv.txt");
+  gf_finding f = classified(text, SIGSEGV, 0);
+  assert_string_equal(gf_kind_name(f.kind), "signal");
+  assert_string_equal(f.bug_type, "SIGSEGV");
+  assert_string_equal(f.message, "Segmentation fault at address 0x4679A000");
+  assert_int_equal(f.stack.n, 5);
+  assert_string_equal(f.stack.f[0].location, "+0x2b17"); /* gf_borrowed_sum, in the addon */
+  assert_string_equal(f.stack.f[1].location, "+0x31f8b9b"); /* Bun's own */
+  assert_string_equal(f.signature, "signal:SIGSEGV:+0x2b17:entry=sum_borrowed");
+  /* a record written before, without the fault's offset, is its bucket */
+  assert_true(gf_signature_matches(&f, "signal:SIGSEGV:entry=sum_borrowed", "0000000000000000"));
+  free(text);
+}
+
+/* The same bug in another run (another freed page, other figures in the
+ * header; the real second report) has the same signature; a fault
+ * elsewhere (inside Bun's napi_create_object, handed a bad env) another. */
+static void bun_signature_is_the_fault_site(void **state) {
+  (void)state;
+  char *a = fixture("stderr/bun_segv.txt");
+  char *b1 = replaced(a, "0x4679A000", "0xCD18000");
+  char *b2 = replaced(b1, "A2AggwmvmC", "A2Agggm6M");
+  char *b = replaced(b2, "Elapsed: 211ms", "Elapsed: 334ms");
+  char *other = fixture("stderr/bun_segv_in_bun.txt");
+  gf_finding fa = classified(a, SIGSEGV, 0), fb = classified(b, SIGSEGV, 0);
+  gf_finding fo = classified(other, SIGSEGV, 0);
+  assert_string_equal(fa.signature, fb.signature);
+  assert_string_equal(fo.signature, "signal:SIGSEGV:+0x2bdb11f:entry=sum_borrowed");
+  assert_string_not_equal(fa.hash, fo.hash);
+  assert_string_equal(fo.stack.f[1].location, "+0x11f2"); /* the addon's caller */
+  assert_string_equal(fo.stack.f[2].location, "?");       /* JIT code */
+  free(a), free(b1), free(b2), free(b), free(other);
+}
+
+/* The first crashing thread's banner is the report ("oh no: multiple
+ * threads are crashing" and the others follow); a banner the program
+ * printed before Bun's handler ran (before its header) is text. */
+static void bun_first_thread_after_the_header(void **state) {
+  (void)state;
+  static const char more[] = "oh no: multiple threads are crashing\n"
+                             "panic: Segmentation fault at address 0x20\n"
+                             " https://bun.report/1.4.5/la1a773343ggEggggC+rJA2AgC\n\n==gcfuzz-crash== ";
+  static const char forged[] = "panic(main thread): Segmentation fault at address 0x20\n"
+                               " https://bun.report/1.4.5/la1a773343ggEggggC+rJA2AgC\n";
+  char *text = fixture("stderr/bun_segv.txt");
+  char *threads = replaced(text, "==gcfuzz-crash== ", more);
+  char *both = malloc(strlen(forged) + strlen(threads) + 1);
+  strcat(strcpy(both, forged), threads);
+  assert_string_equal(classified(threads, SIGSEGV, 0).signature, "signal:SIGSEGV:+0x2b17:entry=sum_borrowed");
+  assert_string_equal(classified(both, SIGSEGV, 0).signature, "signal:SIGSEGV:+0x2b17:entry=sum_borrowed");
+  free(text), free(threads), free(both);
+}
+
+/* abort() on Bun: its trace starts in libc (every abort's alike, and
+ * libc's offset is the machine's), so the signature names no site. */
+static void bun_abort_report(void **state) {
+  (void)state;
+  char *text = fixture("stderr/bun_abort.txt");
+  gf_finding f = classified(text, SIGABRT, 0);
+  assert_string_equal(f.message, "abort() called");
+  assert_string_equal(f.stack.f[0].location, "+0x8aeeb");
+  assert_string_equal(f.signature, "signal:SIGABRT:entry=sum_borrowed");
+  free(text);
+}
+
+/* A banner whose reason is no fault is Bun's own panic (a Zig @panic or
+ * safety check: a bug in Bun): kind panic, the message its bug type. None
+ * came here, so the reason of the real report is edited. Worker text, so
+ * the message is made terminal-safe. */
+static void bun_panic_message(void **state) {
+  (void)state;
+  char *text = fixture("stderr/bun_segv.txt");
+  char *unreachable = replaced(text, "Segmentation fault at address 0x4679A000", "reached unreachable code");
+  char *oob = replaced(text, "Segmentation fault at address 0x4679A000", "index out of bounds: index 5, len 3\x1b[0m");
+  gf_finding f = classified(unreachable, SIGSEGV, 0);
+  assert_string_equal(gf_kind_name(f.kind), "panic");
+  assert_string_equal(f.signature, "panic:reached unreachable code:entry=sum_borrowed");
+  assert_string_equal(f.stack.f[0].location, "+0x2b17"); /* the trace is kept */
+  f = classified(oob, SIGABRT, 0);
+  assert_string_equal(f.bug_type, "index out of bounds: index N, len N?[Nm");
+  assert_string_equal(f.message, "index out of bounds: index 5, len 3?[0m");
+  assert_int_equal(gf_kind_from_name("panic"), f.kind);
+  free(text), free(unreachable), free(oob);
+}
+
+/* napi_fatal_error is one bug on every runtime: Node's "FATAL ERROR:",
+ * Bun's panic banner and Deno's "NODE API FATAL ERROR:" (real outputs of
+ * one probe addon) give one signature. */
+static void napi_fatal_error_on_every_runtime(void **state) {
+  (void)state;
+  char *bun = fixture("stderr/bun_napi_fatal.txt");
+  const char *node = "FATAL ERROR: probe_where probe fatal message\n----- Native stack trace -----\n\n"
+                     " 1: 0xb78c78 node::OnFatalError(char const*, char const*) [node]\n";
+  const char *deno = "NODE API FATAL ERROR: probe_where probe fatal message\n";
+  const char *want = "v8_fatal:probe_where probe fatal message:entry=sum_borrowed";
+  assert_string_equal(classified(node, SIGABRT, 0).signature, want);
+  assert_string_equal(classified(bun, SIGABRT, 0).signature, want);
+  assert_string_equal(classified(deno, SIGABRT, 0).signature, want);
+  free(bun);
+}
+
+/* Deno's panic hook prints its banner, then Rust's "thread 'main' (TID)
+ * panicked at FILE:L:C:" and the message, and exits 1. A V8 check routed
+ * through it stays v8_fatal (the real report); a Rust panic (the message
+ * edited: none came here) is kind panic, where it panicked first in its
+ * bug type. Rust before 1.73 wrote "panicked at 'MSG', FILE:L:C". Only a
+ * death counts: an orderly exit that printed one is no finding. */
+static void deno_panic_report(void **state) {
+  (void)state;
+  char *text = fixture("stderr/deno_panic_v8_check.txt");
+  assert_string_equal(classified(text, 0, 1).signature,
+                      "v8_fatal:Check failed: backing_store->ByteLength() != N implies "
+                      "backing_store->Data() != nullptr.:entry=sum_borrowed");
+  char *rust = replaced(text, "Fatal error in :0: Check failed: backing_store->ByteLength() != 0 implies "
+                        "backing_store->Data() != nullptr.", "called `Option::unwrap()` on a `None` value");
+  gf_finding f = classified(rust, 0, 1);
+  assert_string_equal(gf_kind_name(f.kind), "panic");
+  assert_string_equal(f.bug_type, "cli/lib.rs:N:N: called `Option::unwrap()` on a `None` value");
+  assert_string_equal(f.message, "called `Option::unwrap()` on a `None` value");
+  f = classified("thread 'main' panicked at 'boom 7', src/lib.rs:3:9\n", SIGABRT, 0);
+  assert_string_equal(f.signature, "panic:src/lib.rs:N:N: boom N:entry=sum_borrowed");
+  gf_outcome o = outcome(rust, 0, 0);
+  o.case_in_flight = 0;
+  assert_int_equal(gf_classify(&o, &f), 0);
+  free(text), free(rust);
+}
+
 static void v8_out_of_memory(void **state) {
   (void)state;
   char *text = fixture("stderr/v8_oom.txt");
@@ -334,6 +486,13 @@ int main(void) {
       cmocka_unit_test(cpp_names_kept_whole),
       cmocka_unit_test(helper_frames_do_not_split_a_bug),
       cmocka_unit_test(bare_sigsegv),
+      cmocka_unit_test(bun_segfault_report),
+      cmocka_unit_test(bun_signature_is_the_fault_site),
+      cmocka_unit_test(bun_first_thread_after_the_header),
+      cmocka_unit_test(bun_abort_report),
+      cmocka_unit_test(bun_panic_message),
+      cmocka_unit_test(napi_fatal_error_on_every_runtime),
+      cmocka_unit_test(deno_panic_report),
       cmocka_unit_test(v8_out_of_memory),
       cmocka_unit_test(v8_check_failure_with_target_frames),
       cmocka_unit_test(garbage_falls_back_to_exit_status),
