@@ -3,7 +3,10 @@
 // signatures (tests/hostile/bucket_storm.js: every case a bucket of its
 // own, a few KB of stderr each), the daemon's RSS when it holds 1 000 and
 // 10 000 buckets, for each gcfuzz binary given (default: this tree's), side
-// by side. Measures, asserts nothing.
+// by side. Measures, asserts nothing. Each point is also said on stderr
+// as it is reached; a binary gets BUCKETS_MAX_TIME seconds (default 3600:
+// on a loaded machine 10 000 buckets take longer than the 11 min of an
+// idle one).
 //   node bench/buckets.js [GCFUZZ_BIN...]
 'use strict';
 const fs = require('node:fs');
@@ -13,6 +16,7 @@ const { spawn, spawnSync } = require('node:child_process');
 const { ROOT, tmp } = require('./common.js');
 
 const POINTS = [1000, 10000];
+const MAX_TIME = String(Number(process.env.BUCKETS_MAX_TIME) || 3600);
 const bins = process.argv.slice(2).length ? process.argv.slice(2) : [path.join(ROOT, 'build', 'gcfuzz')];
 const rssKb = (pid) => Number((fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/) || [0, 0])[1]);
 
@@ -27,7 +31,7 @@ function storm(bin) {
   fs.writeFileSync(cfgFile, JSON.stringify(cfg));
   const out = path.join(dir, 'out');
   return new Promise((resolve) => {
-    const child = spawn(bin, ['soak', '--config', cfgFile, '--out', out, '--workers', '4', '--seed', '1', '--max-time', '900'], { stdio: ['ignore', 'ignore', 'ignore'] });
+    const child = spawn(bin, ['soak', '--config', cfgFile, '--out', out, '--workers', '4', '--seed', '1', '--max-time', MAX_TIME], { stdio: ['ignore', 'ignore', 'ignore'] });
     const points = [];
     const t0 = Date.now();
     const poll = setInterval(() => {
@@ -37,8 +41,10 @@ function storm(bin) {
       } catch {
         return;
       }
-      while (points.length < POINTS.length && n >= POINTS[points.length])
+      while (points.length < POINTS.length && n >= POINTS[points.length]) {
         points.push({ buckets: POINTS[points.length], rss_mb: +(rssKb(child.pid) / 1024).toFixed(1), s: Math.round((Date.now() - t0) / 1000) });
+        process.stderr.write(`${bin}: ${JSON.stringify(points[points.length - 1])}\n`);
+      }
       if (points.length === POINTS.length) child.kill('SIGKILL');
     }, 100);
     child.on('close', () => {

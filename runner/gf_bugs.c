@@ -7,16 +7,12 @@
 
 #include "gf_json.h"
 
-static int has_target_frame(const gf_bucket *b) {
-  const cJSON *fr;
-  cJSON_ArrayForEach(fr, cJSON_GetObjectItemCaseSensitive(b->record, "frames"))
-    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(fr, "target"))) return 1;
-  return 0;
-}
+/* Every verdict here reads the bucket's facts (gf_index.h), never its
+ * record: a writer keeps its records on disk. */
+static int has_target_frame(const gf_bucket *b) { return b->facts.target_frame; }
 
 int gf_bug_unmatched_frames(const gf_bucket *b) {
-  return cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(b->record, "frames")) > 0 &&
-         !has_target_frame(b);
+  return b->facts.frames && !has_target_frame(b);
 }
 
 int gf_bug_frameless(const gf_bucket *b) {
@@ -39,16 +35,12 @@ static int located(const gf_bucket *b) {
 
 /* The control ran the case with every input kept and it failed the same
  * way: not a lifetime bug. */
-static int control_failed(const gf_bucket *b) {
-  const cJSON *c = cJSON_GetObjectItemCaseSensitive(b->record, "control");
-  return gf_json_count(c, "failed") > 0;
-}
+static int control_failed(const gf_bucket *b) { return b->facts.control_failed > 0; }
 
 int gf_bug_needs_gc(const gf_bucket *b) {
-  const cJSON *c = cJSON_GetObjectItemCaseSensitive(b->record, "control");
-  if (gf_json_count(c, "runs") <= 0) return -1;
+  if (b->facts.control_runs <= 0) return -1;
   if (control_failed(b)) return 0;
-  return gf_record_score(b->record) > 0 ? 1 : -1; /* a clean control says nothing alone */
+  return b->facts.score > 0 ? 1 : -1; /* a clean control says nothing alone */
 }
 
 const char *gf_bug_needs_gc_name(const gf_bucket *b) {
@@ -57,12 +49,11 @@ const char *gf_bug_needs_gc_name(const gf_bucket *b) {
 }
 
 void gf_bug_needs_gc_text(const gf_bucket *b, char *out, size_t cap) {
-  const cJSON *c = cJSON_GetObjectItemCaseSensitive(b->record, "control");
-  if (gf_json_count(c, "runs") <= 0)
+  if (b->facts.control_runs <= 0)
     snprintf(out, cap, "unknown");
   else
     snprintf(out, cap, "%s (kept: %.0f/%.0f failed)", gf_bug_needs_gc_name(b),
-             gf_json_count(c, "failed"), gf_json_count(c, "runs"));
+             b->facts.control_failed, b->facts.control_runs);
 }
 
 int gf_patience_slow(const cJSON *patience) {
@@ -70,31 +61,22 @@ int gf_patience_slow(const cJSON *patience) {
   return gf_json_count(patience, "finished") > 0 && !(2 * hangs > of);
 }
 
-int gf_bug_slow(const gf_bucket *b) {
-  return b->kind == GF_KIND_TIMEOUT &&
-         gf_patience_slow(cJSON_GetObjectItemCaseSensitive(b->record, "patience"));
-}
+int gf_bug_slow(const gf_bucket *b) { return b->kind == GF_KIND_TIMEOUT && b->facts.slow; }
 
 void gf_bug_hang_text(const gf_bucket *b, char *out, size_t cap) {
-  const cJSON *p = cJSON_GetObjectItemCaseSensitive(b->record, "patience");
   char rate[96] = "";
-  if (gf_json_count(p, "of") > 0)
+  if (b->facts.patience.of > 0)
     snprintf(rate, sizeof rate, "it hung in %.0f of %.0f runs (fresh, warm and patience)",
-             gf_json_count(p, "hangs"), gf_json_count(p, "of"));
-  if (p == NULL)
+             b->facts.patience.hangs, b->facts.patience.of);
+  if (!b->facts.has_patience)
     snprintf(out, cap, "%s", "");
   else if (gf_bug_slow(b))
     snprintf(out, cap, GF_SLOW_CASE_LINE "%s%s", rate[0] ? "; " : "", rate);
-  else if (gf_json_count(p, "finished") > 0)
+  else if (b->facts.patience.finished > 0)
     snprintf(out, cap, "a hang, though a patience run finished: %s", rate);
   else
-    snprintf(out, cap, "a hang: it ran past %.0f ms too%s%s", gf_json_count(p, "timeout_ms"),
+    snprintf(out, cap, "a hang: it ran past %.0f ms too%s%s", b->facts.patience.timeout_ms,
              rate[0] ? "; " : "", rate);
-}
-
-static const char *build_of(const gf_bucket *b) {
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(b->record, "addon_build");
-  return cJSON_IsString(v) ? v->valuestring : "";
 }
 
 /* The one located bucket of b's entry and build, or NULL (none, or more
@@ -103,7 +85,7 @@ static const gf_bucket *unique_root(const gf_store *s, const gf_bucket *b) {
   const gf_bucket *root = NULL;
   for (size_t i = 0; i < s->n; i++) {
     const gf_bucket *r = &s->b[i];
-    if (strcmp(r->entry, b->entry) != 0 || !located(r) || strcmp(build_of(r), build_of(b)) != 0)
+    if (strcmp(r->entry, b->entry) != 0 || !located(r) || r->facts.build != b->facts.build)
       continue;
     if (root) return NULL;
     root = r;
@@ -119,25 +101,29 @@ static cJSON *link_json(const gf_bucket *b) {
 }
 
 /* Makes the record's key want (NULL: absent); consumes want. Returns 0
- * unchanged, 1 rewritten, -1 when the write failed. */
+ * unchanged, 1 rewritten, -1 when the write failed. The record is read
+ * back only when the fingerprint its facts keep differs from want's. */
 static int set_link(gf_store *s, gf_bucket *b, const char *key, cJSON *want, gf_err *err) {
-  const cJSON *have = cJSON_GetObjectItemCaseSensitive(b->record, key);
-  if ((!have && !want) || (have && want && cJSON_Compare(have, want, 1))) {
+  uint64_t have_fp = strcmp(key, "same_bug_as") == 0 ? b->facts.same_bug_as_fp
+                                                     : b->facts.manifestations_fp;
+  if (have_fp == gf_link_fp(want)) { /* unchanged, as its facts say: nothing to read */
     cJSON_Delete(want);
     return 0;
   }
+  cJSON *r = gf_store_record(s, b, err);
+  const cJSON *have = cJSON_GetObjectItemCaseSensitive(r, key);
+  if (r == NULL || (!have && !want) || (have && want && cJSON_Compare(have, want, 1))) {
+    cJSON_Delete(want);
+    return r == NULL ? -1 : 0;
+  }
   if (want)
-    gf_json_set(b->record, key, want);
+    gf_json_set(r, key, want);
   else
-    cJSON_DeleteItemFromObjectCaseSensitive(b->record, key);
+    cJSON_DeleteItemFromObjectCaseSensitive(r, key);
   return gf_store_rewrite(s, b, err) == 0 ? 1 : -1;
 }
 
-const char *gf_bug_root_hash(const gf_bucket *b) {
-  const cJSON *l = cJSON_GetObjectItemCaseSensitive(b->record, "same_bug_as");
-  const cJSON *h = cJSON_GetObjectItemCaseSensitive(l, "hash");
-  return cJSON_IsString(h) ? h->valuestring : NULL;
-}
+const char *gf_bug_root_hash(const gf_bucket *b) { return b->facts.root[0] ? b->facts.root : NULL; }
 
 static int tally(int *changed, int rc) {
   if (rc < 0) return -1;

@@ -430,16 +430,10 @@ static void on_signal(uv_signal_t *s, int signum) {
 
 /* The last crash and the last new bucket, as the records say. */
 static void last_times(fuzz *f) {
-  for (size_t i = 0; i < f->store.n; i++) {
-    const cJSON *last = cJSON_GetObjectItemCaseSensitive(f->store.b[i].record, "last_seen");
-    const cJSON *first = cJSON_GetObjectItemCaseSensitive(f->store.b[i].record, "first_seen");
-    if (cJSON_IsString(last) && strlen(last->valuestring) == 20 &&
-        strcmp(last->valuestring, f->stats.last_crash) > 0)
-      gf_strlcpy(f->stats.last_crash, last->valuestring, sizeof f->stats.last_crash);
-    if (cJSON_IsString(first) && strlen(first->valuestring) == 20 &&
-        strcmp(first->valuestring, f->stats.last_new_bucket) > 0)
-      gf_strlcpy(f->stats.last_new_bucket, first->valuestring, sizeof f->stats.last_new_bucket);
-  }
+  if (strcmp(f->store.last_seen, f->stats.last_crash) > 0)
+    gf_strlcpy(f->stats.last_crash, f->store.last_seen, sizeof f->stats.last_crash);
+  if (strcmp(f->store.last_new, f->stats.last_new_bucket) > 0)
+    gf_strlcpy(f->stats.last_new_bucket, f->store.last_new, sizeof f->stats.last_new_bucket);
 }
 
 static int fuzz_setup(fuzz *f, gf_err *err) {

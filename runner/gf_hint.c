@@ -37,7 +37,7 @@ void gf_hint_new_bucket(const gf_bucket *b, FILE *out) {
   if (gf_bug_unmatched_frames(b))
     fprintf(out, "gcfuzz:   no frame of it matched target_frames: the bucket has no location "
                  "(name the addon's module or source directory, e.g. \"../src/\")\n");
-  if (gf_hint_distinct(b->record)) fprintf(out, "gcfuzz:   " GF_DISTINCT_HINT "\n");
+  if (b->facts.distinct_hint) fprintf(out, "gcfuzz:   " GF_DISTINCT_HINT "\n");
 }
 
 void gf_hint_runtime(const char *runtime, int no_gc_entries, FILE *out) {

@@ -30,12 +30,13 @@ static cJSON *contributions(const cJSON *rec, const char *origin) {
 }
 
 /* Per origin (but dst's own, whose count dst keeps itself): the larger of
- * the two, the difference added to b->count. Returns what was added. */
-static uint64_t merge_counts(gf_store *dst, gf_bucket *b, const cJSON *contrib) {
-  cJSON *mc = cJSON_GetObjectItemCaseSensitive(b->record, "merged_counts");
+ * the two, the difference added to b->count (rec is b's record). Returns
+ * what was added. */
+static uint64_t merge_counts(gf_store *dst, gf_bucket *b, cJSON *rec, const cJSON *contrib) {
+  cJSON *mc = cJSON_GetObjectItemCaseSensitive(rec, "merged_counts");
   if (!cJSON_IsObject(mc)) {
     mc = cJSON_CreateObject();
-    gf_json_set(b->record, "merged_counts", mc);
+    gf_json_set(rec, "merged_counts", mc);
   }
   uint64_t added = 0;
   const cJSON *it;
@@ -50,20 +51,20 @@ static uint64_t merge_counts(gf_store *dst, gf_bucket *b, const cJSON *contrib) 
   return added;
 }
 
-/* src's case, when it reproduces better than b's, with its rates: a rate
+/* src's case, when it reproduces better than rec's, with its rates: a rate
  * belongs to the case it was measured on. */
-static int better_case(gf_bucket *b, const cJSON *src) {
+static int better_case(cJSON *rec, const cJSON *src) {
   const cJSON *fresh = cJSON_GetObjectItemCaseSensitive(src, "reproducibility");
   const cJSON *warm = cJSON_GetObjectItemCaseSensitive(src, "reproducibility_warm");
-  double ss = gf_record_score(src), ds = gf_record_score(b->record);
+  double ss = gf_record_score(src), ds = gf_record_score(rec);
   /* As good, on more runs, is better evidence. */
   double sruns = gf_json_count(fresh, "runs");
-  double druns = gf_json_count(cJSON_GetObjectItemCaseSensitive(b->record, "reproducibility"), "runs");
+  double druns = gf_json_count(cJSON_GetObjectItemCaseSensitive(rec, "reproducibility"), "runs");
   int better = ss > ds || (ss == ds && ss >= 0 && sruns > druns);
   gf_case c;
   if (!better || gf_case_from_json(&c, cJSON_GetObjectItemCaseSensitive(src, "case"), NULL) != 0)
     return 0;
-  gf_json_set(b->record, "case", gf_case_to_json(&c));
+  gf_json_set(rec, "case", gf_case_to_json(&c));
   const char *keys[] = {"reproducibility", "reproducibility_warm"};
   const cJSON *rates[] = {fresh, warm};
   for (int i = 0; i < 2; i++) {
@@ -71,39 +72,39 @@ static int better_case(gf_bucket *b, const cJSON *src) {
     cJSON_AddNumberToObject(rate, "runs", gf_json_count(rates[i], "runs"));
     cJSON_AddNumberToObject(rate, "reproduced", gf_json_count(rates[i], "reproduced"));
     if (cJSON_IsObject(rates[i]))
-      gf_json_set(b->record, keys[i], rate);
+      gf_json_set(rec, keys[i], rate);
     else { /* src has no warm rate: neither has its case */
       cJSON_Delete(rate);
-      cJSON_DeleteItemFromObjectCaseSensitive(b->record, keys[i]);
+      cJSON_DeleteItemFromObjectCaseSensitive(rec, keys[i]);
     }
   }
   return 1;
 }
 
 /* Times, the better case with its rates, and the minimized case of src's
- * record into b's. */
-static int merge_fields(gf_bucket *b, const cJSON *src) {
+ * record into rec. */
+static int merge_fields(cJSON *rec, const cJSON *src) {
   int changed = 0;
   const cJSON *sf = cJSON_GetObjectItemCaseSensitive(src, "first_seen");
   const cJSON *sl = cJSON_GetObjectItemCaseSensitive(src, "last_seen");
-  const cJSON *df = cJSON_GetObjectItemCaseSensitive(b->record, "first_seen");
-  const cJSON *dl = cJSON_GetObjectItemCaseSensitive(b->record, "last_seen");
+  const cJSON *df = cJSON_GetObjectItemCaseSensitive(rec, "first_seen");
+  const cJSON *dl = cJSON_GetObjectItemCaseSensitive(rec, "last_seen");
   if (cJSON_IsString(sf) && (!cJSON_IsString(df) || strcmp(sf->valuestring, df->valuestring) < 0)) {
-    gf_json_set(b->record, "first_seen", cJSON_CreateString(sf->valuestring));
+    gf_json_set(rec, "first_seen", cJSON_CreateString(sf->valuestring));
     changed = 1;
   }
   if (cJSON_IsString(sl) && (!cJSON_IsString(dl) || strcmp(sl->valuestring, dl->valuestring) > 0)) {
-    gf_json_set(b->record, "last_seen", cJSON_CreateString(sl->valuestring));
+    gf_json_set(rec, "last_seen", cJSON_CreateString(sl->valuestring));
     changed = 1;
   }
-  changed |= better_case(b, src);
+  changed |= better_case(rec, src);
   const cJSON *mcase = cJSON_GetObjectItemCaseSensitive(src, "minimized_case");
   gf_case c;
-  if (mcase && !cJSON_GetObjectItemCaseSensitive(b->record, "minimized_case") &&
+  if (mcase && !cJSON_GetObjectItemCaseSensitive(rec, "minimized_case") &&
       gf_case_from_json(&c, mcase, NULL) == 0) {
-    gf_json_set(b->record, "minimized_case", gf_case_to_json(&c));
+    gf_json_set(rec, "minimized_case", gf_case_to_json(&c));
     const cJSON *mr = cJSON_GetObjectItemCaseSensitive(src, "minimized_rate");
-    if (cJSON_IsObject(mr)) gf_json_set(b->record, "minimized_rate", cJSON_Duplicate(mr, 1));
+    if (cJSON_IsObject(mr)) gf_json_set(rec, "minimized_rate", cJSON_Duplicate(mr, 1));
     changed = 1;
   }
   return changed;
@@ -134,8 +135,16 @@ static void merge_record(gf_store *dst, const gf_store *src, const gf_bucket *sb
     }
     r->new_buckets++;
   }
-  uint64_t added = merge_counts(dst, b, contrib);
-  int changed = merge_fields(b, sb->record);
+  cJSON *rec = gf_store_record(dst, b, &err);
+  if (rec == NULL) { /* DEST's own, unreadable now: named, left as it is */
+    fprintf(stderr, "gcfuzz merge: %s; %s/%s.json not merged into it\n", err.msg, src->crashes,
+            sb->hash);
+    r->unreadable++;
+    cJSON_Delete(contrib);
+    return;
+  }
+  uint64_t added = merge_counts(dst, b, rec, contrib);
+  int changed = merge_fields(rec, sb->record);
   cJSON_Delete(contrib);
   r->count_added += added;
   if (added || changed || b->dirty) {

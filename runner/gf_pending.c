@@ -159,7 +159,8 @@ static long next_candidate(const gf_pending *p) {
 /* The case a bucket's work runs: the record's, if this config can run it. */
 static int bucket_case(gf_pending *p, const gf_bucket *b, gf_case *c) {
   gf_err err = {{0}};
-  if (gf_case_from_json(c, cJSON_GetObjectItemCaseSensitive(b->record, "case"), &err) != 0) {
+  const cJSON *r = gf_store_record(p->store, b, &err);
+  if (r == NULL || gf_case_from_json(c, cJSON_GetObjectItemCaseSensitive(r, "case"), &err) != 0) {
     log_line(p, b->hash, err.msg);
     return -1;
   }
@@ -193,24 +194,20 @@ static void submit_confirmation(gf_pending *p, gf_tally *t, const gf_bucket *b, 
   t->tag.kind = JOB_CONFIRM;
   t->p = p;
   if (c != &t->c) t->c = *c;
-  const cJSON *r = b->record;
   int again = t->it.probes_only; /* rates recorded before a stop: the rest only */
   t->runs = again ? 0 : p->cfg->confirm_runs;
   t->rates_written = again;
   t->control.tag.kind = JOB_CONTROL;
-  t->control.runs = t->candidate || (again && cJSON_GetObjectItemCaseSensitive(r, "control"))
+  t->control.runs = t->candidate || (again && b->facts.has_control)
                         ? 0
                         : p->cfg->confirm_runs;
   t->patience.tag.kind = JOB_PATIENCE;
   t->patience.runs = !t->candidate && b->kind == GF_KIND_TIMEOUT &&
-                     !(again && cJSON_GetObjectItemCaseSensitive(r, "patience"));
+                     !(again && b->facts.has_patience);
   if (t->runs + t->control.runs + t->patience.runs == 0) { /* nothing was left after all */
     gf_bucket *rb = gf_store_find(p->store, t->it.hash);
     gf_err err = {{0}};
-    if (rb) {
-      cJSON_DeleteItemFromObjectCaseSensitive(rb->record, "probes_pending");
-      gf_store_rewrite(p->store, rb, &err);
-    }
+    if (rb) gf_store_update(p->store, rb, "probes_pending", NULL, &err);
     free(t);
     return;
   }
@@ -244,7 +241,7 @@ static void start_candidate(gf_pending *p, size_t i) {
   gf_tally *t = calloc(1, sizeof *t);
   if (t == NULL) return;
   gf_err err = {{0}};
-  double tries = gf_json_count(b->record, "case_tries") + 1;
+  double tries = b->facts.case_tries + 1;
   if (gf_store_update(p->store, b, "case_tries", cJSON_CreateNumber(tries), &err) != 0)
     log_line(p, b->hash, err.msg);
   t->it = cand.it;
@@ -264,9 +261,9 @@ static int candidate_waits(const gf_pending *p, const char *hash) {
 /* Called at every crash of a known bucket: the cheap checks first. */
 void gf_pending_occurrence(gf_pending *p, const gf_bucket *b, const gf_case *c, int flag_set) {
   if (p->cfg->confirm_runs == 0 || p->ncandidates == GF_PENDING_CANDIDATES ||
-      gf_json_count(b->record, "case_tries") >= GF_CASE_TRIES)
+      b->facts.case_tries >= GF_CASE_TRIES)
     return;
-  double score = gf_record_score(b->record);
+  double score = b->facts.score;
   if (score < 0 || score >= 1 || candidate_waits(p, b->hash)) return;
   gf_pending_candidate *cand = &p->candidates[p->ncandidates++];
   gf_strlcpy(cand->it.hash, b->hash, sizeof cand->it.hash);
@@ -282,7 +279,7 @@ void gf_pending_occurrence(gf_pending *p, const gf_bucket *b, const gf_case *c, 
 static void candidate_done(gf_pending *p, gf_tally *t, gf_bucket *b) {
   double score = (double)(t->hits + t->warm_hits) / (2.0 * t->runs);
   gf_err err = {{0}};
-  if (score <= gf_record_score(b->record)) return;
+  if (score <= b->facts.score) return;
   char line[160];
   snprintf(line, sizeof line, "case %s reproduces more often (%u/%u fresh, %u/%u warm): now the "
            "record's case", t->c.id, t->hits, t->runs, t->warm_hits, t->runs);
@@ -317,7 +314,8 @@ static void on_min_progress(gf_min *m) {
  * at this K, its numbers consistent): 1 with best, baseline and hits. */
 static int saved_progress(const gf_pending *p, const gf_bucket *b, const gf_case *orig,
                           gf_case *best, unsigned *baseline, unsigned *hits) {
-  const cJSON *o = cJSON_GetObjectItemCaseSensitive(b->record, "minimize_progress");
+  const cJSON *o = cJSON_GetObjectItemCaseSensitive(gf_store_record(p->store, b, NULL),
+                                                    "minimize_progress");
   const cJSON *of = cJSON_GetObjectItemCaseSensitive(o, "of");
   double runs = gf_json_count(o, "runs"), base = gf_json_count(o, "baseline");
   double h = gf_json_count(o, "best_hits");
@@ -339,7 +337,8 @@ static void on_min_done(gf_min *m) {
   gf_err err = {{0}};
   int rc = 0;
   if (b && !m->retry) /* a verdict: the progress is over (written with it) */
-    cJSON_DeleteItemFromObjectCaseSensitive(b->record, "minimize_progress");
+    cJSON_DeleteItemFromObjectCaseSensitive(gf_store_record(p->store, b, NULL),
+                                            "minimize_progress");
   if (b && m->retry) /* no verdict: left pending for the next resume */
     log_line(p, j->hash, m->failure);
   else if (b && m->failure[0]) /* a verdict: recorded, so that it is not tried at every resume */
@@ -390,15 +389,10 @@ static void start_work(gf_pending *p) {
   while (!p->stopping && !p->minimizing && p->minimize.n > 0) start_minimizing(p);
 }
 
-static double rate_field(const cJSON *r, const char *key) {
-  return gf_json_count(cJSON_GetObjectItemCaseSensitive(r, "reproducibility"), key);
-}
-
 /* Reproduced fresh, and neither minimized nor given up on. */
-static int wants_minimizing(const gf_pending *p, const cJSON *r) {
-  return p->cfg->minimize_new && rate_field(r, "reproduced") > 0 &&
-         !cJSON_GetObjectItemCaseSensitive(r, "minimized_case") &&
-         !cJSON_GetObjectItemCaseSensitive(r, "minimize_failed");
+static int wants_minimizing(const gf_pending *p, const gf_bucket *b) {
+  return p->cfg->minimize_new && b->facts.reproduced && !b->facts.minimized &&
+         !b->facts.minimize_failed;
 }
 
 /* The fresh and warm rates, as soon as their runs are done: they mark the
@@ -415,8 +409,9 @@ static void write_rates(gf_pending *p, gf_tally *t) {
     return;
   }
   int failed = 0;
-  if (t->control.runs > t->control.done || t->patience.runs > t->patience.done)
-    gf_json_set(b->record, "probes_pending", cJSON_CreateTrue()); /* written with the rates */
+  cJSON *r = gf_store_record(p->store, b, &err); /* NULL: the rates below say why */
+  if (r && (t->control.runs > t->control.done || t->patience.runs > t->patience.done))
+    gf_json_set(r, "probes_pending", cJSON_CreateTrue()); /* written with the rates */
   failed |= gf_store_set_warm(p->store, b, t->runs, t->warm_hits, &err);
   failed |= gf_store_set_repro(p->store, b, t->runs, t->hits, &err);
   if (failed) log_line(p, t->it.hash, err.msg);
@@ -436,13 +431,14 @@ static void tally_done(gf_pending *p, gf_tally *t) {
   }
   if (!t->rates_written) write_rates(p, t);
   int failed = 0;
+  cJSON *r = b ? gf_store_record(p->store, b, &err) : NULL; /* NULL: the write says why */
   if (b) { /* the probes' results, probes_pending gone: one write */
-    cJSON_DeleteItemFromObjectCaseSensitive(b->record, "probes_pending");
-    if (t->control.runs > 0) {
+    cJSON_DeleteItemFromObjectCaseSensitive(r, "probes_pending");
+    if (r && t->control.runs > 0) {
       cJSON *control = cJSON_CreateObject();
       cJSON_AddNumberToObject(control, "runs", t->control.runs);
       cJSON_AddNumberToObject(control, "failed", t->control.failed);
-      gf_json_set(b->record, "control", control);
+      gf_json_set(r, "control", control);
     }
     if (t->patience.runs > 0) {
       char verdict[256];
@@ -457,7 +453,7 @@ static void tally_done(gf_pending *p, gf_tally *t) {
       failed |= gf_bugs_link(p->store, b->entry, &err) < 0;
   }
   if (failed) log_line(p, t->it.hash, err.msg);
-  if (b && wants_minimizing(p, b->record))
+  if (b && wants_minimizing(p, b))
     queue_push(&p->minimize, b, t->it.flag_set, t->it.cls, 0);
   free(t);
   start_work(p);
@@ -499,10 +495,12 @@ void gf_pending_new_bucket(gf_pending *p, const gf_bucket *b, int flag_set) {
 }
 
 
-/* The config's flag set a record was found with (none there: the first). */
-static int record_flag_set(const gf_pending *p, const cJSON *r) {
+/* The config's flag set a bucket was found with, as its record says
+ * (none there, or unreadable: the first). */
+static int record_flag_set(const gf_pending *p, const gf_bucket *b) {
   gf_flag_set want;
   gf_err err = {{0}};
+  const cJSON *r = gf_store_record(p->store, b, NULL);
   if (gf_flag_set_from_json(&want, cJSON_GetObjectItemCaseSensitive(r, "v8_flags"), "", &err))
     return 0;
   int set = gf_config_find_flag_set(p->cfg, &want);
@@ -512,17 +510,15 @@ static int record_flag_set(const gf_pending *p, const cJSON *r) {
 void gf_pending_resume(gf_pending *p) {
   for (size_t i = 0; i < p->store->n; i++) {
     const gf_bucket *b = &p->store->b[i];
-    const cJSON *r = b->record;
-    if (p->cfg->confirm_runs > 0 && rate_field(r, "runs") <= 0) {
+    if (p->cfg->confirm_runs > 0 && !b->facts.confirmed) {
       log_line(p, b->hash, "confirming again (not confirmed before the last stop)");
-      queue_push(&p->confirm, b, record_flag_set(p, r), class_index(p, b), 0);
-    } else if (p->cfg->confirm_runs > 0 &&
-               cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "probes_pending"))) {
+      queue_push(&p->confirm, b, record_flag_set(p, b), class_index(p, b), 0);
+    } else if (p->cfg->confirm_runs > 0 && b->facts.probes_pending) {
       log_line(p, b->hash, "running its control again (not done before the last stop)");
-      queue_push(&p->confirm, b, record_flag_set(p, r), class_index(p, b), 1);
-    } else if (wants_minimizing(p, r)) {
+      queue_push(&p->confirm, b, record_flag_set(p, b), class_index(p, b), 1);
+    } else if (wants_minimizing(p, b)) {
       log_line(p, b->hash, "minimizing again (not minimized before the last stop)");
-      queue_push(&p->minimize, b, record_flag_set(p, r), class_index(p, b), 0);
+      queue_push(&p->minimize, b, record_flag_set(p, b), class_index(p, b), 0);
     }
   }
   start_work(p);

@@ -63,9 +63,7 @@ static void run_patience(const gf_config *cfg, gf_store *s, const gf_settle_befo
     const gf_bucket *b = &s->b[i];
     char path[PATH_MAX + 32];
     gf_err err = {{0}};
-    if (b->kind != GF_KIND_TIMEOUT || !hit(before, b) ||
-        cJSON_GetObjectItemCaseSensitive(b->record, "patience"))
-      continue;
+    if (b->kind != GF_KIND_TIMEOUT || !hit(before, b) || b->facts.has_patience) continue;
     gf_store_record_path(s, b, path, sizeof path);
     if (gf_replay_load(&items[n], path, NULL, NULL, cfg->build, &err) != 0) continue;
     items[n].want_runs = 1;

@@ -19,6 +19,8 @@
 #include "gf_record.h"
 #include "gf_sbuf.h"
 
+#define GF_RECORD_FILE_MAX (16 << 20) /* a record's file is read up to this size */
+
 void gf_iso_time(char *out, size_t cap) {
   time_t now = time(NULL);
   struct tm tm;
@@ -43,7 +45,10 @@ int gf_store_dir_of_record(const char *record, char *out, size_t cap) {
 }
 
 void gf_store_record_path(const gf_store *s, const gf_bucket *b, char *out, size_t cap) {
-  snprintf(out, cap, "%s/%s.json", s->crashes, b->hash);
+  if (b->file)
+    snprintf(out, cap, "%s/%s", s->crashes, b->file);
+  else
+    snprintf(out, cap, "%s/%s.json", s->crashes, b->hash);
 }
 
 static gf_bucket *bucket_new(gf_store *s) {
@@ -59,63 +64,88 @@ static gf_bucket *bucket_new(gf_store *s) {
   return b;
 }
 
-/* Makes a bucket of a parsed record (owned from here on); fills err, naming
- * what, when it is not a gcfuzz record. */
-static gf_bucket *bucket_from_record(gf_store *s, cJSON *r, const char *what, gf_err *err) {
+/* A record the schema accepts (fields that break it dropped, and named
+ * when loud); err names what when it is not a gcfuzz record. */
+static int check_record(cJSON *r, const char *what, int loud, gf_err *err) {
   char dropped[1024];
   gf_err why = {{0}};
-  if (r == NULL || gf_record_check(r, dropped, sizeof dropped, &why) != 0) {
-    cJSON_Delete(r);
-    gf_errf(err, "%s: not a gcfuzz crash record (%s); left as it is", what,
-            r == NULL ? "not JSON" : why.msg);
-    return NULL;
-  }
-  if (dropped[0]) fprintf(stderr, "gcfuzz: %s: field(s) dropped: %s\n", what, dropped);
-  const cJSON *hash = cJSON_GetObjectItemCaseSensitive(r, "hash");
-  const cJSON *sig = cJSON_GetObjectItemCaseSensitive(r, "signature");
-  const cJSON *kind = cJSON_GetObjectItemCaseSensitive(r, "kind");
-  const cJSON *count = cJSON_GetObjectItemCaseSensitive(r, "count");
-  const cJSON *entry = cJSON_GetObjectItemCaseSensitive(r, "entry");
-  gf_bucket *b = bucket_new(s);
+  if (r == NULL || gf_record_check(r, dropped, sizeof dropped, &why) != 0)
+    return gf_errf(err, "%s: not a gcfuzz crash record (%s); left as it is", what,
+                   r == NULL ? "not JSON" : why.msg);
+  if (loud && dropped[0]) fprintf(stderr, "gcfuzz: %s: field(s) dropped: %s\n", what, dropped);
+  return 0;
+}
+
+/* A new index entry: its identity, count, and the facts of its record r.
+ * NULL, err said, when out of memory. */
+static gf_bucket *bucket_add(gf_store *s, const char *hash, const char *signature, gf_kind kind,
+                             const char *entry, uint64_t count, const cJSON *r, gf_err *err) {
+  char *sig = strdup(signature);
+  gf_bucket *b = sig ? bucket_new(s) : NULL;
   if (b == NULL) {
-    cJSON_Delete(r);
+    free(sig);
     gf_errf(err, "out of memory");
     return NULL;
   }
-  gf_strlcpy(b->hash, hash->valuestring, sizeof b->hash);
-  gf_strlcpy(b->signature, sig->valuestring, sizeof b->signature);
-  gf_strlcpy(b->entry, entry->valuestring, sizeof b->entry);
-  b->kind = gf_kind_from_name(kind->valuestring);
-  b->count = (uint64_t)count->valuedouble;
-  b->record = r;
+  gf_strlcpy(b->hash, hash, sizeof b->hash);
+  b->signature = sig;
+  gf_strlcpy(b->entry, entry, sizeof b->entry);
+  b->kind = kind;
+  b->count = count;
+  gf_facts_of(&b->facts, r);
   return b;
 }
 
-/* A writer keeps these on disk only: read by reports, never by the daemon,
- * and most of a record's bytes (about 5 of 8 KB without the tail). */
-static const char *const disk_only[] = {"stderr_tail", "free_frames", "alloc_frames"};
-#define N_DISK_ONLY (sizeof disk_only / sizeof *disk_only)
-
-/* A writer's new or adopted record keeps its disk-only fields apart until
- * its first write (afterwards they live on disk only). */
-static void hold_disk_only(gf_bucket *b) {
-  b->held = cJSON_CreateObject();
-  for (size_t i = 0; i < N_DISK_ONLY; i++) {
-    cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(b->record, disk_only[i]);
-    if (v) cJSON_AddItemToObject(b->held, disk_only[i], v);
-  }
+/* The index entry of a parsed record (the record stays the caller's);
+ * NULL, err naming what, when it is not a gcfuzz record. */
+static gf_bucket *bucket_from_record(gf_store *s, cJSON *r, const char *what, gf_err *err) {
+  if (check_record(r, what, 1, err) != 0) return NULL;
+  const cJSON *kind = cJSON_GetObjectItemCaseSensitive(r, "kind");
+  return bucket_add(s, cJSON_GetObjectItemCaseSensitive(r, "hash")->valuestring,
+                    cJSON_GetObjectItemCaseSensitive(r, "signature")->valuestring,
+                    gf_kind_from_name(kind->valuestring),
+                    cJSON_GetObjectItemCaseSensitive(r, "entry")->valuestring,
+                    (uint64_t)cJSON_GetObjectItemCaseSensitive(r, "count")->valuedouble, r, err);
 }
 
-/* Loads one existing record; a writer leaves its tail on disk. */
-static int load_record(gf_store *s, const char *path, gf_err *err) {
-  char *text = gf_read_file(path, 16 << 20, NULL, err);
+/* Takes r as b's whole record: a reader's b->record, a writer's cached. */
+static int keep_record(gf_store *s, gf_bucket *b, cJSON *r, size_t bytes) {
+  if (s->mode == GF_STORE_READ) {
+    b->record = r;
+    return 0;
+  }
+  return gf_cache_put(&s->cache, (size_t)(b - s->b), r, bytes);
+}
+
+/* newest = r[key] when that is a later time ("2026-11-25T09:00:00Z"). */
+static void note_time(char newest[21], const cJSON *r, const char *key) {
+  const cJSON *t = cJSON_GetObjectItemCaseSensitive(r, key);
+  if (cJSON_IsString(t) && strlen(t->valuestring) == 20 && strcmp(t->valuestring, newest) > 0)
+    gf_strlcpy(newest, t->valuestring, 21);
+}
+
+/* Loads the record crashes/name into the index; a writer leaves it on
+ * disk, a reader keeps it whole. */
+static int load_record(gf_store *s, const char *name, gf_err *err) {
+  char path[PATH_MAX + 256], own[32];
+  snprintf(path, sizeof path, "%s/%s", s->crashes, name);
+  char *text = gf_read_file(path, GF_RECORD_FILE_MAX, NULL, err);
   if (text == NULL) return -1;
   cJSON *r = cJSON_Parse(text);
   free(text);
   gf_bucket *b = bucket_from_record(s, r, path, err);
-  if (b == NULL) return -1;
-  if (s->mode == GF_STORE_WRITE) /* stays on disk: memory is bounded by buckets, not tails */
-    for (size_t i = 0; i < N_DISK_ONLY; i++) cJSON_DeleteItemFromObjectCaseSensitive(r, disk_only[i]);
+  if (b == NULL) {
+    cJSON_Delete(r);
+    return -1;
+  }
+  snprintf(own, sizeof own, "%s.json", b->hash);
+  if (strcmp(name, own) != 0) b->file = strdup(name); /* NULL (out of memory): <hash>.json */
+  note_time(s->last_seen, r, "last_seen"); /* for a resumed run's stats */
+  note_time(s->last_new, r, "first_seen");
+  if (s->mode == GF_STORE_READ)
+    b->record = r;
+  else
+    cJSON_Delete(r); /* on disk: memory is bounded by the index, not by records */
   return 0;
 }
 
@@ -150,9 +180,13 @@ gf_bucket *gf_store_adopt(gf_store *s, const cJSON *record, gf_err *err) {
     gf_errf(err, "%s: already a bucket here", hash->valuestring);
     return NULL;
   }
-  gf_bucket *b = bucket_from_record(s, cJSON_Duplicate(record, 1), "record", err);
-  if (b == NULL) return NULL;
-  hold_disk_only(b); /* a merge's store is a writer */
+  cJSON *r = cJSON_Duplicate(record, 1);
+  gf_bucket *b = bucket_from_record(s, r, "record", err);
+  if (b == NULL) {
+    cJSON_Delete(r);
+    return NULL;
+  }
+  keep_record(s, b, r, 0); /* out of memory: the write below fails, b stays dirty */
   gf_store_rewrite(s, b, err);
   return b;
 }
@@ -197,10 +231,8 @@ static int store_open(gf_store *s, const char *out_dir, gf_store_mode mode, int 
     return -1;
   }
   for (int i = 0; i < n; i++) {
-    char path[PATH_MAX + 256];
     gf_err e = {{0}};
-    snprintf(path, sizeof path, "%s/%s", s->crashes, names[i]);
-    if (load_record(s, path, &e) != 0) {
+    if (load_record(s, names[i], &e) != 0) {
       fprintf(stderr, "gcfuzz: skipping %s\n", e.msg);
       s->skipped++;
     }
@@ -220,10 +252,12 @@ int gf_store_open_brief(gf_store *s, const char *out_dir, gf_err *err) {
 
 void gf_store_close(gf_store *s) {
   for (size_t i = 0; i < s->n; i++) {
+    free(s->b[i].signature);
+    free(s->b[i].file);
     cJSON_Delete(s->b[i].record);
-    cJSON_Delete(s->b[i].held);
   }
   free(s->b);
+  gf_cache_free(&s->cache);
   if (s->events_fd >= 0) close(s->events_fd);
   gf_unlock_out(s->lock_fd);
   memset(s, 0, sizeof *s);
@@ -251,66 +285,80 @@ cJSON *gf_stack_to_json(const gf_stack *st) {
 }
 
 cJSON *gf_store_load_record(const gf_store *s, const gf_bucket *b) {
-  char path[PATH_MAX + 32];
+  char path[PATH_MAX + 256];
   gf_store_record_path(s, b, path, sizeof path);
-  char *text = gf_read_file(path, 16 << 20, NULL, NULL);
+  char *text = gf_read_file(path, GF_RECORD_FILE_MAX, NULL, NULL);
   cJSON *r = text ? cJSON_Parse(text) : NULL;
   free(text);
   return r;
 }
 
-/* A writer's record is rewritten with the disk-only fields it has on
- * disk: an object of them, or NULL when they cannot be read (the record
- * stays dirty). A record deleted meanwhile gets an empty tail. */
-static cJSON *disk_only_for_write(const gf_store *s, const gf_bucket *b) {
-  if (b->held) return cJSON_Duplicate(b->held, 1);
-  cJSON *r = gf_store_load_record(s, b), *out = cJSON_CreateObject();
-  const cJSON *t = cJSON_GetObjectItemCaseSensitive(r, "stderr_tail");
-  char path[PATH_MAX + 32];
+/* b's record read back from its file: checked as at open, and still b's
+ * (not replaced meanwhile by another bucket's). Its length in *bytes. */
+static cJSON *read_back(const gf_store *s, const gf_bucket *b, size_t *bytes, gf_err *err) {
+  char path[PATH_MAX + 256];
+  gf_err why = {{0}};
   gf_store_record_path(s, b, path, sizeof path);
-  if (!cJSON_IsString(t) && access(path, F_OK) == 0) { /* there, but unreadable now */
-    cJSON_Delete(r);
-    cJSON_Delete(out);
+  char *text = gf_read_file(path, GF_RECORD_FILE_MAX, bytes, &why);
+  if (text == NULL) {
+    gf_errf(err, "cannot read back the record of %s: %s", b->hash, why.msg);
     return NULL;
   }
-  for (size_t i = 0; i < N_DISK_ONLY; i++) {
-    cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(r, disk_only[i]);
-    if (v) cJSON_AddItemToObject(out, disk_only[i], v);
+  cJSON *r = cJSON_Parse(text);
+  free(text);
+  if (check_record(r, path, 0, &why) != 0) {
+    cJSON_Delete(r);
+    gf_errf(err, "cannot read back the record of %s: %s", b->hash, why.msg);
+    return NULL;
   }
-  if (!cJSON_GetObjectItemCaseSensitive(out, "stderr_tail")) cJSON_AddStringToObject(out, "stderr_tail", "");
-  cJSON_Delete(r);
-  return out;
+  const cJSON *hash = cJSON_GetObjectItemCaseSensitive(r, "hash");
+  const cJSON *sig = cJSON_GetObjectItemCaseSensitive(r, "signature");
+  if (strcmp(hash->valuestring, b->hash) != 0 || strcmp(sig->valuestring, b->signature) != 0) {
+    cJSON_Delete(r);
+    gf_errf(err, "%s: no longer the record of %s (%s); left as it is", path, b->hash,
+            b->signature);
+    return NULL;
+  }
+  return r;
 }
 
-static int write_record(gf_store *s, gf_bucket *b, gf_err *err) {
-  char path[PATH_MAX + 32];
-  gf_store_record_path(s, b, path, sizeof path);
-  cJSON *extra = NULL;
-  if (s->mode == GF_STORE_WRITE) {
-    if ((extra = disk_only_for_write(s, b)) == NULL) {
-      b->dirty = 1;
-      return gf_errf(err, "%s: cannot read back its stderr tail; kept in memory", path);
-    }
-    for (cJSON *v = extra->child; v; v = v->next) /* lent for the write, taken back after */
-      cJSON_AddItemReferenceToObject(b->record, v->string, v);
+cJSON *gf_store_record(gf_store *s, const gf_bucket *b, gf_err *err) {
+  if (s->mode == GF_STORE_READ) return b->record;
+  size_t at = (size_t)(b - s->b), bytes = 0;
+  cJSON *r = gf_cache_get(&s->cache, at);
+  if (r != NULL) return r;
+  if ((r = read_back(s, b, &bytes, err)) == NULL) return NULL;
+  if (gf_cache_put(&s->cache, at, r, bytes) != 0) {
+    gf_errf(err, "out of memory");
+    return NULL;
   }
-  char *text = cJSON_Print(b->record);
-  for (size_t i = 0; extra && i < N_DISK_ONLY; i++) cJSON_DeleteItemFromObjectCaseSensitive(b->record, disk_only[i]);
-  cJSON_Delete(extra);
-  if (text == NULL) return gf_errf(err, "out of memory");
-  int rc = gf_write_atomic(path, text, strlen(text), err);
+  return r;
+}
+
+/* Writes r, b's record, with the index's count, and derives b's facts
+ * from it. A failed write leaves b dirty and r pinned in the cache: its
+ * only copy until gf_store_flush writes it. */
+static int write_record(gf_store *s, gf_bucket *b, cJSON *r, gf_err *err) {
+  char path[PATH_MAX + 256];
+  gf_store_record_path(s, b, path, sizeof path);
+  gf_json_set(r, "count", cJSON_CreateNumber((double)b->count));
+  gf_facts_of(&b->facts, r);
+  char *text = cJSON_Print(r);
+  size_t len = text ? strlen(text) : 0;
+  int rc = text ? gf_write_atomic(path, text, len, err) : gf_errf(err, "out of memory");
   free(text);
   b->dirty = rc != 0;
-  if (rc == 0 && b->held) {
-    cJSON_Delete(b->held);
-    b->held = NULL;
-  }
+  gf_cache_mark(&s->cache, (size_t)(b - s->b), len, b->dirty);
   return rc;
 }
 
 int gf_store_rewrite(gf_store *s, gf_bucket *b, gf_err *err) {
-  gf_json_set(b->record, "count", cJSON_CreateNumber((double)b->count));
-  return write_record(s, b, err);
+  cJSON *r = gf_store_record(s, b, err);
+  if (r == NULL) {
+    b->dirty = 1; /* its count waits until the record reads back */
+    return -1;
+  }
+  return write_record(s, b, r, err);
 }
 
 size_t gf_store_flush(gf_store *s, size_t *written) {
@@ -318,7 +366,7 @@ size_t gf_store_flush(gf_store *s, size_t *written) {
   for (size_t i = 0; i < s->n; i++) {
     gf_err err = {{0}};
     if (!s->b[i].dirty) continue;
-    if (write_record(s, &s->b[i], &err) != 0)
+    if (gf_store_rewrite(s, &s->b[i], &err) != 0)
       left++;
     else
       done++;
@@ -379,6 +427,37 @@ static cJSON *new_record(const gf_store *s, const gf_finding *f, const gf_case *
   return r;
 }
 
+/* The bucket of a new signature, its record in the cache (or, out of
+ * memory for it, to be written once it can be). NULL out of memory. */
+static gf_bucket *open_bucket(gf_store *s, const gf_finding *f, const gf_case *c,
+                              const char *stderr_tail, const gf_run_meta *m, gf_err *err) {
+  cJSON *r = new_record(s, f, c, stderr_tail, m);
+  gf_bucket *b = r ? bucket_add(s, f->hash, f->signature, f->kind, c->entry, 0, r, err) : NULL;
+  if (b == NULL) {
+    cJSON_Delete(r);
+    gf_errf(err, "out of memory");
+    return NULL;
+  }
+  keep_record(s, b, r, 0);
+  return b;
+}
+
+/* A known bucket's record, for one more occurrence: read back, or - when
+ * its file was deleted meanwhile - made anew from this one. NULL when it
+ * is there but cannot be read (err says why). */
+static cJSON *record_again(gf_store *s, gf_bucket *b, const gf_finding *f, const gf_case *c,
+                           const char *stderr_tail, const gf_run_meta *m, gf_err *err) {
+  char path[PATH_MAX + 256], now[32];
+  cJSON *r = gf_store_record(s, b, err);
+  gf_store_record_path(s, b, path, sizeof path);
+  if (r == NULL && access(path, F_OK) != 0 && errno == ENOENT &&
+      (r = new_record(s, f, c, stderr_tail, m)) != NULL && keep_record(s, b, r, 0) != 0)
+    r = NULL;
+  gf_iso_time(now, sizeof now);
+  if (r) gf_json_set(r, "last_seen", cJSON_CreateString(now));
+  return r;
+}
+
 gf_bucket *gf_store_add(gf_store *s, const gf_finding *f, const gf_case *c,
                         const char *stderr_tail, const gf_run_meta *m, int *is_new,
                         gf_err *err) {
@@ -390,26 +469,15 @@ gf_bucket *gf_store_add(gf_store *s, const gf_finding *f, const gf_case *c,
                  "not kept (this one: %s)", s->max_buckets, f->signature);
     return NULL;
   }
-  if (b == NULL) {
-    b = bucket_new(s);
-    if (b == NULL) {
-      gf_errf(err, "out of memory");
-      return NULL;
-    }
-    gf_strlcpy(b->hash, f->hash, sizeof b->hash);
-    gf_strlcpy(b->signature, f->signature, sizeof b->signature);
-    gf_strlcpy(b->entry, c->entry, sizeof b->entry);
-    b->kind = f->kind;
-    b->record = new_record(s, f, c, stderr_tail, m);
-    if (s->mode == GF_STORE_WRITE) hold_disk_only(b);
-  } else {
-    char now[32];
-    gf_iso_time(now, sizeof now);
-    gf_json_set(b->record, "last_seen", cJSON_CreateString(now));
-  }
+  if (b == NULL && (b = open_bucket(s, f, c, stderr_tail, m, err)) == NULL) return NULL;
+  cJSON *r = *is_new ? gf_store_record(s, b, err) : record_again(s, b, f, c, stderr_tail, m, err);
   b->count = gf_count_add(b->count, 1);
-  gf_hint_count(b->record, f->kind, c); /* an exception only with reused inputs? */
-  gf_store_rewrite(s, b, err); /* on failure b->dirty: counted, kept, retried */
+  if (r) {
+    gf_hint_count(r, f->kind, c); /* an exception only with reused inputs? */
+    write_record(s, b, r, err);   /* on failure b->dirty: counted, kept, retried */
+  } else {
+    b->dirty = 1; /* counted; written once its record reads back (gf_store_flush) */
+  }
 
   cJSON *ev = cJSON_CreateObject();
   cJSON_AddStringToObject(ev, "event", "crash");
@@ -421,126 +489,6 @@ gf_bucket *gf_store_add(gf_store *s, const gf_finding *f, const gf_case *c,
   cJSON_AddNumberToObject(ev, "count", (double)b->count);
   gf_store_event(s, ev);
   return b;
-}
-
-static cJSON *rate_json(unsigned runs, unsigned reproduced) {
-  cJSON *rate = cJSON_CreateObject();
-  cJSON_AddNumberToObject(rate, "runs", runs);
-  cJSON_AddNumberToObject(rate, "reproduced", reproduced);
-  return rate;
-}
-
-/* Logs {"event": name, "hash", "runs", "reproduced"}. */
-static int rate_event(gf_store *s, const gf_bucket *b, const char *name, unsigned runs,
-                      unsigned reproduced) {
-  cJSON *ev = rate_json(runs, reproduced);
-  cJSON_AddStringToObject(ev, "event", name);
-  cJSON_AddStringToObject(ev, "hash", b->hash);
-  return gf_store_event(s, ev);
-}
-
-/* A confirmation rate: the record field key, and the event that logs it. */
-static int set_rate(gf_store *s, gf_bucket *b, const char *key, const char *event,
-                    unsigned runs, unsigned reproduced, gf_err *err) {
-  if (gf_store_update(s, b, key, rate_json(runs, reproduced), err) != 0) return -1;
-  return rate_event(s, b, event, runs, reproduced);
-}
-
-int gf_store_set_repro(gf_store *s, gf_bucket *b, unsigned runs, unsigned reproduced,
-                       gf_err *err) {
-  return set_rate(s, b, "reproducibility", "confirm", runs, reproduced, err);
-}
-
-int gf_store_set_warm(gf_store *s, gf_bucket *b, unsigned runs, unsigned reproduced,
-                      gf_err *err) {
-  return set_rate(s, b, "reproducibility_warm", "confirm_warm", runs, reproduced, err);
-}
-
-double gf_record_score(const cJSON *r) {
-  const cJSON *fresh = cJSON_GetObjectItemCaseSensitive(r, "reproducibility");
-  const cJSON *warm = cJSON_GetObjectItemCaseSensitive(r, "reproducibility_warm");
-  double runs = gf_json_count(fresh, "runs") + gf_json_count(warm, "runs");
-  double hits = gf_json_count(fresh, "reproduced") + gf_json_count(warm, "reproduced");
-  return runs > 0 ? hits / runs : -1;
-}
-
-int gf_store_set_case(gf_store *s, gf_bucket *b, const gf_case *c, unsigned runs,
-                      unsigned fresh_hits, unsigned warm_hits, gf_err *err) {
-  gf_json_set(b->record, "case", gf_case_to_json(c));
-  gf_json_set(b->record, "reproducibility", rate_json(runs, fresh_hits));
-  gf_json_set(b->record, "reproducibility_warm", rate_json(runs, warm_hits));
-  if (write_record(s, b, err) != 0) return -1;
-  cJSON *ev = rate_json(runs, fresh_hits);
-  cJSON_AddNumberToObject(ev, "warm_reproduced", warm_hits);
-  cJSON_AddStringToObject(ev, "event", "better_case");
-  cJSON_AddStringToObject(ev, "hash", b->hash);
-  cJSON_AddStringToObject(ev, "case_id", c->id);
-  return gf_store_event(s, ev);
-}
-
-/* Of the rate at key, its runs; adds its hits to *hits. */
-static double rate_runs(const cJSON *r, const char *key, double *hits) {
-  const cJSON *rate = cJSON_GetObjectItemCaseSensitive(r, key);
-  *hits += gf_json_count(rate, "reproduced");
-  return gf_json_count(rate, "runs");
-}
-
-int gf_store_set_patience(gf_store *s, gf_bucket *b, uint32_t timeout_ms, unsigned runs,
-                          unsigned finished, gf_err *err) {
-  double hangs = runs - finished; /* the patience runs still running at its end */
-  double of = runs + rate_runs(b->record, "reproducibility", &hangs) +
-              rate_runs(b->record, "reproducibility_warm", &hangs);
-  cJSON *p = cJSON_CreateObject();
-  cJSON_AddNumberToObject(p, "timeout_ms", timeout_ms);
-  cJSON_AddNumberToObject(p, "runs", runs);
-  cJSON_AddNumberToObject(p, "finished", finished);
-  cJSON_AddNumberToObject(p, "hangs", hangs); /* the verdict weighs every run (gf_bugs.h) */
-  cJSON_AddNumberToObject(p, "of", of);
-  return gf_store_update(s, b, "patience", p, err);
-}
-
-int gf_store_update(gf_store *s, gf_bucket *b, const char *key, cJSON *value, gf_err *err) {
-  gf_json_set(b->record, key, value);
-  return write_record(s, b, err);
-}
-
-cJSON *gf_store_minimized_fields(const gf_case *c, unsigned runs, unsigned reproduced) {
-  cJSON *o = cJSON_CreateObject();
-  cJSON_AddItemToObject(o, "minimized_case", gf_case_to_json(c));
-  cJSON_AddItemToObject(o, "minimized_rate", rate_json(runs, reproduced));
-  return o;
-}
-
-int gf_store_set_minimized(gf_store *s, gf_bucket *b, const gf_case *c, unsigned runs,
-                           unsigned reproduced, gf_err *err) {
-  cJSON *fields = gf_store_minimized_fields(c, runs, reproduced);
-  int rc = gf_store_amend(s, b, fields, err);
-  cJSON_Delete(fields);
-  return rc;
-}
-
-int gf_store_amendable(const char *key) {
-  static const char *const keys[] = {"minimized_case", "minimized_rate", "reproduces_on", "last_replay"};
-  for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
-    if (strcmp(key, keys[i]) == 0) return 1;
-  return 0;
-}
-
-int gf_store_amend(gf_store *s, gf_bucket *b, const cJSON *fields, gf_err *err) {
-  const cJSON *it;
-  cJSON_ArrayForEach(it, fields) {
-    if (!gf_store_amendable(it->string))
-      return gf_errf(err, "%s: field %s may not be set by another command", b->hash, it->string);
-    if (gf_record_check_field(it->string, it, err) != 0) return gf_err_prefix(err, "%s", b->hash);
-  }
-  cJSON_ArrayForEach(it, fields) gf_json_set(b->record, it->string, cJSON_Duplicate(it, 1));
-  if (write_record(s, b, err) != 0) return -1;
-  const cJSON *rate = cJSON_GetObjectItemCaseSensitive(fields, "minimized_rate");
-  if (rate == NULL) return 0;
-  const cJSON *runs = cJSON_GetObjectItemCaseSensitive(rate, "runs");
-  const cJSON *rep = cJSON_GetObjectItemCaseSensitive(rate, "reproduced");
-  return rate_event(s, b, "minimized", cJSON_IsNumber(runs) ? (unsigned)runs->valuedouble : 0,
-                    cJSON_IsNumber(rep) ? (unsigned)rep->valuedouble : 0);
 }
 
 int gf_store_event(gf_store *s, cJSON *event) {

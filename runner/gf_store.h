@@ -8,14 +8,16 @@
  * buckets and counts. A record that does not parse is reported and left
  * alone (never overwritten), and the run goes on.
  *
- * A writer (GF_STORE_WRITE) holds OUT's lock (gf_lock.h) and keeps memory
- * bounded under a bucket storm: a record's bulky fields - its stderr tail
- * (up to 64 KiB) and its free and allocation stacks, which only reports
- * read - stay on disk and are read back when the record is rewritten. A record that
- * cannot be written (ENOSPC, EIO) stays in memory, marked dirty, and
- * gf_store_flush() writes it later: a failed write loses no bucket.
+ * A writer (GF_STORE_WRITE) holds OUT's lock (gf_lock.h), and its memory
+ * is flat in the number of buckets: per bucket an index entry (identity,
+ * count and the facts its hot paths decide on, gf_index.h), the records on
+ * disk, read back when needed (gf_store_record) into a bounded cache of a
+ * few (gf_cache.h). A record that cannot be written (ENOSPC, EIO) stays in
+ * the cache, pinned and marked dirty, and gf_store_flush() writes it later:
+ * a failed write loses no bucket. The index's count is the one that
+ * counts: a record is always written with it.
  * A reader (GF_STORE_READ: report, ci's summary) takes no lock and keeps
- * whole records.
+ * whole records (b->record).
  */
 #ifndef GF_STORE_H
 #define GF_STORE_H
@@ -27,7 +29,9 @@
 #include "gf_case.h"
 #include "gf_classify.h"
 #include "gf_config.h"
+#include "gf_cache.h"
 #include "gf_err.h"
+#include "gf_index.h"
 
 typedef struct gf_run_meta {
   const char *node_version;
@@ -40,13 +44,14 @@ typedef struct gf_run_meta {
 
 typedef struct gf_bucket {
   char hash[17];
-  char signature[512];
+  char *signature; /* malloc'd: most are far shorter than the 511 bytes they may have */
   gf_kind kind;
   char entry[GF_ENTRY_MAX];
   uint64_t count;
-  cJSON *record; /* writer: without its disk-only fields (on disk, or in held) */
-  cJSON *held;   /* writer: the disk-only fields of a record never written yet */
-  int dirty;     /* writer: the last write failed; gf_store_flush retries */
+  gf_facts facts; /* what the daemon decides on, derived from the record */
+  cJSON *record;  /* a reader's whole record; NULL in a writer (gf_store_record) */
+  char *file;     /* its name in crashes/ when not <hash>.json (older, hand-made); NULL */
+  int dirty;      /* writer: the last write failed; gf_store_flush retries */
 } gf_bucket;
 
 typedef enum { GF_STORE_READ, GF_STORE_WRITE } gf_store_mode;
@@ -65,6 +70,9 @@ typedef struct gf_store {
   size_t max_buckets; /* config max_buckets (0: none): past it a new signature is refused */
   uint64_t overflow;  /* occurrences of new signatures refused for it */
   uint64_t events_lost; /* events.jsonl lines that could not be appended */
+  gf_cache cache;       /* writer: the few whole records kept in memory */
+  char last_seen[21];   /* the newest last_seen among the records at open ("" none) */
+  char last_new[21];    /* and the newest first_seen */
 } gf_store;
 
 /* Returns 0, -1 with err, or (GF_STORE_WRITE) 1 when another process
@@ -81,22 +89,33 @@ void gf_store_close(gf_store *s);
  * err when it is not a record or its hash is a bucket already. */
 gf_bucket *gf_store_adopt(gf_store *s, const cJSON *record, gf_err *err);
 
-/* Rewrites a bucket whose record or count was changed in place. */
+/* The whole record of b (with its stderr tail): a reader's b->record; a
+ * writer's from its cache, or read back from disk into it - valid until
+ * the store reads or writes another bucket's record, and changed in place
+ * only to be written at once (gf_store_rewrite). NULL, err saying why,
+ * when it cannot be read back (gone, unreadable, or no longer b's). */
+cJSON *gf_store_record(gf_store *s, const gf_bucket *b, gf_err *err);
+
+/* Rewrites a bucket whose record (gf_store_record) or count was changed in
+ * place. A record that cannot be read back leaves it dirty: its count is
+ * written once it can (gf_store_flush). */
 int gf_store_rewrite(gf_store *s, gf_bucket *b, gf_err *err);
 
 /* Retries the writes of dirty records; returns how many are still dirty,
  * and in *written (if not NULL) how many it wrote now. */
 size_t gf_store_flush(gf_store *s, size_t *written);
 
-/* The whole record of a bucket as on disk (with its stderr tail); the
+/* The record of a bucket as its file holds it now (not checked); the
  * caller deletes it. NULL when it cannot be read. */
 cJSON *gf_store_load_record(const gf_store *s, const gf_bucket *b);
 
 gf_bucket *gf_store_find(gf_store *s, const char *hash);
 
 /* Counts one occurrence of f (caused by case c); creates the bucket when
- * new (*is_new = 1). NULL only when out of memory. When the record could
- * not be written, b->dirty is set and err says why; it is kept and retried. */
+ * new (*is_new = 1). NULL only when out of memory or past max_buckets.
+ * When the record could not be written (or read back), b->dirty is set and
+ * err says why; it is counted, kept and retried. A record deleted meanwhile
+ * is written anew from this occurrence. */
 gf_bucket *gf_store_add(gf_store *s, const gf_finding *f, const gf_case *c,
                         const char *stderr_tail, const gf_run_meta *m, int *is_new,
                         gf_err *err);
@@ -124,7 +143,8 @@ int gf_store_set_case(gf_store *s, gf_bucket *b, const gf_case *c, unsigned runs
 int gf_store_set_patience(gf_store *s, gf_bucket *b, uint32_t timeout_ms, unsigned runs,
                           unsigned finished, gf_err *err);
 
-/* Sets (or replaces) one field of the record and rewrites it; consumes value. */
+/* Sets (or replaces) one field of the record and rewrites it; consumes
+ * value. NULL removes the field. */
 int gf_store_update(gf_store *s, gf_bucket *b, const char *key, cJSON *value, gf_err *err);
 
 /* Sets each field of fields (only those another command may set:

@@ -44,6 +44,16 @@ static inline void temp_store(gf_store *s, char *dir, size_t cap) {
   assert_int_equal(gf_store_open(s, dir, GF_STORE_WRITE, &err), 0);
 }
 
+/* A bucket's whole record, as its store reads it back (a writer keeps
+ * none in memory); fails the test when there is none. */
+static inline const cJSON *record_of(gf_store *s, const char *hash) {
+  gf_bucket *b = gf_store_find(s, hash);
+  gf_err err = {{0}};
+  const cJSON *r = b ? gf_store_record(s, b, &err) : NULL;
+  if (r == NULL) fail_msg("no record of %s: %s", hash, b ? err.msg : "no such bucket");
+  return r;
+}
+
 /* A worker's death by SIGSEGV in entry, classified as the runner does. */
 static inline gf_finding segv_finding(const char *entry) {
   gf_outcome o;

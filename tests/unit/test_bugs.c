@@ -64,7 +64,7 @@ static void wrong_result_then_segfault_is_one_bug(void **state) {
   assert_null(linked_to(&s, &segv));
   assert_int_equal(s.n, 2);
   assert_int_equal(gf_bugs_count(&s), 1);
-  const cJSON *man = cJSON_GetObjectItem(gf_store_find(&s, segv.hash)->record, "manifestations");
+  const cJSON *man = cJSON_GetObjectItem(record_of(&s, segv.hash), "manifestations");
   assert_int_equal(cJSON_GetArraySize(man), 1);
   assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(man, 0), "signature")->valuestring,
                       wrong.signature);
@@ -74,7 +74,7 @@ static void wrong_result_then_segfault_is_one_bug(void **state) {
   /* Written both ways, and read back. */
   assert_int_equal(gf_store_open(&s, dir, GF_STORE_READ, &err), 0);
   assert_string_equal(linked_to(&s, &wrong), segv.hash);
-  const cJSON *link = cJSON_GetObjectItem(gf_store_find(&s, wrong.hash)->record, "same_bug_as");
+  const cJSON *link = cJSON_GetObjectItem(record_of(&s, wrong.hash), "same_bug_as");
   assert_string_equal(cJSON_GetObjectItem(link, "signature")->valuestring, segv.signature);
   assert_int_equal(gf_bugs_count(&s), 1);
   gf_store_close(&s);
@@ -106,7 +106,7 @@ static void a_failed_control_is_a_bug_of_its_own(void **state) {
   assert_int_equal(gf_store_update(&s, gf_store_find(&s, wrong.hash), "control", control, &err), 0);
   assert_int_equal(gf_bugs_link(&s, "sum_typed", &err), 2); /* both records rewritten */
   assert_null(linked_to(&s, &wrong));
-  assert_null(cJSON_GetObjectItem(gf_store_find(&s, segv.hash)->record, "manifestations"));
+  assert_null(cJSON_GetObjectItem(record_of(&s, segv.hash), "manifestations"));
   assert_int_equal(gf_bugs_count(&s), 2);
   gf_store_close(&s);
 }
@@ -136,7 +136,7 @@ static void only_one_located_bug_of_the_entry_and_build(void **state) {
   gf_finding b = located_finding("sum_typed", "gf_other_sum");
   add(&s, &b, "sum_typed", "release");
   assert_null(linked_to(&s, &wrong));
-  assert_null(cJSON_GetObjectItem(gf_store_find(&s, a.hash)->record, "manifestations"));
+  assert_null(cJSON_GetObjectItem(record_of(&s, a.hash), "manifestations"));
   assert_int_equal(gf_bugs_count(&s), s.n);
   gf_store_close(&s);
 }
@@ -213,7 +213,7 @@ static void a_hang_in_most_runs_stays_a_hang_though_one_patience_run_finished(vo
   assert_int_equal(gf_store_set_repro(&s, b, 3, 3, &err), 0);
   assert_int_equal(gf_store_set_warm(&s, b, 3, 3, &err), 0);
   assert_int_equal(gf_store_set_patience(&s, b, 2000, 1, 1, &err), 0);
-  const cJSON *p = cJSON_GetObjectItem(b->record, "patience");
+  const cJSON *p = cJSON_GetObjectItem(record_of(&s, b->hash), "patience");
   assert_int_equal(gf_json_count(p, "hangs"), 6);
   assert_int_equal(gf_json_count(p, "of"), 7);
   assert_false(gf_bug_slow(b));

@@ -79,12 +79,12 @@ static int always(int warm) { (void)warm; return 1; }
 static int never(int warm) { (void)warm; return 0; }
 
 static const char *record_case_id(pending_fx *x) {
-  const cJSON *c = cJSON_GetObjectItem(gf_store_find(&x->store, x->f.hash)->record, "case");
+  const cJSON *c = cJSON_GetObjectItem(record_of(&x->store, x->f.hash), "case");
   return cJSON_GetObjectItem(c, "id")->valuestring;
 }
 
 static double record_count(pending_fx *x, const char *rate, const char *key) {
-  const cJSON *r = gf_store_find(&x->store, x->f.hash)->record;
+  const cJSON *r = record_of(&x->store, x->f.hash);
   return gf_json_count(rate ? cJSON_GetObjectItem(r, rate) : r, key);
 }
 
@@ -159,7 +159,7 @@ static void a_timeout_that_ends_given_time_is_a_slow_case(void **state) {
   assert_int_equal(n, 2 + 2 + 2 + 1); /* fresh, warm, control, patience */
   assert_int_equal(patient, 1);
   b = gf_store_find(&x->store, hang.hash);
-  const cJSON *pat = cJSON_GetObjectItem(b->record, "patience");
+  const cJSON *pat = cJSON_GetObjectItem(record_of(&x->store, b->hash), "patience");
   assert_int_equal(gf_json_count(pat, "finished"), 1);
   assert_int_equal(gf_json_count(pat, "hangs"), 2); /* of 5: the fresh ones */
   assert_true(gf_bug_slow(b));
@@ -201,7 +201,7 @@ static void hangs_do_not_starve_the_other_buckets(void **state) {
   }
   /* crash: 2 fresh + 2 warm + 2 control; each hang: 2 + 2 + 2, then its patience */
   assert_string_equal(order, "cccccc111111P222222P");
-  assert_int_equal(gf_json_count(cJSON_GetObjectItem(gf_store_find(&x->store, crash.hash)->record,
+  assert_int_equal(gf_json_count(cJSON_GetObjectItem(record_of(&x->store, crash.hash),
                                                      "reproducibility"), "reproduced"), 2);
 }
 
@@ -234,7 +234,7 @@ static void minimization_goes_on_from_the_best_case_so_far(void **state) {
   assert_int_equal(play_runs(x, always), 2); /* the baseline: 2/2 */
   assert_int_equal(queued_case(x, &first), 2);
   assert_int_equal(play_runs(x, always), 2); /* the first candidate: accepted */
-  const cJSON *prog = cJSON_GetObjectItem(gf_store_find(&x->store, x->f.hash)->record, "minimize_progress");
+  const cJSON *prog = cJSON_GetObjectItem(record_of(&x->store, x->f.hash), "minimize_progress");
   assert_non_null(prog);
   gf_case saved;
   assert_int_equal(gf_case_from_json(&saved, cJSON_GetObjectItem(prog, "case"), &err), 0);
@@ -253,7 +253,7 @@ static void minimization_goes_on_from_the_best_case_so_far(void **state) {
   assert_int_equal(kept, 1);
   while (play_runs(x, always) > 0) {
   }
-  const cJSON *r = gf_store_find(&x->store, x->f.hash)->record;
+  const cJSON *r = record_of(&x->store, x->f.hash);
   assert_non_null(cJSON_GetObjectItem(r, "minimized_case"));
   assert_null(cJSON_GetObjectItem(r, "minimize_progress")); /* over */
 }
@@ -284,7 +284,7 @@ static void a_kill_before_the_control_leaves_only_the_control(void **state) {
   play_first(x, 4);
   assert_int_equal(gf_oneshot_queued(&x->pool), 2); /* the control's runs, queued now: then kill -9 */
   gf_runq_clear(&x->pool.queue);
-  const cJSON *r = gf_store_find(&x->store, x->f.hash)->record;
+  const cJSON *r = record_of(&x->store, x->f.hash);
   assert_int_equal(gf_json_count(cJSON_GetObjectItem(r, "reproducibility"), "reproduced"), 2);
   assert_true(cJSON_IsTrue(cJSON_GetObjectItem(r, "probes_pending")));
   assert_null(cJSON_GetObjectItem(r, "control"));
@@ -300,7 +300,7 @@ static void a_kill_before_the_control_leaves_only_the_control(void **state) {
   }
   for (int i = 0; i < 2; i++) gf_pending_on_run(&x->p, jobs[i].data, 0, NULL); /* clean with keep */
   free(jobs);
-  r = gf_store_find(&x->store, x->f.hash)->record;
+  r = record_of(&x->store, x->f.hash);
   assert_int_equal(gf_json_count(cJSON_GetObjectItem(r, "control"), "runs"), 2);
   assert_int_equal(gf_json_count(cJSON_GetObjectItem(r, "control"), "failed"), 0);
   assert_null(cJSON_GetObjectItem(r, "probes_pending"));

@@ -61,11 +61,12 @@ static void buckets_count_and_survive_reopen(void **state) {
   assert_int_equal(s.n, 1);
   assert_int_equal(s.skipped, 1);
   assert_int_equal(s.b[0].count, 2);
-  const cJSON *rep = cJSON_GetObjectItem(s.b[0].record, "reproducibility");
+  const cJSON *r = record_of(&s, s.b[0].hash);
+  const cJSON *rep = cJSON_GetObjectItem(r, "reproducibility");
   assert_int_equal(cJSON_GetObjectItem(rep, "reproduced")->valueint, 4);
-  assert_string_equal(cJSON_GetObjectItem(s.b[0].record, "signature")->valuestring,
+  assert_string_equal(cJSON_GetObjectItem(r, "signature")->valuestring,
                       "signal:SIGSEGV:entry=sum_borrowed");
-  assert_string_equal(cJSON_GetObjectItem(s.b[0].record, "signal")->valuestring, "SIGSEGV");
+  assert_string_equal(cJSON_GetObjectItem(r, "signal")->valuestring, "SIGSEGV");
   gf_store_add(&s, &f, &c, "tail", &m, &is_new, &err);
   assert_int_equal(s.b[0].count, 3);
   gf_store_close(&s);
@@ -148,24 +149,26 @@ static void an_exception_only_with_reused_inputs_hints_at_distinct(void **state)
   c.f[GF_F_DUPS] = 2;
   int is_new;
   gf_bucket *b = gf_store_add(&s, &refused, &c, "tail", &m, &is_new, &err);
-  assert_true(gf_hint_distinct(b->record));
+  assert_true(gf_hint_distinct(record_of(&s, b->hash)));
+  assert_true(b->facts.distinct_hint);
   c.f[GF_F_DUPS] = 0;
   c.f[GF_F_SHARED] = 1;
   c.f[GF_F_CONCURRENCY] = 2; /* shared by two calls at once */
-  assert_true(gf_hint_distinct(gf_store_add(&s, &refused, &c, "tail", &m, &is_new, &err)->record));
-  const cJSON *reuse = cJSON_GetObjectItem(b->record, "reuse");
+  assert_true(gf_hint_distinct(record_of(&s, gf_store_add(&s, &refused, &c, "tail", &m, &is_new, &err)->hash)));
+  const cJSON *reuse = cJSON_GetObjectItem(record_of(&s, b->hash), "reuse");
   assert_int_equal(gf_json_count(reuse, "with"), 2);
   assert_int_equal(gf_json_count(reuse, "without"), 0);
   assert_int_equal(gf_record_check_field("reuse", reuse, &err), 0);
   c.f[GF_F_CONCURRENCY] = 1; /* one call: nothing shared */
-  assert_false(gf_hint_distinct(gf_store_add(&s, &refused, &c, "tail", &m, &is_new, &err)->record));
-  assert_int_equal(gf_json_count(cJSON_GetObjectItem(b->record, "reuse"), "without"), 1);
+  assert_false(gf_hint_distinct(record_of(&s, gf_store_add(&s, &refused, &c, "tail", &m, &is_new, &err)->hash)));
+  assert_false(b->facts.distinct_hint);
+  assert_int_equal(gf_json_count(cJSON_GetObjectItem(record_of(&s, b->hash), "reuse"), "without"), 1);
   /* Other kinds are not counted. */
   gf_finding segv = segv_finding("sum");
   c.f[GF_F_DUPS] = 2;
   b = gf_store_add(&s, &segv, &c, "tail", &m, &is_new, &err);
-  assert_null(cJSON_GetObjectItem(b->record, "reuse"));
-  assert_false(gf_hint_distinct(b->record));
+  assert_null(cJSON_GetObjectItem(record_of(&s, b->hash), "reuse"));
+  assert_false(gf_hint_distinct(record_of(&s, b->hash)));
   gf_store_close(&s);
 }
 
