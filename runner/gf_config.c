@@ -488,6 +488,8 @@ uint32_t gf_limits_field_max(const gf_limits *l, const gf_case *c, int f) {
     case GF_F_CONCURRENCY: return l->max_concurrency;
     case GF_F_GATE: return l->max_gate;
     case GF_F_KEEP: return 0; /* a case that keeps its inputs cannot find the bug: warm-ups only */
+    case GF_F_TEARDOWN:
+    case GF_F_TEARDOWN_AT: return 0; /* environment teardown: not sent by the runner yet */
     case GF_F_STAGGER: return l->max_stagger;
     case GF_F_SHARED:
     case GF_F_DUPS: return c->f[GF_F_ELEMS];
