@@ -1,0 +1,50 @@
+'use strict';
+// Environment teardown as the runner sees it (doc/detection.md,
+// "Environment teardown"): what kills the worker once a case's Worker is
+// being ended is the teardown's - its own bucket, ":teardown" in the
+// signature; a hang at exit is a timeout of that kind; a clean teardown is
+// no finding. Replayed in fresh processes, so each verdict is the case's.
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('node:fs');
+const path = require('node:path');
+const { ROOT, gcfuzz, tmpdir, writeConfig } = require('./helpers.js');
+
+const TARGET = path.join(ROOT, 'tests', 'fixtures', 'teardown_target.js');
+
+const fnv1a64 = (s) => {
+  let h = 0xcbf29ce484222325n;
+  for (const b of Buffer.from(s)) h = ((h ^ BigInt(b)) * 0x100000001b3n) & 0xffffffffffffffffn;
+  return h.toString(16).padStart(16, '0');
+};
+
+// A record of the bucket `signature` for case c: a run reproduces it only
+// when it finds that very signature.
+function record(c, signature) {
+  return { gcfuzz_record: 1, hash: fnv1a64(signature), signature, kind: signature.split(':')[0], entry: c.entry, count: 1, case: c };
+}
+
+function replay(dir, records, over = {}) {
+  const cfg = writeConfig(dir, 'soak', { target: TARGET, entry: '', entries: ['at_exit', 'stuck', 'clean'], target_frames: [], control: 'builtin', ...over });
+  const files = records.map((r) => {
+    const f = path.join(dir, `${r.case.id}.json`);
+    fs.writeFileSync(f, JSON.stringify(r));
+    return f;
+  });
+  return gcfuzz(['replay', '--config', cfg, '--runs', '2', ...files]);
+}
+
+test('a crash at teardown and a hang at exit are teardown findings; a clean teardown is none', { timeout: 60000 }, async () => {
+  const dir = tmpdir('teardown');
+  const r = await replay(dir, [
+    record({ id: 'crash', entry: 'at_exit', elems: 1, teardown: 2 }, 'signal:SIGSEGV:teardown:entry=at_exit'),
+    record({ id: 'hang', entry: 'stuck', elems: 1, teardown: 1 }, 'timeout:hang:teardown:entry=stuck'),
+    record({ id: 'clean', entry: 'clean', elems: 1, concurrency: 3, teardown: 1, teardown_at: 1, gc: [{ op: 'gc' }] }, 'signal:SIGSEGV:teardown:entry=clean'),
+  ], { timeout_ms: 2000 }); // the hang's bound
+  const out = JSON.parse(r.stdout);
+  assert.deepStrictEqual(out.unreadable, [], r.stderr);
+  const byId = Object.fromEntries(out.cases.map((c) => [c.id, c]));
+  assert.deepStrictEqual([byId.crash.reproduced, byId.crash.other_failures], [2, 0], r.stderr);
+  assert.deepStrictEqual([byId.hang.reproduced, byId.hang.other_failures], [2, 0], r.stderr);
+  assert.deepStrictEqual([byId.clean.reproduced, byId.clean.other_failures], [0, 0], r.stderr);
+});
