@@ -26,44 +26,54 @@ const TERMINATE = 1;
 const WORKER = path.join(__dirname, 'teardown-worker.js');
 const HOW = { 1: 'terminate', 2: 'exit' };
 
-// Bounds the wait for the other threads to park: a target's thread that
-// never does (a busy poller) costs a teardown case this much, no more.
-const QUIET_MAX_MS = 1000;
-// x86-64 system calls a thread waits in when it is parked (read, poll,
-// select, futex, epoll_wait, pselect6, ppoll, epoll_pwait, epoll_pwait2):
-// not sleeping for a time, not running.
-const PARKED = new Set(['0', '7', '23', '202', '232', '270', '271', '281', '441']);
+// Bounds the wait for the other threads to park: above the time an ASan
+// report takes (measured: 2 s of symbolizing node, ERROR line to abort).
+// A thread that was not parked before the Worker started (a target's busy
+// poller) is not waited for.
+const QUIET_MAX_MS = 5000;
+// x86-64 system calls an idle thread of Node's, V8's or a pool's waits in
+// (futex, epoll_wait, epoll_pwait, epoll_pwait2). Not a read: an ASan
+// report is written by a thread that reads its symbolizer's answers (a
+// read counted as parked let a case be answered before its report, 1 run
+// in 3); a target's thread that waits in one costs the bound.
+const PARKED = new Set(['202', '232', '281', '441']);
 
-// Whether every thread but the main one is parked (/proc/self/task/TID/
-// syscall, as harness/native/gate.c reads it).
-function othersParked() {
-  let tids;
+// Whether thread tid is parked: sleeping (its /proc stat state is S; a
+// thread woken but not yet on a CPU is R, though its system call has not
+// returned) in one of the PARKED calls (/proc/self/task/TID/syscall, as
+// harness/native/gate.c reads it). A thread gone meanwhile is.
+function parked(tid) {
+  let stat, call;
   try {
-    tids = fs.readdirSync('/proc/self/task');
+    stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    call = fs.readFileSync(`/proc/self/task/${tid}/syscall`, 'utf8');
   } catch {
     return true;
   }
-  for (const tid of tids) {
-    if (Number(tid) === process.pid) continue;
-    let line;
-    try {
-      line = fs.readFileSync(`/proc/self/task/${tid}/syscall`, 'utf8');
-    } catch {
-      continue; // gone meanwhile
-    }
-    if (!PARKED.has(line.split(' ')[0])) return false;
-  }
-  return true;
+  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'S' && PARKED.has(call.split(' ')[0]);
 }
 
-// Until the other threads have been parked twice in a row a millisecond
-// apart (a thread just woken to take queued work may not run yet), at most
-// QUIET_MAX_MS. Linux x86-64 only; elsewhere at once.
-async function quiet() {
-  if (process.platform !== 'linux' || process.arch !== 'x64') return;
+const WATCHED = process.platform === 'linux' && process.arch === 'x64';
+
+// The threads but the main one that are not parked now (Linux x86-64;
+// elsewhere none).
+function busyThreads() {
+  let tids = [];
+  try {
+    if (WATCHED) tids = fs.readdirSync('/proc/self/task');
+  } catch {
+    // no /proc: nothing to watch
+  }
+  return tids.filter((tid) => Number(tid) !== process.pid && !parked(tid));
+}
+
+// Until the threads but `before` (busy before the Worker) have been parked
+// twice in a row a millisecond apart, at most QUIET_MAX_MS.
+async function quiet(before) {
+  if (!WATCHED) return;
   const end = Date.now() + QUIET_MAX_MS;
   for (let calm = 0; calm < 2 && Date.now() < end; ) {
-    calm = othersParked() ? calm + 1 : 0;
+    calm = busyThreads().every((tid) => before.includes(tid)) ? calm + 1 : 0;
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
 }
@@ -81,8 +91,9 @@ class Teardown {
   async run(c) {
     const t0 = Date.now();
     if (!this.noWorker) {
+      const before = busyThreads();
       const ended = await this.inWorker(c);
-      if (!ended.noWorker) return this.verdict(c, ended, Date.now() - t0);
+      if (!ended.noWorker) return this.verdict(c, ended, before, Date.now() - t0);
       this.noWorker = ended.noWorker;
     }
     // Not run: said in the result, once per run by the runner.
@@ -128,13 +139,13 @@ class Teardown {
     });
   }
 
-  async verdict(c, ended, ms) {
+  async verdict(c, ended, before, ms) {
     if (!ended.result)
       return { outcome: 'target_error', where: 'worker', name: 'Error', message: `the Worker exited (code ${ended.code}) before its teardown point`, stack: [], ms };
-    await quiet();
+    await quiet(before);
     const { pending = 0, ...res } = ended.result;
     return { ...res, teardown: { how: HOW[c.teardown], at: Math.min(c.teardown_at, c.gc.length), pending, exit_code: ended.code } };
   }
 }
 
-module.exports = { Teardown, othersParked };
+module.exports = { Teardown, busyThreads };
