@@ -9,9 +9,11 @@
 // and runs its steps (gate operations done here, on the process's pool);
 // at its teardown point it says how the calls settled so far; we announce
 // the teardown to the runner (a `teardown` line: what dies from now on
-// dies of it), end the Worker, let the gate go (held work now runs against
-// the environment being torn down: Node waits for its Node-API async work
-// before the cleanup hooks), and wait for its exit. Then for what it left
+// dies of it), end the Worker, let the libuv pool go (held work now runs
+// against the environment being torn down: Node waits for its Node-API
+// async work before the cleanup hooks), wait for its exit, and let the
+// other pools the gate holds go (their work comes back to an environment
+// that is gone; nothing waits for it). Then for what it left
 // running on other threads (an addon's own pool still working for it): the
 // case is answered once they are all parked, so a crash they cause is
 // blamed on this case. A Worker that never exits is a hang at exit: the
@@ -124,7 +126,7 @@ class Teardown {
           result = m.result;
           this.emit({ event: 'teardown', id: c.id, how: HOW[c.teardown], pending: result.pending || 0 });
           if (c.teardown === TERMINATE) worker.terminate();
-          this.gate.release();
+          this.gate.releaseLibuv();
         }
       });
       // Before its teardown point, the Worker's own failure (after it,
