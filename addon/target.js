@@ -44,5 +44,9 @@ module.exports = {
     // gate holds nothing of it; GCFUZZ_GATE_THREADS=gcfuzz-pool does.
     sum_pool: arrayEntry('sumPoolAsync', elem, elemSum),
     sum_pool_borrowed: arrayEntry('sumPoolBorrowedAsync', elem, elemSum, true),
+    // Environment teardown (case field teardown): a job on the own pool
+    // that does not hold its env's data, and its fix.
+    sum_env_data: arrayEntry('sumEnvDataAsync', elem, elemSum, true),
+    sum_env_data_fixed: arrayEntry('sumEnvDataFixedAsync', elem, elemSum),
   },
 };

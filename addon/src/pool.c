@@ -6,9 +6,17 @@
  *   sumPoolAsync           fix: an owning copy, summed on the pool.
  *   sumPoolBorrowedAsync   BUG, a POSITIVE CONTROL: only the unwrapped
  *                          pointers go to the pool, as in sumBorrowedAsync.
+ *   sumEnvDataAsync        BUG, a POSITIVE CONTROL of environment
+ *                          teardown: an owning copy, but its job does not
+ *                          hold its env's data (below), trusting the env to
+ *                          outlive it; a Worker ended while it is on the
+ *                          pool frees that data under it.
+ *   sumEnvDataFixedAsync   fix: the same job, holding its env's data.
  *
- * No delay knob: as in a tokio `async fn`, the work starts as soon as a
- * pool thread is free. GF_POOL_THREADS threads named "gcfuzz-pool", started
+ * No delay knob for the sumPool entries: as in a tokio `async fn`, the
+ * work starts as soon as a pool thread is free. The sumEnvData pair takes
+ * opts.delayUs (the work sleeps that long first), so a job is on the pool
+ * when a teardown comes without the thread gate's help. GF_POOL_THREADS threads named "gcfuzz-pool", started
  * with the first env that loads the addon and shared by every env (a pool
  * is the process's, as a tokio runtime is); each call is completed on its
  * env's main thread through the env's threadsafe function.
@@ -38,12 +46,16 @@
 
 typedef struct pool_entry {
   const char *name;
-  bool copy;
+  bool copy;      /* an owning copy, else the borrowed pointers */
+  bool delay;     /* takes opts.delayUs */
+  bool holds_env; /* the job holds its env's pool_env until it came back */
 } pool_entry;
 
 static const pool_entry pool_entries[] = {
-    {"sumPoolAsync", true},
-    {"sumPoolBorrowedAsync", false}, /* POSITIVE CONTROL */
+    {"sumPoolAsync", true, false, true},
+    {"sumPoolBorrowedAsync", false, false, true}, /* POSITIVE CONTROL */
+    {"sumEnvDataAsync", true, true, false},       /* POSITIVE CONTROL (teardown) */
+    {"sumEnvDataFixedAsync", true, true, true},
 };
 
 /* Per env: how the pool hands a finished job back to it. */
@@ -58,6 +70,7 @@ typedef struct pool_env {
 typedef struct pool_job {
   job *j;
   pool_env *pe;
+  bool holds_env; /* counted in pe->jobs */
   struct pool_job *next;
 } pool_job;
 
@@ -85,6 +98,10 @@ static void pool_job_drop(pool_job *pj) {
  * so the call never blocks with the lock held. */
 static void pool_job_back(pool_job *pj) {
   pool_env *pe = pj->pe;
+  if (!pj->holds_env) { /* POSITIVE CONTROL: pe may be freed by now */
+    napi_call_threadsafe_function(pe->done, pj, napi_tsfn_blocking);
+    return;
+  }
   pthread_mutex_lock(&pe->lock);
   bool gone = pe->torn_down;
   if (!gone) napi_call_threadsafe_function(pe->done, pj, napi_tsfn_blocking);
@@ -152,7 +169,8 @@ static napi_value pool_call(napi_env env, napi_callback_info info) {
   const pool_entry *spec = data;
   job *j = job_new(env, spec->copy ? JOB_READ_COPY : JOB_READ_ELEMS);
   if (j == NULL) return NULL;
-  if (!job_collect_elems(env, argv[0], j, -1)) return job_fail(env, j, spec->name);
+  if ((spec->delay && !job_parse_opts(env, argv[1], j)) || !job_collect_elems(env, argv[0], j, -1))
+    return job_fail(env, j, spec->name);
   if (spec->copy && gf_snapshot_take(&j->snapshot, j->elems, j->count) != 0) {
     napi_throw_range_error(env, "ERR_MEMORY_ALLOCATION_FAILED", "owning copy: out of memory");
     return job_fail(env, j, spec->name);
@@ -164,9 +182,10 @@ static napi_value pool_call(napi_env env, napi_callback_info info) {
   }
   pj->j = j;
   pj->pe = pe;
+  pj->holds_env = spec->holds_env;
   if (pe->in_flight++ == 0) napi_ref_threadsafe_function(env, pe->done);
   pthread_mutex_lock(&pe->lock);
-  pe->jobs++;
+  pe->jobs += pj->holds_env;
   pthread_mutex_unlock(&pe->lock);
   pool_submit(pj);
   return promise;
