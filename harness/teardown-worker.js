@@ -11,6 +11,13 @@ const { WindowProbe } = require('./window.js');
 
 const EXIT = 2;
 
+// Posts msg and waits until the harness has acted on it (it bumps flag).
+function ask(flag, msg) {
+  const seen = Atomics.load(flag, 0);
+  parentPort.postMessage(msg);
+  Atomics.wait(flag, 0, seen);
+}
+
 // The harness's window gate, which is the main thread's: the libuv pool is
 // the process's, and held reads queued by this environment would keep its
 // teardown waiting on them. Each operation runs there before this returns
@@ -22,9 +29,7 @@ class GateProxy {
   }
 
   ask(op, n) {
-    const seen = Atomics.load(this.flag, 0);
-    parentPort.postMessage({ gate: op, n });
-    Atomics.wait(this.flag, 0, seen);
+    ask(this.flag, { gate: op, n });
   }
 
   hold() {
@@ -59,7 +64,10 @@ async function main(w) {
   if (!s) return;
   const c = w.c;
   const result = await runCaseUntil(s.target, s.ctx, c, new GateProxy(w.flag), new WindowProbe(), Math.min(c.teardown_at, c.gc.length));
-  parentPort.postMessage({ event: 'end', result });
+  // Once the harness has said `teardown` to the runner: an exit handler
+  // that kills the process must die of the teardown (it raced the line
+  // 1 run in 4 when the exit came at once).
+  ask(w.flag, { event: 'end', result });
   if (c.teardown === EXIT) process.exit(0);
   // Nothing of this environment runs until the harness has terminated it:
   // what is in flight now is in flight at the teardown.

@@ -115,17 +115,21 @@ class Teardown {
     return new Promise((resolve) => {
       let result = null;
       let noWorker = null;
+      const answer = () => {
+        Atomics.add(flag, 0, 1);
+        Atomics.notify(flag, 0);
+      };
       worker.on('message', (m) => {
         if (m.gate) {
           this.gate[m.gate](m.n);
-          Atomics.add(flag, 0, 1);
-          Atomics.notify(flag, 0);
+          answer();
         } else if (m.event === 'no_worker') {
           noWorker = m.message;
         } else if (m.event === 'end') {
           result = m.result;
           this.emit({ event: 'teardown', id: c.id, how: HOW[c.teardown], pending: result.pending || 0 });
           if (c.teardown === TERMINATE) worker.terminate();
+          else answer();
           this.gate.releaseLibuv();
         }
       });

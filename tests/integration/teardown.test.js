@@ -36,15 +36,18 @@ function replay(dir, records, over = {}) {
 
 test('a crash at teardown and a hang at exit are teardown findings; a clean teardown is none', { timeout: 60000 }, async () => {
   const dir = tmpdir('teardown');
-  const r = await replay(dir, [
-    record({ id: 'crash', entry: 'at_exit', elems: 1, teardown: 2 }, 'signal:SIGSEGV:teardown:entry=at_exit'),
-    record({ id: 'hang', entry: 'stuck', elems: 1, teardown: 1 }, 'timeout:hang:teardown:entry=stuck'),
-    record({ id: 'clean', entry: 'clean', elems: 1, concurrency: 3, teardown: 1, teardown_at: 1, gc: [{ op: 'gc' }] }, 'signal:SIGSEGV:teardown:entry=clean'),
-  ], { timeout_ms: 2000 }); // the hang's bound
-  const out = JSON.parse(r.stdout);
-  assert.deepStrictEqual(out.unreadable, [], r.stderr);
-  const byId = Object.fromEntries(out.cases.map((c) => [c.id, c]));
+  const hangDir = tmpdir('teardown-hang');
+  const [r, h] = await Promise.all([
+    replay(dir, [
+      record({ id: 'crash', entry: 'at_exit', elems: 1, teardown: 2 }, 'signal:SIGSEGV:teardown:entry=at_exit'),
+      record({ id: 'clean', entry: 'clean', elems: 1, concurrency: 3, teardown: 1, teardown_at: 1, gc: [{ op: 'gc' }] }, 'signal:SIGSEGV:teardown:entry=clean'),
+    ]),
+    replay(hangDir, [record({ id: 'hang', entry: 'stuck', elems: 1, teardown: 1 }, 'timeout:hang:teardown:entry=stuck')], { timeout_ms: 3000 }), // the hang's bound
+  ]);
+  const out = [JSON.parse(r.stdout), JSON.parse(h.stdout)];
+  assert.deepStrictEqual(out.flatMap((o) => o.unreadable), [], r.stderr);
+  const byId = Object.fromEntries(out.flatMap((o) => o.cases).map((c) => [c.id, c]));
   assert.deepStrictEqual([byId.crash.reproduced, byId.crash.other_failures], [2, 0], r.stderr);
-  assert.deepStrictEqual([byId.hang.reproduced, byId.hang.other_failures], [2, 0], r.stderr);
+  assert.deepStrictEqual([byId.hang.reproduced, byId.hang.other_failures], [2, 0], h.stderr);
   assert.deepStrictEqual([byId.clean.reproduced, byId.clean.other_failures], [0, 0], r.stderr);
 });
