@@ -8,7 +8,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
-const { ROOT, gcfuzz, tmpdir, writeConfig } = require('./helpers.js');
+const { ROOT, gcfuzz, tmpdir, writeConfig, records } = require('./helpers.js');
 
 const TARGET = path.join(ROOT, 'tests', 'fixtures', 'teardown_target.js');
 
@@ -50,4 +50,32 @@ test('a crash at teardown and a hang at exit are teardown findings; a clean tear
   assert.deepStrictEqual([byId.crash.reproduced, byId.crash.other_failures], [2, 0], r.stderr);
   assert.deepStrictEqual([byId.hang.reproduced, byId.hang.other_failures], [2, 0], h.stderr);
   assert.deepStrictEqual([byId.clean.reproduced, byId.clean.other_failures], [0, 0], r.stderr);
+});
+
+// The demo's teardown control through the whole runner: a soak from one
+// teardown seed (the mutation rate of the field is test_mutate's) finds
+// it with a teardown signature naming the addon's frame; the fix replays
+// clean on the control's own case. Held by the thread gate: deterministic.
+test('soak finds sum_env_data as a teardown bucket; sum_env_data_fixed is clean on its case', { timeout: 120000 }, async () => {
+  const dir = tmpdir('teardown-ctl');
+  const seeds = path.join(dir, 'seeds');
+  fs.mkdirSync(seeds);
+  fs.writeFileSync(path.join(seeds, 'td.json'), JSON.stringify({ id: 'td', entry: 'sum_env_data', elems: 4, elem_len: 64, gate: 1, teardown: 1 }));
+  const cfg = writeConfig(dir, 'ci', { seeds, env: { GCFUZZ_GATE_THREADS: 'gcfuzz-pool' }, confirm_runs: 0, feedback: false });
+  const out = path.join(dir, 'out');
+  const r = await gcfuzz(['soak', '--config', cfg, '--out', out, '--entry', 'sum_env_data', '--stop-on-crash', '--max-time', '60']);
+  assert.strictEqual(r.code, 1, r.stderr);
+  const [rec] = records(out);
+  assert.match(rec.signature, /^asan:heap-use-after-free:READ:teardown:.*pool_thread_main.*:entry=sum_env_data$/, rec.signature);
+  assert.ok(rec.case.teardown >= 1);
+  // Its rate, measured by replay, is what the fix is judged by.
+  const check = path.join(dir, 'check.json');
+  fs.writeFileSync(check, JSON.stringify(rec));
+  const again = await gcfuzz(['replay', '--config', cfg, '--runs', '2', check]);
+  const aj = JSON.parse(again.stdout).cases[0];
+  assert.deepStrictEqual([again.code, aj.reproduced], [1, 2], again.stderr);
+  fs.writeFileSync(check, JSON.stringify({ ...rec, reproducibility: { runs: 2, reproduced: aj.reproduced } }));
+  const fixed = await gcfuzz(['replay', '--config', cfg, '--runs', '2', '--entry', 'sum_env_data_fixed', check]);
+  const fj = JSON.parse(fixed.stdout).cases[0];
+  assert.deepStrictEqual([fixed.code, fj.status, fj.runs, fj.other_failures], [0, 'fixed', 2, 0], fixed.stderr);
 });
