@@ -79,3 +79,19 @@ test('soak finds sum_env_data as a teardown bucket; sum_env_data_fixed is clean 
   const fj = JSON.parse(fixed.stdout).cases[0];
   assert.deepStrictEqual([fixed.code, fj.status, fj.runs, fj.other_failures], [0, 'fixed', 2, 0], fixed.stderr);
 });
+
+test('a target that cannot run in a Worker is said once, and its teardown cases are no finding', { timeout: 60000 }, async () => {
+  const dir = tmpdir('teardown-noworker');
+  const cfg = writeConfig(dir, 'soak', { target: path.join(ROOT, 'tests', 'fixtures', 'no_worker_target.js'), entry: '', entries: ['e'], target_frames: [], control: 'builtin' });
+  const files = [1, 2].map((teardown) => {
+    const f = path.join(dir, `c${teardown}.json`);
+    fs.writeFileSync(f, JSON.stringify({ id: `c${teardown}`, entry: 'e', elems: 1, teardown }));
+    return f;
+  });
+  const r = await gcfuzz(['replay', '--config', cfg, '--runs', '2', ...files]);
+  const cases = JSON.parse(r.stdout).cases;
+  assert.deepStrictEqual(cases.map((c) => [c.reproduced, c.other_failures, c.harness_errors]), [[0, 0, 0], [0, 0, 0]], r.stderr);
+  const said = r.stderr.split('\n').filter((l) => l.includes('cannot run in a worker_threads Worker'));
+  assert.strictEqual(said.length, 1, r.stderr);
+  assert.match(said[0], /^gcfuzz: the target cannot run in a worker_threads Worker: Error: Module did not self-register: its teardown cases are not run \(limits\.max_teardown 0/);
+});
