@@ -52,6 +52,15 @@ test('a crash at teardown and a hang at exit are teardown findings; a clean tear
   assert.deepStrictEqual([byId.clean.reproduced, byId.clean.other_failures], [0, 0], r.stderr);
 });
 
+test('warm runs of a teardown bucket warm up without the teardown, then reproduce it', { timeout: 60000 }, async () => {
+  // A warm-up with the teardown died of it, so no warm run reached the case.
+  const dir = tmpdir('teardown-warm');
+  const rec = record({ id: 'warm', entry: 'at_exit', elems: 1, teardown: 2 }, 'signal:SIGSEGV:teardown:entry=at_exit');
+  const r = await replay(dir, [{ ...rec, reproducibility: { runs: 2, reproduced: 2 }, reproducibility_warm: { runs: 2, reproduced: 2 } }]);
+  const [c] = JSON.parse(r.stdout).cases;
+  assert.deepStrictEqual([c.reproduced, c.warm], [4, { runs: 2, reproduced: 2 }], r.stderr);
+});
+
 // The demo's teardown control through the whole runner: a soak from one
 // teardown seed (the mutation rate of the field is test_mutate's) finds
 // it with a teardown signature naming the addon's frame; the fix replays
