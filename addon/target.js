@@ -48,5 +48,9 @@ module.exports = {
     // a call still waiting when another completes, and a GC after that.
     sum_shared_ref: arrayEntry('sumSharedRefAsync', elem, elemSum, true),
     sum_shared_ref_fixed: arrayEntry('sumSharedRefFixedAsync', elem, elemSum),
+    // Environment teardown (case field teardown): a job on the own pool
+    // that does not hold its env's data, and its fix.
+    sum_env_data: arrayEntry('sumEnvDataAsync', elem, elemSum, true),
+    sum_env_data_fixed: arrayEntry('sumEnvDataFixedAsync', elem, elemSum),
   },
 };

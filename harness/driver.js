@@ -90,7 +90,17 @@ function launch(entry, ctx, c, k, shared, run) {
   track(promise, run.probe, k);
   if (run.held) run.held.push(arr);
   if (run.kept) run.kept.push([...arr]); /* keep: the elements, whatever array ops do */
-  return { expected, promise };
+  return settling({ expected, promise, state: null });
+}
+
+// Keeps how the call settled in call.state, as soon as it did: a teardown
+// judges the calls settled by then without waiting for the others.
+function settling(call) {
+  call.promise.then(
+    (value) => (call.state = { status: 'fulfilled', value }),
+    (reason) => (call.state = { status: 'rejected', reason }),
+  );
+  return call;
 }
 
 // The calls, `stagger` turns apart. Its own frame holds the shared inputs:
@@ -195,11 +205,15 @@ function exceptionOf(e) {
   return { message, name, ...(code !== undefined ? { code } : {}), stack };
 }
 
-async function compare(entry, calls) {
-  const settled = await Promise.allSettled(calls.map((x) => x.promise));
+// The verdict on the calls' results: settled[k] is how call k settled, or
+// null for a call still in flight when a teardown ended its Worker (its
+// result never comes, so it is not judged; nor one whose oracle, a
+// Promise, has not answered by then).
+async function compare(entry, calls, settled) {
   let checked = 0;
   for (let k = 0; k < settled.length; k++) {
     const s = settled[k];
+    if (!s) continue;
     if (s.status === 'rejected') return { outcome: 'exception', call: k, ...exceptionOf(s.reason) };
     if (!entry.oracle) continue;
     // An oracle may answer with a Promise (hunt's differential oracle runs
@@ -212,9 +226,10 @@ async function compare(entry, calls) {
   return { outcome: 'ok', checked }; // checked: calls compared with the oracle
 }
 
-async function runCase(target, ctx, c, gate, probe = new WindowProbe()) {
-  const t0 = process.hrtime.bigint();
-  const ms = () => Number(process.hrtime.bigint() - t0) / 1e6;
+// beforeCase, the gate, the inputs and the calls, every reference to the
+// inputs dropped: { run, calls }, or { result } when it failed before the
+// schedule.
+async function startCalls(target, ctx, c, gate, probe, ms) {
   const entry = target.entries[c.entry];
   const run = { entry, ctx, c, gate, probe, calls: c.concurrency, held: null, kept: c.keep ? [] : null };
   probe.begin(c.concurrency);
@@ -227,8 +242,21 @@ async function runCase(target, ctx, c, gate, probe = new WindowProbe()) {
   } catch (e) {
     gate.release();
     await Promise.allSettled(calls.map((x) => x.promise));
-    return e instanceof TargetCodeError ? targetError(e, ms()) : { outcome: 'exception', ...exceptionOf(e), ms: ms() };
+    return { result: e instanceof TargetCodeError ? targetError(e, ms()) : { outcome: 'exception', ...exceptionOf(e), ms: ms() } };
   }
+  return { run, calls };
+}
+
+function stopwatch() {
+  const t0 = process.hrtime.bigint();
+  return () => Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+async function runCase(target, ctx, c, gate, probe = new WindowProbe()) {
+  const ms = stopwatch();
+  const started = await startCalls(target, ctx, c, gate, probe, ms);
+  if (started.result) return started.result;
+  const { run, calls } = started;
   let res;
   try {
     try {
@@ -237,7 +265,7 @@ async function runCase(target, ctx, c, gate, probe = new WindowProbe()) {
       gate.release(); // the schedule is over: the rest of the window opens
     }
     run.held = null;
-    res = await compare(entry, calls);
+    res = await compare(run.entry, calls, await Promise.allSettled(calls.map((x) => x.promise)));
   } catch (e) {
     if (!(e instanceof TargetCodeError)) throw e;
     await Promise.allSettled(calls.map((x) => x.promise));
@@ -257,6 +285,30 @@ async function runCase(target, ctx, c, gate, probe = new WindowProbe()) {
   return { ...res, ms: elapsed, window };
 }
 
+// A teardown case's part, in its Worker (harness/teardown-worker.js): the
+// calls and the first `at` steps of the schedule, then the verdict on the
+// calls settled by then and how many are still in flight. The gate stays
+// as it is: the harness lets it go once the Worker is ending, so held work
+// runs against an environment being torn down. No afterCase: the
+// environment ends instead.
+async function runCaseUntil(target, ctx, c, gate, probe, at) {
+  const ms = stopwatch();
+  const started = await startCalls(target, ctx, c, gate, probe, ms);
+  if (started.result) return started.result;
+  const { run, calls } = started;
+  try {
+    for (const step of c.gc.slice(0, at)) await runStep(step, run);
+    const settled = calls.map((x) => (x.state && (x.state.status === 'rejected' || !isThenable(x.expected)) ? x.state : null));
+    const res = await compare(run.entry, calls, settled);
+    return { ...res, ms: ms(), pending: calls.filter((x) => !x.state).length };
+  } catch (e) {
+    if (!(e instanceof TargetCodeError)) throw e;
+    return targetError(e, ms());
+  }
+}
+
+const isThenable = (v) => v !== null && (typeof v === 'object' || typeof v === 'function') && typeof v.then === 'function';
+
 // A hook that may be async: a throw or a rejection is the target's own.
 async function hook(where, fn) {
   try {
@@ -266,4 +318,4 @@ async function hook(where, fn) {
   }
 }
 
-module.exports = { runCase, brief, exceptionOf, TargetCodeError };
+module.exports = { runCase, runCaseUntil, brief, exceptionOf, TargetCodeError };

@@ -92,6 +92,16 @@ class PoolGate {
     }
   }
 
+  // The libuv threads only: the other pools' stay held until release().
+  // A teardown lets the libuv pool go as its Worker ends (Node waits for
+  // that work before the environment's cleanup), the other pools once it
+  // has exited (nothing waits for them: their work then comes back to an
+  // environment that is gone, every time).
+  releaseLibuv() {
+    if (this.held > 0) fs.writeSync(this.fd, Buffer.alloc(this.held));
+    this.held = 0;
+  }
+
   // Before an await step: with every libuv thread held nothing can settle,
   // so all go; other pools' threads have no partial release, and a call on
   // them cannot settle while they are held, so they go in any case.

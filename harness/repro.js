@@ -141,6 +141,9 @@ function caseOf(rec, file) {
 function generate(spec, outFile, { portable = false } = {}) {
   const rec = readRecord(spec.record);
   const { key, case: c, rate } = caseOf(rec, spec.record);
+  // The script inlines the main-thread harness only.
+  if (c.teardown)
+    throw new ReproError(`${spec.record}: a teardown case runs in a worker_threads Worker, which the standalone reproducer does not do yet: replay it with gcfuzz replay`);
   if (spec.entry) c.entry = spec.entry;
   const target = path.resolve(spec.target);
   const outDir = outFile ? path.dirname(path.resolve(outFile)) : process.cwd();

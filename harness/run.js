@@ -15,6 +15,7 @@ const { PerformanceObserver } = require('node:perf_hooks');
 const { PoolGate } = require('./gate.js');
 const { WindowProbe } = require('./window.js');
 const { loadTarget, TargetError } = require('./target.js');
+const { Teardown } = require('./teardown.js');
 
 const USAGE = 'usage: node --expose-gc harness/run.js --target T.js [--build B] [--once] [--probe-collection] [-- ARGS...]';
 
@@ -136,6 +137,7 @@ async function main(argv = process.argv.slice(2)) {
     target: String(target.name || opts.target), entries, bugs: entries.filter((e) => target.entries[e].bug),
     threadpool: gate.size, lacks: await lacks(),
   });
+  const teardown = new Teardown(opts, gate, emit);
   const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of rl) {
     if (line.trim() === '') continue;
@@ -144,7 +146,8 @@ async function main(argv = process.argv.slice(2)) {
       emit({ event: 'result', id: d.id, outcome: 'error', message: d.error });
     } else {
       emit({ event: 'start', id: d.case.id });
-      emit({ event: 'result', id: d.case.id, ...(await runCase(target, ctx, d.case, gate, probe)) });
+      const res = d.case.teardown ? await teardown.run(d.case) : await runCase(target, ctx, d.case, gate, probe);
+      emit({ event: 'result', id: d.case.id, ...res });
     }
     if (opts.once) break;
   }

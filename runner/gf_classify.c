@@ -324,14 +324,18 @@ static int signature_frames(const gf_stack *st, int idx[GF_SIG_FRAMES]) {
   return n - first;
 }
 
-/* "kind:bug_type[:READ|WRITE]": a signature's head, without frames or entry. */
+/* "kind:bug_type[:READ|WRITE][:teardown]": a signature's head, without
+ * frames or entry. A teardown's crash is another bug than the same crash
+ * without one (a lifetime across environments, not the GC's): another
+ * bucket, also for records that name no frames. */
 static void signature_head(const gf_finding *f, char *out, size_t cap) {
   char access[16] = "";
   if (f->access[0]) {
     gf_strlcpy(access, f->access, sizeof access);
     access[strcspn(access, " ")] = '\0'; /* READ / WRITE, size left out */
   }
-  snprintf(out, cap, "%s:%s%s%s", gf_kind_name(f->kind), f->bug_type, access[0] ? ":" : "", access);
+  snprintf(out, cap, "%s:%s%s%s%s", gf_kind_name(f->kind), f->bug_type, access[0] ? ":" : "", access,
+           f->teardown ? ":teardown" : "");
 }
 
 /* kind:bug_type[:access][:frames]:entry=X (frames: see above; with none,
@@ -434,6 +438,11 @@ int gf_classify(const gf_outcome *o, gf_finding *f) {
   } else {
     return 0;
   }
+  /* Once a Worker is being ended, what kills the process is its teardown;
+   * a result was judged before the end, and is the calls' own. */
+  f->teardown = o->torn_down && f->kind != GF_KIND_MISMATCH && f->kind != GF_KIND_EXCEPTION;
+  if (f->teardown && f->kind == GF_KIND_TIMEOUT)
+    gf_strlcpy(f->message, "hang at exit: the Worker did not exit after its teardown", sizeof f->message);
   if (o->result_message && !f->message[0])
     gf_strlcpy(f->message, o->result_message, sizeof f->message);
   gf_text_one_line(f->message);

@@ -67,6 +67,7 @@ typedef struct gf_outcome {
   uint32_t rss_mb;       /* we killed it at this resident size (MB); 0: not */
   uint32_t rss_limit_mb;
   int case_in_flight;   /* a case was sent and had no result yet */
+  int torn_down;        /* the blamed case's Worker was being ended (its teardown line came) */
   const char *stderr_text;
   const char *result_outcome; /* harness result: "ok", "mismatch", ... or NULL */
   const char *result_message;
@@ -88,6 +89,7 @@ typedef struct gf_finding {
   char message[256];
   gf_mismatch mismatch; /* a wrong result's (said: 0 otherwise) */
   gf_stack stack, free_stack, alloc_stack;
+  int teardown;       /* died of a Worker's teardown: ":teardown" in the signature */
   char signature[512];
   char hash[17];      /* FNV-1a 64 of the signature, hex */
 } gf_finding;

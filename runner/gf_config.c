@@ -488,6 +488,8 @@ uint32_t gf_limits_field_max(const gf_limits *l, const gf_case *c, int f) {
     case GF_F_CONCURRENCY: return l->max_concurrency;
     case GF_F_GATE: return l->max_gate;
     case GF_F_KEEP: return 0; /* a case that keeps its inputs cannot find the bug: warm-ups only */
+    case GF_F_TEARDOWN: return l->max_teardown;
+    case GF_F_TEARDOWN_AT: return c->f[GF_F_TEARDOWN] ? c->nsteps : 0; /* past the end is the end */
     case GF_F_STAGGER: return l->max_stagger;
     case GF_F_SHARED:
     case GF_F_DUPS: return c->f[GF_F_ELEMS];
@@ -517,8 +519,10 @@ int gf_config_clamp_case(const gf_config *cfg, gf_case *c) {
     c->f[GF_F_ELEMS] = per ? (uint32_t)(l->max_total_doubles / per) : 0;
     changed++;
   }
-  /* elems may just have shrunk: shared and dups stay within it. */
+  /* elems may just have shrunk: shared and dups stay within it; and the
+   * steps: the teardown point within them. */
   changed += clamp_u32(&c->f[GF_F_SHARED], c->f[GF_F_ELEMS]) +
-             clamp_u32(&c->f[GF_F_DUPS], c->f[GF_F_ELEMS]);
+             clamp_u32(&c->f[GF_F_DUPS], c->f[GF_F_ELEMS]) +
+             clamp_u32(&c->f[GF_F_TEARDOWN_AT], gf_limits_field_max(l, c, GF_F_TEARDOWN_AT));
   return changed;
 }

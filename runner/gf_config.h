@@ -37,6 +37,7 @@ typedef struct gf_flag_set {
 typedef struct gf_limits {
   uint32_t max_elems, max_elem_len, max_delay_us, max_concurrency, max_steps;
   uint32_t max_stagger, max_gate; /* input shapes; max_gate 0 forbids the gate */
+  uint32_t max_teardown;          /* 0 forbids environment teardown, 1 allows terminate only */
   uint32_t max_corpus;            /* feedback keeps no more cases than this */
   uint32_t max_immediate, max_sleep_ms, max_alloc_kb; /* GC-step arguments */
   uint32_t gc_ops; /* bit (1 << GF_OP_*) per op the runner may send */

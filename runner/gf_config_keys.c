@@ -44,6 +44,7 @@ const gf_key_row gf_config_keys[] = {
     LIMIT_STEP(max_sleep_ms, 0, 20, GF_OP_SLEEP_MS),
     LIMIT_STEP(max_alloc_kb, 1, 8192, GF_OP_ALLOC_KB),
     LIMIT_N(max_gate, 0, 1, 1),
+    LIMIT(max_teardown, 0, 2, GF_F_TEARDOWN),
     LIMIT_N(max_corpus, 1, 1000000, 4096),
 };
 const size_t gf_n_config_keys = sizeof gf_config_keys / sizeof *gf_config_keys;

@@ -46,3 +46,11 @@ void gf_hint_runtime(const char *runtime, int no_gc_entries, FILE *out) {
                  "counters of GCs read 0, and search feedback sees no GC features "
                  "(doc/addon.md, \"Other runtimes\")\n", runtime[0] ? runtime : "?");
 }
+
+void gf_hint_no_worker(const char *why, FILE *out) {
+  static int said;
+  if (said++) return;
+  fprintf(out, "gcfuzz: %s: its teardown cases are not run (limits.max_teardown 0 stops sending "
+               "them; doc/case-format.md, \"Environment teardown\")\n",
+          why[0] ? why : "the target cannot run in a worker_threads Worker");
+}

@@ -37,6 +37,11 @@ int gf_hint_distinct(const cJSON *record);
 /* Said once per run, at the first ready worker: what its runtime lacks. */
 void gf_hint_runtime(const char *runtime, int no_gc_entries, FILE *out);
 
+/* Said once per process, at the first result that says so: the target
+ * cannot run in a worker_threads Worker (why: the harness's message), so
+ * its teardown cases are answered unrun. */
+void gf_hint_no_worker(const char *why, FILE *out);
+
 /* The NEW line's hints for a bucket just opened: no frame matched
  * target_frames; seen only with reused inputs. */
 void gf_hint_new_bucket(const gf_bucket *b, FILE *out);

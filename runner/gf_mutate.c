@@ -70,6 +70,28 @@ static void mutate_steps(gf_case *c, const gf_limits *l, gf_prng *p) {
   }
 }
 
+/* Environment teardown (the teardown fields): a case in a Worker costs
+ * the Worker's start and a second setup (5-10 times a plain case), so a
+ * child gets it rarely (1 in 16 of the moves that pick one of its two
+ * fields: about 1.3 % of children; at 1 in 8, 2.7 %, a soak of sum lost
+ * 15 % of its execs);
+ * one that has it loses it, switches mode or moves its point, a third
+ * each. The point is a step boundary: before, between or after them. */
+static void mutate_teardown(gf_case *c, const gf_limits *l, gf_prng *p) {
+  uint32_t *mode = &c->f[GF_F_TEARDOWN], *at = &c->f[GF_F_TEARDOWN_AT];
+  if (*mode == 0) {
+    if (l->max_teardown == 0 || !gf_prng_chance(p, 1, 16)) return;
+    *mode = gf_prng_range(p, 1, l->max_teardown);
+    *at = (uint32_t)gf_prng_below(p, c->nsteps + 1);
+    return;
+  }
+  switch (gf_prng_below(p, 3)) {
+    case 0: *mode = *at = 0; break;
+    case 1: *mode = l->max_teardown > 1 ? 3 - *mode : *mode; break;
+    default: *at = (uint32_t)gf_prng_below(p, c->nsteps + 1); break;
+  }
+}
+
 /* One field, moved within the config's limits (clamping afterwards keeps
  * the relations between fields, e.g. shared <= elems). */
 static void mutate_field(gf_case *c, int f, const gf_limits *l, gf_prng *p) {
@@ -80,6 +102,8 @@ static void mutate_field(gf_case *c, int f, const gf_limits *l, gf_prng *p) {
       break;
     case GF_F_CONCURRENCY: *v = gf_prng_range(p, 1, l->max_concurrency); break;
     case GF_F_SEED: *v = (uint32_t)gf_prng_next(p); break;
+    case GF_F_TEARDOWN:
+    case GF_F_TEARDOWN_AT: mutate_teardown(c, l, p); break;
     default:
       if (gf_case_fields[f].hi == 1) /* a switch: flip it */
         *v = !*v;

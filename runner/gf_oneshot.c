@@ -20,11 +20,14 @@ static void start_next(gf_oneshot *o);
 
 /* The next thing a worker gets: a warm-up case (the case itself with
  * `keep`: its GC schedule runs, so V8's collector warms up too, but no input
- * is dropped while a call uses it), or the case itself. */
+ * is dropped while a call uses it), or the case itself. A warm-up has no
+ * teardown: it warms the process, and a Worker's isolate starts cold
+ * anyway; with one, a teardown bug killed the warm-up, never the case. */
 static void send_next(gf_worker *w, gf_oneshot_job *job) {
   if (job->warm && job->warmed < GF_WARMUP_CASES) {
     gf_case warmup = job->c;
     warmup.f[GF_F_KEEP] = 1;
+    warmup.f[GF_F_TEARDOWN] = warmup.f[GF_F_TEARDOWN_AT] = 0;
     snprintf(warmup.id, sizeof warmup.id, "warmup-%u", job->warmed);
     if (gf_worker_send(w, &warmup) != 0) gf_worker_kill(w, 0);
     return;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "gf_hint.h"
 #include "gf_text.h"
 #include "gf_wtmp.h"
 
@@ -197,6 +198,9 @@ static void handle_line(gf_worker *w, char *line) {
     w->announced = 1;
     w->started = w->current;
     w->has_started = 1;
+    w->torn_down = 0;
+  } else if (strcmp(ev->valuestring, "teardown") == 0) {
+    w->torn_down = w->announced; /* of the started case, which a death is blamed on */
   } else if (strcmp(ev->valuestring, "result") == 0) {
     const cJSON *oc = cJSON_GetObjectItemCaseSensitive(j, "outcome");
     const cJSON *msg = cJSON_GetObjectItemCaseSensitive(j, "message");
@@ -209,6 +213,8 @@ static void handle_line(gf_worker *w, char *line) {
     if (strcmp(w->result_outcome, "target_error") == 0) target_error_message(w, j);
     memset(&w->result_mismatch, 0, sizeof w->result_mismatch);
     if (strcmp(w->result_outcome, "mismatch") == 0) mismatch_fields(w, j);
+    if (ready_lacks(cJSON_GetObjectItemCaseSensitive(j, "lacks"), "worker"))
+      gf_hint_no_worker(w->result_message, stderr);
     uv_timer_stop(&w->timer);
     w->busy = 0;
     w->cases_done++;
@@ -462,6 +468,7 @@ void gf_worker_outcome(const gf_worker *w, gf_outcome *o, char *stderr_buf, size
   o->rss_limit_mb = w->lim.rss_limit_mb;
   /* A case sent but not started is not in flight: the harness never began it. */
   o->case_in_flight = w->busy && (w->announced || !w->has_started);
+  o->torn_down = w->torn_down;
   gf_ring_read(&w->stderr_tail, stderr_buf, cap);
   o->stderr_text = stderr_buf;
   o->entry = w->has_case ? gf_worker_blamed_case(w)->entry : NULL;

@@ -73,6 +73,7 @@ struct gf_worker {
   int has_case; /* current holds the last case sent */
   gf_case started; /* the last case the harness announced with a start line */
   int has_started;
+  int torn_down; /* that case's teardown line came: its Worker is being ended */
   uint64_t sent_ns;
   char result_outcome[16]; /* of the last result line */
   char result_message[256];

@@ -4,7 +4,8 @@
  *   job.c         one async call: what the worker reads, what is rooted
  *   entries.c     sumAsync / sumRefAsync / sumBorrowedAsync
  *   zoo.c         the other shapes of the bug and their fixes
- *   pool.c        entries on the addon's own thread pool (not libuv's)
+ *   pool.c        entries on the addon's own thread pool (not libuv's), and
+ *                 the environment-teardown control and its fix
  *   shared.c      roots shared between calls: a wrong fix and its fix
  *   addon.c       module init, instance data, error helpers
  */

@@ -6,12 +6,28 @@
  *   sumPoolAsync           fix: an owning copy, summed on the pool.
  *   sumPoolBorrowedAsync   BUG, a POSITIVE CONTROL: only the unwrapped
  *                          pointers go to the pool, as in sumBorrowedAsync.
+ *   sumEnvDataAsync        BUG, a POSITIVE CONTROL of environment
+ *                          teardown: an owning copy, but its job does not
+ *                          hold its env's data (below), trusting the env to
+ *                          outlive it; a Worker ended while it is on the
+ *                          pool frees that data under it.
+ *   sumEnvDataFixedAsync   fix: the same job, holding its env's data.
  *
- * No delay knob: as in a tokio `async fn`, the work starts as soon as a
- * pool thread is free. GF_POOL_THREADS threads named "gcfuzz-pool", started
+ * No delay knob for the sumPool entries: as in a tokio `async fn`, the
+ * work starts as soon as a pool thread is free. The sumEnvData pair takes
+ * opts.delayUs (the work sleeps that long first), so a job is on the pool
+ * when a teardown comes without the thread gate's help. GF_POOL_THREADS threads named "gcfuzz-pool", started
  * with the first env that loads the addon and shared by every env (a pool
  * is the process's, as a tokio runtime is); each call is completed on its
  * env's main thread through the env's threadsafe function.
+ *
+ * A job may still be on the pool when its env is torn down (a Worker
+ * terminated with calls in flight): the pool's threads are the process's,
+ * and Node does not wait for them as it waits for its own async work. So
+ * each job holds its env's pool_env, and the env's cleanup hook marks it
+ * torn down instead of freeing it under them: a job that comes back to a
+ * torn-down env is dropped (the threadsafe function is gone with the env),
+ * and whichever of the hook and the env's last job comes last frees it.
  *
  * Idle threads park in sem_wait (a futex wait), as tokio's and Rust's
  * parking do, not in pthread_cond_wait: glibc's condvar makes a signaller
@@ -30,23 +46,31 @@
 
 typedef struct pool_entry {
   const char *name;
-  bool copy;
+  bool copy;      /* an owning copy, else the borrowed pointers */
+  bool delay;     /* takes opts.delayUs */
+  bool holds_env; /* the job holds its env's pool_env until it came back */
 } pool_entry;
 
 static const pool_entry pool_entries[] = {
-    {"sumPoolAsync", true},
-    {"sumPoolBorrowedAsync", false}, /* POSITIVE CONTROL */
+    {"sumPoolAsync", true, false, true},
+    {"sumPoolBorrowedAsync", false, false, true}, /* POSITIVE CONTROL */
+    {"sumEnvDataAsync", true, true, false},       /* POSITIVE CONTROL (teardown) */
+    {"sumEnvDataFixedAsync", true, true, true},
 };
 
 /* Per env: how the pool hands a finished job back to it. */
 typedef struct pool_env {
   napi_threadsafe_function done;
-  uint32_t in_flight; /* main thread only: the tsfn keeps the loop alive while > 0 */
+  uint32_t in_flight;   /* main thread only: the tsfn keeps the loop alive while > 0 */
+  pthread_mutex_t lock; /* guards jobs and torn_down, and a call of done */
+  uint32_t jobs;        /* jobs on the pool that hold this */
+  bool torn_down;       /* the env's cleanup hook ran: done is gone */
 } pool_env;
 
 typedef struct pool_job {
   job *j;
   pool_env *pe;
+  bool holds_env; /* counted in pe->jobs */
   struct pool_job *next;
 } pool_job;
 
@@ -56,6 +80,36 @@ static pthread_mutex_t queue_lock = PTHREAD_MUTEX_INITIALIZER;
 static sem_t queue_items; /* one post per queued job */
 static pool_job *queue_head, *queue_tail;
 static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
+
+static void pool_env_destroy(pool_env *pe) {
+  pthread_mutex_destroy(&pe->lock);
+  free(pe);
+}
+
+/* A job whose env is gone: nothing to settle, nothing to call back. */
+static void pool_job_drop(pool_job *pj) {
+  job_free(NULL, pj->j); /* no references: pool jobs root nothing */
+  free(pj);
+}
+
+/* Pool thread: hands a finished job back to its env's main thread, or
+ * drops it when the env was torn down meanwhile (the lock keeps the hook
+ * from running between the check and the call). The queue is unbounded,
+ * so the call never blocks with the lock held. */
+static void pool_job_back(pool_job *pj) {
+  pool_env *pe = pj->pe;
+  if (!pj->holds_env) { /* POSITIVE CONTROL: pe may be freed by now */
+    napi_call_threadsafe_function(pe->done, pj, napi_tsfn_blocking);
+    return;
+  }
+  pthread_mutex_lock(&pe->lock);
+  bool gone = pe->torn_down;
+  if (!gone) napi_call_threadsafe_function(pe->done, pj, napi_tsfn_blocking);
+  bool last = --pe->jobs == 0 && gone;
+  pthread_mutex_unlock(&pe->lock);
+  if (gone) pool_job_drop(pj);
+  if (last) pool_env_destroy(pe);
+}
 
 static void *pool_thread_main(void *arg) {
   (void)arg;
@@ -69,7 +123,7 @@ static void *pool_thread_main(void *arg) {
     if (queue_head == NULL) queue_tail = NULL;
     pthread_mutex_unlock(&queue_lock);
     job_run(pj->j);
-    napi_call_threadsafe_function(pj->pe->done, pj, napi_tsfn_blocking);
+    pool_job_back(pj);
   }
   return NULL;
 }
@@ -87,11 +141,13 @@ static void on_pool_done(napi_env env, napi_value js_cb, void *context, void *da
   (void)js_cb;
   (void)context;
   pool_job *pj = data;
-  if (env != NULL) {
-    job_settle(env, pj->j, true);
-    if (--pj->pe->in_flight == 0) napi_unref_threadsafe_function(env, pj->pe->done);
-    job_free(env, pj->j);
+  if (env == NULL) { /* the tsfn's teardown empties its queue */
+    pool_job_drop(pj);
+    return;
   }
+  job_settle(env, pj->j, true);
+  if (--pj->pe->in_flight == 0) napi_unref_threadsafe_function(env, pj->pe->done);
+  job_free(env, pj->j);
   free(pj);
 }
 
@@ -113,7 +169,8 @@ static napi_value pool_call(napi_env env, napi_callback_info info) {
   const pool_entry *spec = data;
   job *j = job_new(env, spec->copy ? JOB_READ_COPY : JOB_READ_ELEMS);
   if (j == NULL) return NULL;
-  if (!job_collect_elems(env, argv[0], j, -1)) return job_fail(env, j, spec->name);
+  if ((spec->delay && !job_parse_opts(env, argv[1], j)) || !job_collect_elems(env, argv[0], j, -1))
+    return job_fail(env, j, spec->name);
   if (spec->copy && gf_snapshot_take(&j->snapshot, j->elems, j->count) != 0) {
     napi_throw_range_error(env, "ERR_MEMORY_ALLOCATION_FAILED", "owning copy: out of memory");
     return job_fail(env, j, spec->name);
@@ -125,15 +182,25 @@ static napi_value pool_call(napi_env env, napi_callback_info info) {
   }
   pj->j = j;
   pj->pe = pe;
+  pj->holds_env = spec->holds_env;
   if (pe->in_flight++ == 0) napi_ref_threadsafe_function(env, pe->done);
+  pthread_mutex_lock(&pe->lock);
+  pe->jobs += pj->holds_env;
+  pthread_mutex_unlock(&pe->lock);
   pool_submit(pj);
   return promise;
 }
 
-static void pool_env_free(napi_env env, void *data, void *hint) {
-  (void)env;
-  (void)hint;
-  free(data);
+/* The env's cleanup hook: registered after the tsfn, so it runs before the
+ * tsfn's own teardown (hooks run last in, first out); from here on no job
+ * calls it. Frees pe unless jobs still hold it. */
+static void pool_env_teardown(void *data) {
+  pool_env *pe = data;
+  pthread_mutex_lock(&pe->lock);
+  pe->torn_down = true;
+  bool last = pe->jobs == 0;
+  pthread_mutex_unlock(&pe->lock);
+  if (last) pool_env_destroy(pe);
 }
 
 napi_status gf_pool_init(napi_env env, napi_value exports) {
@@ -141,14 +208,18 @@ napi_status gf_pool_init(napi_env env, napi_value exports) {
   napi_value name;
   napi_status s;
   if (pe == NULL) return napi_generic_failure;
+  pthread_mutex_init(&pe->lock, NULL);
   if ((s = napi_create_string_utf8(env, "gcfuzz.pool", NAPI_AUTO_LENGTH, &name)) != napi_ok ||
       (s = napi_create_threadsafe_function(env, NULL, NULL, name, 0, 1, NULL, NULL, NULL,
                                            on_pool_done, &pe->done)) != napi_ok) {
-    free(pe);
+    pool_env_destroy(pe);
     return s;
   }
   napi_unref_threadsafe_function(env, pe->done); /* idle: let the loop end */
-  if ((s = napi_set_instance_data(env, pe, pool_env_free, NULL)) != napi_ok) return s;
+  /* The hook owns pe's lifetime: instance data without a finalizer. */
+  if ((s = napi_add_env_cleanup_hook(env, pool_env_teardown, pe)) != napi_ok ||
+      (s = napi_set_instance_data(env, pe, NULL, NULL)) != napi_ok)
+    return s;
   pthread_once(&pool_once, pool_start);
   size_t n = sizeof pool_entries / sizeof pool_entries[0];
   napi_property_descriptor props[sizeof pool_entries / sizeof pool_entries[0]];

@@ -69,4 +69,9 @@ test('the zoo entries reject bad arguments like the others', async () => {
   assert.strictEqual(await addon.sumPoolAsync([e, e]), 2 * e.sum());
   assert.strictEqual(await addon.sumPoolBorrowedAsync([e]), e.sum());
   assert.throws(() => addon.sumPoolAsync([{}]), { name: 'TypeError', message: /elems\[0\] is not an Elem/ });
+  // the teardown pair: the same, with the delay knob
+  assert.strictEqual(await addon.sumEnvDataAsync([e, e], { delayUs: 10 }), 2 * e.sum());
+  assert.strictEqual(await addon.sumEnvDataFixedAsync([e]), e.sum());
+  assert.throws(() => addon.sumEnvDataFixedAsync([e], { delayUs: -1 }), { name: 'RangeError', message: /opts\.delayUs/ });
+  assert.throws(() => addon.sumEnvDataAsync([e], 3), { name: 'TypeError', message: /opts must be an object/ });
 });

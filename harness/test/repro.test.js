@@ -96,6 +96,12 @@ test('a record that is not one (checked against record-schema.json), or whose ca
   assert.throws(() => generate(spec(dir, writeRecord(dir, 'wrong', { case: { entry: 'wrong', elems: -1 } }), ''), null), /no case/);
 });
 
+test('a teardown case, which needs the harness\'s Worker, is refused with what to run instead', () => {
+  const dir = scratch();
+  writeTarget(dir);
+  assert.throws(() => generate(spec(dir, writeRecord(dir, 'wrong', { case: { entry: 'wrong', elems: 1, teardown: 1 } }), ''), null), /a teardown case .*gcfuzz replay/);
+});
+
 test('a child run is classified as gcfuzz names it', () => {
   assert.deepStrictEqual(classify({ stderr: '==1==ERROR: AddressSanitizer: heap-use-after-free on address\nREAD of size 8', signal: 'SIGABRT' }, 1), { kind: 'asan', bug_type: 'heap-use-after-free', access: 'READ' });
   assert.deepStrictEqual(classify({ stderr: '', signal: 'SIGSEGV' }, 1), { kind: 'signal', bug_type: 'SIGSEGV' });

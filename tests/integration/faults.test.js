@@ -219,12 +219,14 @@ test('a config that is not JSON is named with the line and column where it stops
 });
 
 // A target whose own code fails (issue 20): its input() throws for inputs
-// of more than 100 bytes (a helper that refuses them), or always.
+// of more than 100 bytes (a helper that refuses them), or always - its
+// oracle too, since a case of 0 elems calls no input() (a mutated one
+// reset the count of failures in a row once the mutator's stream changed).
 function failingTarget(dir, always) {
   const file = path.join(dir, always ? 'always.js' : 'sometimes.js');
   fs.writeFileSync(file, `module.exports = { entries: { f: {
     input: (rng, size) => { if (${always ? 'true' : 'size > 100'}) { const e = new RangeError('refused by the target helper'); e.code = 'ERR_HELPER'; throw e; } return rng.bytes(size); },
-    oracle: (xs) => xs.length,
+    oracle: ${always ? "() => { throw new RangeError('no oracle either'); }" : '(xs) => xs.length'},
     call: (xs) => Promise.resolve(xs.length) } } };\n`);
   return writeConfig(dir, 'soak', { target: file, entries: ['f'], entry: 'f', seeds: undefined, workers: 1, confirm_runs: 1,
     limits: { max_elems: 4, max_elem_len: 200, max_concurrency: 2 },

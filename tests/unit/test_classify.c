@@ -475,6 +475,44 @@ static void results_timeouts_and_clean_exits(void **state) {
   assert_int_equal(f.kind, GF_KIND_EXIT);
 }
 
+/* After a case's teardown line (o.torn_down) a crash, an abort, an exit or
+ * a hang is the teardown's: ":teardown" after the head, its own bucket; a
+ * result judged before the end is not. A record of the same crash
+ * without teardown does not match it, nor it the record. */
+static void teardown_findings(void **state) {
+  (void)state;
+  char *text = fixture("stderr/asan_uaf.txt");
+  gf_finding plain, f;
+  gf_outcome o = outcome(text, SIGABRT, 0);
+  assert_int_equal(gf_classify(&o, &plain), 1);
+  o.torn_down = 1;
+  assert_int_equal(gf_classify(&o, &f), 1);
+  assert_int_equal(f.kind, GF_KIND_ASAN);
+  assert_string_equal(f.signature,
+                      "asan:heap-use-after-free:READ:teardown:gf_borrowed_sum>job_execute:entry=sum_borrowed");
+  assert_false(gf_signature_matches(&f, plain.signature, plain.hash));
+  assert_false(gf_signature_matches(&plain, f.signature, f.hash));
+  assert_true(gf_signature_matches(&f, "asan:heap-use-after-free:READ:teardown:entry=sum_borrowed", "x"));
+  o = outcome("", SIGSEGV, 0);
+  o.torn_down = 1;
+  assert_int_equal(gf_classify(&o, &f), 1);
+  assert_string_equal(f.signature, "signal:SIGSEGV:teardown:entry=sum_borrowed");
+  o = outcome("", SIGKILL, 0);
+  o.timed_out = o.torn_down = 1;
+  assert_int_equal(gf_classify(&o, &f), 1);
+  assert_string_equal(f.signature, "timeout:hang:teardown:entry=sum_borrowed");
+  assert_non_null(strstr(f.message, "did not exit"));
+  o = outcome("", 0, 0);
+  o.exited = 0;
+  o.torn_down = 1;
+  o.result_outcome = "mismatch"; /* judged before the end: the calls' own */
+  assert_int_equal(gf_classify(&o, &f), 1);
+  assert_string_equal(f.signature, "mismatch:wrong-result:entry=sum_borrowed");
+  o.result_outcome = "ok"; /* a clean teardown */
+  assert_int_equal(gf_classify(&o, &f), 0);
+  free(text);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(release_frames_and_frameless_records),
@@ -497,6 +535,7 @@ int main(void) {
       cmocka_unit_test(v8_check_failure_with_target_frames),
       cmocka_unit_test(garbage_falls_back_to_exit_status),
       cmocka_unit_test(results_timeouts_and_clean_exits),
+      cmocka_unit_test(teardown_findings),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -55,6 +55,7 @@ static void rejects_bad_fields(void **state) {
   expect_error("{\"control\": {\"seedz\": \"x\"}}", "control.seedz: unknown field");
   expect_error("{\"control\": \"demo\"}", "control: must be an object or \"builtin\"");
   expect_error("{\"limits\": {\"max_gate\": 2}}", "limits.max_gate: must be an integer in [0, 1]");
+  expect_error("{\"limits\": {\"max_teardown\": 3}}", "limits.max_teardown: must be an integer in [0, 2]");
   expect_error("{\"v8_flags\": [[\"--a\", \"--b\", \"--c\", \"--d\", \"--e\"]]}", "v8_flags[0]: must be an array of at most 4");
   expect_error("{\"v8_flags\": [[], [\"--ok\", \"bad\"]]}", "v8_flags[1][1]: must be one \"--flag\"");
   expect_error("{\"v8_flags\": [[\"--two words\"]]}", "v8_flags[0][0]: must be one");
