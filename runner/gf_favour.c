@@ -77,7 +77,7 @@ static uint32_t rarest(const gf_favour *fv, uint32_t idx) {
  * a child costs about what its parent does, and the features are counts of
  * costly things (GCs, inputs), so many holders are heavy by nature. With
  * the weight inversely proportional to cost the soak ran at 0.72 of its
- * throughput without feedback; with the square, at 1.49 (bench/neutral.md). */
+ * throughput without feedback; with the square, at 2.17 (bench/neutral.md). */
 static uint32_t weight(uint32_t rarest_hits, uint32_t cost_us) {
   uint64_t speed = 1 + 1000000 / (uint64_t)cost_us;
   uint64_t w = (1 + 32 / (1 + (uint64_t)rarest_hits)) * speed * speed;
