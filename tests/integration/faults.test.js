@@ -12,10 +12,12 @@ test('a worker that hangs is killed and recorded as timeout; the daemon goes on'
   const dir = tmpdir('hang');
   const seeds = path.join(dir, 'seeds');
   fs.mkdirSync(seeds);
-  // The worker sleeps 5 s per case; the timeout is 300 ms.
+  // The worker sleeps 5 s per case; the timeout is 300 ms. max_case_ms
+  // lets the children keep the seed's delay (by default they are shrunk
+  // under a quarter of the timeout): this is the kill, not the cap.
   fs.writeFileSync(path.join(seeds, 'slow.json'), JSON.stringify({ id: 'slow', entry: 'sum', elems: 1, elem_len: 1, delay_us: 5000000 }));
   const cfg = writeConfig(dir, 'soak', {
-    seeds, timeout_ms: 300, confirm_runs: 1,
+    seeds, timeout_ms: 300, confirm_runs: 1, max_case_ms: 3600000,
     limits: { max_delay_us: 10000000, max_elems: 4, max_elem_len: 4 },
   });
   const out = path.join(dir, 'out');
