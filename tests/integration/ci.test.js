@@ -20,7 +20,9 @@ test('ci finds the borrowed bug and exits 1 when the shipped entry is sum_borrow
     id: 'textbook', entry: 'sum_borrowed', elems: 64, elem_len: 256, delay_us: 40000,
     gc: [{ op: 'gc', type: 'major' }, { op: 'immediate', n: 1 }, { op: 'gc', type: 'major' }],
   }));
-  const cfg = writeConfig(dir, 'ci', { seeds, limits: { max_delay_us: 50000, gc_ops: ['gc', 'immediate'] } });
+  // No teardown cases: a teardown's crash is another bucket (":teardown"),
+  // which the seed's case below, run without one, would not reproduce.
+  const cfg = writeConfig(dir, 'ci', { seeds, limits: { max_delay_us: 50000, gc_ops: ['gc', 'immediate'], max_teardown: 0 } });
   const r = await gcfuzz(['ci', '--config', cfg, '--out', out, '--entry', 'sum_borrowed', '--max-time', '6', '--seed', '1', '--workers', '2']);
   assert.strictEqual(r.code, 1, r.stderr);
   const summary = readJson(path.join(out, 'summary.json'));
