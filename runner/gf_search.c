@@ -53,10 +53,8 @@ void gf_search_next(gf_search *s, gf_prng *p, gf_case *c) {
   *c = fav >= 0 ? s->corpus.v[fav].c : *gf_corpus_pick_scheduled(&s->corpus, p);
   if (s->corpus.n > 1 && gf_prng_chance(p, 1, 8)) gf_splice(c, gf_corpus_pick(&s->corpus, p), s->cfg, p);
   gf_mutate(c, s->cfg, p);
-  if (gf_cost_cap(&s->cost, c, s->cap_us) > 0) { /* shared and dups stay within elems */
-    gf_config_clamp_case(s->cfg, c);
-    s->capped++;
-  }
+  if (gf_cost_cap(&s->cost, c, s->cap_us) > 0)
+    gf_config_clamp_case(s->cfg, c); /* shared and dups stay within elems */
 }
 
 int gf_search_keep_crash(gf_search *s, const gf_case *c, const char *hash, gf_err *err) {
@@ -97,7 +95,6 @@ void gf_search_clean(gf_search *s, const gf_case *c, const cJSON *result, uint64
   size_t before = s->corpus.n;
   if (keep_clean(s, c, ids, n, fresh, &err) != 0) fprintf(log, "gcfuzz: cannot save the feedback corpus: %s\n", err.msg);
   if (s->corpus.n == before) return; /* out of memory: not in the corpus */
-  s->reduced += (uint64_t)cheaper;
   if (s->fav && gf_favour_claim(s->fav, before, ids, n, cost) != 0)
     fprintf(log, "gcfuzz: out of memory: favoured parents stop updating\n");
 }

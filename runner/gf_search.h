@@ -30,8 +30,6 @@ typedef struct gf_search {
   gf_favour *fav; /* NULL unless both feedback and favoured are on */
   gf_cost cost;   /* what a case implies, learned from the clean runs */
   uint64_t cap_us; /* config max_case_ms (or timeout_ms / 4), in µs */
-  uint64_t capped; /* children shrunk to fit the cap */
-  uint64_t reduced; /* cases kept for being cheaper, not new */
   char corpus_dir[PATH_MAX], feedback_dir[PATH_MAX + 16], features[PATH_MAX + 32];
 } gf_search;
 
