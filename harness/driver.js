@@ -54,6 +54,7 @@ function buildArray(entry, ctx, c, k, shared, probe) {
   const distinct = n - nDups;
   const nShared = Math.min(shared.length, distinct);
   const arr = new Array(n);
+  if (nShared > 0) probe.share();
   for (let i = 0; i < distinct; i++) {
     if (i < nShared) {
       arr[i] = shared[i];

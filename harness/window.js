@@ -34,9 +34,15 @@ class WindowProbe {
   begin(calls) {
     this.caseNo++;
     this.pending = new Array(calls).fill(true);
+    this.sharing = false;
     this.counts = null;
     this.gcs.takeRecords(); // GCs before the window are not its own
     this.counts = Object.fromEntries(SCHEMA.window.map((w) => [w.name, 0]));
+  }
+
+  // The calls got common inputs (`shared`), whatever they are.
+  share() {
+    this.sharing = true;
   }
 
   // Input `obj` of call k (the first call that got it).
@@ -65,6 +71,12 @@ class WindowProbe {
     const settled = this.settledCount();
     this.counts.inflight_at_gc += this.pending.length - settled;
     this.counts.settled_before_gc += settled;
+    // Once one call has settled, its cleanup has run: what it let go of is
+    // free to be collected while the others still read.
+    if (settled > 0) {
+      this.counts.inflight_at_partial_gc += this.pending.length - settled;
+      if (this.sharing) this.counts.shared_inflight_at_partial_gc += this.pending.length - settled;
+    }
   }
 
   countGcs(entries) {

@@ -56,3 +56,31 @@ test('by default the probe watches no collection: nothing is registered, the cou
   const { window: w } = await runCase(target, {}, mkCase({ elems: 4, gc: [{ op: 'gc', type: 'full' }, { op: 'immediate', n: 3 }] }), new PoolGate(4), probe);
   assert.deepStrictEqual([w.inputs, w.collected, w.collected_in_flight], [4, 0, 0]);
 });
+
+// A GC after some calls settled while others still wait: the window where a
+// root that the first completion drops (shared or not) can be freed.
+test('a GC after some calls settled counts the calls still pending, and those sharing an input', async () => {
+  const releases = [];
+  const call = () => new Promise((resolve) => releases.push(resolve));
+  const target = { entries: { f: { input: () => ({}), call } } };
+  const settleFirst = { op: 'await', n: 1 };
+  const gc = { op: 'gc', type: 'major' };
+  const run = async (shared) => {
+    releases.length = 0;
+    const p = runCase(target, {}, mkCase({ elems: 3, concurrency: 3, shared, gc: [gc, settleFirst, gc, gc] }), new PoolGate(4));
+    await turns(1); // the calls started at once, and the first GC ran in their turn
+    assert.strictEqual(releases.length, 3);
+    releases[0](0); // call 0 settles; the await lets the two GCs after it run
+    await turns(20);
+    releases[1](0);
+    releases[2](0);
+    return (await p).window;
+  };
+  const w = await run(2);
+  assert.strictEqual(w.inflight_at_gc, 3 + 2 + 2, 'every gc step counts its pending calls');
+  assert.strictEqual(w.inflight_at_partial_gc, 2 + 2, 'only the two after the first settled');
+  assert.strictEqual(w.shared_inflight_at_partial_gc, 2 + 2, 'the calls share two inputs');
+  const u = await run(0);
+  assert.strictEqual(u.inflight_at_partial_gc, 4);
+  assert.strictEqual(u.shared_inflight_at_partial_gc, 0, 'no input is shared');
+});
