@@ -9,7 +9,7 @@
   "target_defaults": {
     "sources": ["src/core.c", "src/addon.c", "src/elem_class.c", "src/job.c",
                 "src/entries.c", "src/zoo.c", "src/pool.c",
-                "src/shared.c"],
+                "src/shared.c", "src/batch.c"],
     "cflags_c": ["-std=c11", "-Wall", "-Wextra", "-D_POSIX_C_SOURCE=200809L"],
   },
   "targets": [

@@ -48,6 +48,11 @@ module.exports = {
     // a call still waiting when another completes, and a GC after that.
     sum_shared_ref: arrayEntry('sumSharedRefAsync', elem, elemSum, true),
     sum_shared_ref_fixed: arrayEntry('sumSharedRefFixedAsync', elem, elemSum),
+    // Roots kept per batch of calls made in one turn; a later call joins the
+    // batch in flight uncounted: found only with staggered calls, a call
+    // still waiting when the batch completes, and a GC after that.
+    sum_batch_ref: arrayEntry('sumBatchRefAsync', elem, elemSum, true),
+    sum_batch_ref_fixed: arrayEntry('sumBatchRefFixedAsync', elem, elemSum),
     // Environment teardown (case field teardown): a job on the own pool
     // that does not hold its env's data, and its fix.
     sum_env_data: arrayEntry('sumEnvDataAsync', elem, elemSum, true),

@@ -21,8 +21,8 @@ const FIX_S = Number(process.env.ZOO_FIX_S || 4);
 // ZOO_ONLY=PREFIX: only the variants and fixes whose name starts with it.
 const only = (names) => names.filter((n) => n.startsWith(process.env.ZOO_ONLY || ''));
 // sum_env_data: the teardown row, found only by cases with `teardown`.
-const VARIANTS = only(['sum_borrowed', 'sum_array_ref', 'sum_weak_ref', 'sum_typed', 'sum_self', 'sum_pool_borrowed', 'sum_shared_ref', 'sum_env_data']);
-const FIXES = only(['sum', 'sum_ref', 'sum_array_ref_fixed', 'sum_typed_copy', 'sum_self_ref', 'sum_pool', 'sum_shared_ref_fixed', 'sum_env_data_fixed']);
+const VARIANTS = only(['sum_borrowed', 'sum_array_ref', 'sum_weak_ref', 'sum_typed', 'sum_self', 'sum_pool_borrowed', 'sum_shared_ref', 'sum_batch_ref', 'sum_env_data']);
+const FIXES = only(['sum', 'sum_ref', 'sum_array_ref_fixed', 'sum_typed_copy', 'sum_self_ref', 'sum_pool', 'sum_shared_ref_fixed', 'sum_batch_ref_fixed', 'sum_env_data_fixed']);
 // The own-pool entries run with the thread-pool gate (doc/target.md, "Other
 // thread pools"); the libuv gate alone holds nothing of their pool.
 const ownPool = (entry) => entry.startsWith('sum_pool') || entry.startsWith('sum_env_data');

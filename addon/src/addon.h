@@ -7,6 +7,7 @@
  *   pool.c        entries on the addon's own thread pool (not libuv's), and
  *                 the environment-teardown control and its fix
  *   shared.c      roots shared between calls: a wrong fix and its fix
+ *   batch.c       roots kept per batch of calls: a wrong fix and its fix
  *   addon.c       module init, instance data, error helpers
  */
 #ifndef GF_ADDON_H
@@ -52,6 +53,7 @@ napi_status gf_entries_init(napi_env env, napi_value exports);
 napi_status gf_zoo_init(napi_env env, napi_value exports);
 napi_status gf_pool_init(napi_env env, napi_value exports);
 napi_status gf_shared_init(napi_env env, napi_value exports);
+napi_status gf_batch_init(napi_env env, napi_value exports);
 
 /* Elem methods defined in zoo.c. */
 napi_value gf_sum_self_async(napi_env env, napi_callback_info info);

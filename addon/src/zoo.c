@@ -67,5 +67,6 @@ napi_status gf_zoo_init(napi_env env, napi_value exports) {
                                    napi_enumerable, NULL};
   napi_status s = napi_define_properties(env, exports, 1, &prop);
   if (s == napi_ok) s = gf_pool_init(env, exports);
-  return s == napi_ok ? gf_shared_init(env, exports) : s;
+  if (s == napi_ok) s = gf_shared_init(env, exports);
+  return s == napi_ok ? gf_batch_init(env, exports) : s;
 }
