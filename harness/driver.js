@@ -111,6 +111,7 @@ async function launchAll(entry, ctx, c, run, calls) {
   const shared = c.shared && !entry.distinct ? makeInputs(entry, ctx, c, makeRng(c.seed, SHARED_STREAM), Math.min(c.shared, c.elems)) : [];
   for (let k = 0; k < c.concurrency; k++) {
     if (k > 0) for (let i = 0; i < c.stagger; i++) await turn();
+    run.probe.started(k, k * c.stagger);
     calls.push(launch(entry, ctx, c, k, shared, run));
   }
 }

@@ -10,7 +10,7 @@
 // off unless asked for (harness --probe-collection), and then the counters
 // are only for studying a target, not for fuzzing it.
 'use strict';
-const { PerformanceObserver, constants } = require('node:perf_hooks');
+const { PerformanceObserver, constants, performance } = require('node:perf_hooks');
 const { SCHEMA } = require('./case.js');
 
 const GC_KINDS = [
@@ -19,6 +19,8 @@ const GC_KINDS = [
   [constants.NODE_PERFORMANCE_GC_INCREMENTAL, 'gc_incremental'],
   [constants.NODE_PERFORMANCE_GC_WEAKCB, 'gc_weakcb'],
 ];
+
+const now = () => performance.now();
 
 class WindowProbe {
   constructor({ collection = false } = {}) {
@@ -34,10 +36,18 @@ class WindowProbe {
   begin(calls) {
     this.caseNo++;
     this.pending = new Array(calls).fill(true);
+    this.turnOf = new Array(calls).fill(0);
     this.sharing = false;
+    this.since = { partial: null, shared: null, late: null }; // hrtime ms of the first such GC
+    this.lastSettle = null;
     this.counts = null;
     this.gcs.takeRecords(); // GCs before the window are not its own
     this.counts = Object.fromEntries(SCHEMA.window.map((w) => [w.name, 0]));
+  }
+
+  // Call k was made `turn` setImmediate turns after the first.
+  started(k, turn) {
+    this.turnOf[k] = turn;
   }
 
   // The calls got common inputs (`shared`), whatever they are.
@@ -61,6 +71,7 @@ class WindowProbe {
 
   settled(k) {
     this.pending[k] = false;
+    this.lastSettle = now();
   }
 
   settledCount() {
@@ -73,9 +84,31 @@ class WindowProbe {
     this.counts.settled_before_gc += settled;
     // Once one call has settled, its cleanup has run: what it let go of is
     // free to be collected while the others still read.
-    if (settled > 0) {
-      this.counts.inflight_at_partial_gc += this.pending.length - settled;
-      if (this.sharing) this.counts.shared_inflight_at_partial_gc += this.pending.length - settled;
+    const pending = this.pending.length - settled;
+    if (settled === 0 || pending === 0) return;
+    let first = Infinity; // the earliest turn of a settled call
+    for (let k = 0; k < this.pending.length; k++) if (!this.pending[k]) first = Math.min(first, this.turnOf[k]);
+    let late = 0;
+    for (let k = 0; k < this.pending.length; k++) if (this.pending[k] && this.turnOf[k] > first) late++;
+    const t = now();
+    this.counts.inflight_at_partial_gc += pending;
+    this.since.partial ??= t;
+    if (this.sharing) {
+      this.counts.shared_inflight_at_partial_gc += pending;
+      this.since.shared ??= t;
+    }
+    if (late) {
+      this.counts.late_inflight_at_partial_gc += late;
+      this.since.late ??= t;
+    }
+  }
+
+  // The exposure windows, once every call settled: how long the calls still
+  // pending at the first partial GC went on (the search prefers wide ones).
+  windows() {
+    for (const [key, t] of [['partial', this.since.partial], ['shared', this.since.shared], ['late', this.since.late]]) {
+      const name = key === 'partial' ? 'partial_gc_window_ms' : `${key}_partial_gc_window_ms`;
+      if (t !== null && this.lastSettle > t) this.counts[name] = Math.round(this.lastSettle - t);
     }
   }
 
@@ -90,6 +123,7 @@ class WindowProbe {
   // After the calls settled (and one more turn, for the GC entries).
   end() {
     this.countGcs(this.gcs.takeRecords());
+    this.windows();
     const counts = this.counts;
     this.counts = null;
     return counts;

@@ -80,7 +80,32 @@ test('a GC after some calls settled counts the calls still pending, and those sh
   assert.strictEqual(w.inflight_at_gc, 3 + 2 + 2, 'every gc step counts its pending calls');
   assert.strictEqual(w.inflight_at_partial_gc, 2 + 2, 'only the two after the first settled');
   assert.strictEqual(w.shared_inflight_at_partial_gc, 2 + 2, 'the calls share two inputs');
+  assert.strictEqual(w.late_inflight_at_partial_gc, 0, 'every call started in the same turn');
   const u = await run(0);
   assert.strictEqual(u.inflight_at_partial_gc, 4);
   assert.strictEqual(u.shared_inflight_at_partial_gc, 0, 'no input is shared');
+});
+
+// The same moment, with calls started in different turns: a pending call
+// made after the settled one may have been tied to it (a batch) uncounted.
+test('a GC after some calls settled counts the pending calls started in a later turn than a settled one', async () => {
+  const releases = [];
+  const target = { entries: { f: { input: () => ({}), call: () => new Promise((resolve) => releases.push(resolve)) } } };
+  const gc = { op: 'gc', type: 'major' };
+  const p = runCase(target, {}, mkCase({ elems: 2, concurrency: 3, stagger: 2, gc: [{ op: 'await', n: 1 }, gc, { op: 'await', n: 2 }, gc] }), new PoolGate(4));
+  while (releases.length < 3) await turns(1);
+  releases[1](0); // call 1 settles first: only call 2 started after it
+  await turns(20);
+  releases[0](0); // then call 0: call 2 is still later than both
+  await turns(20);
+  await new Promise((resolve) => setTimeout(resolve, 30)); // call 2 stays in flight 30 ms more
+  releases[2](0);
+  const w = (await p).window;
+  assert.strictEqual(w.inflight_at_partial_gc, 2 + 1);
+  assert.strictEqual(w.late_inflight_at_partial_gc, 1 + 1, 'call 2 at both GCs; call 0 began before call 1');
+  // How long the late call stayed in flight after the first such GC: a
+  // timer never fires early by more than libuv's 1 ms rounding.
+  assert.ok(w.late_partial_gc_window_ms >= 29, `late window ${w.late_partial_gc_window_ms} ms`);
+  assert.ok(w.partial_gc_window_ms >= w.late_partial_gc_window_ms);
+  assert.strictEqual(w.shared_partial_gc_window_ms, 0, 'no input is shared');
 });
