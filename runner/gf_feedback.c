@@ -49,6 +49,12 @@ int gf_feedback_features(const cJSON *result, const char *entry, uint32_t *ids) 
   return n;
 }
 
+int gf_feedback_near_miss(const cJSON *result) {
+  const cJSON *w = cJSON_GetObjectItemCaseSensitive(result, "window");
+  const cJSON *v = cJSON_IsObject(w) ? cJSON_GetObjectItemCaseSensitive(w, "inflight_at_partial_gc") : NULL;
+  return cJSON_IsNumber(v) && v->valuedouble >= 1; /* untrusted: junk is no */
+}
+
 int gf_feedback_add(gf_feedback *fb, const uint32_t *ids, int n) {
   int fresh = 0;
   for (int i = 0; i < n; i++) {

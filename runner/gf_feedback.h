@@ -35,6 +35,10 @@ void gf_feedback_init(gf_feedback *fb);
  * many were written to ids (at most GF_FEATURES_PER_CASE). */
 int gf_feedback_features(const cJSON *result, const char *entry, uint32_t *ids);
 
+/* Whether the result's run was a near miss: calls pending at a GC after
+ * another call settled (window counter inflight_at_partial_gc > 0). */
+int gf_feedback_near_miss(const cJSON *result);
+
 /* Marks ids as seen; returns how many were new. */
 int gf_feedback_add(gf_feedback *fb, const uint32_t *ids, int n);
 

@@ -95,6 +95,6 @@ void gf_search_clean(gf_search *s, const gf_case *c, const cJSON *result, uint64
   size_t before = s->corpus.n;
   if (keep_clean(s, c, ids, n, fresh, &err) != 0) fprintf(log, "gcfuzz: cannot save the feedback corpus: %s\n", err.msg);
   if (s->corpus.n == before) return; /* out of memory: not in the corpus */
-  if (s->fav && gf_favour_claim(s->fav, before, ids, n, cost) != 0)
+  if (s->fav && gf_favour_claim(s->fav, before, ids, n, cost, gf_feedback_near_miss(result)) != 0)
     fprintf(log, "gcfuzz: out of memory: favoured parents stop updating\n");
 }

@@ -81,10 +81,30 @@ static void save_and_load(void **state) {
   assert_non_null(strstr(err.msg, "not a regular file"));
 }
 
+static int near_miss_of(const char *json) {
+  cJSON *r = cJSON_Parse(json);
+  assert_non_null(r);
+  int near = gf_feedback_near_miss(r);
+  cJSON_Delete(r);
+  return near;
+}
+
+/* A near miss: calls pending at a GC after another settled; junk is no. */
+static void near_misses(void **state) {
+  (void)state;
+  assert_true(near_miss_of("{\"window\":{\"inflight_at_partial_gc\":2}}"));
+  assert_false(near_miss_of("{\"window\":{\"inflight_at_partial_gc\":0,\"inflight_at_gc\":5}}"));
+  assert_false(near_miss_of("{\"window\":{\"inflight_at_partial_gc\":\"2\"}}"));
+  assert_false(near_miss_of("{\"window\":{\"inflight_at_partial_gc\":0.5}}"));
+  assert_false(near_miss_of("{\"window\":[1]}"));
+  assert_false(near_miss_of("{\"outcome\":\"ok\"}"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(classes_and_novelty),
       cmocka_unit_test(junk_windows),
+      cmocka_unit_test(near_misses),
       cmocka_unit_test(save_and_load),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
