@@ -147,25 +147,7 @@ static void free_batches(void *data) {
 
 napi_status gf_batch_init(napi_env env, napi_value exports) {
   batches *bug = calloc(1, sizeof *bug), *fix = calloc(1, sizeof *fix);
-  if (bug == NULL || fix == NULL) {
-    free(bug);
-    free(fix);
-    return napi_generic_failure;
-  }
-  fix->counted = true;
-  napi_status s = napi_add_env_cleanup_hook(env, free_batches, bug);
-  if (s != napi_ok) {
-    free(bug);
-    free(fix);
-    return s;
-  }
-  if ((s = napi_add_env_cleanup_hook(env, free_batches, fix)) != napi_ok) {
-    free(fix);
-    return s;
-  }
-  napi_property_descriptor props[] = {
-      {"sumBatchRefAsync", NULL, batch_call, NULL, NULL, NULL, napi_enumerable, bug},
-      {"sumBatchRefFixedAsync", NULL, batch_call, NULL, NULL, NULL, napi_enumerable, fix},
-  };
-  return napi_define_properties(env, exports, 2, props);
+  if (fix) fix->counted = true;
+  return job_define_pair(env, exports, "sumBatchRefAsync", "sumBatchRefFixedAsync", batch_call,
+                         bug, fix, free_batches);
 }

@@ -47,6 +47,31 @@ static void job_complete(napi_env env, napi_status status, void *data) {
   job_free(env, j);
 }
 
+napi_status job_define_pair(napi_env env, napi_value exports, const char *bug_name,
+                            const char *fix_name, napi_callback cb, void *bug, void *fix,
+                            void (*free_state)(void *)) {
+  if (bug == NULL || fix == NULL) {
+    free(bug);
+    free(fix);
+    return napi_generic_failure;
+  }
+  napi_status s = napi_add_env_cleanup_hook(env, free_state, bug);
+  if (s != napi_ok) {
+    free_state(bug);
+    free_state(fix);
+    return s;
+  }
+  if ((s = napi_add_env_cleanup_hook(env, free_state, fix)) != napi_ok) {
+    free_state(fix);
+    return s;
+  }
+  napi_property_descriptor props[] = {
+      {bug_name, NULL, cb, NULL, NULL, NULL, napi_enumerable, bug},
+      {fix_name, NULL, cb, NULL, NULL, NULL, napi_enumerable, fix},
+  };
+  return napi_define_properties(env, exports, 2, props);
+}
+
 bool job_parse_opts(napi_env env, napi_value opts, job *j) {
   napi_valuetype t;
   j->delay_us = 0;

@@ -76,6 +76,13 @@ napi_value job_queue(napi_env env, job *j, const char *resource);
 /* Common shape of an entry's failure: free and return NULL (exception set). */
 napi_value job_fail(napi_env env, job *j, const char *what);
 
+/* Defines a wrong fix and its fix, one callback whose data is each one's
+ * per-env state (bug, fix: heap, freed by free_state at the env's cleanup,
+ * or here on failure, as is whatever is not registered yet). */
+napi_status job_define_pair(napi_env env, napi_value exports, const char *bug_name,
+                            const char *fix_name, napi_callback cb, void *bug, void *fix,
+                            void (*free_state)(void *));
+
 /* argv[0] and argv[1] of a call, undefined when missing; this_arg and data
  * (the callback's data pointer) when non-NULL. */
 bool job_args(napi_env env, napi_callback_info info, napi_value argv[2], napi_value *this_arg,

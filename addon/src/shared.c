@@ -106,25 +106,7 @@ static void free_registry(void *data) {
 
 napi_status gf_shared_init(napi_env env, napi_value exports) {
   registry *bug = calloc(1, sizeof *bug), *fix = calloc(1, sizeof *fix);
-  if (bug == NULL || fix == NULL) {
-    free(bug);
-    free(fix);
-    return napi_generic_failure;
-  }
-  fix->counted = true;
-  napi_status s = napi_add_env_cleanup_hook(env, free_registry, bug);
-  if (s != napi_ok) {
-    free(bug);
-    free(fix);
-    return s;
-  }
-  if ((s = napi_add_env_cleanup_hook(env, free_registry, fix)) != napi_ok) {
-    free(fix);
-    return s;
-  }
-  napi_property_descriptor props[] = {
-      {"sumSharedRefAsync", NULL, shared_call, NULL, NULL, NULL, napi_enumerable, bug},
-      {"sumSharedRefFixedAsync", NULL, shared_call, NULL, NULL, NULL, napi_enumerable, fix},
-  };
-  return napi_define_properties(env, exports, 2, props);
+  if (fix) fix->counted = true;
+  return job_define_pair(env, exports, "sumSharedRefAsync", "sumSharedRefFixedAsync", shared_call,
+                         bug, fix, free_registry);
 }
