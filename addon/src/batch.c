@@ -23,8 +23,7 @@
 #include "job.h"
 
 typedef struct batch {
-  napi_ref *refs;
-  size_t nrefs, cap;
+  job_refs refs;
   uint32_t users; /* calls counted; the roots go with the last */
   uint32_t gen;
   bool sealed;
@@ -44,27 +43,12 @@ typedef struct call_of {
 } call_of;
 
 static void batch_free(napi_env env, batches *all, batch *b) {
-  if (env)
-    for (size_t i = 0; i < b->nrefs; i++) napi_delete_reference(env, b->refs[i]);
+  job_refs_drop(env, &b->refs);
   if (b->prev) b->prev->next = b->next;
   else all->live = b->next;
   if (b->next) b->next->prev = b->prev;
   if (all->current == b) all->current = NULL;
-  free(b->refs);
   free(b);
-}
-
-static bool batch_root(napi_env env, batch *b, napi_value v) {
-  if (b->nrefs == b->cap) {
-    size_t cap = b->cap ? b->cap * 2 : 16;
-    napi_ref *r = realloc(b->refs, cap * sizeof *r);
-    if (r == NULL) return false;
-    b->refs = r;
-    b->cap = cap;
-  }
-  if (napi_create_reference(env, v, 1, &b->refs[b->nrefs]) != napi_ok) return false;
-  b->nrefs++;
-  return true;
 }
 
 /* setImmediate(seal, gen): the turn that made batch `gen` is over. */
@@ -133,7 +117,7 @@ static napi_value batch_call(napi_env env, napi_callback_info info) {
   batch *b = batch_for(env, all, who);
   if (b == NULL) return job_fail(env, j, name);
   for (size_t i = 0; i < j->count; i++)
-    if (napi_get_element(env, argv[0], (uint32_t)i, &v) != napi_ok || !batch_root(env, b, v))
+    if (napi_get_element(env, argv[0], (uint32_t)i, &v) != napi_ok || !job_refs_add(env, &b->refs, v, 1))
       return job_fail(env, j, name);
   return job_queue(env, j, name);
 }

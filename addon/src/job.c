@@ -13,9 +13,8 @@ job *job_new(napi_env env, job_read read) {
 
 void job_free(napi_env env, job *j) {
   if (j->on_free) j->on_free(env, j);
-  for (size_t i = 0; i < j->nrefs; i++) napi_delete_reference(env, j->refs[i]);
+  job_refs_drop(env, &j->refs);
   gf_snapshot_free(&j->snapshot);
-  free(j->refs);
   free(j->elems);
   free(j->views);
   free(j);
@@ -103,20 +102,31 @@ bool job_parse_opts(napi_env env, napi_value opts, job *j) {
   return true;
 }
 
-bool job_root(napi_env env, job *j, napi_value v, uint32_t count) {
-  if (j->nrefs == j->refs_cap) {
-    size_t cap = j->refs_cap ? j->refs_cap * 2 : 8;
-    napi_ref *refs = realloc(j->refs, cap * sizeof *refs);
+bool job_refs_add(napi_env env, job_refs *r, napi_value v, uint32_t count) {
+  if (r->n == r->cap) {
+    size_t cap = r->cap ? r->cap * 2 : 8;
+    napi_ref *refs = realloc(r->v, cap * sizeof *refs);
     if (refs == NULL) {
       napi_throw_error(env, "ERR_MEMORY_ALLOCATION_FAILED", "out of memory");
       return false;
     }
-    j->refs = refs;
-    j->refs_cap = cap;
+    r->v = refs;
+    r->cap = cap;
   }
-  if (napi_create_reference(env, v, count, &j->refs[j->nrefs]) != napi_ok) return false;
-  j->nrefs++;
+  if (napi_create_reference(env, v, count, &r->v[r->n]) != napi_ok) return false;
+  r->n++;
   return true;
+}
+
+void job_refs_drop(napi_env env, job_refs *r) {
+  if (env)
+    for (size_t i = 0; i < r->n; i++) napi_delete_reference(env, r->v[i]);
+  free(r->v);
+  *r = (job_refs){0};
+}
+
+bool job_root(napi_env env, job *j, napi_value v, uint32_t count) {
+  return job_refs_add(env, &j->refs, v, count);
 }
 
 bool job_array_slots(napi_env env, napi_value arr, const char *what, job *j, size_t size,

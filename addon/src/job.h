@@ -17,14 +17,25 @@ typedef enum {
   JOB_READ_VIEWS, /* through TypedArray data pointers: same */
 } job_read;
 
+/* References held together and dropped together. */
+typedef struct job_refs {
+  napi_ref *v;
+  size_t n, cap;
+} job_refs;
+
+/* Adds a reference of `count` to v; false with an exception pending. */
+bool job_refs_add(napi_env env, job_refs *r, napi_value v, uint32_t count);
+
+/* Deletes them (env NULL: the env is gone with them; only the memory). */
+void job_refs_drop(napi_env env, job_refs *r);
+
 typedef struct job {
   job_read read;
   uint32_t delay_us;
   size_t count;
   const gf_elem **elems;
   gf_view *views;
-  napi_ref *refs; /* roots held until complete (strong or, for a bug, weak) */
-  size_t nrefs, refs_cap;
+  job_refs refs; /* roots held until complete (strong or, for a bug, weak) */
   gf_snapshot snapshot;
   double result;
   napi_deferred deferred;
