@@ -111,7 +111,6 @@ async function launchAll(entry, ctx, c, run, calls) {
   const shared = c.shared && !entry.distinct ? makeInputs(entry, ctx, c, makeRng(c.seed, SHARED_STREAM), Math.min(c.shared, c.elems)) : [];
   for (let k = 0; k < c.concurrency; k++) {
     if (k > 0) for (let i = 0; i < c.stagger; i++) await turn();
-    run.probe.started(k, k * c.stagger);
     calls.push(launch(entry, ctx, c, k, shared, run));
   }
 }
@@ -234,7 +233,7 @@ async function compare(entry, calls, settled) {
 async function startCalls(target, ctx, c, gate, probe, ms) {
   const entry = target.entries[c.entry];
   const run = { entry, ctx, c, gate, probe, calls: c.concurrency, held: null, kept: c.keep ? [] : null };
-  probe.begin(c.concurrency);
+  probe.begin(c.concurrency, c.stagger > 0);
   if (c.gc.some((s) => ARRAY_OPS.includes(s.op))) run.held = [];
   const calls = [];
   try {

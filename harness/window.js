@@ -33,21 +33,18 @@ class WindowProbe {
     this.gcs.observe({ entryTypes: ['gc'] });
   }
 
-  begin(calls) {
+  // staggered: the calls start in turns of their own, in call order.
+  begin(calls, staggered = false) {
     this.caseNo++;
     this.pending = new Array(calls).fill(true);
-    this.turnOf = new Array(calls).fill(0);
+    this.staggered = staggered;
     this.sharing = false;
-    this.since = { partial: null, shared: null, late: null }; // hrtime ms of the first such GC
+    // performance.now() of the first GC of each kind of partial window
+    this.since = { partial_gc_window_ms: null, shared_partial_gc_window_ms: null, late_partial_gc_window_ms: null };
     this.lastSettle = null;
     this.counts = null;
     this.gcs.takeRecords(); // GCs before the window are not its own
     this.counts = Object.fromEntries(SCHEMA.window.map((w) => [w.name, 0]));
-  }
-
-  // Call k was made `turn` setImmediate turns after the first.
-  started(k, turn) {
-    this.turnOf[k] = turn;
   }
 
   // The calls got common inputs (`shared`), whatever they are.
@@ -86,30 +83,27 @@ class WindowProbe {
     // free to be collected while the others still read.
     const pending = this.pending.length - settled;
     if (settled === 0 || pending === 0) return;
-    let first = Infinity; // the earliest turn of a settled call
-    for (let k = 0; k < this.pending.length; k++) if (!this.pending[k]) first = Math.min(first, this.turnOf[k]);
-    let late = 0;
-    for (let k = 0; k < this.pending.length; k++) if (this.pending[k] && this.turnOf[k] > first) late++;
+    // Staggered, the calls after the first settled one started later.
+    const first = this.pending.indexOf(false);
+    const late = this.staggered ? this.pending.filter((p, k) => p && k > first).length : 0;
     const t = now();
     this.counts.inflight_at_partial_gc += pending;
-    this.since.partial ??= t;
+    this.since.partial_gc_window_ms ??= t;
     if (this.sharing) {
       this.counts.shared_inflight_at_partial_gc += pending;
-      this.since.shared ??= t;
+      this.since.shared_partial_gc_window_ms ??= t;
     }
     if (late) {
       this.counts.late_inflight_at_partial_gc += late;
-      this.since.late ??= t;
+      this.since.late_partial_gc_window_ms ??= t;
     }
   }
 
   // The exposure windows, once every call settled: how long the calls still
   // pending at the first partial GC went on (the search prefers wide ones).
   windows() {
-    for (const [key, t] of [['partial', this.since.partial], ['shared', this.since.shared], ['late', this.since.late]]) {
-      const name = key === 'partial' ? 'partial_gc_window_ms' : `${key}_partial_gc_window_ms`;
+    for (const [name, t] of Object.entries(this.since))
       if (t !== null && this.lastSettle > t) this.counts[name] = Math.round(this.lastSettle - t);
-    }
   }
 
   countGcs(entries) {
