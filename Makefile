@@ -37,7 +37,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 ADDON_SRC  := $(wildcard addon/src/*.c addon/src/*.h) addon/binding.gyp
 ADDON_OUT  := addon/build/Release/gcfuzz_addon.node
 
-.PHONY: all build-all deps test-deps addon runner gate unit test soak killloop triage repro-rate poolgate install install-build npm uninstall bench zoo node-matrix fuzz examples hunt clean
+.PHONY: all build-all deps test-deps fixtures addon runner gate unit test soak killloop triage repro-rate poolgate install install-build npm uninstall bench zoo node-matrix fuzz examples hunt clean
 
 # The build's independent pieces (the addon's flavours, the runner's
 # objects, the units, the fuzzers) in parallel: a clean build 17 s -> 9 s
@@ -104,7 +104,17 @@ test-deps:
 	@GCFUZZ_EXTRA_PKGS=chromium scripts/ensure-deps
 	@[ -d node_modules/ajv ] && [ -d node_modules/yaml ] || npm ci --no-audit --no-fund --ignore-scripts
 
-test: all npm test-deps
+# The second addon of the target-SDK and wrong-result tests, built once
+# here. Built by one test file's setup, it was missing for a file that
+# started first, and a rebuild under running workers loses the names of
+# their ASan stacks (seen when two runs of that file overlapped).
+BUF_DIR := tests/fixtures/bufaddon
+BUF_OUT := $(BUF_DIR)/build/Release/bufsum_asan.node
+fixtures: $(BUF_OUT)
+$(BUF_OUT): $(BUF_DIR)/bufsum.c $(BUF_DIR)/binding.gyp
+	$(NODE) scripts/node-gyp.js rebuild --silent --directory=$(CURDIR)/$(BUF_DIR)
+
+test: all npm test-deps fixtures
 	@$(NODE) scripts/run-tests.js
 
 # Benchmarks (never part of make test): BENCH_QUICK=1 for about a minute.
@@ -206,4 +216,4 @@ uninstall:
 	  "$(DESTDIR)$(PREFIX)/share/doc/gcfuzz" "$(DESTDIR)$(PREFIX)/lib/systemd/system/gcfuzz@.service"
 
 clean:
-	rm -rf $(BUILD) addon/build $(GATE_NODE)
+	rm -rf $(BUILD) addon/build $(BUF_DIR)/build $(GATE_NODE)
