@@ -79,9 +79,13 @@ function userConfig(dir, extra = {}) {
 test('ci on a user target: control on the demo addon detected, the fixed entry clean (exit 0), the borrowed one found (exit 1)', async () => {
   const dir = tmpdir('sdk-ci');
   const cfg = userConfig(dir);
-  const [clean, buggy] = await Promise.all([ // two nights side by side
-    gcfuzz(['ci', '--config', cfg, '--out', path.join(dir, 'clean'), '--max-time', '5', '--seed', '1']),
-    gcfuzz(['ci', '--config', cfg, '--out', path.join(dir, 'buggy'), '--entry', 'sum_bytes_borrowed', '--max-time', '10', '--seed', '1']),
+  // Two nights side by side. The control's time comes out of the budget:
+  // 20 s leaves room for a loaded machine (1.1-1.7 s measured quiet). The
+  // buggy night runs in --pr mode, which stops at its first new bucket: an
+  // event, where a 10 s budget raced the control and the first find.
+  const [clean, buggy] = await Promise.all([
+    gcfuzz(['ci', '--config', cfg, '--out', path.join(dir, 'clean'), '--max-time', '20', '--seed', '1']),
+    gcfuzz(['ci', '--config', cfg, '--out', path.join(dir, 'buggy'), '--entry', 'sum_bytes_borrowed', '--pr', '--max-time', '120', '--seed', '1']),
   ]);
   assert.strictEqual(clean.code, 0, clean.stderr);
   assert.strictEqual(readJson(path.join(dir, 'clean', 'summary.json')).control.detected, true);
