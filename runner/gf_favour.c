@@ -55,11 +55,16 @@ int gf_favour_claim(gf_favour *fv, size_t idx, const uint32_t *ids, int n, uint3
       fv->top[ids[i] % GF_FEATURE_MAP] = (uint32_t)idx + 1;
       took = 1;
     }
+  /* An entry that claims again (a seed run as it is, then a child equal
+   * to it) keeps the features of both runs, as far as its list holds. */
   gf_favour_entry *me = &fv->e[idx];
   me->cost_us = cost_us;
-  me->near = near;
-  me->n = n;
-  memcpy(me->ids, ids, (size_t)n * sizeof *ids);
+  me->near |= near;
+  for (int i = 0; i < n && me->n < GF_FEATURES_PER_CASE; i++) {
+    int known = 0;
+    for (int j = 0; j < me->n && !known; j++) known = me->ids[j] == ids[i];
+    if (!known) me->ids[me->n++] = ids[i];
+  }
   fv->dirty |= took;
   return 0;
 }
@@ -108,14 +113,19 @@ static int grow(uint32_t **v, size_t n) {
  * not covered yet is favoured and covers every feature it reaches. */
 static int cull(gf_favour *fv) {
   uint8_t covered[GF_FEATURE_MAP / 8] = {0};
-  if (grow(&fv->fav, fv->n_e) || grow(&fv->fav_weight, fv->n_e) || grow(&fv->near, fv->n_e) ||
-      grow(&fv->near_weight, fv->n_e))
+  uint8_t *picked = calloc(fv->n_e ? fv->n_e : 1, 1); /* each entry once */
+  if (picked == NULL || grow(&fv->fav, fv->n_e) || grow(&fv->fav_weight, fv->n_e) ||
+      grow(&fv->near, fv->n_e) || grow(&fv->near_weight, fv->n_e)) {
+    free(picked);
     return -1;
+  }
   fv->n_fav = fv->n_near = 0;
   fv->total_weight = fv->total_near = 0;
   for (uint32_t id = 0; id < GF_FEATURE_MAP; id++) {
     if (fv->top[id] == 0 || (covered[id >> 3] & (1u << (id & 7)))) continue;
     uint32_t idx = fv->top[id] - 1;
+    if (picked[idx]) continue; /* a feature its list lost (full) */
+    picked[idx] = 1;
     const gf_favour_entry *me = &fv->e[idx];
     for (int i = 0; i < me->n; i++) {
       uint32_t c = me->ids[i] % GF_FEATURE_MAP;
@@ -131,6 +141,7 @@ static int cull(gf_favour *fv) {
       fv->total_near += fv->near_weight[fv->n_near++];
     }
   }
+  free(picked);
   fv->dirty = 0;
   fv->since_cull = 0;
   return 0;

@@ -24,6 +24,7 @@ int gf_search_open(gf_search *s, const gf_config *cfg, const char *out_dir, cons
   } else if (gf_corpus_load_dir(&s->corpus, cfg->seeds, cfg, 1, 0, log, err) < 0) {
     return gf_err_prefix(err, "seeds");
   }
+  s->n_seeds = s->corpus.n;
   if (gf_mkdirs(s->corpus_dir, err) != 0 ||
       gf_corpus_load_dir(&s->corpus, s->corpus_dir, cfg, cfg->crash_bias, 1, log, err) < 0)
     return -1;
@@ -45,10 +46,14 @@ void gf_search_free(gf_search *s) {
   s->fav = NULL;
 }
 
-/* A favoured parent nine times in ten; else one by weight, or (one time
- * in four) one of the newest finds. One child in eight is a splice of two
- * parents before the moves. */
+/* Each seed once as it is; then a favoured parent nine times in ten, else
+ * one by weight, or (one time in four) one of the newest finds. One child
+ * in eight is a splice of two parents before the moves. */
 void gf_search_next(gf_search *s, gf_prng *p, gf_case *c) {
+  if (s->next_seed < s->n_seeds) {
+    *c = s->corpus.v[s->next_seed++].c;
+    return;
+  }
   long fav = s->fav && gf_prng_chance(p, 9, 10) ? gf_favour_pick(s->fav, p) : -1;
   *c = fav >= 0 ? s->corpus.v[fav].c : *gf_corpus_pick_scheduled(&s->corpus, p);
   if (s->corpus.n > 1 && gf_prng_chance(p, 1, 8)) gf_splice(c, gf_corpus_pick(&s->corpus, p), s->cfg, p);
@@ -77,6 +82,21 @@ static int keep_clean(gf_search *s, const gf_case *c, const uint32_t *ids, int n
   return 0;
 }
 
+/* The seed that c is, run as it is (the dry run: any id, and any entry,
+ * as a forced entry replaces the seed's; mutation never changes one), or
+ * -1. A resumed soak runs its seeds again with the ids of its first
+ * session, and a copy kept as a feedback case was the same line again:
+ * the same file, a second corpus entry. */
+static long seed_of(const gf_search *s, const gf_case *c) {
+  for (size_t i = 0; i < s->next_seed; i++) {
+    gf_case k = *c;
+    memcpy(k.id, s->corpus.v[i].c.id, sizeof k.id);
+    memcpy(k.entry, s->corpus.v[i].c.entry, sizeof k.entry);
+    if (gf_case_equal(&k, &s->corpus.v[i].c)) return (long)i;
+  }
+  return -1;
+}
+
 void gf_search_clean(gf_search *s, const gf_case *c, const cJSON *result, uint64_t exec_us,
                      FILE *log) {
   uint32_t ids[GF_FEATURES_PER_CASE];
@@ -90,11 +110,18 @@ void gf_search_clean(gf_search *s, const gf_case *c, const cJSON *result, uint64
     gf_favour_hit(s->fav, ids, n);
     cheaper = !fresh && gf_favour_gain(s->fav, ids, n, cost) > 0;
   }
-  if ((!fresh && !cheaper) || s->corpus.n >= s->cfg->limits.max_corpus) return;
+  if (!fresh && !cheaper) return;
   gf_err err = {{0}};
-  size_t before = s->corpus.n;
-  if (keep_clean(s, c, ids, n, fresh, &err) != 0) fprintf(log, "gcfuzz: cannot save the feedback corpus: %s\n", err.msg);
-  if (s->corpus.n == before) return; /* out of memory: not in the corpus */
-  if (s->fav && gf_favour_claim(s->fav, before, ids, n, cost, gf_feedback_near_miss(result)) != 0)
+  long idx = seed_of(s, c);
+  if (idx >= 0) { /* a seed run as it is holds its features itself */
+    if (fresh && gf_feedback_save(&s->fb, s->features, &err) != 0)
+      fprintf(log, "gcfuzz: cannot save the feature map: %s\n", err.msg);
+  } else {
+    if (s->corpus.n >= s->cfg->limits.max_corpus) return;
+    idx = (long)s->corpus.n;
+    if (keep_clean(s, c, ids, n, fresh, &err) != 0) fprintf(log, "gcfuzz: cannot save the feedback corpus: %s\n", err.msg);
+    if (s->corpus.n == (size_t)idx) return; /* out of memory: not in the corpus */
+  }
+  if (s->fav && gf_favour_claim(s->fav, (size_t)idx, ids, n, cost, gf_feedback_near_miss(result)) != 0)
     fprintf(log, "gcfuzz: out of memory: favoured parents stop updating\n");
 }

@@ -2,7 +2,10 @@
  *
  * The corpus (seeds, OUT/corpus/ crash cases, OUT/corpus/feedback/ cases),
  * the feature map of the window feedback, and the favoured parents
- * (gf_favour.h, config `favoured`). A child is a parent - a favoured one
+ * (gf_favour.h, config `favoured`). The seeds run first, each once as it
+ * is (AFL's dry run, libFuzzer's reading of the corpus): a seed written to
+ * show a bug shows it at once, and its features are measured. Then a child
+ * is a parent - a favoured one
  * nine times in ten when there are any, else by weight or among the newest
  * finds - maybe spliced with another, then mutated (gf_mutate.h), then
  * shrunk if its nominal duration passes max_case_ms (gf_cost.h). A clean
@@ -30,6 +33,7 @@ typedef struct gf_search {
   gf_favour *fav; /* NULL unless both feedback and favoured are on */
   gf_cost cost;   /* what a case implies, learned from the clean runs */
   uint64_t cap_us; /* config max_case_ms (or timeout_ms / 4), in µs */
+  size_t n_seeds, next_seed; /* corpus entries 0 .. n_seeds-1 are the seeds */
   char corpus_dir[PATH_MAX], feedback_dir[PATH_MAX + 16], features[PATH_MAX + 32];
 } gf_search;
 

@@ -15,11 +15,20 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <ftw.h>
 #include <signal.h>
 
 #include "gf_classify.h"
 #include "gf_fs.h"
 #include "gf_store.h"
+
+static inline int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+  (void)st, (void)flag, (void)ftw;
+  return remove(path);
+}
+
+/* Removes a test's temporary folder and everything in it. */
+static inline void rm_tree(const char *dir) { nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS); }
 
 /* A fixture file's text (malloc'd), failing the test if it is missing. */
 static inline char *fixture(const char *rel) {

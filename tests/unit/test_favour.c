@@ -108,6 +108,22 @@ static void near_misses_get_a_share(void **state) {
   gf_favour_free(fv);
 }
 
+/* An entry can claim again (a seed run as it is holds its own features,
+ * and a child equal to it is that seed again): the features of both runs
+ * stay its, and the favoured set has it once. It had it once per feature
+ * the later claim did not list, past the end of the set's arrays. */
+static void an_entry_claims_again(void **state) {
+  (void)state;
+  gf_favour *fv = gf_favour_new();
+  uint32_t first[] = {1, 2, 3}, again[] = {4};
+  gf_favour_claim(fv, 0, first, 3, 1000, 0);
+  gf_favour_claim(fv, 0, again, 1, 1000, 0);
+  for (uint32_t id = 1; id <= 4; id++) assert_int_equal(fv->top[id], 1u);
+  assert_int_equal(drawn(fv, 1, 10, 0), 10);
+  assert_int_equal(fv->n_fav, 1);
+  gf_favour_free(fv);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(cheapest_holds),
@@ -115,6 +131,7 @@ int main(void) {
       cmocka_unit_test(rare_first),
       cmocka_unit_test(cheap_first),
       cmocka_unit_test(near_misses_get_a_share),
+      cmocka_unit_test(an_entry_claims_again),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,7 +3,6 @@
  * changes posted through the inbox while the folder is held. */
 #include "helpers.h"
 
-#include <ftw.h>
 #include <malloc.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -279,11 +278,6 @@ static gf_finding big_finding(unsigned i) {
   return f;
 }
 
-static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
-  (void)st, (void)flag, (void)ftw;
-  return remove(path);
-}
-
 /* A writer's heap grows by a small index entry per bucket, whatever the
  * size of its record (#22: 0.5.0 kept each record's tree in memory, 8.1 KB
  * a bucket in a storm, linearly): the records live on disk. In tmpfs when
@@ -316,7 +310,7 @@ static void memory_per_bucket_does_not_grow_with_the_record(void **state) {
   gf_store_record_path(&s, b, path, sizeof path);
   int there = stat(path, &st);
   gf_store_close(&s);
-  nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+  rm_tree(dir);
   assert_int_equal(there, 0);
   print_message("heap per bucket: %zu bytes, for records of %lld bytes\n", per, (long long)st.st_size);
   assert_true(st.st_size > 8192); /* the records are big */

@@ -1,0 +1,119 @@
+/* test_search.c - what the fuzz loop runs next: the seeds first, as they
+ * are, then children. */
+#include "helpers.h"
+
+#include "gf_search.h"
+
+/* A seed of the demo's shape: two calls, a short delay, a GC after the
+ * first settles. */
+static gf_case seed_case(const char *id) {
+  gf_case c;
+  gf_case_default(&c);
+  snprintf(c.id, sizeof c.id, "%s", id);
+  snprintf(c.entry, sizeof c.entry, "sum");
+  c.f[GF_F_CONCURRENCY] = 2;
+  c.f[GF_F_ELEMS] = 4;
+  c.f[GF_F_DELAY_US] = 100;
+  c.nsteps = 2;
+  c.steps[0] = (gf_step){.op = GF_OP_AWAIT, .arg = 1};
+  c.steps[1] = (gf_step){.op = GF_OP_GC, .arg = 2};
+  return c;
+}
+
+/* A search whose seeds are the n cases `seeds`, in a fresh OUT under dir;
+ * feedback and favoured parents on. */
+static void open_search(gf_search *s, gf_config *cfg, const gf_case *seeds, int n, char *dir) {
+  gf_err err = {{0}};
+  assert_non_null(mkdtemp(dir));
+  char sdir[PATH_MAX], file[PATH_MAX + 16];
+  snprintf(sdir, sizeof sdir, "%s/seeds", dir);
+  assert_int_equal(gf_mkdirs(sdir, &err), 0);
+  for (int i = 0; i < n; i++) {
+    snprintf(file, sizeof file, "%s/%02d.json", sdir, i);
+    char *line = gf_case_to_line(&seeds[i]);
+    assert_int_equal(gf_write_atomic(file, line, strlen(line), &err), 0);
+    free(line);
+  }
+  gf_config_default(cfg, ".");
+  snprintf(cfg->seeds, sizeof cfg->seeds, "%s", sdir);
+  cfg->feedback = cfg->favoured = 1;
+  FILE *devnull = fopen("/dev/null", "w");
+  assert_int_equal(gf_search_open(s, cfg, dir, "", devnull, &err), 0);
+  fclose(devnull);
+}
+
+/* The seeds run first, each once and as written, in name order; a crash
+ * case of a resumed run is bred from, not run again; then come children. */
+static void the_seeds_run_first_as_they_are(void **state) {
+  (void)state;
+  char dir[] = "/tmp/gcfuzz-search-XXXXXX";
+  gf_config cfg;
+  gf_search s;
+  gf_case seeds[3] = {seed_case("a"), seed_case("b"), seed_case("c")}, k;
+  seeds[1].f[GF_F_GATE] = 1;
+  seeds[2].f[GF_F_SHARED] = 3;
+  open_search(&s, &cfg, seeds, 3, dir);
+  gf_err err = {{0}};
+  gf_case crash = seed_case("crash");
+  assert_int_equal(gf_search_keep_crash(&s, &crash, "0123456789abcdef", &err), 0);
+  gf_prng p;
+  gf_prng_seed(&p, 1);
+  for (int i = 0; i < 3; i++) {
+    gf_search_next(&s, &p, &k);
+    assert_true(gf_case_equal(&k, &seeds[i]));
+  }
+  int same = 0;
+  for (int i = 0; i < 50; i++) {
+    gf_search_next(&s, &p, &k);
+    for (int j = 0; j < 3; j++) same += gf_case_equal(&k, &seeds[j]);
+  }
+  assert_true(same < 50); /* children now, not the seeds again */
+  gf_search_free(&s);
+  rm_tree(dir);
+}
+
+/* A seed run as it is (any id; a forced entry in place of its own) that
+ * reaches new features holds them itself: no copy joins the corpus (a
+ * resumed soak's copy was the same line as its first session's, one file
+ * and two corpus entries). A child with new features is kept. */
+static void a_seed_holds_its_own_features(void **state) {
+  (void)state;
+  char dir[] = "/tmp/gcfuzz-search-XXXXXX";
+  gf_config cfg;
+  gf_search s;
+  gf_case seeds[2] = {seed_case("a"), seed_case("b")}, k;
+  seeds[1].f[GF_F_GATE] = 1;
+  open_search(&s, &cfg, seeds, 2, dir);
+  FILE *devnull = fopen("/dev/null", "w");
+  cJSON *r1 = cJSON_Parse("{\"window\":{\"inflight_at_gc\":2}}");
+  cJSON *r2 = cJSON_Parse("{\"window\":{\"inflight_at_gc\":9}}");
+  gf_prng p;
+  gf_prng_seed(&p, 1);
+  gf_search_next(&s, &p, &k);
+  snprintf(k.id, sizeof k.id, "g1");
+  snprintf(k.entry, sizeof k.entry, "forced");
+  gf_search_clean(&s, &k, r1, 1000, devnull);
+  assert_int_equal(s.corpus.n, 2);
+  long held = -1; /* the seed holds what it reached */
+  for (uint32_t i = 0; i < GF_FEATURE_MAP && held < 0; i++)
+    if (s.fav->top[i]) held = (long)s.fav->top[i] - 1;
+  assert_int_equal(held, 0);
+  gf_search_next(&s, &p, &k); /* the second seed */
+  gf_search_next(&s, &p, &k); /* a child */
+  k.f[GF_F_DELAY_US] = 12345; /* surely not a seed */
+  gf_search_clean(&s, &k, r2, 1000, devnull);
+  assert_int_equal(s.corpus.n, 3);
+  cJSON_Delete(r1);
+  cJSON_Delete(r2);
+  fclose(devnull);
+  gf_search_free(&s);
+  rm_tree(dir);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(the_seeds_run_first_as_they_are),
+      cmocka_unit_test(a_seed_holds_its_own_features),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
