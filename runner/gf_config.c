@@ -377,7 +377,7 @@ static int load_paths(gf_config *cfg, const cJSON *o, const char *base, gf_err *
   }
   /* seeds: null for none; the project's seeds are the demo target's, so a
    * config that names a target of its own and no seeds has none (it starts
-   * from the default case of each entry). */
+   * from the default cases of each entry). */
   const cJSON *seeds = cJSON_GetObjectItemCaseSensitive(o, "seeds");
   const cJSON *target = cJSON_GetObjectItemCaseSensitive(o, "target");
   if (cJSON_IsNull(seeds) || (seeds == NULL && target && !cJSON_IsNull(target))) {

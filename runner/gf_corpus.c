@@ -101,16 +101,28 @@ const gf_case *gf_corpus_pick_scheduled(const gf_corpus *c, gf_prng *p) {
   return gf_corpus_pick(c, p);
 }
 
+/* The textbook window of the bug class: the gate holds every pool thread,
+ * a full GC runs, a turn passes, and only then do the calls read. */
+static void gated_window(gf_case *c) {
+  c->f[GF_F_GATE] = 1;
+  c->nsteps = 2;
+  c->steps[0] = (gf_step){.op = GF_OP_GC, .arg = 2 /* full */};
+  c->steps[1] = (gf_step){.op = GF_OP_IMMEDIATE, .arg = 1};
+}
+
 int gf_corpus_add_defaults(gf_corpus *corpus, const gf_config *cfg, const char *forced, gf_err *err) {
   int n = forced[0] ? 1 : cfg->n_entries;
   if (n == 0) return gf_errf(err, "seeds: none given, and no entries to start from (set seeds or entries)");
   for (int i = 0; i < n; i++) {
-    gf_case c;
-    gf_case_default(&c);
-    gf_strlcpy(c.entry, forced[0] ? forced : cfg->entries[i], sizeof c.entry);
-    snprintf(c.id, sizeof c.id, "default-%d", i);
-    gf_config_clamp_case(cfg, &c);
-    if (gf_corpus_add(corpus, &c, 1, 0) != 0) return gf_errf(err, "out of memory");
+    for (int gated = 0; gated < 2; gated++) {
+      gf_case c;
+      gf_case_default(&c);
+      gf_strlcpy(c.entry, forced[0] ? forced : cfg->entries[i], sizeof c.entry);
+      snprintf(c.id, sizeof c.id, "%s-%d", gated ? "gated" : "default", i);
+      if (gated) gated_window(&c);
+      gf_config_clamp_case(cfg, &c); /* drops the steps gc_ops forbids */
+      if (gf_corpus_add(corpus, &c, 1, 0) != 0) return gf_errf(err, "out of memory");
+    }
   }
   return 0;
 }

@@ -41,8 +41,9 @@ int gf_corpus_load_dir(gf_corpus *c, const char *dir, const gf_config *cfg, uint
 
 int gf_corpus_add(gf_corpus *c, const gf_case *cs, uint32_t weight, int from_crash);
 
-/* No seed directory: one default case per entry (forced, when not "", or
- * each of the config's entries) is where the mutator starts. */
+/* No seed directory: per entry (forced, when not "", or each of the
+ * config's entries) the default case and the gated window (the gate on, a
+ * full GC, a turn) are where the mutator starts. */
 int gf_corpus_add_defaults(gf_corpus *c, const gf_config *cfg, const char *forced, gf_err *err);
 
 /* Saves cs as dir/<name>.json (atomically; a resumed run loads it) and adds

@@ -37,8 +37,8 @@ typedef struct gf_search {
   char corpus_dir[PATH_MAX], feedback_dir[PATH_MAX + 16], features[PATH_MAX + 32];
 } gf_search;
 
-/* Loads the seeds (or one default case per entry when cfg->seeds is ""; of
- * entry `forced` alone when not ""), OUT/corpus and, with feedback on,
+/* Loads the seeds (or, when cfg->seeds is "", the default cases of each
+ * entry, gf_corpus_add_defaults; of entry `forced` alone when not ""), OUT/corpus and, with feedback on,
  * OUT/corpus/feedback and OUT/features.json. Unusable files are named on
  * log and skipped. */
 int gf_search_open(gf_search *s, const gf_config *cfg, const char *out_dir, const char *forced,

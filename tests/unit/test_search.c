@@ -72,6 +72,48 @@ static void the_seeds_run_first_as_they_are(void **state) {
   rm_tree(dir);
 }
 
+/* No seed directory: per entry its default case, then the gated window
+ * (the gate on, a full GC, a turn), each run first as it is; a config
+ * whose limits allow no gate keeps the window's GC. */
+static void without_seeds_each_entry_starts_gated_too(void **state) {
+  (void)state;
+  char dir[] = "/tmp/gcfuzz-search-XXXXXX";
+  gf_err err = {{0}};
+  assert_non_null(mkdtemp(dir));
+  gf_config cfg;
+  gf_config_default(&cfg, ".");
+  cfg.seeds[0] = cfg.entry[0] = '\0'; /* every entry, none forced */
+  cfg.n_entries = 2;
+  snprintf(cfg.entries[0], sizeof cfg.entries[0], "a");
+  snprintf(cfg.entries[1], sizeof cfg.entries[1], "b");
+  for (int gate = 1; gate >= 0; gate--) {
+    cfg.limits.max_gate = (uint32_t)gate;
+    gf_search s;
+    FILE *devnull = fopen("/dev/null", "w");
+    assert_int_equal(gf_search_open(&s, &cfg, dir, "", devnull, &err), 0);
+    fclose(devnull);
+    gf_prng p;
+    gf_prng_seed(&p, 1);
+    for (int i = 0; i < 4; i++) {
+      gf_case k;
+      gf_search_next(&s, &p, &k);
+      assert_string_equal(k.entry, i < 2 ? "a" : "b");
+      if (i % 2 == 0) {
+        assert_int_equal(k.f[GF_F_GATE], 0);
+        assert_int_equal(k.nsteps, 0);
+        continue;
+      }
+      assert_int_equal(k.f[GF_F_GATE], (uint32_t)gate);
+      assert_int_equal(k.nsteps, 2);
+      assert_int_equal(k.steps[0].op, GF_OP_GC);
+      assert_int_equal(k.steps[0].arg, 2); /* full */
+      assert_int_equal(k.steps[1].op, GF_OP_IMMEDIATE);
+    }
+    gf_search_free(&s);
+  }
+  rm_tree(dir);
+}
+
 /* A seed run as it is (any id; a forced entry in place of its own) that
  * reaches new features holds them itself: no copy joins the corpus (a
  * resumed soak's copy was the same line as its first session's, one file
@@ -113,6 +155,7 @@ static void a_seed_holds_its_own_features(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(the_seeds_run_first_as_they_are),
+      cmocka_unit_test(without_seeds_each_entry_starts_gated_too),
       cmocka_unit_test(a_seed_holds_its_own_features),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
