@@ -33,7 +33,9 @@ int gf_search_open(gf_search *s, const gf_config *cfg, const char *out_dir, cons
         gf_corpus_load_dir(&s->corpus, s->feedback_dir, cfg, cfg->feedback_weight, 0, log, err) < 0 ||
         gf_feedback_load(&s->fb, s->features, err) != 0)
       return -1;
-    if (cfg->favoured && (s->fav = gf_favour_new()) == NULL) return gf_errf(err, "out of memory");
+    if (cfg->favoured && ((s->fav = gf_favour_new()) == NULL || (s->widen = malloc(sizeof *s->widen)) == NULL))
+      return gf_errf(err, "out of memory");
+    if (s->widen) gf_widen_init(s->widen);
   }
   if (s->corpus.n == 0)
     return gf_errf(err, "seeds: no usable case in %s (see the lines above)", cfg->seeds);
@@ -44,22 +46,32 @@ void gf_search_free(gf_search *s) {
   gf_corpus_free(&s->corpus);
   gf_favour_free(s->fav);
   s->fav = NULL;
+  free(s->widen);
+  s->widen = NULL;
 }
 
-/* Each seed once as it is; then a favoured parent nine times in ten, else
- * one by weight, or (one time in four) one of the newest finds. One child
- * in eight is a splice of two parents before the moves. */
+/* A favoured parent nine times in ten, else one by weight, or (one time
+ * in four) one of the newest finds; one child in eight is a splice of two
+ * parents before the moves. */
+static void breed(gf_search *s, gf_prng *p, gf_case *c) {
+  long fav = s->fav && gf_prng_chance(p, 9, 10) ? gf_favour_pick(s->fav, p) : -1;
+  *c = fav >= 0 ? s->corpus.v[fav].c : *gf_corpus_pick_scheduled(&s->corpus, p);
+  if (s->corpus.n > 1 && gf_prng_chance(p, 1, 8)) gf_splice(c, gf_corpus_pick(&s->corpus, p), s->cfg, p);
+  gf_mutate(c, s->cfg, p);
+}
+
+/* Each seed once as it is; then a near miss's widening child when one is
+ * due (gf_widen.h), else a bred child; either within the cost cap. */
 void gf_search_next(gf_search *s, gf_prng *p, gf_case *c) {
   if (s->next_seed < s->n_seeds) {
     *c = s->corpus.v[s->next_seed++].c;
     return;
   }
-  long fav = s->fav && gf_prng_chance(p, 9, 10) ? gf_favour_pick(s->fav, p) : -1;
-  *c = fav >= 0 ? s->corpus.v[fav].c : *gf_corpus_pick_scheduled(&s->corpus, p);
-  if (s->corpus.n > 1 && gf_prng_chance(p, 1, 8)) gf_splice(c, gf_corpus_pick(&s->corpus, p), s->cfg, p);
-  gf_mutate(c, s->cfg, p);
+  int child = s->widen && gf_widen_due(s->widen) && gf_widen_pop(s->widen, c);
+  if (!child) breed(s, p, c);
   if (gf_cost_cap(&s->cost, c, s->cap_us) > 0)
     gf_config_clamp_case(s->cfg, c); /* shared and dups stay within elems */
+  if (s->widen) gf_widen_spent(s->widen, gf_cost_nominal_us(&s->cost, c), child);
 }
 
 int gf_search_keep_crash(gf_search *s, const gf_case *c, const char *hash, gf_err *err) {
@@ -122,6 +134,8 @@ void gf_search_clean(gf_search *s, const gf_case *c, const cJSON *result, uint64
     if (keep_clean(s, c, ids, n, fresh, &err) != 0) fprintf(log, "gcfuzz: cannot save the feedback corpus: %s\n", err.msg);
     if (s->corpus.n == (size_t)idx) return; /* out of memory: not in the corpus */
   }
-  if (s->fav && gf_favour_claim(s->fav, (size_t)idx, ids, n, cost, gf_feedback_near_miss(result)) != 0)
+  int near = gf_feedback_near_miss(result);
+  if (s->fav && gf_favour_claim(s->fav, (size_t)idx, ids, n, cost, near) != 0)
     fprintf(log, "gcfuzz: out of memory: favoured parents stop updating\n");
+  if (s->widen && near && fresh) gf_widen_push(s->widen, c, s->cfg);
 }

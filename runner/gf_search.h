@@ -10,7 +10,9 @@
  * finds - maybe spliced with another, then mutated (gf_mutate.h), then
  * shrunk if its nominal duration passes max_case_ms (gf_cost.h). A clean
  * run is kept when it reached a feature never seen, or a feature at under
- * 3/4 of its holder's cost.
+ * 3/4 of its holder's cost; one that is also a near miss queues the
+ * children that widen its window (gf_widen.h), run first within a share
+ * of the time.
  */
 #ifndef GF_SEARCH_H
 #define GF_SEARCH_H
@@ -25,12 +27,14 @@
 #include "gf_favour.h"
 #include "gf_feedback.h"
 #include "gf_prng.h"
+#include "gf_widen.h"
 
 typedef struct gf_search {
   const gf_config *cfg;
   gf_corpus corpus;
   gf_feedback fb;
   gf_favour *fav; /* NULL unless both feedback and favoured are on */
+  gf_widen *widen; /* with fav: the children of new near misses */
   gf_cost cost;   /* what a case implies, learned from the clean runs */
   uint64_t cap_us; /* config max_case_ms (or timeout_ms / 4), in µs */
   size_t n_seeds, next_seed; /* corpus entries 0 .. n_seeds-1 are the seeds */

@@ -18,6 +18,7 @@
 #include <ftw.h>
 #include <signal.h>
 
+#include "gf_case.h"
 #include "gf_classify.h"
 #include "gf_fs.h"
 #include "gf_store.h"
@@ -29,6 +30,30 @@ static inline int rm_one(const char *path, const struct stat *st, int flag, stru
 
 /* Removes a test's temporary folder and everything in it. */
 static inline void rm_tree(const char *dir) { nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS); }
+
+/* A case of the demo's near-miss shape: two calls, a short delay, a GC
+ * after the first settles, nothing shared. */
+static inline gf_case demo_case(const char *id) {
+  gf_case c;
+  gf_case_default(&c);
+  snprintf(c.id, sizeof c.id, "%s", id);
+  snprintf(c.entry, sizeof c.entry, "sum");
+  c.f[GF_F_CONCURRENCY] = 2;
+  c.f[GF_F_ELEMS] = 4;
+  c.f[GF_F_DELAY_US] = 100;
+  c.nsteps = 2;
+  c.steps[0] = (gf_step){.op = GF_OP_AWAIT, .arg = 1};
+  c.steps[1] = (gf_step){.op = GF_OP_GC, .arg = 2};
+  return c;
+}
+
+/* The fields of k that differ from c's, a bit per GF_F_*. */
+static inline unsigned fields_changed(const gf_case *k, const gf_case *c) {
+  unsigned bits = 0;
+  for (int f = 0; f < GF_F__COUNT; f++)
+    if (k->f[f] != c->f[f]) bits |= 1u << f;
+  return bits;
+}
 
 /* A fixture file's text (malloc'd), failing the test if it is missing. */
 static inline char *fixture(const char *rel) {

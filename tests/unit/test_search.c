@@ -4,22 +4,6 @@
 
 #include "gf_search.h"
 
-/* A seed of the demo's shape: two calls, a short delay, a GC after the
- * first settles. */
-static gf_case seed_case(const char *id) {
-  gf_case c;
-  gf_case_default(&c);
-  snprintf(c.id, sizeof c.id, "%s", id);
-  snprintf(c.entry, sizeof c.entry, "sum");
-  c.f[GF_F_CONCURRENCY] = 2;
-  c.f[GF_F_ELEMS] = 4;
-  c.f[GF_F_DELAY_US] = 100;
-  c.nsteps = 2;
-  c.steps[0] = (gf_step){.op = GF_OP_AWAIT, .arg = 1};
-  c.steps[1] = (gf_step){.op = GF_OP_GC, .arg = 2};
-  return c;
-}
-
 /* A search whose seeds are the n cases `seeds`, in a fresh OUT under dir;
  * feedback and favoured parents on. */
 static void open_search(gf_search *s, gf_config *cfg, const gf_case *seeds, int n, char *dir) {
@@ -49,12 +33,12 @@ static void the_seeds_run_first_as_they_are(void **state) {
   char dir[] = "/tmp/gcfuzz-search-XXXXXX";
   gf_config cfg;
   gf_search s;
-  gf_case seeds[3] = {seed_case("a"), seed_case("b"), seed_case("c")}, k;
+  gf_case seeds[3] = {demo_case("a"), demo_case("b"), demo_case("c")}, k;
   seeds[1].f[GF_F_GATE] = 1;
   seeds[2].f[GF_F_SHARED] = 3;
   open_search(&s, &cfg, seeds, 3, dir);
   gf_err err = {{0}};
-  gf_case crash = seed_case("crash");
+  gf_case crash = demo_case("crash");
   assert_int_equal(gf_search_keep_crash(&s, &crash, "0123456789abcdef", &err), 0);
   gf_prng p;
   gf_prng_seed(&p, 1);
@@ -123,7 +107,7 @@ static void a_seed_holds_its_own_features(void **state) {
   char dir[] = "/tmp/gcfuzz-search-XXXXXX";
   gf_config cfg;
   gf_search s;
-  gf_case seeds[2] = {seed_case("a"), seed_case("b")}, k;
+  gf_case seeds[2] = {demo_case("a"), demo_case("b")}, k;
   seeds[1].f[GF_F_GATE] = 1;
   open_search(&s, &cfg, seeds, 2, dir);
   FILE *devnull = fopen("/dev/null", "w");
@@ -152,11 +136,59 @@ static void a_seed_holds_its_own_features(void **state) {
   rm_tree(dir);
 }
 
+/* A clean run that is a near miss with a new feature makes the next case
+ * its first widening child (gf_widen.h), the others following within
+ * their share of the time; a run that is no near miss, or one whose
+ * features are all known, queues none. */
+static void a_new_near_miss_is_widened_next(void **state) {
+  (void)state;
+  char dir[] = "/tmp/gcfuzz-search-XXXXXX";
+  gf_config cfg;
+  gf_search s;
+  gf_case seed = demo_case("a"), k;
+  open_search(&s, &cfg, &seed, 1, dir);
+  FILE *devnull = fopen("/dev/null", "w");
+  cJSON *plain = cJSON_Parse("{\"window\":{\"inflight_at_gc\":2}}");
+  cJSON *near = cJSON_Parse("{\"window\":{\"inflight_at_gc\":2,\"inflight_at_partial_gc\":1}}");
+  gf_prng p;
+  gf_prng_seed(&p, 1);
+  gf_search_next(&s, &p, &k); /* the seed */
+  gf_case child = seed;
+  child.f[GF_F_ELEMS] = 3;
+  gf_search_clean(&s, &child, plain, 1000, devnull);
+  assert_int_equal(s.widen->n, 0); /* new features, but no near miss */
+  gf_search_clean(&s, &child, near, 1000, devnull);
+  assert_int_equal(s.widen->n, GF_WIDEN_CHILDREN);
+  gf_search_clean(&s, &child, near, 1000, devnull); /* nothing new */
+  assert_int_equal(s.widen->n, GF_WIDEN_CHILDREN);
+  gf_search_next(&s, &p, &k);
+  assert_int_equal(fields_changed(&k, &child), 1u << GF_F_DELAY_US);
+  assert_int_equal(k.f[GF_F_DELAY_US], 2000);
+  /* the others come within their share of the time: at most an eighth of
+   * the bred cases' nominal time, one child over at the most */
+  int cases = 1;
+  while (s.widen->n > 0 && cases < 100000) {
+    uint64_t before = s.widen->child_us;
+    gf_search_next(&s, &p, &k);
+    cases++;
+    if (s.widen->child_us > before) /* a child: due before it ran */
+      assert_true(before <= s.widen->bred_us / GF_WIDEN_SHARE);
+  }
+  assert_int_equal(s.widen->n, 0);
+  assert_true(cases > GF_WIDEN_CHILDREN); /* bred cases came between */
+  cJSON_Delete(plain);
+  cJSON_Delete(near);
+  fclose(devnull);
+  gf_search_free(&s);
+  rm_tree(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(the_seeds_run_first_as_they_are),
       cmocka_unit_test(without_seeds_each_entry_starts_gated_too),
       cmocka_unit_test(a_seed_holds_its_own_features),
+      cmocka_unit_test(a_new_near_miss_is_widened_next),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
