@@ -3,15 +3,20 @@
 
 #include "gf_widen.h"
 
+/* The default config, an empty queue, and the near miss to widen. */
+static gf_case start(gf_config *cfg, gf_widen *w) {
+  gf_config_default(cfg, ".");
+  gf_widen_init(w);
+  return demo_case("n1");
+}
+
 /* Each child widens one direction (the last all at once), within the
  * limits, its schedule the parent's; they come out in order. */
 static void children_widen_one_direction_each(void **state) {
   (void)state;
   gf_config cfg;
-  gf_config_default(&cfg, ".");
   gf_widen w;
-  gf_widen_init(&w);
-  gf_case c = demo_case("n1"), k;
+  gf_case c = start(&cfg, &w), k;
   assert_int_equal(gf_widen_push(&w, &c, &cfg), GF_WIDEN_CHILDREN);
   const uint32_t delays[] = {2000, 8000, 32000};
   for (int i = 0; i < 3; i++) {
@@ -42,10 +47,8 @@ static void children_widen_one_direction_each(void **state) {
 static void no_child_equal_to_its_parent(void **state) {
   (void)state;
   gf_config cfg;
-  gf_config_default(&cfg, ".");
   gf_widen w;
-  gf_widen_init(&w);
-  gf_case c = demo_case("n1"), k;
+  gf_case c = start(&cfg, &w), k;
   c.f[GF_F_DELAY_US] = cfg.limits.max_delay_us;
   c.f[GF_F_CONCURRENCY] = cfg.limits.max_concurrency;
   c.f[GF_F_SHARED] = c.f[GF_F_ELEMS];
@@ -61,10 +64,8 @@ static void no_child_equal_to_its_parent(void **state) {
 static void the_queue_is_bounded(void **state) {
   (void)state;
   gf_config cfg;
-  gf_config_default(&cfg, ".");
   gf_widen w;
-  gf_widen_init(&w);
-  gf_case c = demo_case("n1"), k;
+  gf_case c = start(&cfg, &w), k;
   int queued = 0;
   for (int i = 0; i < 5; i++) queued += gf_widen_push(&w, &c, &cfg);
   assert_int_equal(queued, GF_WIDEN_QUEUE);
@@ -82,10 +83,8 @@ static void the_queue_is_bounded(void **state) {
 static void children_are_due_within_their_share(void **state) {
   (void)state;
   gf_config cfg;
-  gf_config_default(&cfg, ".");
   gf_widen w;
-  gf_widen_init(&w);
-  gf_case c = demo_case("n1");
+  gf_case c = start(&cfg, &w);
   assert_false(gf_widen_due(&w)); /* none queued */
   gf_widen_push(&w, &c, &cfg);
   assert_true(gf_widen_due(&w));
