@@ -19,8 +19,11 @@
  * Children run before bred cases, within a share of the time: their
  * delays make each several bred cases long, and run whenever queued they
  * took the soak of the shipped entry (which has near misses in plenty)
- * from 231 to 92 cases/s. So a child is due only while the children's
- * nominal time (gf_cost.h) is at most 1/GF_WIDEN_SHARE of the bred cases'.
+ * from 330 to 92 cases/s. So a child is due only while the children's
+ * nominal time (gf_cost.h) is at most 1/GF_WIDEN_SHARE of the bred cases'
+ * (bench/neutral.md: a quarter found the two deepest demo variants in a
+ * median of 830 and 772 cases at 1.23 of feedback off's throughput; an
+ * eighth, 2 537 and 1 143 at 1.15).
  * Their own clean runs go through the feedback as any case's: a child
  * that is a new near miss is widened in turn. The queue is bounded (a
  * burst of near misses drops the widest children first, as they come
@@ -35,7 +38,7 @@
 
 #define GF_WIDEN_CHILDREN 8
 #define GF_WIDEN_QUEUE 32
-#define GF_WIDEN_SHARE 8
+#define GF_WIDEN_SHARE 4
 
 typedef struct gf_widen {
   gf_case q[GF_WIDEN_QUEUE];

@@ -164,7 +164,7 @@ static void a_new_near_miss_is_widened_next(void **state) {
   gf_search_next(&s, &p, &k);
   assert_int_equal(fields_changed(&k, &child), 1u << GF_F_DELAY_US);
   assert_int_equal(k.f[GF_F_DELAY_US], 2000);
-  /* the others come within their share of the time: at most an eighth of
+  /* the others come within their share of the time: at most 1/GF_WIDEN_SHARE of
    * the bred cases' nominal time, one child over at the most */
   int cases = 1;
   while (s.widen->n > 0 && cases < 100000) {

@@ -77,9 +77,9 @@ static void the_queue_is_bounded(void **state) {
   assert_int_equal(left, GF_WIDEN_QUEUE);
 }
 
-/* A child is due while the children's nominal time is at most an eighth
- * of the bred cases': at first (nothing spent), then only after the bred
- * cases have spent eight times a child's. */
+/* A child is due while the children's nominal time is at most a share
+ * (1/GF_WIDEN_SHARE) of the bred cases': at first (nothing spent), then
+ * only after the bred cases have spent GF_WIDEN_SHARE times a child's. */
 static void children_are_due_within_their_share(void **state) {
   (void)state;
   gf_config cfg;
@@ -90,7 +90,7 @@ static void children_are_due_within_their_share(void **state) {
   assert_true(gf_widen_due(&w));
   gf_widen_spent(&w, 10000, 1);
   assert_false(gf_widen_due(&w));
-  gf_widen_spent(&w, 79999, 0);
+  gf_widen_spent(&w, 10000 * GF_WIDEN_SHARE - 1, 0);
   assert_false(gf_widen_due(&w));
   gf_widen_spent(&w, 1, 0);
   assert_true(gf_widen_due(&w));
