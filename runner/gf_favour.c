@@ -96,8 +96,7 @@ static uint32_t weight(uint32_t rarest_hits, uint32_t cost_us) {
 /* A near miss's weight in its share: rare first, whatever it costs, since
  * every near miss is heavy (with the speed factor too, the variants it is
  * for took 1.5 times as many cases). */
-static uint32_t near_weight(uint32_t rarest_hits, uint32_t cost_us) {
-  (void)cost_us;
+static uint32_t near_weight(uint32_t rarest_hits) {
   uint32_t rare = 1 + 32 / (1 + rarest_hits);
   return rare * rare;
 }
@@ -137,7 +136,7 @@ static int cull(gf_favour *fv) {
     fv->total_weight += fv->fav_weight[fv->n_fav++];
     if (me->near) {
       fv->near[fv->n_near] = idx;
-      fv->near_weight[fv->n_near] = near_weight(h, me->cost_us);
+      fv->near_weight[fv->n_near] = near_weight(h);
       fv->total_near += fv->near_weight[fv->n_near++];
     }
   }
