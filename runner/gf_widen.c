@@ -47,7 +47,6 @@ int gf_widen_push(gf_widen *w, const gf_case *c, const gf_config *cfg) {
       continue;
     }
     w->q[(w->head + w->n++) % GF_WIDEN_QUEUE] = k;
-    w->queued++;
     queued++;
   }
   return queued;

@@ -43,7 +43,7 @@
 typedef struct gf_widen {
   gf_case q[GF_WIDEN_QUEUE];
   unsigned head, n;
-  uint64_t queued, dropped;  /* for the tests and the status */
+  uint64_t dropped;           /* children a full queue refused */
   uint64_t child_us, bred_us; /* nominal time handed out to each kind */
 } gf_widen;
 
